@@ -1,0 +1,33 @@
+#pragma once
+// The `regio` subcommands. Each is collective over the communicator and returns the exit code;
+// input and solver errors are thrown (identically on every rank) and reported by main().
+#include <boost/mpi/communicator.hpp>
+#include <string>
+#include <vector>
+
+namespace regio {
+
+struct RunOptions {
+  std::string scenario;
+  std::string decomposition;  // overrides the scenario's; "auto" builds one
+  std::string output;         // overrides the scenario's
+  int epochs = -1;            // overrides the scenario's when > 0
+  std::vector<std::string> petsc_args;  // after `--`
+  std::string command_line;
+  bool quiet = false;
+};
+
+struct ValidateOptions {
+  std::string scenario;
+  std::string decomposition;
+  int ranks = 0;  // 0 = the communicator's size
+};
+
+int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
+int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);
+
+// Parse argv (PETSc and MPI already initialised) and run the chosen subcommand.
+int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
+               const std::vector<std::string>& petsc_args);
+
+}  // namespace regio

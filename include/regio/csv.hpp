@@ -1,0 +1,22 @@
+#pragma once
+// Minimal RFC 4180 CSV reading (quoted fields, doubled quotes, CRLF) and number parsing.
+#include <string>
+#include <vector>
+
+namespace regio::csv {
+
+struct Row {
+  int line = 0;  // 1-based line in the file
+  std::vector<std::string> fields;
+};
+
+// Split the text into rows; blank lines are skipped. Throws InputError on an unterminated quote.
+std::vector<Row> parse(const std::string& text, const std::string& file_label);
+
+// Parse a whole field as a double (no trailing garbage). Returns false if it is not a number.
+bool to_double(const std::string& field, double& out);
+
+// Quote a field for output if it contains a comma, quote or newline.
+std::string quote(const std::string& field);
+
+}  // namespace regio::csv

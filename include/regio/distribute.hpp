@@ -1,0 +1,43 @@
+#pragma once
+// Reading inputs once (rank 0), validating them, and sending each rank what it needs with
+// Boost.MPI: the scenario and decomposition to all, the O(N) geography to all, and each
+// region record only to the rank that owns its province.
+#include <boost/mpi/communicator.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "regio/decomposition.hpp"
+#include "regio/economy_state.hpp"
+#include "regio/region.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+struct DistributedInputs {
+  Scenario scenario;
+  Decomposition decomposition;
+  GlobalGeography geography;
+  std::vector<int> owners;    // owning rank of each region (CSV order)
+  std::vector<Region> owned;  // this rank's records, CSV order
+};
+
+// Collective. Run `work` on rank 0; if it throws an InputError/SolverError, every rank throws
+// the same error (so all exit non-zero with one message and no hang).
+void on_root_collectively(const boost::mpi::communicator& comm, const std::function<void()>& work);
+
+// Collective. Rank 0 loads the regions of `scenario` and the decomposition (`decomp_path`
+// overrides the scenario's; "auto" or "" builds one for comm.size()), validates them, and
+// distributes. Throws InputError on every rank on bad input.
+DistributedInputs distribute_inputs(const boost::mpi::communicator& comm, const Scenario& scenario,
+                                    const std::string& decomp_path);
+
+// Same, for already-loaded regions (tests; rank 0's `regions` is used).
+DistributedInputs distribute_regions(const boost::mpi::communicator& comm, const Scenario& scenario,
+                                     const std::vector<Region>& regions, const Decomposition* decomposition);
+
+// Resolve which decomposition to use and load it (rank-local, no communication).
+Decomposition resolve_decomposition(const Scenario& scenario, const std::string& decomp_path,
+                                    const std::vector<Region>& regions, int ranks);
+
+}  // namespace regio

@@ -1,0 +1,20 @@
+#pragma once
+// Epoch dynamics t -> t+1 (MODEL.md §3): capital accumulation, hukou conversion and natural
+// growth of the registered population, productivity growth with catch-up spillovers.
+#include <vector>
+
+#include "regio/economy_state.hpp"
+#include "regio/national_system.hpp"
+
+namespace regio {
+
+// The k nearest neighbours of region i by great-circle distance (self excluded, ties broken by
+// CSV order): the non-zero columns of row i of the row-normalised weights W.
+std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::size_t i, std::size_t k);
+
+// Collective. Advance the owned regions' stocks and fundamentals from the solved equilibrium
+// held in `sys` (which must have been solved for the current epoch).
+void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
+                   EconomyState& st);
+
+}  // namespace regio

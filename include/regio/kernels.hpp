@@ -1,0 +1,90 @@
+#pragma once
+// Serial economics kernels (MODEL.md §2): technology and prices, trade and migration shares,
+// and the per-region local clearing of the labor, capital and land markets. No MPI here, so
+// everything is unit-testable on one rank; the distributed layer (national_system.cpp) calls
+// these on the rows a rank owns.
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+enum Factor : int { kLabor = 0, kCapital = 1, kLand = 2 };
+
+// Per-sector constants derived once from the scenario.
+struct Technology {
+  std::size_t S = 0;
+  std::vector<double> theta, alpha, beta, lambda, eta, gamma;
+  std::vector<double> log_cost_const;  // log of α^-α β^-β λ^-λ (0^0 = 1)
+  double housing_share = 0;            // δ_h
+  double saving_rate = 0;              // σ
+  std::array<bool, 3> active{true, true, true};  // factor markets that exist (MODEL.md §2)
+
+  explicit Technology(const Scenario& s);
+  Technology() = default;
+  // Share of factor f in sector s's costs.
+  double share(std::size_t s, int f) const { return f == kLabor ? alpha[s] : f == kCapital ? beta[s] : lambda[s]; }
+  int num_active() const { return int(active[0]) + int(active[1]) + int(active[2]); }
+};
+
+struct FactorPrices {
+  double wage = 1, capital_rent = 1, land_rent = 1;  // w_i, r_i, q_i
+  double operator[](int f) const { return f == kLabor ? wage : f == kCapital ? capital_rent : land_rent; }
+  double& operator[](int f) { return f == kLabor ? wage : f == kCapital ? capital_rent : land_rent; }
+};
+
+// log p_is = log c_s + α_s log w + β_s log r + λ_s log q − log A_is  (A_is includes agglomeration)
+double log_unit_price(const Technology& tech, std::size_t s, const FactorPrices& p, double log_productivity);
+
+// A_is = Ā_is · (L/H)^γ_s, as a log.
+inline double log_effective_productivity(double log_fundamental, double gamma, double L, double H);
+
+// Income I = wL + rK + qH + T over the markets that exist (an unused factor earns nothing).
+double income(const Technology& tech, const FactorPrices& p, double L, double K, double H, double transfer);
+
+// Trade shares of one destination n over all origins: π_nis = (τ p)^−θ / Φ_ns for one sector,
+// given the row t_k = τ_nk^−θ and a_k = p_k^−θ. Returns Φ_ns; writes shares if `shares` non-empty.
+double trade_shares(std::span<const double> tau_pow, std::span<const double> price_pow, std::span<double> shares);
+
+// Migration shares of one origin: m_od = (U_d/μ_od)^ε / Σ_k (U_k/μ_ok)^ε. Returns the denominator.
+double migration_shares(std::span<const double> utility, std::span<const double> mu, double epsilon,
+                        std::span<double> shares);
+
+// Inputs of one region's local clearing: national terms held fixed.
+struct LocalMarketInputs {
+  std::span<const double> market_access;      // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
+  std::span<const double> log_productivity;   // log A_is (with agglomeration), per sector
+  double population = 1;   // L_i
+  double capital = 1;      // K_i
+  double land = 1;         // H_i
+  double transfer = 0;     // T_i
+  double price_level = 1;  // P̄: the numeraire enters the labor equation (see docs/numerics.md)
+};
+
+struct LocalClearingResult {
+  FactorPrices prices;
+  int iterations = 0;
+  double residual = 0;  // max |log(demand/supply)| at exit
+  bool converged = false;
+};
+
+// Solve the region's factor markets (MODEL.md §2, "Local factor markets"):
+//   Σ_s α_s R_is = w L / P̄,   Σ_s β_s R_is = r K,   Σ_s λ_s R_is + δ_h I = q H,
+// with R_is = p_is^−θ_s MA_is, by Newton's method in log prices with backtracking. The system
+// is strictly diagonally dominant in logs (own-price elasticities ≤ −1), so the root is unique.
+LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in,
+                                        FactorPrices guess, double tol = 1e-14, int max_iterations = 100);
+
+// Log residuals of the local markets at given prices (for tests and diagnostics).
+std::array<double, 3> local_market_residuals(const Technology& tech, const LocalMarketInputs& in,
+                                             const FactorPrices& p);
+
+inline double log_effective_productivity(double log_fundamental, double gamma, double L, double H) {
+  return gamma == 0 ? log_fundamental : log_fundamental + gamma * (std::log(L) - std::log(H));
+}
+
+}  // namespace regio

@@ -1,0 +1,44 @@
+#pragma once
+// Parallel layout of regions: which rank owns which region (by province), the PETSc ordering
+// (rank-major, CSV order within a rank) and the O(N) exchanges of per-region vectors.
+// Every national sum is taken over an allgathered vector in CSV order, so results do not
+// depend on the number of ranks or on the decomposition.
+#include <mpi.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace regio {
+
+class Layout {
+ public:
+  // Collective. owners[i] = rank owning the region with CSV index i (same on every rank).
+  Layout(MPI_Comm comm, const std::vector<int>& owners);
+
+  MPI_Comm comm() const { return comm_; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  std::int64_t num_regions() const { return static_cast<std::int64_t>(owner_.size()); }
+  int num_owned() const { return static_cast<int>(owned_.size()); }
+  // CSV indices of the regions this rank owns, ascending.
+  const std::vector<std::int64_t>& owned() const { return owned_; }
+  int owner(std::int64_t region) const { return owner_[region]; }
+
+  // Collective. local: num_owned()×width values (row-major by owned region); global receives
+  // N×width values in CSV order.
+  void allgather(const double* local, int width, std::vector<double>& global) const;
+  // Collective. Σ of per-owned-region values, summed in CSV order (bitwise rank-independent).
+  double ordered_sum(const std::vector<double>& local) const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  std::vector<int> owner_;
+  std::vector<std::int64_t> owned_;
+  std::vector<std::int64_t> petsc_to_csv_;  // PETSc (rank-major) position -> CSV index
+  std::vector<int> counts_, displs_;         // regions per rank, first region of each rank
+  mutable std::vector<double> buffer_;
+  mutable std::vector<int> counts_w_, displs_w_;
+};
+
+}  // namespace regio

@@ -1,0 +1,120 @@
+#pragma once
+// The national system (MODEL.md §2, "Decomposition of the work"): the coupled trade and
+// migration equilibrium over all regions, solved with PETSc SNES on a Vec laid out by the
+// decomposition.
+//
+// Formulation (nonlinear elimination / left nonlinear preconditioning): the unknowns of region
+// i are x_i = (log w_i, log r_i, log q_i, log L_i), keeping only the factor markets that exist
+// and log L only with migration on. The residual is
+//   G_f(x)_i = log x_f,i − log T_f,i(x)     for each factor market f,
+//   G_L(x)_i = log L_i − log Σ_o R_o m_oi(x),
+// where T_i(x) is the LOCAL CLEARING of region i: the exact solution of its three factor
+// markets with the national terms (market access, price indices, P̄) evaluated at x. Newton–
+// Krylov (matrix-free, Eisenstat–Walker) on G converges in a handful of steps because local
+// clearing removes the stiff own-price responses; G = x − T(x) also lets users pick
+// -national_snes_type anderson/ngmres/qn (accelerated Gauss–Jacobi). See docs/numerics.md.
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "regio/economy_state.hpp"
+#include "regio/kernels.hpp"
+#include "regio/layout.hpp"
+#include "regio/petsc_util.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+struct SolveStats {
+  int nonlinear_iterations = 0;
+  int linear_iterations = 0;
+  int residual_evaluations = 0;
+  double residual_norm = 0;
+  double seconds = 0;
+  std::string reason;
+};
+
+// Quantities at the last evaluated point. Owned-region vectors are indexed by j (and j*S+s);
+// *_all vectors are global (CSV order) and were exchanged anyway by the residual.
+struct EquilibriumView {
+  std::vector<double> price_index;        // P_n
+  std::vector<double> income;             // I_n
+  std::vector<double> investment;         // J_n
+  std::vector<double> expenditure;        // X_ns
+  std::vector<double> phi;                // Φ_ns
+  std::vector<double> revenue;            // R_is
+  std::vector<double> market_access;      // MA_is
+  std::vector<double> utility;            // U_d
+  std::vector<double> migration_denominator;  // D_o = Σ_k (U_k/μ_ok)^ε
+  std::vector<double> population_demand;  // Σ_o R_o m_od
+  std::vector<double> price_pow_all;      // p_ks^−θ_s, N×S
+  std::vector<double> attraction_all;     // U_k^ε h_k^−ε, N
+  std::vector<double> outflow_all;        // R_o / D_o, N
+  double price_level = 1;                 // P̄ = Σ L P / Σ L
+  double total_saving = 0;                // Σ_k S_k
+};
+
+class NationalSystem {
+ public:
+  // Collective. Builds the owned rows of τ^−θ and μ^−ε from the global geography.
+  NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& state);
+  NationalSystem(const NationalSystem&) = delete;
+  NationalSystem& operator=(const NationalSystem&) = delete;
+
+  // Collective. Solve the current epoch's equilibrium starting from state.prices/population,
+  // and store the solution back in the state. Throws SolverError (on every rank) if SNES
+  // does not converge, naming the reason and the regions with the largest residuals.
+  SolveStats solve(const std::string& context);
+
+  // Collective. Evaluate at the state's current unknowns (fills view()).
+  void refresh();
+
+  const EquilibriumView& view() const { return view_; }
+  const Technology& technology() const { return tech_; }
+  const Layout& layout() const { return layout_; }
+  const GlobalGeography& geography() const { return geo_; }
+  // τ_iks^−θ_s for owned i = j (symmetric in i, k) and the symmetric part of μ^−ε (0 on the
+  // diagonal; the destination barrier h_d^−ε is applied separately).
+  const double* trade_row(std::size_t s, std::size_t j) const { return &trade_pow_[(s * n_own_ + j) * N_]; }
+  const double* migration_row(std::size_t j) const { return &migration_pow_[j * N_]; }
+  bool migration_enabled() const { return migration_; }
+  double migration_elasticity() const { return epsilon_; }
+
+  // Block layout of the unknowns of one region.
+  int block_size() const { return block_; }
+
+  // Diagnostics hook for tests: G at the state's current unknowns (owned entries).
+  std::vector<double> residual_at_state();
+
+ private:
+  friend struct NationalCallbacks;
+  void evaluate(const double* x, double* G);  // collective
+  void pack(std::vector<double>& x) const;    // state -> unknowns
+  void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
+  void setup_capital_weights();
+  std::string worst_regions(const double* G) const;  // collective
+
+  const Scenario& sc_;
+  const Layout& layout_;
+  const GlobalGeography& geo_;
+  EconomyState& state_;
+  Technology tech_;
+  std::size_t N_ = 0, n_own_ = 0, S_ = 0;
+  bool migration_ = true;
+  double epsilon_ = 1;
+  int block_ = 0;
+  std::vector<int> factor_slot_;  // slot of factor f in the block, -1 if inactive
+  int pop_slot_ = -1;
+  std::vector<double> trade_pow_;      // S × n_own × N
+  std::vector<double> migration_pow_;  // n_own × N
+  std::vector<double> capital_weight_; // ω_n (owned)
+  std::vector<double> hukou_pow_;      // h_d^−ε (owned)
+  EquilibriumView view_;
+  std::vector<FactorPrices> scratch_prices_;
+  std::vector<double> scratch_pop_, scratch_local_;
+  int evaluations_ = 0;
+  bool local_failure_ = false;
+};
+
+}  // namespace regio

@@ -1,0 +1,54 @@
+#pragma once
+// Per-region and national outputs of an epoch (MODEL.md §7).
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "regio/economy_state.hpp"
+#include "regio/national_system.hpp"
+
+namespace regio {
+
+struct RegionOutcome {
+  std::int64_t index = 0;
+  std::string id, province;
+  double population = 0, registered = 0, migrants_in = 0, migrants_out = 0;
+  std::vector<double> employment;  // E_is = α_s R_is / w_i
+  double wage = 0, capital_rent = 0, land_rent = 0, price_index = 0;
+  double gdp = 0, gdp_pc = 0, income = 0, real_income_pc = 0, own_trade_share = 0, capital = 0, utility = 0;
+  // Inputs of the national aggregates:
+  double goods_spending = 0;          // Σ_s X_ns
+  double spending_elsewhere = 0;      // Σ_s X_ns (1 − π_nns)
+  double spending_other_provinces = 0;  // Σ_s X_ns Σ_{prov(i)≠prov(n)} π_nis
+  double interprovincial_migrants = 0;  // origin side: Σ_{prov(d)≠prov(o)} L_od
+  double expected_utility = 0;        // (1/ε) log D_o, or log U with migration off
+  double agricultural_employment = 0;
+
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & index & id & province & population & registered & migrants_in & migrants_out & employment & wage &
+        capital_rent & land_rent & price_index & gdp & gdp_pc & income & real_income_pc & own_trade_share &
+        capital & utility & goods_spending & spending_elsewhere & spending_other_provinces &
+        interprovincial_migrants & expected_utility & agricultural_employment;
+  }
+};
+
+struct Aggregates {
+  double gdp = 0, real_gdp = 0, population = 0, migrant_share = 0, interprovincial_migrant_share = 0;
+  double urbanization = 0, internal_trade_share = 0, interprovincial_trade_share = 0, welfare = 0;
+  double theil = 0, gini = 0, cv = 0, maxmin_ratio = 0;
+};
+
+// Outcomes of the owned regions at the solved equilibrium (not collective).
+std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSystem& sys, const EconomyState& st);
+
+// National aggregates from all regions' outcomes in CSV order (pure function).
+Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutcome>& all);
+
+// Population-weighted disparity measures of y across regions (pure functions, unit-tested).
+double theil_index(const std::vector<double>& y, const std::vector<double>& w);
+double gini_index(const std::vector<double>& y, const std::vector<double>& w);
+double coefficient_of_variation(const std::vector<double>& y, const std::vector<double>& w);
+
+}  // namespace regio

@@ -1,0 +1,49 @@
+#pragma once
+// Output files of a run (docs/outputs.md): regions.csv, aggregates.csv, solver.csv, run.yaml.
+// Only rank 0 writes. run.yaml is written first with `status: running` and rewritten at the
+// end with `status: complete` (or `failed` and the error), so a folder whose run.yaml does
+// not say complete must not be used.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "regio/decomposition.hpp"
+#include "regio/national_system.hpp"
+#include "regio/outcomes.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+struct RunInfo {
+  std::string version, scenario_file, command_line, started, finished, status, error;
+  int ranks = 1, epochs = 0, epochs_done = 0;
+  std::size_t regions = 0;
+};
+
+class OutputWriter {
+ public:
+  // Rank 0 only. Creates the folder (throws InputError if it cannot be created or written).
+  OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info);
+  void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
+                   const SolveStats& stats);
+  void finish(const std::string& status, const std::string& error = "");
+  const std::string& dir() const { return dir_; }
+
+ private:
+  void write_run_yaml();
+  std::string dir_;
+  const Scenario& sc_;
+  const Decomposition& decomposition_;
+  RunInfo info_;
+  std::ofstream regions_, aggregates_, solver_;
+};
+
+// Column names (documented in docs/outputs.md; tests check both agree).
+std::vector<std::string> region_columns(const Scenario& sc);
+std::vector<std::string> aggregate_columns();
+std::vector<std::string> solver_columns();
+
+// "2026-11-23T19:33:51Z"
+std::string utc_now();
+
+}  // namespace regio

@@ -1,0 +1,50 @@
+#pragma once
+// The parameter table: the single source of truth for each scenario parameter's YAML key,
+// type, default, allowed range, unit, MODEL.md symbol and one-line doc. The YAML loader,
+// the range checks, run.yaml and docs/parameters.md are all generated from it.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+enum class ParamKind { Real, Integer, Boolean, Text };
+
+struct Range {
+  double lo = -1e300, hi = 1e300;
+  bool lo_open = false, hi_open = false;
+  bool contains(double v) const {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  std::string describe() const;  // e.g. "(0, inf)" or "[0, 1]"
+};
+
+// One parameter. `Target` is Scenario for scalar parameters, SectorParams for per-sector ones.
+template <class Target>
+struct ParamSpec {
+  std::string key;            // dotted YAML path, e.g. "trade.d0_km" (sector fields: "theta")
+  ParamKind kind;
+  std::string default_text;   // "" = required
+  Range range;
+  std::string unit;
+  std::string symbol;         // MODEL.md symbol
+  std::string doc;
+  std::function<void(Target&, double)> set_number;          // Real / Integer / Boolean (0/1)
+  std::function<double(const Target&)> get_number;
+  std::function<void(Target&, const std::string&)> set_text;  // Text
+  std::function<std::string(const Target&)> get_text;
+  bool required() const { return default_text.empty() && kind != ParamKind::Text; }
+};
+
+const std::vector<ParamSpec<Scenario>>& scenario_parameters();
+const std::vector<ParamSpec<SectorParams>>& sector_parameters();
+
+// The default three-sector economy (agriculture, manufacturing, services).
+std::vector<SectorParams> default_sectors();
+
+// Format a number the way run.yaml and the docs show it (shortest round-trip form).
+std::string format_number(double v);
+
+}  // namespace regio

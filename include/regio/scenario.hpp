@@ -1,0 +1,133 @@
+#pragma once
+// The scenario: every model parameter of MODEL.md §2–§3 plus run settings.
+// Names, defaults, ranges and docs live in ONE table (parameters.cpp); the structs below only
+// hold values. Scenario::defaults() fills them from that table.
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <string>
+#include <vector>
+
+namespace regio {
+
+struct SectorParams {
+  std::string name;
+  double theta = 0;                 // θ_s   trade elasticity
+  double labor_share = 0;           // α_s
+  double capital_share = 0;         // β_s
+  double consumption_share = 0;     // η_s
+  double agglomeration = 0;         // γ_s
+  double productivity_growth = 0;   // g_s   (log points per epoch)
+  bool agricultural = false;        // counts as rural employment in the urbanization proxy
+
+  double land_share() const { return 1.0 - labor_share - capital_share; }  // λ_s
+
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & name & theta & labor_share & capital_share & consumption_share & agglomeration &
+        productivity_growth & agricultural;
+  }
+};
+
+struct HouseholdParams {
+  double housing_share = 0;  // δ_h
+  double saving_rate = 0;    // σ
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & housing_share & saving_rate; }
+};
+
+struct CapitalParams {
+  double depreciation = 0;           // δ_k
+  double home_bias = 0;              // ϕ
+  double allocation_elasticity = 0;  // ν
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & depreciation & home_bias & allocation_elasticity;
+  }
+};
+
+struct TradeParams {
+  double d0_km = 0;                // d0
+  double distance_elasticity = 0;  // φ_s (common to all sectors)
+  double border_cost = 0;          // b_s (common to all sectors)
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & d0_km & distance_elasticity & border_cost;
+  }
+};
+
+struct MigrationParams {
+  bool enabled = true;
+  double elasticity = 0;           // ε
+  double moving_cost = 0;          // μ_0
+  double distance_elasticity = 0;  // φ_m
+  double border_cost = 0;          // b_m
+  double hukou_barrier = 0;        // h_d (default for every destination)
+  double conversion_rate = 0;      // ρ_d (default for every destination)
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & enabled & elasticity & moving_cost & distance_elasticity & border_cost & hukou_barrier &
+        conversion_rate;
+  }
+};
+
+struct ProductivityParams {
+  double spillover = 0;  // κ
+  int neighbours = 0;    // k of the k-nearest-neighbour weights W
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & spillover & neighbours; }
+};
+
+struct PopulationParams {
+  double growth = 0;  // g^L
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & growth; }
+};
+
+struct SolverParams {
+  double rtol = 0;
+  double atol = 0;
+  int max_iterations = 0;
+  std::string petsc_options;  // inserted before the command line's, which therefore win
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & rtol & atol & max_iterations & petsc_options;
+  }
+};
+
+struct Scenario {
+  std::string source_file;    // the YAML it came from ("" if built in code)
+  std::string regions;        // region CSV path (resolved relative to the YAML)
+  std::string decomposition;  // decomposition YAML path or "" / "auto"
+  int epochs = 0;
+  int start_year = 0;
+  std::string output;         // output folder
+  std::vector<SectorParams> sectors;
+  HouseholdParams households;
+  CapitalParams capital;
+  TradeParams trade;
+  MigrationParams migration;
+  ProductivityParams productivity;
+  PopulationParams population;
+  SolverParams solver;
+
+  // All defaults from the parameter table, with the default three-sector economy.
+  static Scenario defaults();
+  // Cross-parameter checks (shares sum, λ_s ≥ 0, ...). Throws InputError naming `where`.
+  void validate(const std::string& where) const;
+
+  std::size_t num_sectors() const { return sectors.size(); }
+  bool uses_capital() const;  // some β_s > 0
+  bool uses_land() const;     // some λ_s > 0 or δ_h > 0
+
+  template <class Ar> void serialize(Ar& ar, unsigned) {
+    ar & source_file & regions & decomposition & epochs & start_year & output & sectors &
+        households & capital & trade & migration & productivity & population & solver;
+  }
+};
+
+// Load and validate a scenario YAML (collective-safe: pure function of the file).
+// Throws InputError "file:line: ..." for malformed YAML, unknown keys (with the nearest valid
+// key), wrong types, non-finite or out-of-range values.
+Scenario load_scenario(const std::string& path);
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label,
+                        const std::string& base_dir);
+
+// YAML text of the resolved scenario (every parameter, including defaults).
+std::string scenario_to_yaml(const Scenario& s, int indent = 0);
+
+// Markdown table of all parameters (generated docs: `regio params`).
+std::string parameters_markdown();
+
+}  // namespace regio

@@ -1,0 +1,48 @@
+#pragma once
+// A simulation: the distributed state, its national system and the epoch loop's steps.
+// Construction and every method are collective over the layout's communicator.
+#include <boost/mpi/communicator.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "regio/distribute.hpp"
+#include "regio/dynamics.hpp"
+#include "regio/layout.hpp"
+#include "regio/national_system.hpp"
+#include "regio/outcomes.hpp"
+
+namespace regio {
+
+class Simulation {
+ public:
+  Simulation(const boost::mpi::communicator& comm, DistributedInputs inputs);
+
+  // Solve the current epoch's equilibrium (throws SolverError on every rank on failure).
+  SolveStats solve();
+  // Outcomes of ALL regions in CSV order, on every rank (O(N) records; for outputs and tests).
+  std::vector<RegionOutcome> all_outcomes() const;
+  Aggregates aggregates(const std::vector<RegionOutcome>& all) const;
+  // Move to the next epoch (MODEL.md §3).
+  void advance();
+
+  int epoch() const { return state_.epoch; }
+  int year() const { return inputs_.scenario.start_year + state_.epoch; }
+  const Scenario& scenario() const { return inputs_.scenario; }
+  const Decomposition& decomposition() const { return inputs_.decomposition; }
+  const GlobalGeography& geography() const { return inputs_.geography; }
+  EconomyState& state() { return state_; }
+  NationalSystem& system() { return *system_; }
+  const Layout& layout() const { return *layout_; }
+  std::size_t num_regions() const { return inputs_.geography.size(); }
+
+ private:
+  boost::mpi::communicator comm_;
+  DistributedInputs inputs_;
+  std::unique_ptr<Layout> layout_;
+  EconomyState state_;
+  std::unique_ptr<NationalSystem> system_;
+  std::vector<std::vector<std::size_t>> neighbours_;
+};
+
+}  // namespace regio

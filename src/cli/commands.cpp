@@ -1,0 +1,170 @@
+// CLI (CLI11) and the run / validate / params subcommands.
+#include "regio/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/mpi/collectives.hpp>
+#include <fmt/format.h>
+#include <petscsys.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "regio/distribute.hpp"
+#include "regio/error.hpp"
+#include "regio/output.hpp"
+#include "regio/petsc_util.hpp"
+#include "regio/simulation.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+namespace {
+
+std::string join_args(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path) {
+  Scenario sc;
+  on_root_collectively(comm, [&] { sc = load_scenario(path); });
+  boost::mpi::broadcast(comm, sc, 0);
+  return sc;
+}
+
+std::string seconds_text(double s) {
+  if (s < 120) return fmt::format("{:.1f} s", s);
+  if (s < 7200) return fmt::format("{:.1f} min", s / 60);
+  return fmt::format("{:.2f} h", s / 3600);
+}
+
+}  // namespace
+
+int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  if (opt.epochs > 0) sc.epochs = opt.epochs;
+  if (!opt.output.empty()) sc.output = opt.output;
+  // Solver options: YAML first, then the command line again so that it wins.
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str()));
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(opt.petsc_args).c_str()));
+
+  DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition);
+  const bool root = comm.rank() == 0;
+  std::optional<OutputWriter> out;
+  RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", comm.size(), sc.epochs, 0, inputs.geography.size()};
+  on_root_collectively(comm, [&] { out.emplace(sc.output, sc, inputs.decomposition, info); });
+  // The writer keeps references: keep the scenario/decomposition it saw alive in `inputs`.
+  Simulation sim(comm, inputs);
+
+  if (root && !opt.quiet) {
+    std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
+                kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
+                inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
+    std::fflush(stdout);
+  }
+  try {
+    for (int e = 0; e < sc.epochs; ++e) {
+      const SolveStats st = sim.solve();
+      const auto all = sim.all_outcomes();
+      const Aggregates agg = sim.aggregates(all);
+      if (root) out->write_epoch(e, sim.year(), all, agg, st);
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (root && !opt.quiet) {
+        const double eta = elapsed / (e + 1) * (sc.epochs - e - 1);
+        std::printf("epoch %d/%d year %d | newton %d (gmres %d, F evals %d) | residual %.2e | %.3f s | elapsed %s | ETA %s\n",
+                    e + 1, sc.epochs, sim.year(), st.nonlinear_iterations, st.linear_iterations,
+                    st.residual_evaluations, st.residual_norm, st.seconds, seconds_text(elapsed).c_str(),
+                    seconds_text(eta).c_str());
+        std::fflush(stdout);
+      }
+      if (e + 1 < sc.epochs) sim.advance();
+    }
+  } catch (const SolverError& err) {
+    if (root) out->finish("failed", err.what());
+    throw;
+  }
+  if (root) {
+    out->finish("complete");
+    if (!opt.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc.output.c_str());
+  }
+  return 0;
+}
+
+int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
+  on_root_collectively(comm, [&] {
+    const Scenario sc = load_scenario(opt.scenario);
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    const auto regions = load_regions(sc.regions, names);
+    const int ranks = opt.ranks > 0 ? opt.ranks : comm.size();
+    const Decomposition d = resolve_decomposition(sc, opt.decomposition, regions, ranks);
+    const auto owners = region_owners(d, regions, ranks);
+    std::vector<double> work(ranks, 0.0);
+    for (int o : owners) work[o] += 1;
+    double mx = 0, sum = 0;
+    for (double w : work) mx = std::max(mx, w), sum += w;
+    const auto geo = make_geography(regions);
+    std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs; decomposition %s for %d ranks "
+                "(work imbalance max/mean %.2f)\n",
+                opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
+                d.source.c_str(), ranks, mx / (sum / ranks));
+  });
+  return 0;
+}
+
+int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
+               const std::vector<std::string>& petsc_args) {
+  CLI::App app{"regio: distributed simulator of China's inter-regional factor markets (MODEL.md)\n"
+               "Solver options for PETSc go after `--`, e.g. regio run s.yaml -- -national_snes_monitor -log_view", "regio"};
+  app.set_version_flag("--version", std::string("regio ") + kVersion);
+  app.require_subcommand(1);
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario epoch by epoch and write outputs");
+  run_cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
+  run_cmd->add_option("--decomp", run.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  run_cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
+  run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
+
+  ValidateOptions val;
+  auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
+  val_cmd->add_option("scenario", val.scenario, "Scenario YAML")->required();
+  val_cmd->add_option("--decomp", val.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  val_cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
+      ->check(CLI::PositiveNumber);
+
+  bool markdown = false;
+  auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
+  par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
+
+  std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    int rc = 0;
+    if (comm.rank() == 0) rc = app.exit(e);
+    else rc = e.get_exit_code();
+    return rc;
+  }
+  run.petsc_args = petsc_args;
+  run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
+  if (*run_cmd) return run_command(comm, run);
+  if (*val_cmd) return validate_command(comm, val);
+  if (*par_cmd) {
+    if (comm.rank() == 0) {
+      if (markdown) std::cout << parameters_markdown();
+      else std::cout << scenario_to_yaml(Scenario::defaults());
+    }
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace regio

@@ -1,0 +1,68 @@
+// regio entry point: one guard owns MPI+PETSc; errors reach every rank as one line and a
+// non-zero exit (1: bad input, 2: solver failure, 3: internal error -> MPI_Abort).
+//   mpirun -np 4 regio run inputs/china31/baseline.yaml -- -national_snes_monitor
+#include <petscsys.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "regio/commands.hpp"
+#include "regio/error.hpp"
+
+namespace {
+
+// Initialises PETSc (and MPI) for the lifetime of main's scope; every PETSc object lives in an
+// inner scope and is destroyed before PetscFinalize.
+class PetscRuntime {
+ public:
+  PetscRuntime(int* argc, char*** argv) { ok_ = PetscInitialize(argc, argv, nullptr, nullptr) == 0; }
+  ~PetscRuntime() { if (ok_) PetscFinalize(); }
+  bool ok() const { return ok_; }
+ private:
+  bool ok_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Split at `--`: ours before, PETSc's after.
+  std::vector<std::string> ours, petsc;
+  bool after = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!after && a == "--" && i > 0) { after = true; continue; }
+    (after ? petsc : ours).push_back(a);
+  }
+  std::vector<char*> pargv{argv[0]};
+  for (auto& a : petsc) pargv.push_back(a.data());
+  pargv.push_back(nullptr);
+  int pargc = static_cast<int>(pargv.size()) - 1;
+  char** pargv_ptr = pargv.data();
+
+  PetscRuntime runtime(&pargc, &pargv_ptr);
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "regio: error: PETSc/MPI initialisation failed\n");
+    return 3;
+  }
+  int rc = 0;
+  {
+    boost::mpi::communicator world(PETSC_COMM_WORLD, boost::mpi::comm_attach);
+    try {
+      rc = regio::regio_main(world, ours, petsc);
+    } catch (const regio::InputError& e) {
+      if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
+      rc = 1;
+    } catch (const regio::SolverError& e) {
+      if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
+      rc = 2;
+    } catch (const std::exception& e) {
+      // Raised on this rank only: abort all ranks rather than leave them in a collective.
+      std::fprintf(stderr, "regio: internal error on rank %d: %s\n", world.rank(), e.what());
+      std::fflush(stderr);
+      MPI_Abort(PETSC_COMM_WORLD, 3);
+    }
+  }
+  return rc;
+}

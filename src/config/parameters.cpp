@@ -1,0 +1,161 @@
+// The parameter table (see parameters.hpp). Defaults and their sources are documented in the
+// `doc` strings and rendered into docs/parameters.md by `regio params --markdown`.
+#include "regio/parameters.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "regio/error.hpp"
+
+namespace regio {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+const Range kPositive{0, kInf, true, false};
+const Range kNonNegative{0, kInf, false, false};
+const Range kUnit{0, 1, false, false};
+const Range kAtLeastOne{1, kInf, false, false};
+const Range kAny{-kInf, kInf, false, false};
+
+// Accessors for a member path of the target, e.g. FIELD(trade.d0_km).
+#define REGIO_FIELD(path)                                                         \
+  [](auto& t, double v) { t.path = static_cast<std::remove_reference_t<decltype(t.path)>>(v); }, \
+      [](const auto& t) { return static_cast<double>(t.path); }, nullptr, nullptr
+#define REGIO_TEXT(path)                                     \
+  nullptr, nullptr, [](auto& t, const std::string& v) { t.path = v; }, \
+      [](const auto& t) { return t.path; }
+
+}  // namespace
+
+std::string Range::describe() const {
+  auto num = [](double v) {
+    if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
+    return format_number(v);
+  };
+  return fmt::format("{}{}, {}{}", lo_open ? "(" : "[", num(lo), num(hi), hi_open ? ")" : "]");
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip representation
+  return std::string(buf, res.ptr);
+}
+
+const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
+  using P = ParamSpec<Scenario>;
+  using K = ParamKind;
+  static const std::vector<P> table = {
+      {"regions", K::Text, "", {}, "path", "", "Region CSV (relative to the scenario file). Required.",
+       REGIO_TEXT(regions)},
+      {"decomposition", K::Text, "auto", {}, "path", "",
+       "Decomposition YAML (relative to the scenario file), or `auto` (balanced contiguous blocks of provinces for the rank count at hand).",
+       REGIO_TEXT(decomposition)},
+      {"epochs", K::Integer, "10", {1, 100000}, "", "t", "Number of epochs (years) to simulate.",
+       REGIO_FIELD(epochs)},
+      {"start_year", K::Integer, "2020", {1900, 2200}, "year", "", "Calendar year of epoch 0.",
+       REGIO_FIELD(start_year)},
+      {"output", K::Text, "out", {}, "path", "",
+       "Output folder (relative to the working directory); `--out` overrides.", REGIO_TEXT(output)},
+      {"households.housing_share", K::Real, "0.15", {0, 1, false, true}, "", "δ_h",
+       "Share of income spent on housing (paid to local land). China's housing share of consumption is about 0.2 (NBS household survey).",
+       REGIO_FIELD(households.housing_share)},
+      {"households.saving_rate", K::Real, "0.35", {0, 1, false, true}, "", "σ",
+       "Share of income saved and invested (national saving ≈ 45% of GDP in China; households and firms pooled).",
+       REGIO_FIELD(households.saving_rate)},
+      {"capital.depreciation", K::Real, "0.096", kUnit, "1/epoch", "δ_k",
+       "Capital depreciation rate (Zhang, Wu & Zhang 2004: 9.6%).", REGIO_FIELD(capital.depreciation)},
+      {"capital.home_bias", K::Real, "0.7", kUnit, "", "ϕ",
+       "Share of savings invested in the saver's own region (Feldstein–Horioka-type home bias).",
+       REGIO_FIELD(capital.home_bias)},
+      {"capital.allocation_elasticity", K::Real, "2", kNonNegative, "", "ν",
+       "Elasticity of the pooled-savings allocation ω_n to last epoch's capital return r̄_n/ζ_n.",
+       REGIO_FIELD(capital.allocation_elasticity)},
+      {"trade.d0_km", K::Real, "100", kPositive, "km", "d0",
+       "Distance scale of trade and migration costs: τ = (1 + D/d0)^φ.", REGIO_FIELD(trade.d0_km)},
+      {"trade.distance_elasticity", K::Real, "0.25", kNonNegative, "", "φ_s",
+       "Elasticity of trade cost to (1 + D/d0); θ·φ ≈ 1 is the usual gravity distance elasticity.",
+       REGIO_FIELD(trade.distance_elasticity)},
+      {"trade.border_cost", K::Real, "1.5", kAtLeastOne, "", "b_s",
+       "Iceberg cost factor for crossing a provincial border (local protection, market segmentation).",
+       REGIO_FIELD(trade.border_cost)},
+      {"migration.enabled", K::Boolean, "true", {0, 1}, "", "",
+       "Whether residents choose where to live; `false` keeps L = R.", REGIO_FIELD(migration.enabled)},
+      {"migration.elasticity", K::Real, "1.5", kPositive, "", "ε",
+       "Migration elasticity to real income (Tombe & Zhu 2019: 1.5).", REGIO_FIELD(migration.elasticity)},
+      {"migration.moving_cost", K::Real, "2", kAtLeastOne, "", "μ_0",
+       "Fixed cost of living outside one's hukou region (Tombe & Zhu 2019: ≈2.2 within provinces).",
+       REGIO_FIELD(migration.moving_cost)},
+      {"migration.distance_elasticity", K::Real, "0.3", kNonNegative, "", "φ_m",
+       "Elasticity of migration cost to (1 + d/d0).", REGIO_FIELD(migration.distance_elasticity)},
+      {"migration.border_cost", K::Real, "6", kAtLeastOne, "", "b_m",
+       "Migration cost factor for leaving one's hukou province (with the defaults, inter-provincial μ ≈ 25 at 1,000 km as in Tombe & Zhu 2019).",
+       REGIO_FIELD(migration.border_cost)},
+      {"migration.hukou_barrier", K::Real, "1", kAtLeastOne, "", "h_d",
+       "Default destination hukou barrier (policies raise it for megacities).",
+       REGIO_FIELD(migration.hukou_barrier)},
+      {"migration.conversion_rate", K::Real, "0.02", kUnit, "1/epoch", "ρ_d",
+       "Share of migrants living in d that obtain d's hukou each epoch.",
+       REGIO_FIELD(migration.conversion_rate)},
+      {"productivity.spillover", K::Real, "0.02", kUnit, "", "κ",
+       "Catch-up speed towards better neighbours' log productivity.", REGIO_FIELD(productivity.spillover)},
+      {"productivity.neighbours", K::Integer, "6", {1, 1000}, "", "k",
+       "Neighbours in the k-nearest-neighbour spatial weights W (great-circle distance, ties by input order).",
+       REGIO_FIELD(productivity.neighbours)},
+      {"population.growth", K::Real, "0", {-0.5, 0.5}, "1/epoch", "g^L",
+       "Natural growth of the registered population (China 2020–2024 ≈ 0).", REGIO_FIELD(population.growth)},
+      {"solver.rtol", K::Real, "1e-12", {0, 1, false, true}, "", "",
+       "SNES relative tolerance on ||G|| (PETSc -national_snes_rtol overrides).", REGIO_FIELD(solver.rtol)},
+      {"solver.atol", K::Real, "1e-10", kPositive, "", "",
+       "SNES absolute tolerance on ||G|| in log units (≈ relative error of prices and populations).",
+       REGIO_FIELD(solver.atol)},
+      {"solver.max_iterations", K::Integer, "50", {1, 10000}, "", "",
+       "Maximum Newton iterations per epoch.", REGIO_FIELD(solver.max_iterations)},
+      {"solver.petsc_options", K::Text, "", {}, "", "",
+       "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",
+       REGIO_TEXT(solver.petsc_options)},
+  };
+  return table;
+}
+
+const std::vector<ParamSpec<SectorParams>>& sector_parameters() {
+  using P = ParamSpec<SectorParams>;
+  using K = ParamKind;
+  static const std::vector<P> table = {
+      {"name", K::Text, "", {}, "", "s", "Sector name (used in column names, e.g. employment_<name>).",
+       REGIO_TEXT(name)},
+      {"theta", K::Real, "4", kPositive, "", "θ_s", "Trade elasticity (Tombe & Zhu 2019: 4).",
+       REGIO_FIELD(theta)},
+      {"labor_share", K::Real, "", kUnit, "", "α_s", "Labor share of costs. Required.",
+       REGIO_FIELD(labor_share)},
+      {"capital_share", K::Real, "", kUnit, "", "β_s",
+       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s. Required.",
+       REGIO_FIELD(capital_share)},
+      {"consumption_share", K::Real, "", kUnit, "", "η_s",
+       "Share of goods spending on this sector (the η_s sum to 1). Required.",
+       REGIO_FIELD(consumption_share)},
+      {"agglomeration", K::Real, "0", {0, 0.5}, "", "γ_s",
+       "Elasticity of productivity to density L/H.", REGIO_FIELD(agglomeration)},
+      {"productivity_growth", K::Real, "0", {-0.5, 0.5}, "1/epoch", "g_s",
+       "Exogenous growth of log productivity per epoch.", REGIO_FIELD(productivity_growth)},
+      {"agricultural", K::Boolean, "false", {0, 1}, "", "",
+       "Counts as rural employment in the urbanization proxy.", REGIO_FIELD(agricultural)},
+  };
+  return table;
+}
+
+std::vector<SectorParams> default_sectors() {
+  // Factor shares: China's national accounts put the labour share near 0.5; agriculture is land
+  // intensive (Tombe & Zhu 2019 split agriculture / non-agriculture; we split non-agriculture
+  // into manufacturing and services with the NBS 2020 value-added shares ≈ 8/38/54 %).
+  SectorParams agriculture{"agriculture", 4.0, 0.55, 0.15, 0.08, 0.0, 0.02, true};
+  SectorParams manufacturing{"manufacturing", 4.0, 0.45, 0.45, 0.38, 0.05, 0.03, false};
+  SectorParams services{"services", 4.0, 0.55, 0.35, 0.54, 0.05, 0.02, false};
+  return {agriculture, manufacturing, services};
+}
+
+}  // namespace regio

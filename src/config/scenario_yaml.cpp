@@ -1,0 +1,330 @@
+// Scenario YAML: loading with file:line errors, unknown-key detection, defaults and validation,
+// all driven by the parameter table.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "regio/error.hpp"
+#include "regio/parameters.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+std::string located(const std::string& file, int line, const std::string& message) {
+  if (file.empty()) return message;
+  if (line <= 0) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}:{}: {}", file, line, message);
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  };
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& c : candidates) {
+    const std::size_t d = distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  // Only suggest when the typo is plausible: at most a third of the word changed.
+  if (best_d == std::string::npos || best_d > std::max<std::size_t>(2, word.size() / 3)) return "";
+  return best;
+}
+
+namespace {
+
+constexpr const char* kSectorsKey = "sectors";
+
+struct Reader {
+  std::string file;
+
+  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
+    throw InputError(located(file, line(n), msg));
+  }
+
+  template <class Target>
+  void assign(Target& target, const ParamSpec<Target>& spec, const YAML::Node& value,
+              const std::string& shown_key) const {
+    if (!value.IsScalar())
+      fail(value, fmt::format("'{}' must be a single value ({}), not a list or mapping", shown_key,
+                              spec.doc));
+    const std::string text = value.Scalar();
+    if (spec.kind == ParamKind::Text) {
+      spec.set_text(target, text);
+      return;
+    }
+    double v = 0;
+    if (spec.kind == ParamKind::Boolean) {
+      bool b = false;
+      if (!YAML::convert<bool>::decode(value, b))
+        fail(value, fmt::format("'{}' must be true or false, got '{}'", shown_key, text));
+      v = b ? 1 : 0;
+    } else {
+      try {
+        v = value.as<double>();
+      } catch (const YAML::Exception&) {
+        fail(value, fmt::format("'{}' must be a number, got '{}'", shown_key, text));
+      }
+      if (!std::isfinite(v))
+        fail(value, fmt::format("'{}' must be a finite number, got '{}'", shown_key, text));
+      if (spec.kind == ParamKind::Integer && v != std::floor(v))
+        fail(value, fmt::format("'{}' must be an integer, got '{}'", shown_key, text));
+      if (!spec.range.contains(v))
+        fail(value, fmt::format("'{}' = {} is out of range {}: {}", shown_key, text,
+                                spec.range.describe(), spec.doc));
+    }
+    spec.set_number(target, v);
+  }
+};
+
+template <class Target>
+std::vector<std::string> keys_of(const std::vector<ParamSpec<Target>>& table) {
+  std::vector<std::string> keys;
+  for (const auto& p : table) keys.push_back(p.key);
+  return keys;
+}
+
+template <class Target>
+void apply_defaults(Target& t, const std::vector<ParamSpec<Target>>& table) {
+  for (const auto& p : table) {
+    if (p.kind == ParamKind::Text) {
+      if (p.set_text) p.set_text(t, p.default_text);
+    } else if (!p.default_text.empty()) {
+      double v = p.default_text == "true" ? 1 : p.default_text == "false" ? 0 : std::stod(p.default_text);
+      p.set_number(t, v);
+    }
+  }
+}
+
+SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index) {
+  if (!node.IsMap()) rd.fail(node, fmt::format("sectors[{}] must be a mapping of sector parameters", index));
+  SectorParams s;
+  apply_defaults(s, sector_parameters());
+  const auto& table = sector_parameters();
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    auto it = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
+    if (it == table.end()) {
+      const std::string near = nearest(key, keys_of(table));
+      rd.fail(kv.first, fmt::format("unknown sector key 'sectors[{}].{}'{}", index, key,
+                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+    }
+    rd.assign(s, *it, kv.second, fmt::format("sectors[{}].{}", index, key));
+    seen.insert(key);
+  }
+  for (const auto& p : table) {
+    if ((p.required() || p.key == "name") && !seen.count(p.key))
+      rd.fail(node, fmt::format("sectors[{}] lacks required key '{}': {}", index, p.key, p.doc));
+  }
+  return s;
+}
+
+}  // namespace
+
+Scenario Scenario::defaults() {
+  Scenario s;
+  apply_defaults(s, scenario_parameters());
+  s.sectors = default_sectors();
+  return s;
+}
+
+bool Scenario::uses_capital() const {
+  return std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.capital_share > 0; });
+}
+
+bool Scenario::uses_land() const {
+  return households.housing_share > 0 ||
+         std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.land_share() > 0; });
+}
+
+void Scenario::validate(const std::string& where) const {
+  auto fail = [&](const std::string& msg) { throw InputError(located(where, 0, msg)); };
+  if (regions.empty()) fail("'regions' (the region CSV) is required");
+  if (sectors.empty()) fail("'sectors' must list at least one sector");
+  double eta = 0;
+  std::set<std::string> names;
+  bool any_labor = false;
+  for (const auto& s : sectors) {
+    if (s.name.empty()) fail("every sector needs a 'name'");
+    if (!names.insert(s.name).second) fail(fmt::format("sector name '{}' appears twice", s.name));
+    if (s.name.find_first_of(" ,;\"") != std::string::npos)
+      fail(fmt::format("sector name '{}' may not contain spaces, commas, semicolons or quotes", s.name));
+    if (s.land_share() < -1e-12)
+      fail(fmt::format("sector '{}': labor_share + capital_share = {} exceeds 1 (the land share "
+                       "1 - labor_share - capital_share must be >= 0)",
+                       s.name, format_number(s.labor_share + s.capital_share)));
+    any_labor = any_labor || s.labor_share > 0;
+    eta += s.consumption_share;
+  }
+  if (!any_labor) fail("at least one sector must use labor (labor_share > 0): labor is the numeraire's market");
+  if (std::abs(eta - 1.0) > 1e-9)
+    fail(fmt::format("sector consumption_share values sum to {}, they must sum to 1", format_number(eta)));
+  if (households.housing_share + households.saving_rate >= 1.0)
+    fail(fmt::format("households.housing_share + households.saving_rate = {} must be < 1 (something must be spent on goods)",
+                     format_number(households.housing_share + households.saving_rate)));
+}
+
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label,
+                        const std::string& base_dir) {
+  Reader rd{file_label};
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(located(file_label, e.mark.line + 1,
+                             fmt::format("malformed YAML: {} (check indentation and quoting)", e.msg)));
+  }
+  if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
+
+  Scenario s = Scenario::defaults();
+  s.source_file = file_label;
+  const auto& table = scenario_parameters();
+  std::vector<std::string> valid = keys_of(table);
+  valid.push_back(kSectorsKey);
+  std::set<std::string> groups;
+  for (const auto& p : table)
+    if (auto dot = p.key.find('.'); dot != std::string::npos) groups.insert(p.key.substr(0, dot));
+  for (const auto& g : groups) valid.push_back(g);
+
+  auto unknown = [&](const YAML::Node& key_node, const std::string& key) {
+    const std::string near = nearest(key, valid);
+    rd.fail(key_node, fmt::format("unknown key '{}'{}", key,
+                                  near.empty() ? " (see docs/parameters.md for the valid keys)"
+                                               : fmt::format(" (did you mean '{}'?)", near)));
+  };
+  auto find = [&](const std::string& key) {
+    return std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
+  };
+
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == kSectorsKey) {
+      if (!kv.second.IsSequence()) rd.fail(kv.second, "'sectors' must be a list of sector mappings");
+      s.sectors.clear();
+      for (std::size_t i = 0; i < kv.second.size(); ++i) s.sectors.push_back(parse_sector(rd, kv.second[i], i));
+      continue;
+    }
+    if (groups.count(key)) {
+      if (kv.second.IsNull()) continue;
+      if (!kv.second.IsMap()) rd.fail(kv.second, fmt::format("'{}' must be a mapping of {}.* keys", key, key));
+      for (const auto& sub : kv.second) {
+        const std::string full = key + "." + sub.first.as<std::string>();
+        auto it = find(full);
+        if (it == table.end()) unknown(sub.first, full);
+        rd.assign(s, *it, sub.second, full);
+      }
+      continue;
+    }
+    auto it = find(key);
+    if (it == table.end()) unknown(kv.first, key);
+    rd.assign(s, *it, kv.second, key);
+  }
+  if (!root["regions"]) rd.fail(root, "missing required key 'regions' (path of the region CSV)");
+
+  // Paths in the file are relative to the file.
+  namespace fs = std::filesystem;
+  auto resolve = [&](std::string& p) {
+    if (p.empty() || p == "auto" || fs::path(p).is_absolute()) return;
+    p = (fs::path(base_dir) / p).lexically_normal().string();
+  };
+  resolve(s.regions);
+  resolve(s.decomposition);
+  s.validate(file_label);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(fmt::format("{}: cannot open the scenario file (check the path)", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const auto base = std::filesystem::path(path).parent_path().string();
+  return parse_scenario(buf.str(), path, base.empty() ? "." : base);
+}
+
+namespace {
+template <class Target>
+std::string value_text(const ParamSpec<Target>& p, const Target& t) {
+  switch (p.kind) {
+    case ParamKind::Text: {
+      YAML::Emitter e;
+      e << p.get_text(t);
+      return e.c_str();
+    }
+    case ParamKind::Boolean: return p.get_number(t) != 0 ? "true" : "false";
+    default: return format_number(p.get_number(t));
+  }
+}
+}  // namespace
+
+std::string scenario_to_yaml(const Scenario& s, int indent) {
+  const std::string pad(indent, ' ');
+  std::ostringstream out;
+  std::string group;
+  for (const auto& p : scenario_parameters()) {
+    auto dot = p.key.find('.');
+    if (dot == std::string::npos) {
+      out << pad << p.key << ": " << value_text(p, s) << "\n";
+      continue;
+    }
+    const std::string g = p.key.substr(0, dot);
+    if (g != group) out << pad << g << ":\n", group = g;
+    out << pad << "  " << p.key.substr(dot + 1) << ": " << value_text(p, s) << "\n";
+  }
+  out << pad << "sectors:\n";
+  for (const auto& sec : s.sectors) {
+    bool first = true;
+    for (const auto& p : sector_parameters()) {
+      out << pad << (first ? "  - " : "    ") << p.key << ": " << value_text(p, sec) << "\n";
+      first = false;
+    }
+  }
+  return out.str();
+}
+
+std::string parameters_markdown() {
+  std::ostringstream md;
+  auto row = [&](const auto& p) {
+    md << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key, p.symbol,
+                      p.default_text.empty() ? "*required*" : "`" + p.default_text + "`",
+                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer ? p.range.describe() : "",
+                      p.unit, p.doc);
+  };
+  md << "<!-- generated by `regio params --markdown`; do not edit (a test checks it is current) -->\n";
+  md << "## Scenario parameters\n\n| key | symbol | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& p : scenario_parameters()) row(p);
+  md << "\n## Sector parameters (each entry of `sectors:`)\n\n"
+        "| key | symbol | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& p : sector_parameters()) row(p);
+  md << "\nDefault economy when `sectors:` is absent:\n\n| name | θ | α | β | λ | η | γ | g | agricultural |\n"
+        "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& s : default_sectors())
+    md << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, format_number(s.theta),
+                      format_number(s.labor_share), format_number(s.capital_share),
+                      format_number(s.land_share()), format_number(s.consumption_share),
+                      format_number(s.agglomeration), format_number(s.productivity_growth),
+                      s.agricultural ? "yes" : "no");
+  return md.str();
+}
+
+}  // namespace regio

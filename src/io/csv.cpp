@@ -1,0 +1,75 @@
+#include "regio/csv.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "regio/error.hpp"
+
+namespace regio::csv {
+
+std::vector<Row> parse(const std::string& text, const std::string& file_label) {
+  std::vector<Row> rows;
+  Row row;
+  std::string field;
+  bool in_quotes = false, row_has_content = false;
+  int line = 1, row_start = 1;
+  auto end_field = [&] {
+    row.fields.push_back(field);
+    field.clear();
+  };
+  auto end_row = [&] {
+    end_field();
+    if (row_has_content) {
+      row.line = row_start;
+      rows.push_back(std::move(row));
+    }
+    row = Row{};
+    row_has_content = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+        else in_quotes = false;
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': in_quotes = true; row_has_content = true; break;
+      case ',': end_field(); row_has_content = true; break;
+      case '\r': break;
+      case '\n': end_row(); ++line; row_start = line; break;
+      default:
+        field += c;
+        if (c != ' ' && c != '\t') row_has_content = true;
+    }
+  }
+  if (in_quotes) throw InputError(located(file_label, row_start, "unterminated quoted field"));
+  end_row();
+  return rows;
+}
+
+bool to_double(const std::string& field, double& out) {
+  std::size_t b = field.find_first_not_of(" \t"), e = field.find_last_not_of(" \t");
+  if (b == std::string::npos) return false;
+  const std::string s = field.substr(b, e - b + 1);
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno != ERANGE;
+}
+
+std::string quote(const std::string& field) {
+  if (field.find_first_of(",\"\n") == std::string::npos) return field;
+  std::string q = "\"";
+  for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+}  // namespace regio::csv

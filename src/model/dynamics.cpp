@@ -1,0 +1,75 @@
+#include "regio/dynamics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "regio/geography.hpp"
+
+namespace regio {
+
+std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::size_t i, std::size_t k) {
+  std::vector<std::pair<double, std::size_t>> d;
+  d.reserve(geo.size());
+  for (std::size_t j = 0; j < geo.size(); ++j)
+    if (j != i) d.emplace_back(great_circle_km(geo.lat[i], geo.lon[i], geo.lat[j], geo.lon[j]), j);
+  k = std::min(k, d.size());
+  std::partial_sort(d.begin(), d.begin() + k, d.end());  // pairs: ties broken by CSV index
+  std::vector<std::size_t> nb;
+  for (std::size_t t = 0; t < k; ++t) nb.push_back(d[t].second);
+  return nb;
+}
+
+void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
+                   EconomyState& st) {
+  const auto& v = sys.view();
+  const auto& tech = sys.technology();
+  const auto& layout = sys.layout();
+  const std::size_t n = st.size(), S = tech.S, N = sys.geography().size();
+
+  // Capital: K' = (1 − δ_k) K + J / P.
+  for (std::size_t j = 0; j < n; ++j)
+    st.capital[j] = (1 - sc.capital.depreciation) * st.capital[j] + v.investment[j] / v.price_index[j];
+
+  // Registered population: R_o' = (1+g^L)[R_o − Σ_{d≠o} ρ_d L_od + ρ_o Σ_{o'≠o} L_o'o].
+  const double growth = 1 + sc.population.growth;
+  if (sys.migration_enabled()) {
+    std::vector<double> converting(n), converting_all;
+    for (std::size_t j = 0; j < n; ++j) converting[j] = st.conversion_rate[j] * v.attraction_all[st.records[j].index];
+    layout.allgather(converting.data(), 1, converting_all);
+    const double eps = sys.migration_elasticity();
+    for (std::size_t j = 0; j < n; ++j) {
+      const double* row = sys.migration_row(j);
+      double lost = 0;
+      for (std::size_t k = 0; k < N; ++k) lost += row[k] * converting_all[k];
+      lost *= st.registered[j] / v.migration_denominator[j];                       // Σ_{d≠o} ρ_d L_od
+      const double stay = st.registered[j] * std::pow(v.utility[j], eps) / v.migration_denominator[j];  // L_oo
+      const double gained = st.conversion_rate[j] * (st.population[j] - stay);  // ρ_o Σ_{o'≠o} L_o'o
+      st.registered[j] = growth * (st.registered[j] - lost + gained);
+      st.population[j] *= growth;  // warm start of the next solve
+    }
+  } else {
+    for (std::size_t j = 0; j < n; ++j) st.population[j] = st.registered[j] = growth * st.registered[j];
+  }
+
+  // Productivity: log Ā' = log Ā + g_s + κ Σ_j W_ij max(0, log Ā_js − log Ā_is).
+  std::vector<double> logA_all;
+  layout.allgather(st.log_productivity.data(), static_cast<int>(S), logA_all);
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto& nb = neighbours[j];
+    for (std::size_t s = 0; s < S; ++s) {
+      const double own = st.log_productivity[j * S + s];
+      double catch_up = 0;
+      for (auto k : nb) catch_up += std::max(0.0, logA_all[k * S + s] - own);
+      if (!nb.empty()) catch_up /= static_cast<double>(nb.size());
+      st.log_productivity[j * S + s] = own + sc.sectors[s].productivity_growth + sc.productivity.spillover * catch_up;
+    }
+  }
+
+  // Pooled savings chase this epoch's returns next epoch: r̄ ← r.
+  for (std::size_t j = 0; j < n; ++j)
+    st.lagged_capital_rent[j] = tech.active[kCapital] ? st.prices[j].capital_rent : 1.0;
+  ++st.epoch;
+}
+
+}  // namespace regio

@@ -1,0 +1,52 @@
+#include "regio/economy_state.hpp"
+
+#include <cmath>
+#include <map>
+
+namespace regio {
+
+GlobalGeography make_geography(const std::vector<Region>& regions) {
+  GlobalGeography g;
+  std::map<std::string, int> prov;
+  for (const auto& r : regions) {
+    auto [it, fresh] = prov.emplace(r.province, static_cast<int>(g.province_names.size()));
+    if (fresh) g.province_names.push_back(r.province);
+    g.id.push_back(r.id);
+    g.lat.push_back(r.lat);
+    g.lon.push_back(r.lon);
+    g.area_km2.push_back(r.area_km2);
+    g.province.push_back(it->second);
+  }
+  return g;
+}
+
+EconomyState make_state(const Scenario& sc, std::vector<Region> owned) {
+  EconomyState st;
+  const Technology tech(sc);
+  for (const auto& r : owned) {
+    for (double a : r.productivity) st.log_productivity.push_back(std::log(a));
+    st.amenity.push_back(r.amenity);
+    st.land.push_back(r.land_km2);
+    st.capital.push_back(r.capital);
+    st.registered.push_back(r.registered);
+    st.capital_friction.push_back(1.0);
+    st.hukou_barrier.push_back(sc.migration.hukou_barrier);
+    st.conversion_rate.push_back(sc.migration.conversion_rate);
+    st.lagged_capital_rent.push_back(1.0);
+    const double L = sc.migration.enabled ? r.population : r.registered;
+    st.population.push_back(L);
+    // Initial guess: w = 1 and rents that pay each factor its cost share of a wage bill
+    // (the numeraire fixes the overall scale during the first solve).
+    double a = 0, b = 0, l = 0;
+    for (std::size_t s = 0; s < tech.S; ++s) a += tech.eta[s] * tech.alpha[s], b += tech.eta[s] * tech.beta[s], l += tech.eta[s] * tech.lambda[s];
+    FactorPrices p;
+    p.wage = 1.0;
+    p.capital_rent = tech.active[kCapital] ? (b / a) * L / r.capital : 1.0;
+    p.land_rent = tech.active[kLand] ? ((l + tech.housing_share) / a) * L / r.land_km2 : 1.0;
+    st.prices.push_back(p);
+  }
+  st.records = std::move(owned);
+  return st;
+}
+
+}  // namespace regio

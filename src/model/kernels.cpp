@@ -1,0 +1,58 @@
+#include "regio/kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace regio {
+
+namespace {
+double xlogx(double a) { return a > 0 ? a * std::log(a) : 0.0; }  // 0 log 0 = 0, i.e. 0^0 = 1
+}  // namespace
+
+Technology::Technology(const Scenario& sc) : S(sc.sectors.size()) {
+  for (const auto& s : sc.sectors) {
+    theta.push_back(s.theta);
+    alpha.push_back(s.labor_share);
+    beta.push_back(s.capital_share);
+    lambda.push_back(std::max(0.0, s.land_share()));
+    eta.push_back(s.consumption_share);
+    gamma.push_back(s.agglomeration);
+    log_cost_const.push_back(-(xlogx(alpha.back()) + xlogx(beta.back()) + xlogx(lambda.back())));
+  }
+  housing_share = sc.households.housing_share;
+  saving_rate = sc.households.saving_rate;
+  active = {true, sc.uses_capital(), sc.uses_land()};
+}
+
+double log_unit_price(const Technology& t, std::size_t s, const FactorPrices& p, double log_A) {
+  double lp = t.log_cost_const[s] - log_A + t.alpha[s] * std::log(p.wage);
+  if (t.beta[s] > 0) lp += t.beta[s] * std::log(p.capital_rent);
+  if (t.lambda[s] > 0) lp += t.lambda[s] * std::log(p.land_rent);
+  return lp;
+}
+
+double income(const Technology& t, const FactorPrices& p, double L, double K, double H, double transfer) {
+  double I = p.wage * L + transfer;
+  if (t.active[kCapital]) I += p.capital_rent * K;
+  if (t.active[kLand]) I += p.land_rent * H;
+  return I;
+}
+
+double trade_shares(std::span<const double> tau_pow, std::span<const double> price_pow, std::span<double> shares) {
+  double phi = 0;
+  for (std::size_t k = 0; k < tau_pow.size(); ++k) phi += tau_pow[k] * price_pow[k];
+  if (!shares.empty())
+    for (std::size_t k = 0; k < tau_pow.size(); ++k) shares[k] = tau_pow[k] * price_pow[k] / phi;
+  return phi;
+}
+
+double migration_shares(std::span<const double> utility, std::span<const double> mu, double eps,
+                        std::span<double> shares) {
+  double denom = 0;
+  for (std::size_t k = 0; k < utility.size(); ++k) denom += std::pow(utility[k] / mu[k], eps);
+  if (!shares.empty())
+    for (std::size_t k = 0; k < utility.size(); ++k) shares[k] = std::pow(utility[k] / mu[k], eps) / denom;
+  return denom;
+}
+
+}  // namespace regio

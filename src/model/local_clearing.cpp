@@ -1,0 +1,119 @@
+// Local clearing of one region's labor, capital and land markets (MODEL.md §2) with the
+// national terms held fixed: a 3×3 Newton solve in log prices.
+#include <algorithm>
+#include <cmath>
+
+#include "regio/kernels.hpp"
+
+namespace regio {
+
+namespace {
+
+// Residuals F_f = log(demand_f) − log(supply_f) and their Jacobian in log prices.
+struct LocalSystem {
+  const Technology& t;
+  const LocalMarketInputs& in;
+
+  void evaluate(const FactorPrices& p, std::array<double, 3>& F, std::array<std::array<double, 3>, 3>* J) const {
+    std::array<double, 3> demand{0, 0, 0};
+    std::array<std::array<double, 3>, 3> ddemand{};  // ∂demand_f / ∂log price_g
+    const double supply_value[3] = {p.wage * in.population, p.capital_rent * in.capital, p.land_rent * in.land};
+    for (std::size_t s = 0; s < t.S; ++s) {
+      const double R = in.market_access[s] * std::exp(-t.theta[s] * log_unit_price(t, s, p, in.log_productivity[s]));
+      for (int f = 0; f < 3; ++f) {
+        const double share = t.share(s, f);
+        if (share == 0) continue;
+        demand[f] += share * R;
+        for (int g = 0; g < 3; ++g) ddemand[f][g] += share * R * (-t.theta[s] * t.share(s, g));
+      }
+    }
+    if (t.housing_share > 0) {  // housing spending is paid to local land
+      const double I = income(t, p, in.population, in.capital, in.land, in.transfer);
+      demand[kLand] += t.housing_share * I;
+      for (int g = 0; g < 3; ++g)
+        if (t.active[g]) ddemand[kLand][g] += t.housing_share * supply_value[g];
+    }
+    demand[kLabor] *= in.price_level;  // numeraire: Σ α R = w L / P̄ (see header)
+    for (int g = 0; g < 3; ++g) ddemand[kLabor][g] *= in.price_level;
+    for (int f = 0; f < 3; ++f) {
+      if (!t.active[f]) { F[f] = 0; continue; }
+      F[f] = std::log(demand[f]) - std::log(supply_value[f]);
+      if (J)
+        for (int g = 0; g < 3; ++g) (*J)[f][g] = (t.active[g] ? ddemand[f][g] / demand[f] : 0.0) - (f == g ? 1.0 : 0.0);
+    }
+  }
+};
+
+double max_abs(const std::array<double, 3>& F) {
+  return std::max({std::abs(F[0]), std::abs(F[1]), std::abs(F[2])});
+}
+
+// Solve J d = -F on the active block by Gaussian elimination with partial pivoting.
+std::array<double, 3> newton_step(const Technology& t, std::array<std::array<double, 3>, 3> J, std::array<double, 3> F) {
+  int idx[3], n = 0;
+  for (int f = 0; f < 3; ++f) if (t.active[f]) idx[n++] = f;
+  double A[3][4];
+  for (int a = 0; a < n; ++a) {
+    for (int b = 0; b < n; ++b) A[a][b] = J[idx[a]][idx[b]];
+    A[a][n] = -F[idx[a]];
+  }
+  for (int c = 0; c < n; ++c) {
+    int piv = c;
+    for (int a = c + 1; a < n; ++a) if (std::abs(A[a][c]) > std::abs(A[piv][c])) piv = a;
+    for (int b = 0; b <= n; ++b) std::swap(A[c][b], A[piv][b]);
+    for (int a = c + 1; a < n; ++a) {
+      const double m = A[a][c] / A[c][c];
+      for (int b = c; b <= n; ++b) A[a][b] -= m * A[c][b];
+    }
+  }
+  std::array<double, 3> d{0, 0, 0};
+  for (int a = n - 1; a >= 0; --a) {
+    double v = A[a][n];
+    for (int b = a + 1; b < n; ++b) v -= A[a][b] * d[idx[b]];
+    d[idx[a]] = v / A[a][a];
+  }
+  return d;
+}
+
+}  // namespace
+
+std::array<double, 3> local_market_residuals(const Technology& t, const LocalMarketInputs& in, const FactorPrices& p) {
+  std::array<double, 3> F{};
+  LocalSystem{t, in}.evaluate(p, F, nullptr);
+  return F;
+}
+
+LocalClearingResult clear_local_markets(const Technology& t, const LocalMarketInputs& in, FactorPrices p,
+                                        double tol, int max_iterations) {
+  const LocalSystem sys{t, in};
+  for (int f = 0; f < 3; ++f)
+    if (!t.active[f]) p[f] = 1.0;  // placeholder price of a market that does not exist
+  std::array<double, 3> F{};
+  std::array<std::array<double, 3>, 3> J{};
+  LocalClearingResult res;
+  sys.evaluate(p, F, &J);
+  double norm = max_abs(F);
+  for (res.iterations = 0; res.iterations < max_iterations && norm > tol && std::isfinite(norm); ++res.iterations) {
+    auto d = newton_step(t, J, F);
+    // Limit the step to a factor e^2 per price, then backtrack on the max-norm.
+    const double dmax = max_abs(d);
+    double step = dmax > 2.0 ? 2.0 / dmax : 1.0;
+    FactorPrices trial = p;
+    std::array<double, 3> Ft{};
+    for (int k = 0; k < 30; ++k, step *= 0.5) {
+      for (int f = 0; f < 3; ++f)
+        if (t.active[f]) trial[f] = p[f] * std::exp(step * d[f]);
+      sys.evaluate(trial, Ft, nullptr);
+      if (max_abs(Ft) < (1 - 1e-4 * step) * norm || max_abs(Ft) <= tol) break;
+    }
+    p = trial;
+    sys.evaluate(p, F, &J);
+    norm = max_abs(F);
+  }
+  res.prices = p;
+  res.residual = norm;
+  res.converged = norm <= tol;
+  return res;
+}
+
+}  // namespace regio

@@ -1,0 +1,345 @@
+#include "regio/national_system.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <numeric>
+
+#include "regio/error.hpp"
+#include "regio/geography.hpp"
+
+namespace regio {
+
+namespace {
+PetscLogEvent ev_residual = 0, ev_local = 0, ev_exchange = 0;
+bool events_registered = false;
+void register_events() {
+  if (events_registered) return;
+  PetscClassId cls;
+  REGIO_PETSC(PetscClassIdRegister("regio", &cls));
+  REGIO_PETSC(PetscLogEventRegister("NationalResidual", cls, &ev_residual));
+  REGIO_PETSC(PetscLogEventRegister("LocalClearing", cls, &ev_local));
+  REGIO_PETSC(PetscLogEventRegister("Exchange", cls, &ev_exchange));
+  events_registered = true;
+}
+
+inline double dot(const double* a, const double* b, std::size_t n) {
+  double s = 0;
+  for (std::size_t k = 0; k < n; ++k) s += a[k] * b[k];
+  return s;
+}
+}  // namespace
+
+// C callbacks for PETSc: never let a C++ exception unwind through SNESSolve.
+struct NationalCallbacks {
+  NationalSystem* sys;
+  std::exception_ptr error;
+
+  static PetscErrorCode function(SNES snes, Vec X, Vec F, void* ctx) {
+    auto* cb = static_cast<NationalCallbacks*>(ctx);
+    PetscFunctionBeginUser;
+    try {
+      VecReadView x(X);
+      VecWriteView f(F);
+      cb->sys->evaluate(x.data(), f.data());
+    } catch (...) {
+      cb->error = std::current_exception();
+      PetscFunctionReturn(PETSC_ERR_USER);
+    }
+    if (cb->sys->local_failure_) PetscCall(SNESSetFunctionDomainError(snes));
+    PetscFunctionReturn(0);
+  }
+};
+
+NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
+                               EconomyState& state)
+    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc) {
+  register_events();
+  N_ = geo.size();
+  n_own_ = state.size();
+  S_ = tech_.S;
+  migration_ = sc.migration.enabled;
+  epsilon_ = sc.migration.elasticity;
+  factor_slot_.assign(3, -1);
+  for (int f = 0; f < 3; ++f)
+    if (tech_.active[f]) factor_slot_[f] = block_++;
+  if (migration_) pop_slot_ = block_++;
+
+  // Kernel rows: τ_iks^−θ_s and (μ_0 (1+d/d0)^φm b_m^[prov≠])^−ε for the owned rows i.
+  trade_pow_.resize(S_ * n_own_ * N_);
+  migration_pow_.assign(n_own_ * N_, 0.0);
+  hukou_pow_.resize(n_own_);
+  const auto& tr = sc.trade;
+  const auto& mg = sc.migration;
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const auto i = static_cast<std::size_t>(state.records[j].index);
+    hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
+    for (std::size_t k = 0; k < N_; ++k) {
+      const bool border = geo.province[i] != geo.province[k];
+      const double d = i == k ? internal_distance_km(geo.area_km2[i])
+                              : great_circle_km(geo.lat[i], geo.lon[i], geo.lat[k], geo.lon[k]);
+      const double log_tau = tr.distance_elasticity * std::log1p(d / tr.d0_km) + (border ? std::log(tr.border_cost) : 0.0);
+      for (std::size_t s = 0; s < S_; ++s) trade_pow_[(s * n_own_ + j) * N_ + k] = std::exp(-tech_.theta[s] * log_tau);
+      if (i != k) {
+        const double log_mu = std::log(mg.moving_cost) + mg.distance_elasticity * std::log1p(d / tr.d0_km) +
+                              (border ? std::log(mg.border_cost) : 0.0);
+        migration_pow_[j * N_ + k] = std::exp(-epsilon_ * log_mu);
+      }
+    }
+  }
+}
+
+void NationalSystem::setup_capital_weights() {
+  // ω_n ∝ K_n (r̄_n/ζ_n)^ν, predetermined within the epoch (MODEL.md §2).
+  std::vector<double> w(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j)
+    w[j] = state_.capital[j] * std::pow(state_.lagged_capital_rent[j] / state_.capital_friction[j],
+                                        sc_.capital.allocation_elasticity);
+  const double total = layout_.ordered_sum(w);
+  capital_weight_.resize(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j) capital_weight_[j] = w[j] / total;
+}
+
+void NationalSystem::pack(std::vector<double>& x) const {
+  x.resize(n_own_ * block_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    for (int f = 0; f < 3; ++f)
+      if (factor_slot_[f] >= 0) x[j * block_ + factor_slot_[f]] = std::log(state_.prices[j][f]);
+    if (pop_slot_ >= 0) x[j * block_ + pop_slot_] = std::log(state_.population[j]);
+  }
+}
+
+void NationalSystem::unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const {
+  p.assign(n_own_, FactorPrices{});
+  L.resize(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    for (int f = 0; f < 3; ++f)
+      if (factor_slot_[f] >= 0) p[j][f] = std::exp(x[j * block_ + factor_slot_[f]]);
+    L[j] = pop_slot_ >= 0 ? std::exp(x[j * block_ + pop_slot_]) : state_.registered[j];
+  }
+}
+
+void NationalSystem::evaluate(const double* x, double* G) {
+  PetscLogEventBegin(ev_residual, 0, 0, 0, 0);
+  ++evaluations_;
+  auto& v = view_;
+  auto& p = scratch_prices_;
+  auto& L = scratch_pop_;
+  unpack(x, p, L);
+  const std::size_t n = n_own_, S = S_;
+  bool bad = false;
+
+  // 1. Unit prices of owned regions; exchange p^−θ (N×S).
+  std::vector<double> logA(n * S), price_pow(n * S);
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t s = 0; s < S; ++s) {
+      logA[j * S + s] = log_effective_productivity(state_.log_productivity[j * S + s], tech_.gamma[s], L[j], state_.land[j]);
+      price_pow[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, p[j], logA[j * S + s]));
+    }
+  PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+  layout_.allgather(price_pow.data(), static_cast<int>(S), v.price_pow_all);
+  PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+
+  // 2. Price indices Φ_ns, P_n; incomes, savings, investment and spending X_ns.
+  v.phi.resize(n * S);
+  v.price_index.resize(n);
+  v.income.resize(n);
+  v.investment.resize(n);
+  v.expenditure.resize(n * S);
+  std::vector<double> saving(n), weighted_price(n);
+  std::vector<double> col(N_);
+  for (std::size_t s = 0; s < S; ++s) {
+    for (std::size_t k = 0; k < N_; ++k) col[k] = v.price_pow_all[k * S + s];
+    for (std::size_t j = 0; j < n; ++j) v.phi[j * S + s] = dot(trade_row(s, j), col.data(), N_);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    double logP = 0;
+    for (std::size_t s = 0; s < S; ++s) logP += tech_.eta[s] * (-std::log(v.phi[j * S + s]) / tech_.theta[s]);
+    v.price_index[j] = std::exp(logP);
+    v.income[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
+    saving[j] = tech_.saving_rate * v.income[j];
+    weighted_price[j] = L[j] * v.price_index[j];
+  }
+  v.total_saving = layout_.ordered_sum(saving);
+  const double phi_home = sc_.capital.home_bias;
+  for (std::size_t j = 0; j < n; ++j) {
+    v.investment[j] = phi_home * saving[j] + (1 - phi_home) * capital_weight_[j] * v.total_saving;
+    const double goods = (1 - tech_.housing_share - tech_.saving_rate) * v.income[j] + v.investment[j];
+    for (std::size_t s = 0; s < S; ++s) v.expenditure[j * S + s] = tech_.eta[s] * goods;
+  }
+  v.price_level = layout_.ordered_sum(weighted_price) / layout_.ordered_sum(L);
+
+  // 3. Market access MA_is = Σ_n τ_nis^−θ X_ns/Φ_ns (τ symmetric: the owned row serves as column).
+  std::vector<double> demand_ratio(n * S), ratio_all;
+  for (std::size_t k = 0; k < n * S; ++k) demand_ratio[k] = v.expenditure[k] / v.phi[k];
+  PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+  layout_.allgather(demand_ratio.data(), static_cast<int>(S), ratio_all);
+  PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+  v.market_access.resize(n * S);
+  for (std::size_t s = 0; s < S; ++s) {
+    for (std::size_t k = 0; k < N_; ++k) col[k] = ratio_all[k * S + s];
+    for (std::size_t j = 0; j < n; ++j) v.market_access[j * S + s] = dot(trade_row(s, j), col.data(), N_);
+  }
+  v.revenue.resize(n * S);
+  for (std::size_t k = 0; k < n * S; ++k) v.revenue[k] = price_pow[k] * v.market_access[k];
+
+  // 4. Migration: U_d, origin denominators D_o, and the population each destination attracts.
+  v.utility.resize(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double q = tech_.active[kLand] ? p[j].land_rent : 1.0;
+    v.utility[j] = state_.amenity[j] * (v.income[j] / L[j]) /
+                   (std::pow(v.price_index[j], 1 - tech_.housing_share) * std::pow(q, tech_.housing_share));
+  }
+  v.population_demand.assign(n, 0.0);
+  v.migration_denominator.assign(n, 0.0);
+  if (migration_) {
+    std::vector<double> own_pow(n), attraction(n), outflow(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      own_pow[j] = std::pow(v.utility[j], epsilon_);
+      attraction[j] = own_pow[j] * hukou_pow_[j];
+    }
+    PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+    layout_.allgather(attraction.data(), 1, v.attraction_all);
+    PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+    for (std::size_t j = 0; j < n; ++j) {
+      v.migration_denominator[j] = own_pow[j] + dot(migration_row(j), v.attraction_all.data(), N_);
+      outflow[j] = state_.registered[j] / v.migration_denominator[j];
+    }
+    PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+    layout_.allgather(outflow.data(), 1, v.outflow_all);
+    PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+    for (std::size_t j = 0; j < n; ++j)
+      v.population_demand[j] = own_pow[j] * outflow[j] + attraction[j] * dot(migration_row(j), v.outflow_all.data(), N_);
+  }
+
+  // 5. Local clearing of every owned region with the national terms fixed -> G.
+  PetscLogEventBegin(ev_local, 0, 0, 0, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    LocalMarketInputs in{{&v.market_access[j * S], S}, {&logA[j * S], S}, L[j], state_.capital[j],
+                         state_.land[j], 0.0, v.price_level};
+    const auto res = clear_local_markets(tech_, in, p[j]);
+    if (!res.converged && !(res.residual < 1e-10)) bad = true;
+    for (int f = 0; f < 3; ++f)
+      if (factor_slot_[f] >= 0) G[j * block_ + factor_slot_[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
+    if (pop_slot_ >= 0) G[j * block_ + pop_slot_] = std::log(L[j]) - std::log(v.population_demand[j]);
+  }
+  PetscLogEventEnd(ev_local, 0, 0, 0, 0);
+  for (std::size_t k = 0; k < n * block_; ++k) bad = bad || !std::isfinite(G[k]);
+  int bad_local = bad ? 1 : 0, bad_any = 0;
+  MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
+  local_failure_ = bad_any != 0;
+  PetscLogEventEnd(ev_residual, 0, 0, 0, 0);
+}
+
+void NationalSystem::refresh() {
+  std::vector<double> x, G;
+  pack(x);
+  G.resize(x.size());
+  evaluate(x.data(), G.data());
+}
+
+std::vector<double> NationalSystem::residual_at_state() {
+  std::vector<double> x, G;
+  pack(x);
+  G.resize(x.size());
+  evaluate(x.data(), G.data());
+  return G;
+}
+
+std::string NationalSystem::worst_regions(const double* G) const {
+  std::vector<double> worst(n_own_, 0.0), all;
+  for (std::size_t j = 0; j < n_own_; ++j)
+    for (int b = 0; b < block_; ++b) worst[j] = std::max(worst[j], std::abs(G[j * block_ + b]));
+  layout_.allgather(worst.data(), 1, all);
+  std::vector<std::size_t> order(all.size());
+  std::iota(order.begin(), order.end(), 0);
+  const std::size_t top = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                    [&](auto a, auto b) { return !(all[a] <= all[b]); });  // NaN first
+  std::string out;
+  for (std::size_t t = 0; t < top; ++t)
+    out += fmt::format("{}{} ({:.3g})", t ? ", " : "", geo_.id[order[t]], all[order[t]]);
+  return out;
+}
+
+SolveStats NationalSystem::solve(const std::string& context) {
+  const auto t0 = std::chrono::steady_clock::now();
+  setup_capital_weights();
+  evaluations_ = 0;
+  const MPI_Comm comm = layout_.comm();
+
+  PetscVec X, F;
+  REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(n_own_ * block_), PETSC_DETERMINE, X.address()));
+  REGIO_PETSC(VecSetBlockSize(X, block_));
+  REGIO_PETSC(VecDuplicate(X, F.address()));
+  {
+    std::vector<double> x0;
+    pack(x0);
+    VecWriteView xv(X);
+    std::copy(x0.begin(), x0.end(), xv.data());
+  }
+  PetscSNES snes;
+  REGIO_PETSC(SNESCreate(comm, snes.address()));
+  REGIO_PETSC(SNESSetOptionsPrefix(snes, "national_"));
+  NationalCallbacks cb{this, nullptr};
+  REGIO_PETSC(SNESSetFunction(snes, F, NationalCallbacks::function, &cb));
+  PetscMat J;
+  REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
+  REGIO_PETSC(SNESSetJacobian(snes, J, J, MatMFFDComputeJacobian, nullptr));
+  KSP ksp;
+  PC pc;
+  REGIO_PETSC(SNESGetKSP(snes, &ksp));
+  REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
+  REGIO_PETSC(KSPGetPC(ksp, &pc));
+  REGIO_PETSC(PCSetType(pc, PCNONE));
+  REGIO_PETSC(SNESKSPSetUseEW(snes, PETSC_TRUE));
+  REGIO_PETSC(SNESSetTolerances(snes, sc_.solver.atol, sc_.solver.rtol, 0.0, sc_.solver.max_iterations, 100000));
+  std::vector<PetscReal> history(sc_.solver.max_iterations + 1);
+  std::vector<PetscInt> lin_history(sc_.solver.max_iterations + 1);
+  REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()), PETSC_TRUE));
+  REGIO_PETSC(SNESSetFromOptions(snes));
+
+  const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
+  if (cb.error) std::rethrow_exception(cb.error);
+  REGIO_PETSC(ierr);
+
+  SolveStats st;
+  SNESConvergedReason reason;
+  PetscInt its = 0, lits = 0;
+  PetscReal fnorm = 0;
+  REGIO_PETSC(SNESGetConvergedReason(snes, &reason));
+  REGIO_PETSC(SNESGetIterationNumber(snes, &its));
+  REGIO_PETSC(SNESGetLinearSolveIterations(snes, &lits));
+  REGIO_PETSC(SNESGetFunctionNorm(snes, &fnorm));
+  st.nonlinear_iterations = static_cast<int>(its);
+  st.linear_iterations = static_cast<int>(lits);
+  st.residual_norm = fnorm;
+  st.reason = SNESConvergedReasons[reason];
+
+  {  // Store the solution (also when failing: the diagnostics evaluate at it).
+    VecReadView xv(X);
+    unpack(xv.data(), state_.prices, state_.population);
+  }
+  if (reason <= 0) {
+    const auto G = residual_at_state();
+    const std::string worst = worst_regions(G.data());
+    PetscInt hlen = 0;
+    REGIO_PETSC(SNESGetConvergenceHistory(snes, nullptr, nullptr, &hlen));
+    std::string hist;
+    for (PetscInt k = std::max<PetscInt>(0, hlen - 8); k < hlen; ++k) hist += fmt::format("{}{:.2e}", hist.empty() ? "" : " ", history[k]);
+    throw SolverError(fmt::format(
+        "{}: the national solve did not converge: SNES reason {} after {} Newton iterations, ||G|| = {:.3e} "
+        "(history: {}); largest residuals in regions {}. Check those regions' inputs, raise solver.max_iterations, "
+        "or inspect with `-- -national_snes_monitor -national_ksp_monitor`",
+        context, st.reason, its, fnorm, hist, worst));
+  }
+  refresh();  // view_ at the solution
+  st.residual_evaluations = evaluations_;
+  st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return st;
+}
+
+}  // namespace regio

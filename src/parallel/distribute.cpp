@@ -1,0 +1,84 @@
+#include "regio/distribute.hpp"
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/utility.hpp>
+
+#include "regio/error.hpp"
+
+namespace regio {
+
+namespace mpi = boost::mpi;
+
+void on_root_collectively(const mpi::communicator& comm, const std::function<void()>& work) {
+  // kind: 0 ok, 1 input error, 2 solver error
+  std::pair<int, std::string> verdict{0, ""};
+  if (comm.rank() == 0) {
+    try {
+      work();
+    } catch (const InputError& e) {
+      verdict = {1, e.what()};
+    } catch (const SolverError& e) {
+      verdict = {2, e.what()};
+    }
+  }
+  mpi::broadcast(comm, verdict, 0);
+  if (verdict.first == 1) throw InputError(verdict.second);
+  if (verdict.first == 2) throw SolverError(verdict.second);
+}
+
+Decomposition resolve_decomposition(const Scenario& sc, const std::string& decomp_path,
+                                    const std::vector<Region>& regions, int ranks) {
+  const std::string path = decomp_path.empty() ? sc.decomposition : decomp_path;
+  if (path.empty() || path == "auto") return auto_decomposition(regions, ranks);
+  return load_decomposition(path);
+}
+
+namespace {
+DistributedInputs scatter(const mpi::communicator& comm, const Scenario& sc, const std::vector<Region>& regions,
+                          Decomposition d, std::vector<int> owners) {
+  DistributedInputs in;
+  in.scenario = sc;
+  in.decomposition = std::move(d);
+  in.owners = std::move(owners);
+  if (comm.rank() == 0) in.geography = make_geography(regions);
+  mpi::broadcast(comm, in.scenario, 0);
+  mpi::broadcast(comm, in.decomposition, 0);
+  mpi::broadcast(comm, in.owners, 0);
+  mpi::broadcast(comm, in.geography, 0);
+  if (comm.rank() == 0) {
+    std::vector<std::vector<Region>> per_rank(comm.size());
+    for (const auto& r : regions) per_rank[in.owners[r.index]].push_back(r);
+    mpi::scatter(comm, per_rank, in.owned, 0);
+  } else {
+    mpi::scatter(comm, in.owned, 0);
+  }
+  return in;
+}
+}  // namespace
+
+DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& sc, const std::string& decomp_path) {
+  std::vector<Region> regions;
+  Decomposition d;
+  std::vector<int> owners;
+  on_root_collectively(comm, [&] {
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    regions = load_regions(sc.regions, names);
+    d = resolve_decomposition(sc, decomp_path, regions, comm.size());
+    owners = region_owners(d, regions, comm.size());
+  });
+  return scatter(comm, sc, regions, std::move(d), std::move(owners));
+}
+
+DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& sc, const std::vector<Region>& regions,
+                                     const Decomposition* decomposition) {
+  Decomposition d;
+  std::vector<int> owners;
+  on_root_collectively(comm, [&] {
+    d = decomposition ? *decomposition : auto_decomposition(regions, comm.size());
+    owners = region_owners(d, regions, comm.size());
+  });
+  return scatter(comm, sc, regions, std::move(d), std::move(owners));
+}
+
+}  // namespace regio
