@@ -93,6 +93,7 @@ struct Scenario {
   int epochs = 0;
   int start_year = 0;
   std::string output;         // output folder
+  bool scale_to_observed_gdp = false;  // MODEL.md §6 level normalisation of Ā
   std::vector<SectorParams> sectors;
   HouseholdParams households;
   CapitalParams capital;
@@ -112,7 +113,7 @@ struct Scenario {
   bool uses_land() const;     // some λ_s > 0 or δ_h > 0
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & source_file & regions & decomposition & epochs & start_year & output & sectors &
+    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & sectors &
         households & capital & trade & migration & productivity & population & solver;
   }
 };

@@ -43,6 +43,7 @@ class Simulation {
   EconomyState state_;
   std::unique_ptr<NationalSystem> system_;
   std::vector<std::vector<std::size_t>> neighbours_;
+  bool gdp_scaled_ = false;
 };
 
 }  // namespace regio

@@ -3,6 +3,8 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/utility.hpp>
 
+#include <fmt/format.h>
+
 #include "regio/error.hpp"
 
 namespace regio {
@@ -64,6 +66,12 @@ DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenari
     std::vector<std::string> names;
     for (const auto& s : sc.sectors) names.push_back(s.name);
     regions = load_regions(sc.regions, names);
+    if (sc.scale_to_observed_gdp)
+      for (const auto& r : regions)
+        if (!(r.gdp > 0))
+          throw InputError(located(sc.regions, r.csv_line, fmt::format(
+              "region '{}' has no positive gdp, but the scenario sets scale_to_observed_gdp: true "
+              "(give every region's gdp or set it to false)", r.id)));
     d = resolve_decomposition(sc, decomp_path, regions, comm.size());
     owners = region_owners(d, regions, comm.size());
   });

@@ -1,0 +1,152 @@
+// Unit tests of the serial kernels: geography, trade and migration shares, price indices and
+// the local clearing of one region's factor markets.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "regio/dynamics.hpp"
+#include "regio/geography.hpp"
+#include "regio/kernels.hpp"
+
+using namespace regio;
+
+TEST(Geography, GreatCircleMatchesKnownDistances) {
+  // Beijing–Tianjin capitals: 113.8 km (shared/data, R = 6371.0088 km; we use 6371.0 km).
+  EXPECT_NEAR(great_circle_km(39.904211, 116.407394, 39.084158, 117.200983), 113.8, 0.1);
+  // A quarter of the equator.
+  EXPECT_NEAR(great_circle_km(0, 0, 0, 90), kEarthRadiusKm * M_PI / 2, 1e-9);
+  EXPECT_NEAR(great_circle_km(10, 20, 10, 20), 0.0, 1e-12);
+  EXPECT_NEAR(great_circle_km(30, 100, -20, 140), great_circle_km(-20, 140, 30, 100), 1e-9);
+}
+
+TEST(Geography, InternalDistanceIsMeanDistanceFromDiscCentre) {
+  // Disc of radius a: area π a², mean distance from the centre 2a/3.
+  EXPECT_NEAR(internal_distance_km(M_PI * 300.0 * 300.0), 200.0, 1e-9);
+}
+
+TEST(Geography, NearestNeighboursBreakTiesByInputOrder) {
+  GlobalGeography g;
+  // Region 0 at the origin; 1..4 at the same distance on the equator/meridian; 5 further away.
+  g.lat = {0, 0, 1, 0, -1, 5};
+  g.lon = {0, 1, 0, -1, 0, 0};
+  g.id = {"a", "b", "c", "d", "e", "f"};
+  g.area_km2.assign(6, 1.0);
+  g.province.assign(6, 0);
+  const auto nb = nearest_neighbours(g, 0, 3);
+  ASSERT_EQ(nb.size(), 3u);
+  EXPECT_EQ(nb[0], 1u);
+  EXPECT_EQ(nb[1], 2u);
+  EXPECT_EQ(nb[2], 3u);
+  EXPECT_EQ(nearest_neighbours(g, 0, 10).size(), 5u);  // capped at N − 1, self excluded
+}
+
+TEST(Kernels, TradeSharesSumToOneAndFollowGravity) {
+  std::vector<double> tau_pow = {1.0, 0.5, 0.25, 0.1}, price_pow = {2.0, 1.0, 3.0, 0.5}, shares(4);
+  const double phi = trade_shares(tau_pow, price_pow, shares);
+  EXPECT_NEAR(phi, 2.0 + 0.5 + 0.75 + 0.05, 1e-15);
+  double sum = 0;
+  for (double s : shares) sum += s;
+  EXPECT_NEAR(sum, 1.0, 1e-15);
+  EXPECT_NEAR(shares[2] / shares[1], (0.25 * 3.0) / (0.5 * 1.0), 1e-14);
+}
+
+TEST(Kernels, MigrationSharesAreLogit) {
+  std::vector<double> U = {1.0, 2.0, 1.5}, mu = {1.0, 4.0, 2.0}, m(3);
+  const double eps = 1.5;
+  const double D = migration_shares(U, mu, eps, m);
+  EXPECT_NEAR(D, 1.0 + std::pow(0.5, eps) + std::pow(0.75, eps), 1e-14);
+  EXPECT_NEAR(m[0] + m[1] + m[2], 1.0, 1e-15);
+  EXPECT_NEAR(m[1] / m[2], std::pow((2.0 / 4.0) / (1.5 / 2.0), eps), 1e-13);
+}
+
+TEST(Kernels, UnitPriceIsCobbDouglasCostOverProductivity) {
+  Scenario sc = Scenario::defaults();
+  const Technology t(sc);
+  FactorPrices p{2.0, 0.5, 3.0};
+  for (std::size_t s = 0; s < t.S; ++s) {
+    const double a = t.alpha[s], b = t.beta[s], l = t.lambda[s];
+    const double expected = std::pow(2.0 / a, a) * std::pow(0.5 / b, b) * std::pow(3.0 / l, l) / 1.7;
+    EXPECT_NEAR(std::exp(log_unit_price(t, s, p, std::log(1.7))), expected, 1e-13 * expected);
+  }
+}
+
+TEST(Kernels, ZeroSharesUseZeroToTheZeroIsOne) {
+  Scenario sc = Scenario::defaults();
+  sc.sectors = {SectorParams{"goods", 4.0, 1.0, 0.0, 1.0, 0.0, 0.0, false}};
+  sc.households = {0.0, 0.0};
+  const Technology t(sc);
+  EXPECT_FALSE(t.active[kCapital]);
+  EXPECT_FALSE(t.active[kLand]);
+  EXPECT_EQ(t.num_active(), 1);
+  EXPECT_NEAR(std::exp(log_unit_price(t, 0, FactorPrices{3.0, 123.0, 456.0}, 0.0)), 3.0, 1e-15);
+  EXPECT_NEAR(income(t, FactorPrices{3.0, 123.0, 456.0}, 2.0, 5.0, 7.0, 0.0), 6.0, 1e-15);
+}
+
+namespace {
+struct LocalCase {
+  std::vector<double> ma, logA;
+  LocalMarketInputs in;
+};
+LocalCase random_case(std::mt19937& rng, std::size_t S) {
+  std::lognormal_distribution<double> d(0, 1.0);
+  LocalCase c;
+  for (std::size_t s = 0; s < S; ++s) c.ma.push_back(d(rng)), c.logA.push_back(std::log(d(rng)));
+  c.in.market_access = c.ma;
+  c.in.log_productivity = c.logA;
+  c.in.population = d(rng) * 1e6;
+  c.in.capital = d(rng) * 1e6;
+  c.in.land = d(rng) * 1e3;
+  c.in.price_level = 0.8 + 0.4 * std::uniform_real_distribution<double>(0, 1)(rng);
+  return c;
+}
+}  // namespace
+
+TEST(LocalClearing, ClearsAllThreeMarketsFromPoorGuesses) {
+  const Scenario sc = Scenario::defaults();
+  const Technology t(sc);
+  std::mt19937 rng(42);
+  for (int trial = 0; trial < 200; ++trial) {
+    auto c = random_case(rng, t.S);
+    FactorPrices guess{std::exp(4.0 * (trial % 5 - 2)), 1.0, 1e-3};
+    const auto res = clear_local_markets(t, c.in, guess);
+    ASSERT_TRUE(res.converged) << "trial " << trial << " residual " << res.residual;
+    const auto F = local_market_residuals(t, c.in, res.prices);
+    for (double f : F) EXPECT_LT(std::abs(f), 1e-12);
+    // Check the equations in levels, independently of the solver's own residual.
+    double labor = 0, cap = 0, land = 0;
+    for (std::size_t s = 0; s < t.S; ++s) {
+      const double R = c.ma[s] * std::exp(-t.theta[s] * log_unit_price(t, s, res.prices, c.logA[s]));
+      labor += t.alpha[s] * R, cap += t.beta[s] * R, land += t.lambda[s] * R;
+    }
+    const auto& p = res.prices;
+    const double I = p.wage * c.in.population + p.capital_rent * c.in.capital + p.land_rent * c.in.land;
+    EXPECT_NEAR(labor * c.in.price_level, p.wage * c.in.population, 1e-11 * labor);
+    EXPECT_NEAR(cap, p.capital_rent * c.in.capital, 1e-11 * cap);
+    EXPECT_NEAR(land + t.housing_share * I, p.land_rent * c.in.land, 1e-11 * land);
+  }
+}
+
+TEST(LocalClearing, SolutionIsUniqueWhateverTheGuess) {
+  const Technology t(Scenario::defaults());
+  std::mt19937 rng(7);
+  auto c = random_case(rng, t.S);
+  const auto a = clear_local_markets(t, c.in, FactorPrices{1e-3, 1e3, 1.0});
+  const auto b = clear_local_markets(t, c.in, FactorPrices{1e3, 1e-3, 1e2});
+  for (int f = 0; f < 3; ++f) EXPECT_NEAR(a.prices[f], b.prices[f], 1e-12 * a.prices[f]);
+}
+
+TEST(LocalClearing, LaborOnlyEconomyHasClosedForm) {
+  // S = 1, α = 1: w L / P̄ = p^−θ MA with p = w/A  =>  w = (MA A^θ P̄ / L)^(1/(1+θ)).
+  Scenario sc = Scenario::defaults();
+  sc.sectors = {SectorParams{"goods", 4.0, 1.0, 0.0, 1.0, 0.0, 0.0, false}};
+  sc.households = {0.0, 0.0};
+  const Technology t(sc);
+  std::vector<double> ma = {7.0}, logA = {std::log(1.3)};
+  LocalMarketInputs in{ma, logA, 2.5, 1.0, 1.0, 0.0, 0.9};
+  const auto res = clear_local_markets(t, in, FactorPrices{});
+  const double w = std::pow(7.0 * std::pow(1.3, 4.0) * 0.9 / 2.5, 1.0 / 5.0);
+  EXPECT_NEAR(res.prices.wage, w, 1e-13 * w);
+  EXPECT_EQ(res.prices.capital_rent, 1.0);
+  EXPECT_EQ(res.prices.land_rent, 1.0);
+}

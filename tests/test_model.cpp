@@ -1,0 +1,303 @@
+// Model-level tests (MODEL.md §8), run by CTest at -np 1, 2, 3 and 4. Every test is collective:
+// all ranks build the same simulation and every assertion is checked on every rank.
+#include <gtest/gtest.h>
+#include <petscsys.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "regio/distribute.hpp"
+#include "regio/error.hpp"
+#include "regio/simulation.hpp"
+
+using namespace regio;
+
+namespace {
+
+boost::mpi::communicator world() { return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach); }
+
+// Reproducible asymmetric geography: n regions in `provinces` provinces (round robin, so each
+// province's regions are scattered), China-sized box, lognormal populations and productivity.
+std::vector<Region> synthetic_regions(int n, int provinces, std::size_t sectors, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> lat(22, 45), lon(90, 125), u(0, 1);
+  std::lognormal_distribution<double> pop(16, 0.8), prod(0, 0.3);
+  std::vector<Region> r(n);
+  for (int i = 0; i < n; ++i) {
+    r[i].index = i;
+    r[i].id = "r" + std::to_string(i);
+    r[i].name = r[i].id;
+    r[i].province = "p" + std::to_string(i % provinces);
+    r[i].lat = lat(rng);
+    r[i].lon = lon(rng);
+    r[i].area_km2 = 20000 + 200000 * u(rng);
+    r[i].land_km2 = r[i].area_km2 * (0.01 + 0.05 * u(rng));
+    r[i].population = pop(rng);
+    r[i].registered = r[i].population * (0.8 + 0.4 * u(rng));
+    r[i].capital = 3.0 * r[i].population * (0.5 + u(rng));
+    r[i].amenity = 0.8 + 0.4 * u(rng);
+    for (std::size_t s = 0; s < sectors; ++s) r[i].productivity.push_back(prod(rng));
+  }
+  return r;
+}
+
+Simulation make_sim(const Scenario& sc, const std::vector<Region>& regions, const Decomposition* d = nullptr) {
+  auto comm = world();
+  return Simulation(comm, distribute_regions(comm, sc, regions, d));
+}
+
+double rel(double a, double b) { return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-300}); }
+
+// MODEL.md §8 ACR setting: S = 1, α = 1, no housing, saving or agglomeration, migration off.
+Scenario acr_scenario() {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.sectors = {SectorParams{"goods", 5.0, 1.0, 0.0, 1.0, 0.0, 0.0, false}};
+  sc.households = {0.0, 0.0};
+  sc.migration.enabled = false;
+  sc.solver.atol = 1e-13;
+  sc.validate("acr");
+  return sc;
+}
+
+}  // namespace
+
+TEST(Model, ZeroSharesDropMarkets) {
+  const Scenario sc = acr_scenario();
+  auto sim = make_sim(sc, synthetic_regions(9, 3, 1, 7));
+  EXPECT_EQ(sim.system().block_size(), 1);  // only the labor market, no migration unknown
+  const auto st = sim.solve();
+  EXPECT_LT(st.residual_norm, 1e-12);
+  for (const auto& o : sim.all_outcomes()) {
+    EXPECT_EQ(o.capital_rent, 1.0);  // placeholders of markets that do not exist
+    EXPECT_EQ(o.land_rent, 1.0);
+    EXPECT_NEAR(o.income, o.wage * o.population, 1e-12 * o.income);  // unused factors earn nothing
+  }
+}
+
+// ACR (2012): with the setting above, every region's real-wage change after a trade-cost change
+// that leaves τ_nn unchanged equals (π_nn'/π_nn)^(−1/θ).
+TEST(Model, ACRFormulaHoldsForEveryRegion) {
+  Scenario before = acr_scenario();
+  Scenario after = before;
+  after.trade.border_cost = 1.1;  // only cross-province τ changes; τ_nn does not
+  const auto regions = synthetic_regions(12, 4, 1, 11);
+  auto a = make_sim(before, regions);
+  auto b = make_sim(after, regions);
+  a.solve();
+  b.solve();
+  const auto oa = a.all_outcomes(), ob = b.all_outcomes();
+  const double theta = before.sectors[0].theta;
+  double max_err = 0;
+  for (std::size_t i = 0; i < oa.size(); ++i) {
+    const double real_wage_change = (ob[i].wage / ob[i].price_index) / (oa[i].wage / oa[i].price_index);
+    const double acr = std::pow(ob[i].own_trade_share / oa[i].own_trade_share, -1.0 / theta);
+    max_err = std::max(max_err, rel(real_wage_change, acr));
+    EXPECT_NEAR(real_wage_change, acr, 1e-10 * acr) << "region " << oa[i].id;
+  }
+  // The change is not trivial: lower border costs move real wages by more than the tolerance.
+  EXPECT_GT(std::abs(ob[0].real_income_pc / oa[0].real_income_pc - 1.0), 1e-3);
+}
+
+// Identical regions evenly spaced on the equator (a ring) have a symmetric equilibrium, with the
+// full model: three sectors, housing, saving, agglomeration, migration and hukou conversion.
+TEST(Model, SymmetricRingHasSymmetricEquilibrium) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.solver.atol = 1e-12;
+  const int n = 8;
+  std::vector<Region> ring(n);
+  for (int i = 0; i < n; ++i) {
+    auto& r = ring[i];
+    r.index = i;
+    r.id = r.name = "ring" + std::to_string(i);
+    r.province = "prov" + std::to_string(i);
+    r.lat = 0;
+    r.lon = -180 + 360.0 * i / n;
+    r.area_km2 = 50000;
+    r.land_km2 = 2000;
+    r.registered = 1e7;
+    r.population = 1e7 * (1 + 0.2 * std::sin(i));  // an asymmetric initial guess
+    r.capital = 3e7;
+    r.productivity = {1.0, 1.0, 1.0};
+  }
+  auto sim = make_sim(sc, ring);
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    sim.solve();
+    const auto all = sim.all_outcomes();
+    for (const auto& o : all) {
+      EXPECT_NEAR(o.population, all[0].population, 1e-9 * all[0].population) << o.id << " epoch " << epoch;
+      EXPECT_NEAR(o.wage, all[0].wage, 1e-9 * all[0].wage) << o.id;
+      EXPECT_NEAR(o.capital_rent, all[0].capital_rent, 1e-9 * all[0].capital_rent) << o.id;
+      EXPECT_NEAR(o.land_rent, all[0].land_rent, 1e-9 * all[0].land_rent) << o.id;
+      EXPECT_NEAR(o.utility, all[0].utility, 1e-9 * all[0].utility) << o.id;
+      EXPECT_NEAR(o.registered, all[0].registered, 1e-9 * all[0].registered) << o.id;
+    }
+    EXPECT_NEAR(all[0].population, 1e7 * std::pow(1 + sc.population.growth, epoch), 1e-9 * 1e7);
+    sim.advance();
+  }
+}
+
+// Accounting identities at a solution (MODEL.md §2, §8) on an asymmetric economy.
+TEST(Model, AccountingIdentitiesHold) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.migration.conversion_rate = 0.05;
+  sc.population.growth = 0.01;
+  const auto regions = synthetic_regions(23, 6, 3, 3);
+  auto sim = make_sim(sc, regions);
+  double registered0 = 0;
+  for (const auto& r : regions) registered0 += r.registered;
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    sim.solve();
+    const auto all = sim.all_outcomes();
+    const auto agg = sim.aggregates(all);
+    double registered = 0, employment = 0, population = 0;
+    for (const auto& o : all) {
+      registered += o.registered;
+      population += o.population;
+      double e = 0;
+      for (double x : o.employment) e += x;
+      employment += e;
+      EXPECT_NEAR(e, o.population, 1e-9 * o.population) << "labor market of " << o.id;
+      EXPECT_NEAR(o.gdp, o.income, 1e-9 * o.gdp) << "GDP = income in " << o.id;
+      EXPECT_NEAR(o.population - o.migrants_in, o.registered - o.migrants_out, 1e-9 * o.population)
+          << "stayers counted twice differently in " << o.id;
+    }
+    // Σ L = Σ R, and Σ R grows exactly at g^L whatever the hukou conversions.
+    EXPECT_NEAR(population, registered, 1e-9 * registered);
+    EXPECT_NEAR(registered, registered0 * std::pow(1 + sc.population.growth, epoch), 1e-9 * registered);
+    EXPECT_NEAR(agg.population, population, 1e-6);
+    // Walras: Σ_i Σ_s R_is = Σ_n Σ_s X_ns, and the numeraire P̄ = 1.
+    const auto& v = sim.system().view();
+    double revenue = 0, spending = 0, trade_share_error = 0;
+    for (double x : v.revenue) revenue += x;
+    for (double x : v.expenditure) spending += x;
+    double totals[2] = {revenue, spending}, global[2];
+    MPI_Allreduce(totals, global, 2, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+    EXPECT_NEAR(global[0], global[1], 1e-9 * global[1]);
+    EXPECT_NEAR(v.price_level, 1.0, 1e-10);
+    // Σ_i π_nis = 1 for every owned destination n and sector s.
+    const std::size_t S = sc.num_sectors(), N = sim.num_regions();
+    for (std::size_t j = 0; j < sim.state().size(); ++j)
+      for (std::size_t s = 0; s < S; ++s) {
+        double sum = 0;
+        for (std::size_t k = 0; k < N; ++k) sum += sim.system().trade_row(s, j)[k] * v.price_pow_all[k * S + s];
+        trade_share_error = std::max(trade_share_error, std::abs(sum / v.phi[j * S + s] - 1.0));
+      }
+    EXPECT_LT(trade_share_error, 1e-13);
+    EXPECT_GT(agg.migrant_share, 0.0);
+    EXPECT_LT(agg.interprovincial_migrant_share, agg.migrant_share);
+    EXPECT_LT(agg.interprovincial_trade_share, agg.internal_trade_share);
+    sim.advance();
+  }
+}
+
+TEST(Model, MigrationOffKeepsPopulationAtRegistered) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.migration.enabled = false;
+  auto sim = make_sim(sc, synthetic_regions(10, 3, 3, 5));
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    sim.solve();
+    for (const auto& o : sim.all_outcomes()) {
+      EXPECT_EQ(o.population, o.registered) << o.id;
+      EXPECT_EQ(o.migrants_in, 0.0);
+      EXPECT_EQ(o.migrants_out, 0.0);
+    }
+    sim.advance();
+  }
+}
+
+// Results do not depend on the decomposition: two different partitions of the provinces over
+// the same ranks, compared region by region (the CTest runs compare across rank counts too).
+TEST(Model, DecompositionInvariance) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  const auto regions = synthetic_regions(30, 10, 3, 13);
+  auto comm = world();
+  Decomposition dealt;  // provinces dealt round robin, in reverse order
+  dealt.source = "test:round-robin";
+  dealt.ranks = comm.size();
+  dealt.assignment.resize(comm.size());
+  dealt.lines.assign(comm.size(), 0);
+  for (int p = 9; p >= 0; --p) dealt.assignment[(9 - p) % comm.size()].push_back("p" + std::to_string(p));
+  auto a = make_sim(sc, regions);
+  auto b = make_sim(sc, regions, &dealt);
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    a.solve();
+    b.solve();
+    const auto oa = a.all_outcomes(), ob = b.all_outcomes();
+    for (std::size_t i = 0; i < oa.size(); ++i) {
+      EXPECT_LT(rel(oa[i].population, ob[i].population), 1e-9) << oa[i].id;
+      EXPECT_LT(rel(oa[i].wage, ob[i].wage), 1e-9) << oa[i].id;
+      EXPECT_LT(rel(oa[i].land_rent, ob[i].land_rent), 1e-9) << oa[i].id;
+      EXPECT_LT(rel(oa[i].capital, ob[i].capital), 1e-9) << oa[i].id;
+      EXPECT_LT(rel(oa[i].registered, ob[i].registered), 1e-9) << oa[i].id;
+    }
+    const auto ga = a.aggregates(oa), gb = b.aggregates(ob);
+    EXPECT_LT(rel(ga.gdp, gb.gdp), 1e-9);
+    EXPECT_LT(rel(ga.theil, gb.theil), 1e-9);
+    a.advance();
+    b.advance();
+  }
+}
+
+// Warm-started epochs converge within a bounded number of Newton steps (a range, not exact).
+TEST(Model, IterationCountsWithinRange) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  auto sim = make_sim(sc, synthetic_regions(40, 8, 3, 17));
+  const auto cold = sim.solve();
+  EXPECT_GE(cold.nonlinear_iterations, 1);
+  EXPECT_LE(cold.nonlinear_iterations, 15);
+  sim.advance();
+  const auto warm = sim.solve();
+  EXPECT_LE(warm.nonlinear_iterations, 10);
+  EXPECT_LE(warm.residual_evaluations, 80);
+}
+
+// A solver that is not allowed enough iterations fails loudly on every rank.
+TEST(Model, NonConvergenceIsAnErrorOnEveryRank) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.solver.max_iterations = 1;
+  auto sim = make_sim(sc, synthetic_regions(12, 4, 3, 19));
+  try {
+    sim.solve();
+    ADD_FAILURE() << "expected SolverError";
+  } catch (const SolverError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("did not converge"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("DIVERGED_MAX_IT"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("largest residuals in regions r"), std::string::npos) << msg;
+  }
+}
+
+// Scaling Ā to observed GDP is exact (MODEL.md §6): GDP matches, shares and P̄ unchanged.
+TEST(Model, ScaleToObservedGdpIsExact) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  auto regions = synthetic_regions(15, 5, 3, 23);
+  double observed = 0;
+  for (auto& r : regions) observed += (r.gdp = 1e-4 * r.population);
+  auto plain = make_sim(sc, regions);
+  sc.scale_to_observed_gdp = true;
+  auto scaled = make_sim(sc, regions);
+  plain.solve();
+  scaled.solve();
+  const auto a = plain.all_outcomes(), b = scaled.all_outcomes();
+  double gdp = 0;
+  for (const auto& o : b) gdp += o.gdp;
+  EXPECT_NEAR(gdp, observed, 1e-10 * observed);
+  const double c = b[0].wage / a[0].wage;
+  EXPECT_GT(std::abs(c - 1), 1e-3);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_LT(rel(a[i].population, b[i].population), 1e-10) << a[i].id;
+    EXPECT_LT(rel(a[i].own_trade_share, b[i].own_trade_share), 1e-10) << a[i].id;
+    EXPECT_LT(rel(a[i].price_index, b[i].price_index), 1e-10) << a[i].id;
+    EXPECT_LT(rel(b[i].gdp / a[i].gdp, c), 1e-10) << a[i].id;
+  }
+}
