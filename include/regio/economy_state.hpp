@@ -14,13 +14,13 @@ namespace regio {
 
 // Per-region attributes of ALL regions that every rank needs (O(N), never O(N²)).
 struct GlobalGeography {
-  std::vector<std::string> id;
+  std::vector<std::string> id, name;
   std::vector<double> lat, lon, area_km2;
   std::vector<int> province;                // index into province_names
   std::vector<std::string> province_names;  // in order of first appearance in the CSV
 
   std::size_t size() const { return id.size(); }
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & id & lat & lon & area_km2 & province & province_names; }
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & id & name & lat & lon & area_km2 & province & province_names; }
 };
 
 GlobalGeography make_geography(const std::vector<Region>& regions);

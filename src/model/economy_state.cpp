@@ -12,6 +12,7 @@ GlobalGeography make_geography(const std::vector<Region>& regions) {
     auto [it, fresh] = prov.emplace(r.province, static_cast<int>(g.province_names.size()));
     if (fresh) g.province_names.push_back(r.province);
     g.id.push_back(r.id);
+    g.name.push_back(r.name);
     g.lat.push_back(r.lat);
     g.lon.push_back(r.lon);
     g.area_km2.push_back(r.area_km2);

@@ -261,7 +261,8 @@ std::string NationalSystem::worst_regions(const double* G) const {
                     [&](auto a, auto b) { return !(all[a] <= all[b]); });  // NaN first
   std::string out;
   for (std::size_t t = 0; t < top; ++t)
-    out += fmt::format("{}{} ({:.3g})", t ? ", " : "", geo_.id[order[t]], all[order[t]]);
+    out += fmt::format("{}{}{} ({:.3g})", t ? ", " : "", geo_.id[order[t]],
+                       geo_.name[order[t]] == geo_.id[order[t]] ? "" : " " + geo_.name[order[t]], all[order[t]]);
   return out;
 }
 
@@ -331,7 +332,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
     std::string hist;
     for (PetscInt k = std::max<PetscInt>(0, hlen - 8); k < hlen; ++k) hist += fmt::format("{}{:.2e}", hist.empty() ? "" : " ", history[k]);
     throw SolverError(fmt::format(
-        "{}: the national solve did not converge: SNES reason {} after {} Newton iterations, ||G|| = {:.3e} "
+        "{}: the national solve did not converge: SNES reason {} after {} nonlinear iterations, ||G|| = {:.3e} "
         "(history: {}); largest residuals in regions {}. Check those regions' inputs, raise solver.max_iterations, "
         "or inspect with `-- -national_snes_monitor -national_ksp_monitor`",
         context, st.reason, its, fnorm, hist, worst));
