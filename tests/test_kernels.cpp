@@ -150,3 +150,23 @@ TEST(LocalClearing, LaborOnlyEconomyHasClosedForm) {
   EXPECT_EQ(res.prices.capital_rent, 1.0);
   EXPECT_EQ(res.prices.land_rent, 1.0);
 }
+
+TEST(Kernels, PriceIndexIsGeometricMeanOfSectorIndices) {
+  const Technology t(Scenario::defaults());
+  // Autarky: Φ_ns = (τ_nn p_ns)^−θ_s, so P_ns = τ_nn p_ns.
+  const double tau = 1.3;
+  const std::vector<double> p = {0.7, 1.9, 1.1};
+  std::vector<double> phi;
+  double expected = 0;
+  for (std::size_t s = 0; s < t.S; ++s) {
+    phi.push_back(std::pow(tau * p[s], -t.theta[s]));
+    expected += t.eta[s] * std::log(tau * p[s]);
+  }
+  EXPECT_NEAR(log_price_index(t, phi), expected, 1e-14);
+  // Adding a second, identical origin doubles Φ and lowers every P_ns by 2^(−1/θ).
+  std::vector<double> phi2;
+  for (double f : phi) phi2.push_back(2 * f);
+  double drop = 0;
+  for (std::size_t s = 0; s < t.S; ++s) drop += t.eta[s] * std::log(2.0) / t.theta[s];
+  EXPECT_NEAR(log_price_index(t, phi2), expected - drop, 1e-14);
+}

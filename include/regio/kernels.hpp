@@ -43,6 +43,9 @@ double log_unit_price(const Technology& tech, std::size_t s, const FactorPrices&
 // A_is = Ā_is · (L/H)^γ_s, as a log.
 inline double log_effective_productivity(double log_fundamental, double gamma, double L, double H);
 
+// Goods price index log P_n = Σ_s η_s log P_ns with P_ns = Φ_ns^(−1/θ_s).
+double log_price_index(const Technology& tech, std::span<const double> phi);
+
 // Income I = wL + rK + qH + T over the markets that exist (an unused factor earns nothing).
 double income(const Technology& tech, const FactorPrices& p, double L, double K, double H, double transfer);
 

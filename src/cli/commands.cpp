@@ -43,6 +43,19 @@ std::string seconds_text(double s) {
   return fmt::format("{:.2f} h", s / 3600);
 }
 
+// A misspelt PETSc option is silently ignored by PETSc: say so once the solver has read its
+// options (after the first epoch), in the log where the user will look.
+void warn_unused_petsc_options() {
+  PetscInt n = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  REGIO_PETSC(PetscOptionsLeftGet(nullptr, &n, &names, &values));
+  for (PetscInt k = 0; k < n; ++k)
+    std::fprintf(stderr, "regio: warning: PETSc option -%s%s%s was not used (misspelt? solver options take the prefix -national_)\n",
+                 names[k], values[k] ? " " : "", values[k] ? values[k] : "");
+  REGIO_PETSC(PetscOptionsLeftRestore(nullptr, &n, &names, &values));
+}
+
 }  // namespace
 
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
@@ -83,6 +96,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                     seconds_text(eta).c_str());
         std::fflush(stdout);
       }
+      if (e == 0 && root) warn_unused_petsc_options();
       if (e + 1 < sc.epochs) sim.advance();
     }
   } catch (const SolverError& err) {

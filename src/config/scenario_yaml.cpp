@@ -216,8 +216,15 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     return std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
   };
 
+  // yaml-cpp keeps duplicate keys silently; a repeated key is almost always a mistake.
+  std::map<std::string, int> first_line;
+  auto check_unique = [&](const YAML::Node& key_node, const std::string& key) {
+    auto [it, fresh] = first_line.emplace(key, rd.line(key_node));
+    if (!fresh) rd.fail(key_node, fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second));
+  };
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
+    check_unique(kv.first, key);
     if (key == kSectorsKey) {
       if (!kv.second.IsSequence()) rd.fail(kv.second, "'sectors' must be a list of sector mappings");
       s.sectors.clear();
@@ -229,6 +236,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
       if (!kv.second.IsMap()) rd.fail(kv.second, fmt::format("'{}' must be a mapping of {}.* keys", key, key));
       for (const auto& sub : kv.second) {
         const std::string full = key + "." + sub.first.as<std::string>();
+        check_unique(sub.first, full);
         auto it = find(full);
         if (it == table.end()) unknown(sub.first, full);
         rd.assign(s, *it, sub.second, full);

@@ -31,6 +31,12 @@ double log_unit_price(const Technology& t, std::size_t s, const FactorPrices& p,
   return lp;
 }
 
+double log_price_index(const Technology& t, std::span<const double> phi) {
+  double logP = 0;
+  for (std::size_t s = 0; s < t.S; ++s) logP -= t.eta[s] * std::log(phi[s]) / t.theta[s];
+  return logP;
+}
+
 double income(const Technology& t, const FactorPrices& p, double L, double K, double H, double transfer) {
   double I = p.wage * L + transfer;
   if (t.active[kCapital]) I += p.capital_rent * K;

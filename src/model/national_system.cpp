@@ -156,9 +156,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
     for (std::size_t j = 0; j < n; ++j) v.phi[j * S + s] = dot(trade_row(s, j), col.data(), N_);
   }
   for (std::size_t j = 0; j < n; ++j) {
-    double logP = 0;
-    for (std::size_t s = 0; s < S; ++s) logP += tech_.eta[s] * (-std::log(v.phi[j * S + s]) / tech_.theta[s]);
-    v.price_index[j] = std::exp(logP);
+    v.price_index[j] = std::exp(log_price_index(tech_, {&v.phi[j * S], S}));
     v.income[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
     saving[j] = tech_.saving_rate * v.income[j];
     weighted_price[j] = L[j] * v.price_index[j];
