@@ -86,7 +86,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       const SolveStats st = sim.solve();
       const auto all = sim.all_outcomes();
       const Aggregates agg = sim.aggregates(all);
-      if (root) out->write_epoch(e, sim.year(), all, agg, st);
+      // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
+      on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st); });
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (root && !opt.quiet) {
         const double eta = elapsed / (e + 1) * (sc.epochs - e - 1);
@@ -103,8 +104,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     if (root) out->finish("failed", err.what());
     throw;
   }
+  on_root_collectively(comm, [&] { out->finish("complete"); });
   if (root) {
-    out->finish("complete");
     if (!opt.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc.output.c_str());
   }
   return 0;
