@@ -23,6 +23,14 @@ struct ValidateOptions {
   int ranks = 0;  // 0 = the communicator's size
 };
 
+struct CalibrateOptions {
+  std::string scenario;
+  std::string decomposition;
+  std::string output;  // calibrated region CSV
+  std::vector<std::string> petsc_args;
+};
+
+int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);
 

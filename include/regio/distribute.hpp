@@ -29,8 +29,10 @@ void on_root_collectively(const boost::mpi::communicator& comm, const std::funct
 // Collective. Rank 0 loads the regions of `scenario` and the decomposition (`decomp_path`
 // overrides the scenario's; "auto" or "" builds one for comm.size()), validates them, and
 // distributes. Throws InputError on every rank on bad input.
+// With require_gdp, every region must have gdp > 0 (calibration); scale_to_observed_gdp
+// implies it.
 DistributedInputs distribute_inputs(const boost::mpi::communicator& comm, const Scenario& scenario,
-                                    const std::string& decomp_path);
+                                    const std::string& decomp_path, bool require_gdp = false);
 
 // Same, for already-loaded regions (tests; rank 0's `regions` is used).
 DistributedInputs distribute_regions(const boost::mpi::communicator& comm, const Scenario& scenario,

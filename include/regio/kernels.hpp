@@ -82,6 +82,20 @@ struct LocalClearingResult {
 LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in,
                                         FactorPrices guess, double tol = 1e-14, int max_iterations = 100);
 
+struct LocalInversionResult {
+  LocalClearingResult clearing;  // prices at the inverted productivity
+  double log_shift = 0;          // c_i: log Ā_is is raised by c_i in every sector
+  int iterations = 0;
+  bool converged = false;
+};
+
+// Calibration (MODEL.md §6) of one region: the common log shift c_i of its productivities such
+// that its cleared markets produce the observed income/GDP Y_i (at a solution GDP_i = I_i).
+// `in.log_productivity` holds the unshifted log A_is. Newton on c with a finite-difference
+// slope; d log I / d c > 0 (higher productivity raises every factor price), so the root is unique.
+LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in, double observed_income,
+                                               FactorPrices guess, double shift_guess, double tol = 1e-13);
+
 // Log residuals of the local markets at given prices (for tests and diagnostics).
 std::array<double, 3> local_market_residuals(const Technology& tech, const LocalMarketInputs& in,
                                              const FactorPrices& p);

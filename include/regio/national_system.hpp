@@ -57,8 +57,17 @@ struct EquilibriumView {
 
 class NationalSystem {
  public:
+  // Equilibrium: the within-epoch equilibrium of MODEL.md §2 (what `regio run` solves).
+  // Calibration: populations are held at the state's (observed) values, migration is not
+  // solved, and each region gets one more unknown, the log shift c_i of its productivity, with
+  // the local inversion (invert_local_productivity) replacing local clearing so that every
+  // region's GDP equals `observed_gdp` (MODEL.md §6). On success the shift is folded into
+  // state.log_productivity.
+  enum class Mode { Equilibrium, Calibration };
+
   // Collective. Builds the owned rows of τ^−θ and μ^−ε from the global geography.
-  NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& state);
+  NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& state,
+                 Mode mode = Mode::Equilibrium, std::vector<double> observed_gdp = {});
   NationalSystem(const NationalSystem&) = delete;
   NationalSystem& operator=(const NationalSystem&) = delete;
 
@@ -88,10 +97,10 @@ class NationalSystem {
   std::vector<double> residual_at_state();
 
  private:
-  friend struct NationalCallbacks;
   void evaluate(const double* x, double* G);  // collective
   void pack(std::vector<double>& x) const;    // state -> unknowns
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
+  void unpack_shift(const double* x);
   void setup_capital_weights();
   std::string worst_regions(const double* G) const;  // collective
 
@@ -101,6 +110,10 @@ class NationalSystem {
   EconomyState& state_;
   Technology tech_;
   std::size_t N_ = 0, n_own_ = 0, S_ = 0;
+  Mode mode_ = Mode::Equilibrium;
+  std::vector<double> observed_gdp_;  // owned (calibration)
+  std::vector<double> shift_;         // owned log productivity shifts c_i (calibration)
+  int shift_slot_ = -1;
   bool migration_ = true;
   double epsilon_ = 1;
   int block_ = 0;

@@ -43,4 +43,8 @@ std::vector<Region> load_regions(const std::string& path, const std::vector<std:
 std::vector<Region> parse_regions(const std::string& csv_text, const std::string& file_label,
                                   const std::vector<std::string>& sectors);
 
+// Write regions in the same CSV format (full precision), e.g. calibrated fundamentals. A common
+// `productivity` column is written when every region's sector productivities are equal.
+void write_regions(const std::string& path, const std::vector<Region>& regions, const std::vector<std::string>& sectors);
+
 }  // namespace regio

@@ -6,13 +6,16 @@
 #include <fmt/format.h>
 #include <petscsys.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
 
+#include "regio/calibration.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
@@ -111,6 +114,56 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   return 0;
 }
 
+int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
+  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str()));
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(opt.petsc_args).c_str()));
+  const DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition, /*require_gdp=*/true);
+  on_root_collectively(comm, [&] {  // fail before solving if the output cannot be written
+    std::ofstream probe(opt.output, std::ios::app);
+    if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
+  });
+  Simulation sim(comm, inputs);
+  const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
+
+  // Calibrated fundamentals into the records, gathered to rank 0 in CSV order.
+  auto& st = sim.state();
+  std::vector<Region> mine = st.records;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    for (std::size_t s = 0; s < sc.num_sectors(); ++s) mine[j].productivity[s] = std::exp(st.log_productivity[j * sc.num_sectors() + s]);
+    mine[j].amenity = st.amenity[j];
+  }
+  std::vector<std::vector<Region>> parts;
+  boost::mpi::gather(comm, mine, parts, 0);
+  on_root_collectively(comm, [&] {
+    std::vector<Region> all;
+    for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    write_regions(opt.output, all, names);
+  });
+  if (comm.rank() == 0) {
+    auto line = [](const char* what, const SolveStats& s) {
+      std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n", what,
+                  s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm, s.seconds);
+    };
+    std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, sim.num_regions(), comm.size());
+    line("productivity", rep.productivity);
+    if (rep.amenities_identified) line("amenities", rep.amenity);
+    else std::printf("  amenities     not identified with migration off: kept as given\n");
+    line("verification", rep.verification);
+    std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
+                rep.max_gdp_error);
+    std::printf("wrote %s\n", opt.output.c_str());
+  }
+  if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
+    throw SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
+                                  "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
+                                  "be unique for these parameters", rep.max_population_error, rep.max_gdp_error));
+  return 0;
+}
+
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
   on_root_collectively(comm, [&] {
     const Scenario sc = load_scenario(opt.scenario);
@@ -155,6 +208,13 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   val_cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
       ->check(CLI::PositiveNumber);
 
+  CalibrateOptions cal;
+  auto* cal_cmd = app.add_subcommand("calibrate", "Invert productivity and amenities so that epoch 0 reproduces the "
+                                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
+  cal_cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
+  cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
+  cal_cmd->add_option("--decomp", cal.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+
   bool markdown = false;
   auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
   par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
@@ -172,6 +232,10 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
   if (*run_cmd) return run_command(comm, run);
   if (*val_cmd) return validate_command(comm, val);
+  if (*cal_cmd) {
+    cal.petsc_args = petsc_args;
+    return calibrate_command(comm, cal);
+  }
   if (*par_cmd) {
     if (comm.rank() == 0) {
       if (markdown) std::cout << parameters_markdown();

@@ -157,4 +157,28 @@ std::vector<Region> load_regions(const std::string& path, const std::vector<std:
   return parse_regions(buf.str(), path, sectors);
 }
 
+void write_regions(const std::string& path, const std::vector<Region>& regions, const std::vector<std::string>& sectors) {
+  bool common = true;
+  for (const auto& r : regions)
+    for (double a : r.productivity) common = common && a == r.productivity[0];
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw InputError(fmt::format("{}: cannot write the region CSV (check the folder and permissions)", path));
+  out << "id,name,province,lat,lon,area_km2,land_km2,population,registered,capital,gdp";
+  if (common) out << ",productivity";
+  else for (const auto& s : sectors) out << ",productivity_" << s;
+  out << ",amenity,tags\n";
+  auto num = [](double v) { return fmt::format("{}", v); };  // shortest exact round trip
+  for (const auto& r : regions) {
+    std::string tags;
+    for (const auto& t : r.tags) tags += (tags.empty() ? "" : ";") + t;
+    out << csv::quote(r.id) << ',' << csv::quote(r.name) << ',' << csv::quote(r.province) << ',' << num(r.lat) << ','
+        << num(r.lon) << ',' << num(r.area_km2) << ',' << num(r.land_km2) << ',' << num(r.population) << ','
+        << num(r.registered) << ',' << num(r.capital) << ',' << num(r.gdp);
+    if (common) out << ',' << num(r.productivity[0]);
+    else for (double a : r.productivity) out << ',' << num(a);
+    out << ',' << num(r.amenity) << ',' << csv::quote(tags) << '\n';
+  }
+  if (!out.flush()) throw InputError(fmt::format("{}: writing the region CSV failed (disk full?)", path));
+}
+
 }  // namespace regio

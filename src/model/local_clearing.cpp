@@ -2,6 +2,7 @@
 // national terms held fixed: a 3×3 Newton solve in log prices.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "regio/kernels.hpp"
 
@@ -114,6 +115,36 @@ LocalClearingResult clear_local_markets(const Technology& t, const LocalMarketIn
   res.residual = norm;
   res.converged = norm <= tol;
   return res;
+}
+
+LocalInversionResult invert_local_productivity(const Technology& t, const LocalMarketInputs& in, double observed_income,
+                                               FactorPrices guess, double shift, double tol) {
+  std::vector<double> shifted(in.log_productivity.begin(), in.log_productivity.end());
+  LocalMarketInputs local = in;
+  local.log_productivity = shifted;
+  LocalInversionResult out;
+  // log I(c) − log Y at shift c, warm-starting the clearing from the last prices.
+  auto gap = [&](double c, FactorPrices& p, LocalClearingResult* keep) {
+    for (std::size_t s = 0; s < shifted.size(); ++s) shifted[s] = in.log_productivity[s] + c;
+    const auto res = clear_local_markets(t, local, p);
+    p = res.prices;
+    if (keep) *keep = res;
+    return std::log(income(t, res.prices, in.population, in.capital, in.land, in.transfer)) - std::log(observed_income);
+  };
+  FactorPrices p = guess;
+  double f = gap(shift, p, &out.clearing);
+  const double h = 1e-6;
+  for (out.iterations = 0; out.iterations < 60 && std::abs(f) > tol && std::isfinite(f); ++out.iterations) {
+    FactorPrices pp = p, pm = p;
+    const double slope = (gap(shift + h, pp, nullptr) - gap(shift - h, pm, nullptr)) / (2 * h);
+    double step = -f / std::max(slope, 1e-3);
+    step = std::clamp(step, -2.0, 2.0);
+    shift += step;
+    f = gap(shift, p, &out.clearing);
+  }
+  out.log_shift = shift;
+  out.converged = std::abs(f) <= tol && out.clearing.converged;
+  return out;
 }
 
 }  // namespace regio

@@ -10,6 +10,7 @@
 
 #include "regio/error.hpp"
 #include "regio/geography.hpp"
+#include "regio/snes_driver.hpp"
 
 namespace regio {
 
@@ -33,40 +34,21 @@ inline double dot(const double* a, const double* b, std::size_t n) {
 }
 }  // namespace
 
-// C callbacks for PETSc: never let a C++ exception unwind through SNESSolve.
-struct NationalCallbacks {
-  NationalSystem* sys;
-  std::exception_ptr error;
-
-  static PetscErrorCode function(SNES snes, Vec X, Vec F, void* ctx) {
-    auto* cb = static_cast<NationalCallbacks*>(ctx);
-    PetscFunctionBeginUser;
-    try {
-      VecReadView x(X);
-      VecWriteView f(F);
-      cb->sys->evaluate(x.data(), f.data());
-    } catch (...) {
-      cb->error = std::current_exception();
-      PetscFunctionReturn(PETSC_ERR_USER);
-    }
-    if (cb->sys->local_failure_) PetscCall(SNESSetFunctionDomainError(snes));
-    PetscFunctionReturn(0);
-  }
-};
-
 NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
-                               EconomyState& state)
-    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc) {
+                               EconomyState& state, Mode mode, std::vector<double> observed_gdp)
+    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), mode_(mode), observed_gdp_(std::move(observed_gdp)) {
   register_events();
   N_ = geo.size();
   n_own_ = state.size();
   S_ = tech_.S;
-  migration_ = sc.migration.enabled;
+  migration_ = sc.migration.enabled && mode_ == Mode::Equilibrium;
   epsilon_ = sc.migration.elasticity;
   factor_slot_.assign(3, -1);
   for (int f = 0; f < 3; ++f)
     if (tech_.active[f]) factor_slot_[f] = block_++;
   if (migration_) pop_slot_ = block_++;
+  if (mode_ == Mode::Calibration) shift_slot_ = block_++;
+  shift_.assign(n_own_, 0.0);
 
   // Kernel rows: τ_iks^−θ_s and (μ_0 (1+d/d0)^φm b_m^[prov≠])^−ε for the owned rows i.
   trade_pow_.resize(S_ * n_own_ * N_);
@@ -109,6 +91,7 @@ void NationalSystem::pack(std::vector<double>& x) const {
     for (int f = 0; f < 3; ++f)
       if (factor_slot_[f] >= 0) x[j * block_ + factor_slot_[f]] = std::log(state_.prices[j][f]);
     if (pop_slot_ >= 0) x[j * block_ + pop_slot_] = std::log(state_.population[j]);
+    if (shift_slot_ >= 0) x[j * block_ + shift_slot_] = shift_[j];
   }
 }
 
@@ -118,8 +101,14 @@ void NationalSystem::unpack(const double* x, std::vector<FactorPrices>& p, std::
   for (std::size_t j = 0; j < n_own_; ++j) {
     for (int f = 0; f < 3; ++f)
       if (factor_slot_[f] >= 0) p[j][f] = std::exp(x[j * block_ + factor_slot_[f]]);
-    L[j] = pop_slot_ >= 0 ? std::exp(x[j * block_ + pop_slot_]) : state_.registered[j];
+    // Fixed populations: L = R without migration; observed L when calibrating.
+    L[j] = pop_slot_ >= 0 ? std::exp(x[j * block_ + pop_slot_])
+           : mode_ == Mode::Calibration ? state_.population[j] : state_.registered[j];
   }
+}
+
+void NationalSystem::unpack_shift(const double* x) {
+  for (std::size_t j = 0; j < n_own_; ++j) shift_[j] = shift_slot_ >= 0 ? x[j * block_ + shift_slot_] : 0.0;
 }
 
 void NationalSystem::evaluate(const double* x, double* G) {
@@ -129,6 +118,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   auto& p = scratch_prices_;
   auto& L = scratch_pop_;
   unpack(x, p, L);
+  unpack_shift(x);
   const std::size_t n = n_own_, S = S_;
   bool bad = false;
 
@@ -136,7 +126,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   std::vector<double> logA(n * S), price_pow(n * S);
   for (std::size_t j = 0; j < n; ++j)
     for (std::size_t s = 0; s < S; ++s) {
-      logA[j * S + s] = log_effective_productivity(state_.log_productivity[j * S + s], tech_.gamma[s], L[j], state_.land[j]);
+      logA[j * S + s] = log_effective_productivity(state_.log_productivity[j * S + s] + shift_[j], tech_.gamma[s], L[j], state_.land[j]);
       price_pow[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, p[j], logA[j * S + s]));
     }
   PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
@@ -218,7 +208,17 @@ void NationalSystem::evaluate(const double* x, double* G) {
   for (std::size_t j = 0; j < n; ++j) {
     LocalMarketInputs in{{&v.market_access[j * S], S}, {&logA[j * S], S}, L[j], state_.capital[j],
                          state_.land[j], 0.0, v.price_level};
-    const auto res = clear_local_markets(tech_, in, p[j]);
+    LocalClearingResult res;
+    if (mode_ == Mode::Calibration) {
+      // Unshifted productivities in, the shift that reproduces observed GDP out.
+      for (std::size_t s = 0; s < S; ++s) logA[j * S + s] -= shift_[j];
+      const auto inv = invert_local_productivity(tech_, in, observed_gdp_[j], p[j], shift_[j]);
+      res = inv.clearing;
+      if (!inv.converged && !(res.residual < 1e-10)) bad = true;
+      G[j * block_ + shift_slot_] = shift_[j] - inv.log_shift;
+    } else {
+      res = clear_local_markets(tech_, in, p[j]);
+    }
     if (!res.converged && !(res.residual < 1e-10)) bad = true;
     for (int f = 0; f < 3; ++f)
       if (factor_slot_[f] >= 0) G[j * block_ + factor_slot_[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
@@ -268,72 +268,35 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   setup_capital_weights();
   evaluations_ = 0;
-  const MPI_Comm comm = layout_.comm();
-
-  PetscVec X, F;
-  REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(n_own_ * block_), PETSC_DETERMINE, X.address()));
-  REGIO_PETSC(VecSetBlockSize(X, block_));
-  REGIO_PETSC(VecDuplicate(X, F.address()));
-  {
-    std::vector<double> x0;
-    pack(x0);
-    VecWriteView xv(X);
-    std::copy(x0.begin(), x0.end(), xv.data());
-  }
-  PetscSNES snes;
-  REGIO_PETSC(SNESCreate(comm, snes.address()));
-  REGIO_PETSC(SNESSetOptionsPrefix(snes, "national_"));
-  NationalCallbacks cb{this, nullptr};
-  REGIO_PETSC(SNESSetFunction(snes, F, NationalCallbacks::function, &cb));
-  PetscMat J;
-  REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
-  REGIO_PETSC(SNESSetJacobian(snes, J, J, MatMFFDComputeJacobian, nullptr));
-  KSP ksp;
-  PC pc;
-  REGIO_PETSC(SNESGetKSP(snes, &ksp));
-  REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
-  REGIO_PETSC(KSPGetPC(ksp, &pc));
-  REGIO_PETSC(PCSetType(pc, PCNONE));
-  REGIO_PETSC(SNESKSPSetUseEW(snes, PETSC_TRUE));
-  REGIO_PETSC(SNESSetTolerances(snes, sc_.solver.atol, sc_.solver.rtol, 0.0, sc_.solver.max_iterations, 100000));
-  std::vector<PetscReal> history(sc_.solver.max_iterations + 1);
-  std::vector<PetscInt> lin_history(sc_.solver.max_iterations + 1);
-  REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()), PETSC_TRUE));
-  REGIO_PETSC(SNESSetFromOptions(snes));
-
-  const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
-  if (cb.error) std::rethrow_exception(cb.error);
-  REGIO_PETSC(ierr);
+  std::vector<double> x0;
+  pack(x0);
+  const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";
+  const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
+    evaluate(x, G);
+    return !local_failure_;
+  }, sc_.solver);
 
   SolveStats st;
-  SNESConvergedReason reason;
-  PetscInt its = 0, lits = 0;
-  PetscReal fnorm = 0;
-  REGIO_PETSC(SNESGetConvergedReason(snes, &reason));
-  REGIO_PETSC(SNESGetIterationNumber(snes, &its));
-  REGIO_PETSC(SNESGetLinearSolveIterations(snes, &lits));
-  REGIO_PETSC(SNESGetFunctionNorm(snes, &fnorm));
-  st.nonlinear_iterations = static_cast<int>(its);
-  st.linear_iterations = static_cast<int>(lits);
-  st.residual_norm = fnorm;
-  st.reason = SNESConvergedReasons[reason];
-
-  {  // Store the solution (also when failing: the diagnostics evaluate at it).
-    VecReadView xv(X);
-    unpack(xv.data(), state_.prices, state_.population);
-  }
-  if (reason <= 0) {
+  st.nonlinear_iterations = result.nonlinear_iterations;
+  st.linear_iterations = result.linear_iterations;
+  st.residual_norm = result.residual_norm;
+  st.reason = result.reason_text;
+  // Store the final iterate (also when failing: the diagnostics evaluate at it).
+  unpack(result.x.data(), state_.prices, state_.population);
+  unpack_shift(result.x.data());
+  if (!result.converged) {
     const auto G = residual_at_state();
-    const std::string worst = worst_regions(G.data());
-    PetscInt hlen = 0;
-    REGIO_PETSC(SNESGetConvergenceHistory(snes, nullptr, nullptr, &hlen));
-    std::string hist;
-    for (PetscInt k = std::max<PetscInt>(0, hlen - 8); k < hlen; ++k) hist += fmt::format("{}{:.2e}", hist.empty() ? "" : " ", history[k]);
     throw SolverError(fmt::format(
-        "{}: the national solve did not converge: SNES reason {} after {} nonlinear iterations, ||G|| = {:.3e} "
+        "{}: the {} solve did not converge: SNES reason {} after {} nonlinear iterations, ||G|| = {:.3e} "
         "(history: {}); largest residuals in regions {}. Check those regions' inputs, raise solver.max_iterations, "
-        "or inspect with `-- -national_snes_monitor -national_ksp_monitor`",
-        context, st.reason, its, fnorm, hist, worst));
+        "or inspect with `-- -{}snes_monitor -{}ksp_monitor`",
+        context, mode_ == Mode::Calibration ? "calibration" : "national", st.reason, st.nonlinear_iterations,
+        st.residual_norm, result.history, worst_regions(G.data()), prefix, prefix));
+  }
+  if (mode_ == Mode::Calibration) {  // fold the calibrated shifts into the fundamentals
+    for (std::size_t j = 0; j < n_own_; ++j)
+      for (std::size_t s = 0; s < S_; ++s) state_.log_productivity[j * S_ + s] += shift_[j];
+    shift_.assign(n_own_, 0.0);
   }
   refresh();  // view_ at the solution
   st.residual_evaluations = evaluations_;

@@ -58,7 +58,8 @@ DistributedInputs scatter(const mpi::communicator& comm, const Scenario& sc, con
 }
 }  // namespace
 
-DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& sc, const std::string& decomp_path) {
+DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& sc, const std::string& decomp_path,
+                                    bool require_gdp) {
   std::vector<Region> regions;
   Decomposition d;
   std::vector<int> owners;
@@ -66,12 +67,13 @@ DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenari
     std::vector<std::string> names;
     for (const auto& s : sc.sectors) names.push_back(s.name);
     regions = load_regions(sc.regions, names);
-    if (sc.scale_to_observed_gdp)
+    if (sc.scale_to_observed_gdp || require_gdp)
       for (const auto& r : regions)
         if (!(r.gdp > 0))
           throw InputError(located(sc.regions, r.csv_line, fmt::format(
-              "region '{}' has no positive gdp, but the scenario sets scale_to_observed_gdp: true "
-              "(give every region's gdp or set it to false)", r.id)));
+              "region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
+              require_gdp ? "calibration" : "scale_to_observed_gdp: true",
+              require_gdp ? "" : " or set scale_to_observed_gdp: false")));
     d = resolve_decomposition(sc, decomp_path, regions, comm.size());
     owners = region_owners(d, regions, comm.size());
   });

@@ -8,9 +8,14 @@
 #
 # Runs `timeout 60 MPIRUN NPFLAG N REGIO REGIO_ARGS...` in a fresh temporary folder; every
 # REGIO_ARGS word equal to @OUT@ is replaced by a fresh, not yet existing output folder inside it.
+# Each rank runs regio under a tiny bash wrapper that records that rank's own exit status, and
+# mpirun is told not to kill the other ranks when one exits non-zero
+# (OMPI_MCA_orte_abort_on_non_zero_status=0): a rank left waiting in a collective after another
+# rank gave up then shows up as a hang instead of being killed and hidden by mpirun.
 # Checks (each failure is reported, the script exits 1 if any failed):
 #   - the run finished within 60 s (no hang in a collective after an error);
-#   - the exit status is K (default: any non-zero; with --no-error: 0);
+#   - every one of the N ranks exited by itself, with status K (default: any non-zero;
+#     with --no-error: 0); this is the status mpirun reports with its default settings;
 #   - stderr has exactly one line starting with "regio: error:" (printed once, by rank 0),
 #     and that line contains every TEXT (fixed strings); with --no-error: no such line;
 #   - no rank reported an "internal error" (MPI_Abort path);
@@ -49,27 +54,39 @@ for a in "$@"; do
   if [[ "$a" == "@OUT@" ]]; then args+=("$out"); else args+=("$a"); fi
 done
 
-cmd=(timeout 60 "$mpiexec" "$npflag" "$np" "$regio" "${args[@]}")
-echo "+ ${cmd[*]}"
-"${cmd[@]}" >"$work/stdout" 2>"$work/stderr"
-rc=$?
+mkdir "$work/rc" || exit 2
+# shellcheck disable=SC2016  # expanded by the wrapper, on each rank
+wrapper='d=$1; shift; "$@"; s=$?; echo $s > "$d/rank.${OMPI_COMM_WORLD_RANK:-${PMIX_RANK:-${PMI_RANK:-x}}}"; exit $s'
+echo "+ timeout 60 $mpiexec $npflag $np $regio ${args[*]}"
+OMPI_MCA_orte_abort_on_non_zero_status=0 \
+  timeout 60 "$mpiexec" "$npflag" "$np" bash -c "$wrapper" rank-wrapper "$work/rc" "$regio" "${args[@]}" \
+  >"$work/stdout" 2>"$work/stderr"
+mpirun_rc=$?
 
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-echo "exit status: $rc"
 echo "---- stdout"; cat "$work/stdout"
 echo "---- stderr"; cat "$work/stderr"
 echo "----"
 
-if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+if [[ $mpirun_rc -eq 124 || $mpirun_rc -eq 137 ]]; then
   fail "timed out after 60 s (hang?)"
 fi
-if [[ -n "$exit_code" ]]; then
-  [[ $rc -eq $exit_code ]] || fail "exit status $rc, expected $exit_code"
-else
-  [[ $rc -ne 0 ]] || fail "exit status 0, expected non-zero"
-fi
+for ((r = 0; r < np; r++)); do
+  f="$work/rc/rank.$r"
+  if [[ ! -f "$f" ]]; then
+    fail "rank $r did not exit by itself (killed, aborted or hung; mpirun status $mpirun_rc)"
+    continue
+  fi
+  rc=$(<"$f")
+  echo "rank $r exit status: $rc"
+  if [[ -n "$exit_code" ]]; then
+    [[ $rc -eq $exit_code ]] || fail "rank $r exit status $rc, expected $exit_code"
+  else
+    [[ $rc -ne 0 ]] || fail "rank $r exit status 0, expected non-zero"
+  fi
+done
 
 errors=$(grep -c '^regio: error:' "$work/stderr")
 if [[ $no_error -eq 1 ]]; then

@@ -1,0 +1,36 @@
+#pragma once
+// One place that sets up and runs a PETSc SNES on a distributed vector with a C++ residual:
+// matrix-free Newton–Krylov (MatMFFD, GMRES, Eisenstat–Walker) by default, everything
+// overridable from the options database under `prefix`. Used by the national system and the
+// calibration inversions.
+#include <mpi.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+struct SolveStats;
+
+// Collective. Fills G(x) for the owned entries; returns false if x is outside the domain
+// (non-finite values, failed local solve). Must return the same verdict on every rank.
+using ResidualFunction = std::function<bool(const double* x, double* G)>;
+
+struct NonlinearSolve {
+  std::vector<double> x;        // owned entries of the final iterate
+  bool converged = false;
+  int reason = 0;               // SNESConvergedReason
+  std::string reason_text;
+  int nonlinear_iterations = 0, linear_iterations = 0;
+  double residual_norm = 0;
+  std::string history;          // the last residual norms, for error messages
+};
+
+// Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).
+NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
+                               const ResidualFunction& G, const SolverParams& tolerances);
+
+}  // namespace regio

@@ -1,0 +1,144 @@
+#include "regio/calibration.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "regio/error.hpp"
+#include "regio/snes_driver.hpp"
+
+namespace regio {
+
+namespace {
+
+// Amenity inversion residual: G_d = log L̂_d(b) − log L_d + Σ_k w_k b_k, w = L/ΣL. At a root
+// Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique.
+struct AmenityInversion {
+  const NationalSystem& sys;
+  const Layout& layout;
+  const EconomyState& st;
+  std::vector<double> real_income;   // v_d = U_d / B_d at the calibrated prices
+  std::vector<double> hukou_pow;     // h_d^−ε
+  std::vector<double> weight;        // L_d / Σ L
+  double eps;
+
+  AmenityInversion(const NationalSystem& s, const Layout& l, const EconomyState& state)
+      : sys(s), layout(l), st(state), eps(s.migration_elasticity()) {
+    const auto& v = sys.view();
+    const double total = layout.ordered_sum(st.population);
+    for (std::size_t j = 0; j < st.size(); ++j) {
+      real_income.push_back(v.utility[j] / st.amenity[j]);
+      hukou_pow.push_back(std::pow(st.hukou_barrier[j], -eps));
+      weight.push_back(st.population[j] / total);
+    }
+  }
+
+  // Population each owned destination attracts at log amenities b.
+  std::vector<double> attracted(const double* b) const {
+    const std::size_t n = st.size(), N = sys.geography().size();
+    std::vector<double> own(n), attraction(n), outflow(n), attraction_all, outflow_all, L(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      own[j] = std::pow(std::exp(b[j]) * real_income[j], eps);
+      attraction[j] = own[j] * hukou_pow[j];
+    }
+    layout.allgather(attraction.data(), 1, attraction_all);
+    for (std::size_t j = 0; j < n; ++j) {
+      double D = own[j];
+      const double* row = sys.migration_row(j);
+      for (std::size_t k = 0; k < N; ++k) D += row[k] * attraction_all[k];
+      outflow[j] = st.registered[j] / D;
+    }
+    layout.allgather(outflow.data(), 1, outflow_all);
+    for (std::size_t j = 0; j < n; ++j) {
+      double in = 0;
+      const double* row = sys.migration_row(j);
+      for (std::size_t k = 0; k < N; ++k) in += row[k] * outflow_all[k];
+      L[j] = own[j] * outflow[j] + attraction[j] * in;
+    }
+    return L;
+  }
+
+  bool residual(const double* b, double* G) const {
+    const auto L = attracted(b);
+    std::vector<double> wb(st.size());
+    for (std::size_t j = 0; j < st.size(); ++j) wb[j] = weight[j] * b[j];
+    const double level = layout.ordered_sum(wb);
+    bool ok = true;
+    for (std::size_t j = 0; j < st.size(); ++j) {
+      G[j] = std::log(L[j]) - std::log(st.population[j]) + level;
+      ok = ok && std::isfinite(G[j]);
+    }
+    int bad = ok ? 0 : 1, any = 0;
+    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, layout.comm());
+    return any == 0;
+  }
+};
+
+double max_over_ranks(double v, MPI_Comm comm) {
+  double g = 0;
+  MPI_Allreduce(&v, &g, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return g;
+}
+
+}  // namespace
+
+CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& st) {
+  CalibrationReport rep;
+  const std::vector<double> observed_population = st.population;
+  std::vector<double> observed_gdp;
+  for (const auto& r : st.records) observed_gdp.push_back(r.gdp);
+  if (sc.migration.enabled) {
+    const double R = layout.ordered_sum(st.registered), L = layout.ordered_sum(st.population);
+    if (std::abs(R / L - 1) > 1e-9)
+      throw InputError(fmt::format(
+          "{}: total registered population {} differs from total population {}; migration preserves the total, "
+          "so no amenities can reproduce the data (make the registered column sum to the population total)",
+          sc.regions, R, L));
+  }
+
+  // 1. Productivity (and prices) with populations at the data.
+  {
+    NationalSystem inversion(sc, layout, geo, st, NationalSystem::Mode::Calibration, observed_gdp);
+    rep.productivity = inversion.solve("calibration of productivity");
+
+    // 2. Amenities from the migration equations at the calibrated prices.
+    if (sc.migration.enabled) {
+      const auto t0 = std::chrono::steady_clock::now();
+      AmenityInversion amen(inversion, layout, st);
+      std::vector<double> b0(st.size());
+      for (std::size_t j = 0; j < st.size(); ++j) b0[j] = std::log(st.amenity[j]);
+      int evaluations = 0;
+      const auto res = solve_nonlinear(layout.comm(), "amenity_", 1, b0, [&](const double* b, double* G) {
+        ++evaluations;
+        return amen.residual(b, G);
+      }, sc.solver);
+      if (!res.converged)
+        throw SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
+                                      "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
+                                      res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history));
+      for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
+      rep.amenity = {res.nonlinear_iterations, res.linear_iterations, evaluations, res.residual_norm,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), res.reason_text};
+      rep.amenities_identified = true;
+    }
+  }
+
+  // 3. Verification: the ordinary equilibrium from the calibrated fundamentals.
+  NationalSystem check(sc, layout, geo, st);
+  rep.verification = check.solve("verification of the calibration");
+  const auto& v = check.view();
+  const auto& tech = check.technology();
+  double pop_err = 0, gdp_err = 0;
+  for (std::size_t j = 0; j < st.size(); ++j) {
+    double gdp = tech.housing_share * v.income[j];
+    for (std::size_t s = 0; s < tech.S; ++s) gdp += v.revenue[j * tech.S + s];
+    pop_err = std::max(pop_err, std::abs(st.population[j] / observed_population[j] - 1));
+    gdp_err = std::max(gdp_err, std::abs(gdp / observed_gdp[j] - 1));
+  }
+  rep.max_population_error = max_over_ranks(pop_err, layout.comm());
+  rep.max_gdp_error = max_over_ranks(gdp_err, layout.comm());
+  return rep;
+}
+
+}  // namespace regio
