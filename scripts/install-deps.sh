@@ -12,6 +12,7 @@ PACKAGES=(
   petsc-dev                                      # PETSc 3.18 (SNES, KSP, -log_view)
   libboost-mpi-dev libboost-serialization-dev    # object messages between ranks
   libyaml-cpp-dev libcli11-dev libfmt-dev        # configuration, CLI, formatting
+  libhdf5-openmpi-dev                            # parallel HDF5: checkpoints
   libgtest-dev                                   # tests
 )
 missing=()

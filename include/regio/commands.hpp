@@ -7,11 +7,21 @@
 
 namespace regio {
 
+// Exit codes of the regio executable.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInputError = 1,
+  kExitSolverError = 2,
+  kExitInternalError = 3,
+  kExitInterrupted = 4,  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint: restart it
+};
+
 struct RunOptions {
   std::string scenario;
   std::string decomposition;  // overrides the scenario's; "auto" builds one
   std::string output;         // overrides the scenario's
   int epochs = -1;            // overrides the scenario's when > 0
+  std::string restart;        // checkpoint to continue from
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;

@@ -16,13 +16,16 @@ namespace regio {
 
 struct RunInfo {
   std::string version, scenario_file, command_line, started, finished, status, error;
-  int ranks = 1, epochs = 0, epochs_done = 0;
+  std::string restarted_from;  // checkpoint path, if this run continues another
+  int ranks = 1, epochs = 0, epochs_done = 0, first_epoch = 0;
   std::size_t regions = 0;
 };
 
 class OutputWriter {
  public:
   // Rank 0 only. Creates the folder (throws InputError if it cannot be created or written).
+  // With info.first_epoch > 0 (a restart) the CSVs are kept up to that epoch and appended to;
+  // rows of later epochs (written after the checkpoint by the interrupted run) are dropped.
   OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info);
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
                    const SolveStats& stats);

@@ -4,6 +4,7 @@
 // hold values. Scenario::defaults() fills them from that table.
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,12 @@ struct SectorParams {
   double productivity_growth = 0;   // g_s   (log points per epoch)
   bool agricultural = false;        // counts as rural employment in the urbanization proxy
 
-  double land_share() const { return 1.0 - labor_share - capital_share; }  // λ_s
+  // λ_s = 1 − α_s − β_s; shares that add up to 1 in decimal notation leave round-off
+  // (0.7 + 0.3 ≠ 1 in binary), which must not switch on a land market: |λ| < 1e-12 is 0.
+  double land_share() const {
+    const double l = 1.0 - labor_share - capital_share;
+    return std::abs(l) < 1e-12 ? 0.0 : l;
+  }
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & name & theta & labor_share & capital_share & consumption_share & agglomeration &
@@ -94,6 +100,7 @@ struct Scenario {
   int start_year = 0;
   std::string output;         // output folder
   bool scale_to_observed_gdp = false;  // MODEL.md §6 level normalisation of Ā
+  int checkpoint_every = 0;            // epochs between checkpoints (0: only on SIGTERM/SIGUSR1)
   std::vector<SectorParams> sectors;
   HouseholdParams households;
   CapitalParams capital;
@@ -113,7 +120,7 @@ struct Scenario {
   bool uses_land() const;     // some λ_s > 0 or δ_h > 0
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & sectors &
+    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & sectors &
         households & capital & trade & migration & productivity & population & solver;
   }
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <optional>
 
 #include "regio/calibration.hpp"
+#include "regio/checkpoint.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
@@ -46,6 +48,17 @@ std::string seconds_text(double s) {
   return fmt::format("{:.2f} h", s / 3600);
 }
 
+// SLURM's --signal (and scancel, preemption) deliver SIGUSR1 or SIGTERM: finish the epoch,
+// checkpoint, exit with kExitInterrupted. Only a flag is set here; ranks agree after each epoch.
+volatile std::sig_atomic_t g_stop_requested = 0;
+extern "C" void request_stop(int) { g_stop_requested = 1; }
+
+bool stop_requested(MPI_Comm comm) {
+  int mine = g_stop_requested ? 1 : 0, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  return any != 0;
+}
+
 // A misspelt PETSc option is silently ignored by PETSc: say so once the solver has read its
 // options (after the first epoch), in the log where the user will look.
 void warn_unused_petsc_options() {
@@ -72,20 +85,36 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
 
   DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition);
   const bool root = comm.rank() == 0;
-  std::optional<OutputWriter> out;
-  RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", comm.size(), sc.epochs, 0, inputs.geography.size()};
-  on_root_collectively(comm, [&] { out.emplace(sc.output, sc, inputs.decomposition, info); });
-  // The writer keeps references: keep the scenario/decomposition it saw alive in `inputs`.
   Simulation sim(comm, inputs);
+
+  // A restart continues from the checkpoint's epoch with the checkpoint's state.
+  const CheckpointInfo identity{0, scenario_hash(sc), geography_hash(inputs.geography), kVersion};
+  int first_epoch = 0;
+  if (!opt.restart.empty()) {
+    first_epoch = read_checkpoint(opt.restart, sim.layout(), sim.state(), identity).epoch;
+    if (first_epoch >= sc.epochs)
+      throw InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
+                                   opt.restart, first_epoch, sc.epochs));
+  }
+  const std::string checkpoint_dir = (std::filesystem::path(sc.output) / "checkpoints").string();
+
+  std::optional<OutputWriter> out;
+  RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", opt.restart, comm.size(), sc.epochs,
+               first_epoch, first_epoch, inputs.geography.size()};
+  on_root_collectively(comm, [&] { out.emplace(sc.output, sc, inputs.decomposition, info); });
 
   if (root && !opt.quiet) {
     std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
+    if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);
   }
+  g_stop_requested = 0;
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGUSR1, request_stop);
   try {
-    for (int e = 0; e < sc.epochs; ++e) {
+    for (int e = first_epoch; e < sc.epochs; ++e) {
       const SolveStats st = sim.solve();
       const auto all = sim.all_outcomes();
       const Aggregates agg = sim.aggregates(all);
@@ -93,25 +122,39 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st); });
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (root && !opt.quiet) {
-        const double eta = elapsed / (e + 1) * (sc.epochs - e - 1);
+        const double eta = elapsed / (e + 1 - first_epoch) * (sc.epochs - e - 1);
         std::printf("epoch %d/%d year %d | newton %d (gmres %d, F evals %d) | residual %.2e | %.3f s | elapsed %s | ETA %s\n",
                     e + 1, sc.epochs, sim.year(), st.nonlinear_iterations, st.linear_iterations,
                     st.residual_evaluations, st.residual_norm, st.seconds, seconds_text(elapsed).c_str(),
                     seconds_text(eta).c_str());
         std::fflush(stdout);
       }
-      if (e == 0 && root) warn_unused_petsc_options();
-      if (e + 1 < sc.epochs) sim.advance();
+      if (e == first_epoch && root) warn_unused_petsc_options();
+      if (e + 1 == sc.epochs) break;
+      sim.advance();
+      const bool stop = stop_requested(comm);
+      if (stop || (sc.checkpoint_every > 0 && (e + 1) % sc.checkpoint_every == 0)) {
+        const std::string path = (std::filesystem::path(checkpoint_dir) / checkpoint_name(e + 1)).string();
+        write_checkpoint(path, sim.layout(), sim.state(), CheckpointInfo{e + 1, identity.scenario_hash, identity.geography_hash, kVersion});
+        prune_checkpoints(checkpoint_dir, 2, sim.layout());
+        if (root && !opt.quiet) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
+        if (stop) {
+          on_root_collectively(comm, [&] { out->finish("interrupted", "stopped by a signal; continue with --restart " + path); });
+          if (root)
+            std::printf("stopped by signal after epoch %d/%d: restart with `regio run %s --restart %s`\n", e + 1,
+                        sc.epochs, opt.scenario.c_str(), path.c_str());
+          std::fflush(stdout);
+          return kExitInterrupted;
+        }
+      }
     }
   } catch (const SolverError& err) {
     if (root) out->finish("failed", err.what());
     throw;
   }
   on_root_collectively(comm, [&] { out->finish("complete"); });
-  if (root) {
-    if (!opt.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc.output.c_str());
-  }
-  return 0;
+  if (root && !opt.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc.output.c_str());
+  return kExitOk;
 }
 
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
@@ -200,6 +243,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run_cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
   run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
+  run_cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
 
   ValidateOptions val;
   auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");

@@ -1,5 +1,6 @@
 // regio entry point: one guard owns MPI+PETSc; errors reach every rank as one line and a
-// non-zero exit (1: bad input, 2: solver failure, 3: internal error -> MPI_Abort).
+// non-zero exit (1: bad input, 2: solver failure, 3: internal error -> MPI_Abort,
+// 4: interrupted by SIGTERM/SIGUSR1 after a checkpoint).
 //   mpirun -np 4 regio run inputs/china31/baseline.yaml -- -national_snes_monitor
 #include <petscsys.h>
 
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
   PetscRuntime runtime(&pargc, &pargv_ptr);
   if (!runtime.ok()) {
     std::fprintf(stderr, "regio: error: PETSc/MPI initialisation failed\n");
-    return 3;
+    return regio::kExitInternalError;
   }
   int rc = 0;
   {
@@ -53,15 +54,15 @@ int main(int argc, char** argv) {
       rc = regio::regio_main(world, ours, petsc);
     } catch (const regio::InputError& e) {
       if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
-      rc = 1;
+      rc = regio::kExitInputError;
     } catch (const regio::SolverError& e) {
       if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
-      rc = 2;
+      rc = regio::kExitSolverError;
     } catch (const std::exception& e) {
       // Raised on this rank only: abort all ranks rather than leave them in a collective.
       std::fprintf(stderr, "regio: internal error on rank %d: %s\n", world.rank(), e.what());
       std::fflush(stderr);
-      MPI_Abort(PETSC_COMM_WORLD, 3);
+      MPI_Abort(PETSC_COMM_WORLD, regio::kExitInternalError);
     }
   }
   return rc;

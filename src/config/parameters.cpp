@@ -35,15 +35,15 @@ std::string Range::describe() const {
     if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
     return format_number(v);
   };
-  return fmt::format("{}{}, {}{}", lo_open ? "(" : "[", num(lo), num(hi), hi_open ? ")" : "]");
+  // An infinite bound is never attained: always an open bracket.
+  return fmt::format("{}{}, {}{}", lo_open || std::isinf(lo) ? "(" : "[", num(lo), num(hi),
+                     hi_open || std::isinf(hi) ? ")" : "]");
 }
 
 std::string format_number(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip representation
-  return std::string(buf, res.ptr);
+  return fmt::format("{}", v);  // shortest round-trip representation, no exponent for 100000
 }
 
 const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
@@ -64,6 +64,9 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"scale_to_observed_gdp", K::Boolean, "false", {0, 1}, "", "",
        "Scale every Ā_is by one factor so that epoch-0 model GDP equals the sum of the CSV's `gdp` column (MODEL.md §6: exact, prices and shares are unchanged); money is then in the unit of `gdp`. Needs gdp > 0 for every region.",
        REGIO_FIELD(scale_to_observed_gdp)},
+      {"checkpoint_every", K::Integer, "0", {0, 1000000}, "epochs", "",
+       "Write a checkpoint (parallel HDF5, in <output>/checkpoints, last two kept) every K epochs; 0 = only when stopped by SIGTERM/SIGUSR1.",
+       REGIO_FIELD(checkpoint_every)},
       {"households.housing_share", K::Real, "0.15", {0, 1, false, true}, "", "δ_h",
        "Share of income spent on housing (paid to local land). China's housing share of consumption is about 0.2 (NBS household survey).",
        REGIO_FIELD(households.housing_share)},

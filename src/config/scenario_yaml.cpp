@@ -44,7 +44,7 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
     if (d < best_d) best_d = d, best = c;
   }
   // Only suggest when the typo is plausible: at most a third of the word changed.
-  if (best_d == std::string::npos || best_d > std::max<std::size_t>(2, word.size() / 3)) return "";
+  if (best_d == std::string::npos || best_d > std::max<std::size_t>(1, word.size() / 3)) return "";
   return best;
 }
 
@@ -59,6 +59,12 @@ struct Reader {
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
     throw InputError(located(file, line(n), msg));
+  }
+
+  // A mapping key as a plain name (yaml-cpp also allows lists or mappings as keys).
+  std::string key(const YAML::Node& k) const {
+    if (!k.IsScalar()) fail(k, "a key must be a plain name (found a list or mapping used as a key)");
+    return k.Scalar();
   }
 
   template <class Target>
@@ -122,7 +128,8 @@ SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t 
   const auto& table = sector_parameters();
   std::set<std::string> seen;
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = rd.key(kv.first);
+    if (seen.count(key)) rd.fail(kv.first, fmt::format("key 'sectors[{}].{}' appears twice; keep one", index, key));
     auto it = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
     if (it == table.end()) {
       const std::string near = nearest(key, keys_of(table));
@@ -223,7 +230,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     if (!fresh) rd.fail(key_node, fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second));
   };
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = rd.key(kv.first);
     check_unique(kv.first, key);
     if (key == kSectorsKey) {
       if (!kv.second.IsSequence()) rd.fail(kv.second, "'sectors' must be a list of sector mappings");
@@ -235,7 +242,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
       if (kv.second.IsNull()) continue;
       if (!kv.second.IsMap()) rd.fail(kv.second, fmt::format("'{}' must be a mapping of {}.* keys", key, key));
       for (const auto& sub : kv.second) {
-        const std::string full = key + "." + sub.first.as<std::string>();
+        const std::string full = key + "." + rd.key(sub.first);
         check_unique(sub.first, full);
         auto it = find(full);
         if (it == table.end()) unknown(sub.first, full);

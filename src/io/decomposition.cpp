@@ -22,8 +22,13 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
   auto line = [](const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; };
   const char* shape = "a decomposition is a mapping 'ranks: P' and 'assignment:' (a list of P lists of province names)";
   if (!root.IsMap()) throw InputError(located(file, line(root), shape));
+  std::map<std::string, int> seen;
   for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar())
+      throw InputError(located(file, line(kv.first), "a key must be a plain name (found a list or mapping used as a key)"));
+    const auto key = kv.first.Scalar();
+    if (auto [it, fresh] = seen.emplace(key, line(kv.first)); !fresh)
+      throw InputError(located(file, line(kv.first), fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second)));
     if (key != "ranks" && key != "assignment") {
       const auto near = nearest(key, {"ranks", "assignment"});
       throw InputError(located(file, line(kv.first), fmt::format("unknown key '{}'{}; {}", key,

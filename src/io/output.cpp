@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 
@@ -64,9 +65,23 @@ OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Dec
   info_.started = utc_now();
   write_run_yaml();
   auto open = [&](std::ofstream& f, const char* name, const std::vector<std::string>& cols) {
-    f.open(fs::path(dir_) / name, std::ios::trunc);
+    const fs::path path = fs::path(dir_) / name;
+    std::vector<std::string> kept;  // a restart keeps the rows of epochs before first_epoch
+    if (info_.first_epoch > 0) {
+      std::ifstream old(path);
+      std::string line;
+      if (!std::getline(old, line) || line != join(cols))
+        throw InputError(fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
+                                     "(restart into the original output folder)", dir_, name));
+      while (std::getline(old, line)) {
+        const int epoch = std::atoi(line.c_str());
+        if (epoch < info_.first_epoch) kept.push_back(line);
+      }
+    }
+    f.open(path, std::ios::trunc);
     if (!f) throw InputError(fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
     f << join(cols) << "\n";
+    for (const auto& line : kept) f << line << "\n";
   };
   open(regions_, "regions.csv", region_columns(sc_));
   open(aggregates_, "aggregates.csv", aggregate_columns());
@@ -122,6 +137,8 @@ void OutputWriter::write_run_yaml() {
     f << "regions: " << info_.regions << "\n";
     f << "epochs: " << info_.epochs << "\n";
     f << "epochs_done: " << info_.epochs_done << "\n";
+    if (!info_.restarted_from.empty())
+      f << "restarted_from: " << q(info_.restarted_from) << "\nfirst_epoch: " << info_.first_epoch << "\n";
     f << "started: " << info_.started << "\n";
     if (!info_.finished.empty()) f << "finished: " << info_.finished << "\n";
     f << "decomposition:\n" << decomposition_to_yaml(decomposition_, 2);

@@ -93,8 +93,9 @@ std::vector<Region> parse_regions(const std::string& text, const std::string& fi
     const auto& row = rows[k];
     if (row.fields.size() != rows[0].fields.size())
       throw InputError(located(file, row.line, fmt::format(
-          "has {} fields but the header has {} (a stray comma, or a name with a comma that needs quotes?)",
-          row.fields.size(), rows[0].fields.size())));
+          "region '{}': has {} fields but the header has {} (a stray comma, or a name with a comma that needs quotes?)",
+          col.count("id") && col["id"] < row.fields.size() ? row.fields[col["id"]] : "?", row.fields.size(),
+          rows[0].fields.size())));
     auto field = [&](const std::string& c) -> std::string {
       auto it = col.find(c);
       return it == col.end() ? std::string() : row.fields[it->second];

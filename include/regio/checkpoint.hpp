@@ -1,0 +1,45 @@
+#pragma once
+// Checkpoints (parallel HDF5): the full state at the start of an epoch, in CSV order, so that a
+// run can be restarted on any number of ranks and with any decomposition. Written to a
+// temporary name and renamed when complete; the last two are kept.
+//
+// Layout (readable with h5py): datasets /state/<name> of shape (N,) or (N, S) / (N, 3) in CSV
+// order: capital, registered, population, amenity, land, capital_friction, hukou_barrier,
+// conversion_rate, lagged_capital_rent, log_productivity (N×S), prices (N×3: w, r, q);
+// attributes on / : epoch (the next epoch to solve), regions, sectors, scenario_hash,
+// geography_hash, regio_version, format_version.
+#include <cstdint>
+#include <string>
+
+#include "regio/economy_state.hpp"
+#include "regio/layout.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+struct CheckpointInfo {
+  int epoch = 0;                 // next epoch to solve
+  std::uint64_t scenario_hash = 0;
+  std::uint64_t geography_hash = 0;
+  std::string version;
+};
+
+// Hash of everything in the scenario that changes results (not epochs, output or decomposition).
+std::uint64_t scenario_hash(const Scenario& sc);
+// Hash of the regions' identity and geography (ids, coordinates, areas, provinces).
+std::uint64_t geography_hash(const GlobalGeography& geo);
+
+// Collective. Write the state to `path` (via `path`.tmp and a rename by rank 0).
+void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& st, const CheckpointInfo& info);
+
+// Collective. Read a checkpoint into the owned rows of `st`; throws InputError (on every rank)
+// if the file cannot be read or was written for another scenario or other regions.
+CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st,
+                               const CheckpointInfo& expected);
+
+// Collective (rank 0 acts). Keep the newest `keep` checkpoint-*.h5 files in `dir`.
+void prune_checkpoints(const std::string& dir, int keep, const Layout& layout);
+
+std::string checkpoint_name(int epoch);  // "checkpoint-e000010.h5"
+
+}  // namespace regio
