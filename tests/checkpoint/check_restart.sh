@@ -1,0 +1,58 @@
+#!/bin/bash
+# Checkpoint/restart checks (issue: running on clusters). Usage:
+#   check_restart.sh REGIO MPIEXEC SOURCE_DIR WORK_DIR
+# 1. 3 epochs + restart to 6 on the same ranks == an uninterrupted 6-epoch run, byte for byte;
+# 2. restart on another rank count and decomposition agrees to 1e-12 (relative);
+# 3. SIGUSR1 (SLURM --signal) -> checkpoint, run.yaml `status: interrupted`, exit code 4; the
+#    restart completes and matches the uninterrupted run;
+# 4. a checkpoint of another scenario or of other regions is refused with one line, exit 1.
+set -u
+REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4
+fail() { echo "FAIL: $*"; exit 1; }
+rm -rf "$W"; mkdir -p "$W"
+sed -e "s|regions: regions.csv|regions: $SRC/inputs/china31/regions.csv|" "$SRC/inputs/china31/baseline.yaml" > "$W/ck.yaml"
+echo "checkpoint_every: 1" >> "$W/ck.yaml"
+run() { local np=$1; shift; timeout 120 "$MPIEXEC" -np "$np" "$REGIO" run "$W/ck.yaml" --quiet "$@"; }
+
+run 2 --epochs 6 --out "$W/full" || fail "uninterrupted run"
+run 2 --epochs 3 --out "$W/part" || fail "first part"
+[ -f "$W/part/checkpoints/checkpoint-e000002.h5" ] || fail "no checkpoint after epoch 2"
+[ "$(ls "$W/part/checkpoints" | wc -l)" = 2 ] || fail "expected the last two checkpoints only: $(ls "$W/part/checkpoints")"
+cp -r "$W/part" "$W/part3"
+run 2 --epochs 6 --out "$W/part" --restart "$W/part/checkpoints/checkpoint-e000002.h5" || fail "restart"
+for f in regions.csv aggregates.csv; do cmp "$W/full/$f" "$W/part/$f" || fail "$f differs after a same-rank restart"; done
+grep -q '^first_epoch: 2$' "$W/part/run.yaml" || fail "run.yaml lacks first_epoch"
+[ "$(tail -1 "$W/part/run.yaml")" = "status: complete" ] || fail "restarted run not complete"
+echo "ok: same-rank restart is bit-identical"
+
+run 3 --epochs 6 --out "$W/part3" --decomp auto --restart "$W/part3/checkpoints/checkpoint-e000002.h5" || fail "restart on 3 ranks"
+/usr/bin/python3 "$SRC/tools/compare_runs.py" "$W/full" "$W/part3" --rtol 1e-12 || fail "3-rank restart differs"
+echo "ok: restart on 3 ranks agrees to 1e-12"
+
+# SIGUSR1 after a few epochs of a long run.
+(timeout 120 "$MPIEXEC" -np 2 "$REGIO" run "$W/ck.yaml" --epochs 100000 --out "$W/sig" > "$W/sig.log" 2>&1; echo $? > "$W/sig.rc") &
+for i in $(seq 100); do [ -n "$(ls "$W/sig/checkpoints" 2>/dev/null)" ] && break; sleep 0.1; done
+# Signal the ranks themselves (as SLURM --signal does for job steps), not mpirun or timeout.
+pkill -USR1 -f "^$REGIO run $W/ck.yaml --epochs 100000" || fail "could not signal the run"
+wait
+[ "$(cat "$W/sig.rc")" = 4 ] || { cat "$W/sig.log"; fail "exit code $(cat "$W/sig.rc") after SIGUSR1, expected 4"; }
+[ "$(tail -1 "$W/sig/run.yaml")" = "status: interrupted" ] || fail "run.yaml after a signal: $(tail -1 "$W/sig/run.yaml")"
+last=$(ls "$W/sig/checkpoints" | sort | tail -1)
+epoch=$((10#$(echo "$last" | sed 's/checkpoint-e0*\([0-9]*\)\.h5/\1/')))
+n=$((epoch + 2))
+run 2 --epochs "$n" --out "$W/sig" --restart "$W/sig/checkpoints/$last" || fail "restart after signal"
+run 2 --epochs "$n" --out "$W/sigref" || fail "reference run"
+for f in regions.csv aggregates.csv; do cmp "$W/sigref/$f" "$W/sig/$f" || fail "$f differs after signal + restart"; done
+echo "ok: SIGUSR1 at epoch $epoch -> exit 4, checkpoint, restart identical"
+
+# Refusals.
+sed -e 's/border_cost: 6/border_cost: 7/' "$W/ck.yaml" > "$W/other.yaml"
+echo "migration: {border_cost: 7}" >> "$W/other.yaml"
+timeout 60 "$MPIEXEC" -np 2 "$REGIO" run "$W/other.yaml" --quiet --epochs 6 --out "$W/other" \
+  --restart "$W/part/checkpoints/checkpoint-e000005.h5" 2> "$W/other.err"
+rc=$?
+[ $rc = 1 ] || fail "another scenario's checkpoint: exit $rc"
+grep -q "written for a different scenario" "$W/other.err" || { cat "$W/other.err"; fail "message"; }
+[ "$(grep -c '^regio: error:' "$W/other.err")" = 1 ] || fail "expected exactly one error line"
+echo "ok: another scenario's checkpoint is refused"
+echo "ALL OK"
