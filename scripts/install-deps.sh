@@ -15,6 +15,8 @@ PACKAGES=(
   libhdf5-openmpi-dev                            # parallel HDF5: checkpoints
   libgtest-dev                                   # tests
 )
+# Single-node SLURM for the jobscripts tests (label slurm); skip with REGIO_NO_SLURM=1.
+if [ "${REGIO_NO_SLURM:-0}" != 1 ]; then PACKAGES+=(slurm-wlm munge); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
