@@ -37,6 +37,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless and deterministic: no display, no GUI backend
 import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
+import matplotlib.ticker  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SHARED = os.path.normpath(os.path.join(REPO, "..", "shared", "data"))
@@ -410,6 +411,13 @@ def trade_cost_matrix(dist, dint, d0, phi, b):
 # Figures
 # ----------------------------------------------------------------------------
 
+def plain_log_ticks(axis, ticks):
+    """Label a log axis with plain numbers at the given ticks (10^1 alone is unreadable)."""
+    axis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 COLOURS = {"agriculture": "#d95f02", "non-agriculture": "#1b9e77",
            "pooled": "#4b4b9b", "defaults": "0.45", "weighted": "#7570b3"}
 
@@ -422,6 +430,7 @@ def plot_trade(path, hr, dist, dint, est, d0, chosen):
     drawn for a pair of provinces of median internal distance.
     """
     fig, axes = plt.subplots(1, 2, figsize=(13.5, 5.6), constrained_layout=True)
+    dropped = {s: v[3] for s, v in hr.items()}
     dmed = float(np.median(dint))
     dd = np.geomspace(100, 4000, 200)
     xx_d = np.log1p(dd / d0) - np.log1p(dmed / d0)
@@ -429,7 +438,8 @@ def plot_trade(path, hr, dist, dint, est, d0, chosen):
         n, i, y, _ = hr[s]
         x = trade_regressor(n, i, dist, dint, d0)
         axes[0].scatter(x, np.exp(y), s=12, alpha=0.45, color=COLOURS[s],
-                        label=f"data, {s} ({y.size} pairs)")
+                        label=f"data, {s} ({y.size} pairs"
+                              + (f"; {dropped[s]} with a zero share dropped)" if dropped[s] else ")"))
         axes[1].scatter(dist[n, i], np.exp(y), s=12, alpha=0.45, color=COLOURS[s])
     xr = np.linspace(min(0.0, axes[0].get_xlim()[0]), axes[0].get_xlim()[1], 50)
     for s in ("agriculture", "non-agriculture"):
@@ -447,11 +457,13 @@ def plot_trade(path, hr, dist, dint, est, d0, chosen):
     axes[1].plot(dd, dfl["b"] * np.exp(dfl["phi"] * xx_d), color=COLOURS["defaults"], lw=2, ls="--")
     for ax in axes:
         ax.set_yscale("log")
-        ax.set_ylabel("Head–Ries trade-cost index τ̃ (log scale)")
+        plain_log_ticks(ax.yaxis, [1.5, 2, 3, 4, 5, 7, 10, 15])
+        ax.set_ylabel("Head–Ries trade-cost index τ̃_ni (log scale)")
         ax.grid(True, which="both", alpha=0.3)
     axes[0].set_xlabel(f"log(1+d_ni/d0) − ½log(1+d_nn/d0) − ½log(1+d_ii/d0),  d0 = {d0:g} km")
     axes[0].set_title("Fit on the model's regressor (straight lines)")
     axes[1].set_xscale("log")
+    plain_log_ticks(axes[1].xaxis, [100, 200, 500, 1000, 2000, 4000])
     axes[1].set_xlabel("great-circle distance between province centroids d_ni (km, log scale)")
     axes[1].set_title(f"Against distance (curves for d_nn = d_ii = {dmed:.0f} km, the median)")
     axes[0].legend(loc="upper left", fontsize=8.5, framealpha=0.9)
@@ -490,6 +502,8 @@ def plot_migration(path, hr, Fp, dist, names, d0, ols_fit, wls_fit):
                     xytext=(6, -12), textcoords="offset points", fontsize=8.5)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    plain_log_ticks(ax.xaxis, [100, 200, 500, 1000, 2000, 4000])
+    plain_log_ticks(ax.yaxis, [10, 20, 50, 100, 200, 500, 1000])
     ax.set_xlabel("great-circle distance between province centroids d_od (km, log scale)")
     ax.set_ylabel("symmetric migration cost √(μ_od μ_do) = HR^(−1/(2ε))  (log scale)")
     ax.set_title("Inter-provincial migration costs, China 2000 (Tombe & Zhu data, all workers, ε = 1.5)")
