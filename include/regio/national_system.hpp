@@ -15,6 +15,8 @@
 // -national_snes_type anderson/ngmres/qn (accelerated Gauss–Jacobi). See docs/numerics.md.
 #include <mpi.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -85,7 +87,9 @@ class NationalSystem {
   const GlobalGeography& geography() const { return geo_; }
   // τ_iks^−θ_s for owned i = j (symmetric in i, k) and the symmetric part of μ^−ε (0 on the
   // diagonal; the destination barrier h_d^−ε is applied separately).
-  const double* trade_row(std::size_t s, std::size_t j) const { return &trade_pow_[(s * n_own_ + j) * N_]; }
+  const double* trade_row(std::size_t s, std::size_t j) const {
+    return &trade_pow_[(static_cast<std::size_t>(sector_group_[s]) * n_own_ + j) * N_];
+  }
   const double* migration_row(std::size_t j) const { return &migration_pow_[j * N_]; }
   bool migration_enabled() const { return migration_; }
   double migration_elasticity() const { return epsilon_; }
@@ -119,7 +123,10 @@ class NationalSystem {
   int block_ = 0;
   std::vector<int> factor_slot_;  // slot of factor f in the block, -1 if inactive
   int pop_slot_ = -1;
-  std::vector<double> trade_pow_;      // S × n_own × N
+  std::vector<int> sector_group_;      // kernel group of each sector (sectors with equal θ share)
+  std::vector<double> group_theta_;    // θ of each group
+  std::vector<double> trade_pow_;      // groups × n_own × N
+  std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
   std::vector<double> migration_pow_;  // n_own × N
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)
