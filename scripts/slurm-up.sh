@@ -10,6 +10,7 @@
 #   scripts/slurm-up.sh      env: SLURM_BASE  (default ${TMPDIR:-/tmp}/regio-slurm)
 #                                 SLURM_CPUS  (default 8: CPUs announced to Slurm)
 #                                 SLURM_UP_TIMEOUT (default 30 s: wait for the node to be idle)
+#                                 SLURM_CRED_EXPIRE (default 10 s: requeued jobs wait this + 1 s)
 # Then use the cluster with   export SLURM_CONF=$SLURM_BASE/etc/slurm.conf
 # (the file is also installed as /etc/slurm/slurm.conf unless a foreign one exists there).
 #
@@ -21,6 +22,7 @@ SLURM_BASE=${SLURM_BASE:-${TMPDIR:-/tmp}/regio-slurm}
 # SlurmdParameters=config_overrides, so `sbatch -n 8` runs on a 2-core box.
 SLURM_CPUS=${SLURM_CPUS:-8}
 TIMEOUT=${SLURM_UP_TIMEOUT:-30}
+CRED_EXPIRE=${SLURM_CRED_EXPIRE:-10}   # s; also the delay before a requeued job starts again
 NODE=localhost          # NodeName; slurmd gets `-N localhost` since `hostname -s` differs
 MARK="# regio single-node test cluster (written by scripts/slurm-up.sh)"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,6 +77,9 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
+# a requeued job may start again only after the credential lifetime + 1 s (default 120 s):
+# 10 s keeps the requeue tests short; real clusters keep the default
+AuthInfo=cred_expire=$CRED_EXPIRE
 SlurmctldPort=6817
 SlurmdPort=6818
 StateSaveLocation=$SLURM_BASE/state

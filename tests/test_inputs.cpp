@@ -191,6 +191,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"decomposition", {"auto", "/decomp/np4.yaml"}},
       {"output", {"out dir/run 1", "123", "yes", "null", "~", "#not-a-comment", "a: b", "-x", "[x]"}},
       {"solver.petsc_options", {"", "-national_snes_monitor -national_ksp_type gmres", "-a 'b' \"c\""}},
+      {"solver.kernels", {"auto", "stored", "on_the_fly"}},
   };
   for (const auto& p : scenario_parameters()) {
     if (p.kind != ParamKind::Text) continue;
@@ -486,7 +487,7 @@ TEST(ScenarioYaml, PathsAreRelativeToTheScenarioFolder) {
 
 TEST(ScenarioYaml, ShippedBaselineLoads) {
   const Scenario s = load_scenario(kSource + "/inputs/china31/baseline.yaml");
-  EXPECT_EQ(s.regions, kSource + "/inputs/china31/regions.csv");
+  EXPECT_EQ(s.regions, kSource + "/inputs/china31/regions_calibrated.csv");
   std::vector<std::string> names;
   for (const auto& sec : s.sectors) names.push_back(sec.name);
   EXPECT_EQ(load_regions(s.regions, names).size(), 31u);

@@ -16,11 +16,13 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <memory>
 
 #include <string>
 #include <vector>
 
 #include "regio/economy_state.hpp"
+#include "regio/kernel_rows.hpp"
 #include "regio/kernels.hpp"
 #include "regio/layout.hpp"
 #include "regio/petsc_util.hpp"
@@ -50,12 +52,17 @@ struct EquilibriumView {
   std::vector<double> utility;            // U_d
   std::vector<double> migration_denominator;  // D_o = Σ_k (U_k/μ_ok)^ε
   std::vector<double> population_demand;  // Σ_o R_o m_od
+  std::vector<double> inflow;             // Σ_{o≠d} L_od (migrants living in d), summed directly
+  std::vector<double> leaving_weight;     // Σ_{d≠o} (U_d/μ_od)^ε = D_o − U_o^ε, summed directly
   std::vector<double> price_pow_all;      // p_ks^−θ_s, N×S
   std::vector<double> attraction_all;     // U_k^ε h_k^−ε, N
   std::vector<double> outflow_all;        // R_o / D_o, N
   double price_level = 1;                 // P̄ = Σ L P / Σ L
   double total_saving = 0;                // Σ_k S_k
 };
+
+// Half of this node's available memory divided by the ranks on the node (collective).
+double available_memory_per_rank(MPI_Comm comm);
 
 class NationalSystem {
  public:
@@ -87,10 +94,9 @@ class NationalSystem {
   const GlobalGeography& geography() const { return geo_; }
   // τ_iks^−θ_s for owned i = j (symmetric in i, k) and the symmetric part of μ^−ε (0 on the
   // diagonal; the destination barrier h_d^−ε is applied separately).
-  const double* trade_row(std::size_t s, std::size_t j) const {
-    return &trade_pow_[(static_cast<std::size_t>(sector_group_[s]) * n_own_ + j) * N_];
-  }
-  const double* migration_row(std::size_t j) const { return &migration_pow_[j * N_]; }
+  const double* trade_row(std::size_t s, std::size_t j) const { return kernels_->trade(s, j); }
+  const double* migration_row(std::size_t j) const { return kernels_->migration(j); }
+  const KernelRows& kernels() const { return *kernels_; }
   bool migration_enabled() const { return migration_; }
   double migration_elasticity() const { return epsilon_; }
 
@@ -123,11 +129,8 @@ class NationalSystem {
   int block_ = 0;
   std::vector<int> factor_slot_;  // slot of factor f in the block, -1 if inactive
   int pop_slot_ = -1;
-  std::vector<int> sector_group_;      // kernel group of each sector (sectors with equal θ share)
-  std::vector<double> group_theta_;    // θ of each group
-  std::vector<double> trade_pow_;      // groups × n_own × N
+  std::unique_ptr<KernelRows> kernels_;  // rows of τ^−θ and μ̃^−ε
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
-  std::vector<double> migration_pow_;  // n_own × N
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)
   EquilibriumView view_;

@@ -87,8 +87,9 @@ struct SolverParams {
   double atol = 0;
   int max_iterations = 0;
   std::string petsc_options;  // inserted before the command line's, which therefore win
+  std::string kernels;        // stored | on_the_fly | auto
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options;
+    ar & rtol & atol & max_iterations & petsc_options & kernels;
   }
 };
 

@@ -60,9 +60,10 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     o.spending_other_provinces = other_prov;
     if (sys.migration_enabled()) {
       const double D = v.migration_denominator[j];
-      const double stay = st.registered[j] * std::pow(v.utility[j], eps) / D;  // L_oo
-      o.migrants_in = o.population - stay;
-      o.migrants_out = st.registered[j] - stay;
+      // Σ_{o≠d} L_od scaled to the solved population (L_d = L̂_d at the solution), and
+      // Σ_{d≠o} L_od = R_o Σ_{d≠o}(U_d/μ_od)^ε / D_o: sums, not differences of large numbers.
+      o.migrants_in = v.inflow[j] * (o.population / v.population_demand[j]);
+      o.migrants_out = st.registered[j] * v.leaving_weight[j] / D;
       const double* row = sys.migration_row(j);
       double cross = 0;
       for (std::size_t k = 0; k < N; ++k)

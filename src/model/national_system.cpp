@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -10,9 +11,28 @@
 
 #include "regio/error.hpp"
 #include "regio/geography.hpp"
+#include "regio/kernel_rows.hpp"
 #include "regio/snes_driver.hpp"
 
 namespace regio {
+
+double available_memory_per_rank(MPI_Comm comm) {
+  double avail = 0;  // MemAvailable from /proc/meminfo (Linux); 0 if unknown
+  if (std::FILE* f = std::fopen("/proc/meminfo", "r")) {
+    char key[64];
+    double kb = 0;
+    char unit[16];
+    while (std::fscanf(f, "%63s %lf %15s", key, &kb, unit) == 3)
+      if (std::string(key) == "MemAvailable:") { avail = kb * 1024.0; break; }
+    std::fclose(f);
+  }
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int on_node = 1;
+  MPI_Comm_size(node, &on_node);
+  MPI_Comm_free(&node);
+  return avail / on_node;
+}
 
 namespace {
 PetscLogEvent ev_residual = 0, ev_local = 0, ev_exchange = 0;
@@ -66,36 +86,14 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
   if (mode_ == Mode::Calibration) shift_slot_ = block_++;
   shift_.assign(n_own_, 0.0);
 
-  // Sectors with the same θ share one kernel τ^−θ (τ is common to all sectors): S× less memory
-  // and memory traffic with the default θ = 4 everywhere.
-  for (std::size_t sct = 0; sct < S_; ++sct) {
-    const auto it = std::find(group_theta_.begin(), group_theta_.end(), tech_.theta[sct]);
-    sector_group_.push_back(static_cast<int>(it - group_theta_.begin()));
-    if (it == group_theta_.end()) group_theta_.push_back(tech_.theta[sct]);
-  }
-  // Kernel rows: τ_ik^−θ_g and (μ_0 (1+d/d0)^φm b_m^[prov≠])^−ε for the owned rows i.
-  trade_pow_.resize(group_theta_.size() * n_own_ * N_);
-  migration_pow_.assign(n_own_ * N_, 0.0);
+  // Kernel rows: stored if they fit in half of this node's available memory (shared by the
+  // ranks on the node), else recomputed on the fly (solver.kernels).
+  const std::size_t groups = KernelRows::count_groups(tech_);
+  const double needed = KernelRows::stored_bytes(n_own_, N_, groups);
+  const auto storage = choose_kernel_storage(sc.solver.kernels, needed, 0.5 * available_memory_per_rank(layout.comm()));
+  kernels_ = std::make_unique<KernelRows>(sc, tech_, geo, state, storage);
   hukou_pow_.resize(n_own_);
-  const auto& tr = sc.trade;
-  const auto& mg = sc.migration;
-  for (std::size_t j = 0; j < n_own_; ++j) {
-    const auto i = static_cast<std::size_t>(state.records[j].index);
-    hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
-    for (std::size_t k = 0; k < N_; ++k) {
-      const bool border = geo.province[i] != geo.province[k];
-      const double d = i == k ? internal_distance_km(geo.area_km2[i])
-                              : great_circle_km(geo.lat[i], geo.lon[i], geo.lat[k], geo.lon[k]);
-      const double log_tau = tr.distance_elasticity * std::log1p(d / tr.d0_km) + (border ? std::log(tr.border_cost) : 0.0);
-      for (std::size_t g = 0; g < group_theta_.size(); ++g)
-        trade_pow_[(g * n_own_ + j) * N_ + k] = std::exp(-group_theta_[g] * log_tau);
-      if (i != k) {
-        const double log_mu = std::log(mg.moving_cost) + mg.distance_elasticity * std::log1p(d / tr.d0_km) +
-                              (border ? std::log(mg.border_cost) : 0.0);
-        migration_pow_[j * N_ + k] = std::exp(-epsilon_ * log_mu);
-      }
-    }
-  }
+  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
 }
 
 void NationalSystem::setup_capital_weights() {
@@ -205,6 +203,8 @@ void NationalSystem::evaluate(const double* x, double* G) {
   }
   v.population_demand.assign(n, 0.0);
   v.migration_denominator.assign(n, 0.0);
+  v.inflow.assign(n, 0.0);
+  v.leaving_weight.assign(n, 0.0);
   if (migration_) {
     std::vector<double> own_pow(n), attraction(n), outflow(n);
     for (std::size_t j = 0; j < n; ++j) {
@@ -215,14 +215,19 @@ void NationalSystem::evaluate(const double* x, double* G) {
     layout_.allgather(attraction.data(), 1, v.attraction_all);
     PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
     for (std::size_t j = 0; j < n; ++j) {
-      v.migration_denominator[j] = own_pow[j] + dot(migration_row(j), v.attraction_all.data(), N_);
+      // Migrant terms are summed directly, not as differences, so migrants_in/out keep full
+      // relative precision even when most people stay.
+      v.leaving_weight[j] = dot(migration_row(j), v.attraction_all.data(), N_);
+      v.migration_denominator[j] = own_pow[j] + v.leaving_weight[j];
       outflow[j] = state_.registered[j] / v.migration_denominator[j];
     }
     PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
     layout_.allgather(outflow.data(), 1, v.outflow_all);
     PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
-    for (std::size_t j = 0; j < n; ++j)
-      v.population_demand[j] = own_pow[j] * outflow[j] + attraction[j] * dot(migration_row(j), v.outflow_all.data(), N_);
+    for (std::size_t j = 0; j < n; ++j) {
+      v.inflow[j] = attraction[j] * dot(migration_row(j), v.outflow_all.data(), N_);
+      v.population_demand[j] = own_pow[j] * outflow[j] + v.inflow[j];
+    }
   }
 
   // 5. Local clearing of every owned region with the national terms fixed -> G.

@@ -10,7 +10,7 @@ set -u
 REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$W"; mkdir -p "$W"
-sed -e "s|regions: regions.csv|regions: $SRC/inputs/china31/regions.csv|" "$SRC/inputs/china31/baseline.yaml" > "$W/ck.yaml"
+sed -e "s|^regions: \([^ ]*\)|regions: $SRC/inputs/china31/\1|" "$SRC/inputs/china31/baseline.yaml" > "$W/ck.yaml"
 echo "checkpoint_every: 1" >> "$W/ck.yaml"
 run() { local np=$1; shift; timeout 120 "$MPIEXEC" -np "$np" "$REGIO" run "$W/ck.yaml" --quiet "$@"; }
 

@@ -1,0 +1,59 @@
+#pragma once
+// Bilateral kernels by rows (MODEL.md §1): τ_ik^−θ_g for each group g of sectors sharing θ, and
+// the symmetric part of μ_ik^−ε (0 on the diagonal; the destination barrier h^−ε is applied by
+// the caller), for the rows i a rank owns. Stored when memory allows (one pass of exp per
+// element at setup), or recomputed from the coordinates each time a row is needed (O(N) memory
+// per rank, more arithmetic): solver.kernels = stored | on_the_fly | auto. Both give bitwise the
+// same values.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "regio/economy_state.hpp"
+#include "regio/kernels.hpp"
+
+namespace regio {
+
+class KernelRows {
+ public:
+  enum class Storage { Stored, OnTheFly };
+
+  KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
+             Storage storage);
+
+  // Bytes the stored kernels of n_own rows take.
+  static double stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups);
+  // Number of distinct θ among the sectors (trade kernel groups).
+  static std::size_t count_groups(const Technology& tech);
+
+  // Row of τ^−θ for sector s / of μ̃^−ε for owned region j. The pointer is valid until the next
+  // call of the same accessor (on-the-fly rows live in a scratch buffer).
+  const double* trade(std::size_t s, std::size_t j) const;
+  const double* migration(std::size_t j) const;
+
+  Storage storage() const { return storage_; }
+  std::size_t groups() const { return group_theta_.size(); }
+
+ private:
+  void distances(std::size_t j, std::vector<double>& d) const;
+  void fill_trade(std::size_t g, std::size_t j, double* out) const;
+  void fill_migration(std::size_t j, double* out) const;
+
+  Storage storage_;
+  std::size_t N_, n_own_;
+  std::vector<std::size_t> row_region_;  // CSV index of owned row j
+  const GlobalGeography& geo_;
+  double d0_, phi_, log_b_, eps_, log_mu0_, phi_m_, log_bm_;
+  std::vector<int> sector_group_;
+  std::vector<double> group_theta_;
+  std::vector<double> trade_, migration_;  // stored rows
+  // On-the-fly scratch: the last row computed of each kind and the distances of the last j.
+  mutable std::vector<double> trade_scratch_, migration_scratch_, distance_scratch_;
+  mutable std::size_t trade_key_ = static_cast<std::size_t>(-1), migration_key_ = static_cast<std::size_t>(-1),
+                      distance_key_ = static_cast<std::size_t>(-1);
+};
+
+// Parse "stored" | "on_the_fly" | "auto"; for auto, store if the kernels fit in `budget_bytes`.
+KernelRows::Storage choose_kernel_storage(const std::string& setting, double needed_bytes, double budget_bytes);
+
+}  // namespace regio

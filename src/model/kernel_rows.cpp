@@ -1,0 +1,104 @@
+#include "regio/kernel_rows.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "regio/error.hpp"
+#include "regio/geography.hpp"
+
+namespace regio {
+
+std::size_t KernelRows::count_groups(const Technology& tech) {
+  std::vector<double> seen;
+  for (double t : tech.theta)
+    if (std::find(seen.begin(), seen.end(), t) == seen.end()) seen.push_back(t);
+  return seen.size();
+}
+
+double KernelRows::stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups) {
+  return static_cast<double>(groups + 1) * static_cast<double>(n_own) * static_cast<double>(N) * sizeof(double);
+}
+
+KernelRows::Storage choose_kernel_storage(const std::string& setting, double needed, double budget) {
+  if (setting == "stored") return KernelRows::Storage::Stored;
+  if (setting == "on_the_fly") return KernelRows::Storage::OnTheFly;
+  if (setting == "auto") return needed <= budget ? KernelRows::Storage::Stored : KernelRows::Storage::OnTheFly;
+  throw InputError("solver.kernels must be stored, on_the_fly or auto, not '" + setting + "'");
+}
+
+KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
+                       Storage storage)
+    : storage_(storage), N_(geo.size()), n_own_(st.size()), geo_(geo) {
+  for (const auto& r : st.records) row_region_.push_back(static_cast<std::size_t>(r.index));
+  d0_ = sc.trade.d0_km;
+  phi_ = sc.trade.distance_elasticity;
+  log_b_ = std::log(sc.trade.border_cost);
+  eps_ = sc.migration.elasticity;
+  log_mu0_ = std::log(sc.migration.moving_cost);
+  phi_m_ = sc.migration.distance_elasticity;
+  log_bm_ = std::log(sc.migration.border_cost);
+  // Sectors with the same θ share one kernel (τ is common to all sectors).
+  for (double t : tech.theta) {
+    const auto it = std::find(group_theta_.begin(), group_theta_.end(), t);
+    sector_group_.push_back(static_cast<int>(it - group_theta_.begin()));
+    if (it == group_theta_.end()) group_theta_.push_back(t);
+  }
+  if (storage_ == Storage::Stored) {
+    trade_.resize(group_theta_.size() * n_own_ * N_);
+    migration_.resize(n_own_ * N_);
+    for (std::size_t j = 0; j < n_own_; ++j) {
+      for (std::size_t g = 0; g < group_theta_.size(); ++g) fill_trade(g, j, &trade_[(g * n_own_ + j) * N_]);
+      fill_migration(j, &migration_[j * N_]);
+    }
+  } else {
+    trade_scratch_.resize(N_);
+    migration_scratch_.resize(N_);
+  }
+}
+
+void KernelRows::distances(std::size_t j, std::vector<double>& d) const {
+  const std::size_t i = row_region_[j];
+  d.resize(N_);
+  for (std::size_t k = 0; k < N_; ++k)
+    d[k] = i == k ? internal_distance_km(geo_.area_km2[i]) : great_circle_km(geo_.lat[i], geo_.lon[i], geo_.lat[k], geo_.lon[k]);
+}
+
+void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
+  if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
+  const std::size_t i = row_region_[j];
+  const double theta = group_theta_[g];
+  for (std::size_t k = 0; k < N_; ++k) {
+    const double log_tau = phi_ * std::log1p(distance_scratch_[k] / d0_) + (geo_.province[i] != geo_.province[k] ? log_b_ : 0.0);
+    out[k] = std::exp(-theta * log_tau);
+  }
+}
+
+void KernelRows::fill_migration(std::size_t j, double* out) const {
+  if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
+  const std::size_t i = row_region_[j];
+  for (std::size_t k = 0; k < N_; ++k) {
+    if (k == i) {
+      out[k] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
+      continue;
+    }
+    const double log_mu = log_mu0_ + phi_m_ * std::log1p(distance_scratch_[k] / d0_) +
+                          (geo_.province[i] != geo_.province[k] ? log_bm_ : 0.0);
+    out[k] = std::exp(-eps_ * log_mu);
+  }
+}
+
+const double* KernelRows::trade(std::size_t s, std::size_t j) const {
+  const auto g = static_cast<std::size_t>(sector_group_[s]);
+  if (storage_ == Storage::Stored) return &trade_[(g * n_own_ + j) * N_];
+  const std::size_t key = g * n_own_ + j;
+  if (trade_key_ != key) fill_trade(g, j, trade_scratch_.data()), trade_key_ = key;
+  return trade_scratch_.data();
+}
+
+const double* KernelRows::migration(std::size_t j) const {
+  if (storage_ == Storage::Stored) return &migration_[j * N_];
+  if (migration_key_ != j) fill_migration(j, migration_scratch_.data()), migration_key_ = j;
+  return migration_scratch_.data();
+}
+
+}  // namespace regio
