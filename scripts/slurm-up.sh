@@ -98,8 +98,10 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 SchedulerType=sched/backfill
-# default batch_sched_delay=3 s delays every sbatch job by up to 3 s; 0 -> starts within ~1 s
-SchedulerParameters=batch_sched_delay=0
+# default batch_sched_delay=3 s delays every sbatch job by up to 3 s; 0 -> starts within ~1 s.
+# bf_interval=5 (default 30): a requeued job that becomes eligible again is usually started by
+# the backfill scheduler, so this bounds its extra wait to 5 s.
+SchedulerParameters=batch_sched_delay=0,bf_interval=5
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 # Debian's Open MPI 4.1 only speaks PMIx to srun (no PMI-1/PMI-2): make pmix the default

@@ -2,6 +2,7 @@
 #include "regio/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <yaml-cpp/yaml.h>
 #include <boost/mpi/collectives.hpp>
 #include <fmt/format.h>
 #include <petscsys.h>
@@ -21,6 +22,7 @@
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
+#include "regio/partition.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/simulation.hpp"
 #include "regio/version.hpp"
@@ -207,6 +209,36 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   return 0;
 }
 
+int decomp_command(const boost::mpi::communicator& comm, const std::string& scenario, int ranks,
+                   const std::string& strategy, const std::string& out) {
+  on_root_collectively(comm, [&] {
+    const Scenario sc = load_scenario(scenario);
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    const auto regions = load_regions(sc.regions, names);
+    PartitionReport rep;
+    const Decomposition d = partition_provinces(regions, ranks, strategy, &rep);
+    std::string text = fmt::format(
+        "# {} regions of {} on {} ranks (regio decomp --strategy {}): work imbalance max/mean {:.3f}, "
+        "{} of {} neighbour-province links cut\nranks: {}\nassignment:\n",
+        regions.size(), sc.regions, ranks, strategy, rep.imbalance, rep.edge_cut, rep.graph_edges, ranks);
+    for (int r = 0; r < ranks; ++r) {
+      YAML::Emitter e;
+      e << YAML::Flow << d.assignment[r];
+      text += fmt::format("  - {}   # rank {}: {} provinces\n", e.c_str(), r, d.assignment[r].size());
+    }
+    if (out.empty()) {
+      std::fputs(text.c_str(), stdout);
+    } else {
+      std::ofstream f(out, std::ios::trunc);
+      if (!(f << text)) throw InputError(fmt::format("{}: cannot write the decomposition", out));
+      std::printf("wrote %s: %d ranks, strategy %s, work imbalance %.3f, %d of %d neighbour links cut\n", out.c_str(),
+                  ranks, strategy.c_str(), rep.imbalance, rep.edge_cut, rep.graph_edges);
+    }
+  });
+  return 0;
+}
+
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
   on_root_collectively(comm, [&] {
     const Scenario sc = load_scenario(opt.scenario);
@@ -259,6 +291,14 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
   cal_cmd->add_option("--decomp", cal.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
 
+  std::string decomp_scenario, decomp_strategy = "balanced", decomp_out;
+  int decomp_ranks = 0;
+  auto* dec_cmd = app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
+  dec_cmd->add_option("scenario", decomp_scenario, "Scenario YAML (its region CSV)")->required();
+  dec_cmd->add_option("--ranks", decomp_ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
+  dec_cmd->add_option("--strategy", decomp_strategy, "contiguous | balanced (default) | graph (PT-Scotch)");
+  dec_cmd->add_option("-o,--out", decomp_out, "Decomposition YAML to write (default: print)");
+
   bool markdown = false;
   auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
   par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
@@ -276,6 +316,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
   if (*run_cmd) return run_command(comm, run);
   if (*val_cmd) return validate_command(comm, val);
+  if (*dec_cmd) return decomp_command(comm, decomp_scenario, decomp_ranks, decomp_strategy, decomp_out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;
     return calibrate_command(comm, cal);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "regio/error.hpp"
+#include "regio/partition.hpp"
 
 namespace regio {
 
@@ -31,7 +32,11 @@ void on_root_collectively(const mpi::communicator& comm, const std::function<voi
 Decomposition resolve_decomposition(const Scenario& sc, const std::string& decomp_path,
                                     const std::vector<Region>& regions, int ranks) {
   const std::string path = decomp_path.empty() ? sc.decomposition : decomp_path;
-  if (path.empty() || path == "auto") return auto_decomposition(regions, ranks);
+  if (path.empty() || path == "auto") {  // balanced (LPT) assignment for the rank count at hand
+    Decomposition d = partition_provinces(regions, ranks, "balanced");
+    d.source = "auto";
+    return d;
+  }
   return load_decomposition(path);
 }
 

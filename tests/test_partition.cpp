@@ -1,0 +1,72 @@
+// Decomposition strategies (`regio decomp`): every province exactly once, balance as promised.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "regio/partition.hpp"
+
+using namespace regio;
+
+namespace {
+std::vector<Region> clustered(int n, int provinces, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<Region> r(n);
+  for (int i = 0; i < n; ++i) {
+    // Uneven province sizes: province p gets regions with probability ∝ (p+1)^2.
+    int p = static_cast<int>(provinces * std::pow(u(rng), 0.5));
+    if (i < provinces) p = i;  // every province has a region
+    r[i].index = i;
+    r[i].id = "r" + std::to_string(i);
+    r[i].province = "p" + std::to_string(p);
+    r[i].lat = 20 + 25 * (p % 5) / 5.0 + u(rng);
+    r[i].lon = 95 + 30 * (p / 5) / 6.0 + u(rng);
+    r[i].population = 1e5 * (1 + u(rng));
+  }
+  return r;
+}
+}  // namespace
+
+TEST(Partition, EveryStrategyAssignsEveryProvinceOnce) {
+  const auto regions = clustered(400, 23, 5);
+  for (const char* strategy : {"contiguous", "balanced", "graph"})
+    for (int ranks : {1, 2, 3, 5, 8, 23, 30}) {
+      PartitionReport rep;
+      const auto d = partition_provinces(regions, ranks, strategy, &rep);
+      EXPECT_EQ(d.ranks, ranks);
+      const auto owners = region_owners(d, regions, ranks);  // throws on a missing/duplicate province
+      EXPECT_EQ(owners.size(), regions.size());
+      EXPECT_GE(rep.imbalance, 1.0 - 1e-12) << strategy << " " << ranks;
+    }
+}
+
+TEST(Partition, BalancedIsWithinLptBoundAndNoWorseThanContiguous) {
+  const auto regions = clustered(600, 31, 9);
+  std::map<std::string, int> work;
+  for (const auto& r : regions) work[r.province] += 1;
+  int heaviest = 0;
+  for (const auto& [p, w] : work) heaviest = std::max(heaviest, w);
+  for (int ranks : {2, 4, 8}) {
+    PartitionReport b, c;
+    partition_provinces(regions, ranks, "balanced", &b);
+    partition_provinces(regions, ranks, "contiguous", &c);
+    const double mean = static_cast<double>(regions.size()) / ranks;
+    // LPT: max load <= mean + largest item (and <= 4/3 of the optimum).
+    EXPECT_LE(b.imbalance * mean, mean + heaviest + 1e-9) << ranks;
+    EXPECT_LE(b.imbalance, c.imbalance + 1e-12) << ranks;
+  }
+}
+
+TEST(Partition, GraphKeepsNeighboursTogetherBetterThanBalanced) {
+  const auto regions = clustered(800, 30, 13);
+  PartitionReport g, b;
+  partition_provinces(regions, 6, "graph", &g);
+  partition_provinces(regions, 6, "balanced", &b);
+  EXPECT_LT(g.edge_cut, b.edge_cut);
+  EXPECT_LT(g.imbalance, 1.5);
+}
+
+TEST(Partition, UnknownStrategyIsAnInputError) {
+  EXPECT_THROW(partition_provinces(clustered(10, 3, 1), 2, "metis"), std::runtime_error);
+}
