@@ -13,7 +13,7 @@ PACKAGES=(
   libboost-mpi-dev libboost-serialization-dev    # object messages between ranks
   libyaml-cpp-dev libcli11-dev libfmt-dev        # configuration, CLI, formatting
   libhdf5-openmpi-dev                            # parallel HDF5: checkpoints
-  libgtest-dev                                   # tests
+  libgtest-dev libbenchmark-dev                  # tests, micro-benchmarks
 )
 # Single-node SLURM for the jobscripts tests (label slurm); skip with REGIO_NO_SLURM=1.
 if [ "${REGIO_NO_SLURM:-0}" != 1 ]; then PACKAGES+=(slurm-wlm munge); fi

@@ -103,6 +103,12 @@ class NationalSystem {
   // Block layout of the unknowns of one region.
   int block_size() const { return block_; }
 
+  // Totals over the life of this object (benchmarks): residual evaluations and their seconds
+  // on this rank, and the bytes of kernel rows one residual streams on this rank.
+  long total_residual_evaluations() const { return total_evaluations_; }
+  double total_residual_seconds() const { return total_residual_seconds_; }
+  double kernel_bytes_per_residual() const;
+
   // Diagnostics hook for tests: G at the state's current unknowns (owned entries).
   std::vector<double> residual_at_state();
 
@@ -137,6 +143,8 @@ class NationalSystem {
   std::vector<FactorPrices> scratch_prices_;
   std::vector<double> scratch_pop_, scratch_local_;
   int evaluations_ = 0;
+  long total_evaluations_ = 0;
+  double total_residual_seconds_ = 0;
   bool local_failure_ = false;
 };
 

@@ -133,9 +133,18 @@ void NationalSystem::unpack_shift(const double* x) {
   for (std::size_t j = 0; j < n_own_; ++j) shift_[j] = shift_slot_ >= 0 ? x[j * block_ + shift_slot_] : 0.0;
 }
 
+double NationalSystem::kernel_bytes_per_residual() const {
+  // Each residual reads every trade row twice (Φ, then MA) and every migration row twice
+  // (denominators, then inflows); rows shared by sectors with equal θ are read once per pass.
+  const double row = static_cast<double>(N_) * sizeof(double) * static_cast<double>(n_own_);
+  return 2.0 * row * static_cast<double>(kernels_->groups()) + (migration_ ? 2.0 * row : 0.0);
+}
+
 void NationalSystem::evaluate(const double* x, double* G) {
   PetscLogEventBegin(ev_residual, 0, 0, 0, 0);
+  const auto t_start = std::chrono::steady_clock::now();
   ++evaluations_;
+  ++total_evaluations_;
   auto& v = view_;
   auto& p = scratch_prices_;
   auto& L = scratch_pop_;
@@ -256,6 +265,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   int bad_local = bad ? 1 : 0, bad_any = 0;
   MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
   local_failure_ = bad_any != 0;
+  total_residual_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   PetscLogEventEnd(ev_residual, 0, 0, 0, 0);
 }
 
