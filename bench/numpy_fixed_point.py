@@ -7,7 +7,7 @@ C++/PETSc solver region by region (tests/reference/) and (b) as the "what applie
 baseline for regio's iteration counts and timings (bench/README.md).
 
     /usr/bin/python3 bench/numpy_fixed_point.py SCENARIO.yaml [--out regions.csv]
-        [--damping 0.5] [--population-damping D] [--tol 1e-12] [--max-iterations 100000]
+        [--damping auto] [--population-damping D] [--tol 1e-10] [--max-iterations 50000]
         [--regio build/regio | --defaults params.yaml]
 
 The model (first epoch, N regions, S sectors; every symbol as in MODEL.md):
@@ -60,6 +60,7 @@ Needs python3-numpy and python3-yaml.
 import argparse
 import copy
 import csv
+import json
 import math
 import os
 import re
@@ -171,7 +172,10 @@ class Economy:
         self.theta = np.array([float(s["theta"]) for s in sec])
         self.alpha = np.array([float(s["labor_share"]) for s in sec])
         self.beta = np.array([float(s["capital_share"]) for s in sec])
-        self.lam = np.maximum(0.0, 1.0 - self.alpha - self.beta)
+        lam = 1.0 - self.alpha - self.beta
+        # as regio: a land share within 1e-12 of 0 is 0 (1 - 0.7 - 0.3 = 5.6e-17 must not
+        # create a land market)
+        self.lam = np.where(np.abs(lam) < 1e-12, 0.0, np.maximum(0.0, lam))
         self.eta = np.array([float(s["consumption_share"]) for s in sec])
         self.gamma = np.array([float(s.get("agglomeration", 0.0)) for s in sec])
         hh = sc["households"]
@@ -217,6 +221,13 @@ class Economy:
             np.fill_diagonal(self.M, 1.0)                                 # mu_oo = 1
         self.omega = g["K"] / g["K"].sum()
         self.evaluations = 0
+
+    def default_damping(self):
+        """1 / (1 + max_s theta_s max(alpha_s, beta_s, lambda_s)): about the inverse of the largest
+        own-price elasticity of a market's excess demand, so the step is a damped diagonal Newton
+        step; twice that is the stability limit (0.31 for regio's default economy)."""
+        share = np.maximum(np.maximum(self.alpha, self.beta), self.lam)
+        return float(1.0 / (1.0 + np.max(self.theta * share)))
 
     def initial_guess(self):
         g = self.g
@@ -298,8 +309,10 @@ class Economy:
             if monitor and (it % monitor == 0):
                 print("  iteration %6d  max|log D/S| %.3e  max|log Lhat/L| %.3e" % (
                     it, max(x for x in fres if x is not None), mres))
-            if not math.isfinite(norm) or norm <= tol or it >= max_iterations or norm > 1e6:
+            if not math.isfinite(norm) or norm <= tol or it >= max_iterations or norm > 1e3 * max(1.0, history[0]):
                 break
+            if it >= 2000 and min(history[-1000:]) >= 0.999 * min(history[:-1000]):
+                break  # no progress in 1000 iterations: cycling (damping too large) or stalled
             # damped tatonnement on every market, simultaneously (Gauss-Jacobi)
             w = w * (res["D"][0] / res["V"][0]) ** damping
             if self.active[1]:
@@ -332,17 +345,21 @@ def write_csv(path, econ, sol, gdp_scale):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("scenario", help="regio scenario YAML")
-    ap.add_argument("--out", default=None, help="output CSV (default: numpy-fixed-point.csv next to nothing: ./numpy_fixed_point.csv)")
-    ap.add_argument("--damping", type=float, default=0.5, help="price step exponent lambda (default 0.5)")
+    ap.add_argument("--out", default="numpy_fixed_point.csv", help="output CSV (default: ./numpy_fixed_point.csv)")
+    ap.add_argument("--damping", type=float, default=None,
+                    help="price step exponent lambda (default 1/(1 + max_s theta_s max(alpha_s, beta_s, "
+                         "lambda_s)), the inverse of the largest own-price elasticity of excess demand)")
     ap.add_argument("--population-damping", type=float, default=None,
                     help="population step lambda_L (default: = --damping)")
     ap.add_argument("--tol", type=float, default=1e-10,
                     help="stop when max |log(D/S)| and max |log(Lhat/L)| <= tol (default 1e-10)")
-    ap.add_argument("--max-iterations", type=int, default=100000)
+    ap.add_argument("--max-iterations", type=int, default=50000)
     ap.add_argument("--regio", default=os.path.join(REPO, "build", "regio"),
                     help="regio executable for the default parameters (default: build/regio)")
     ap.add_argument("--defaults", default=None, help="YAML of defaults (from `regio params`) instead of running regio")
     ap.add_argument("--monitor", type=int, default=0, help="print the residual every K iterations")
+    ap.add_argument("--summary", default=None,
+                    help="also write a JSON summary (iterations, evaluations, seconds, residuals) to this file")
     args = ap.parse_args(argv)
 
     sc = load_scenario(args.scenario, args.regio, args.defaults)
@@ -350,26 +367,38 @@ def main(argv=None):
     g = load_regions(sc["regions_path"], [s["name"] for s in sc["sectors"]])
     econ = Economy(sc, g)
     t1 = time.perf_counter()
-    sol = econ.solve(args.damping, args.damping if args.population_damping is None else args.population_damping,
-                     args.tol, args.max_iterations, args.monitor)
+    if args.damping is None:
+        args.damping = econ.default_damping()
+    with np.errstate(all="ignore"):  # a diverging iteration is reported, not warned about
+        sol = econ.solve(args.damping, args.damping if args.population_damping is None else args.population_damping,
+                         args.tol, args.max_iterations, args.monitor)
     t2 = time.perf_counter()
     gdp_scale = 1.0
     if sc.get("scale_to_observed_gdp"):
         model = (sol["res"]["Rev"].sum(axis=1) + econ.dh * sol["res"]["I"]).sum()
         gdp_scale = g["gdp_obs"].sum() / model
-    out = args.out or "numpy_fixed_point.csv"
+    out = args.out
     write_csv(out, econ, sol, gdp_scale)
 
     fr = sol["factor_residuals"]
     names = ["labor", "capital", "land"]
     parts = ", ".join("%s %.2e" % (names[f], fr[f]) for f in range(3) if fr[f] is not None)
-    print("numpy fixed point | %d regions, %d sectors, migration %s | damping %g/%g | tol %.1e" % (
+    print("numpy fixed point | %d regions, %d sectors, migration %s | damping %.4g/%.4g | tol %.1e" % (
         econ.N, econ.S, "on" if econ.migration else "off", args.damping,
         args.damping if args.population_damping is None else args.population_damping, args.tol))
     print("%s after %d iterations (%d residual evaluations) | max|log D/S|: %s | max|log Lhat/L| %.2e | "
           "setup %.3f s, solve %.3f s" % ("converged" if sol["converged"] else "NOT converged", sol["iterations"],
                                            econ.evaluations, parts, sol["migration_residual"], t1 - t0, t2 - t1))
     print("output: %s%s" % (out, "" if gdp_scale == 1.0 else " (scaled to observed GDP by %.6g)" % gdp_scale))
+    if args.summary:
+        summary = dict(regions=econ.N, sectors=econ.S, migration=econ.migration, damping=args.damping,
+                       tol=args.tol, converged=sol["converged"], iterations=sol["iterations"],
+                       residual_evaluations=econ.evaluations, setup_seconds=t1 - t0, solve_seconds=t2 - t1,
+                       residual=sol["norm"], migration_residual=sol["migration_residual"],
+                       factor_residuals=dict(zip(names, fr)), gdp_scale=gdp_scale)
+        with open(args.summary, "w", encoding="utf-8") as f:
+            json.dump(summary, f, indent=1)
+            f.write("\n")
     return 0 if sol["converged"] else 2
 
 

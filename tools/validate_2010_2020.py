@@ -647,24 +647,26 @@ removes the model's coastal divergence, but nothing in the model produces the we
 **Population.** The simulated changes point the right way for the big receivers (Guangdong,
 Zhejiang) because rising real incomes there draw migrants, and hukou conversion (ρ = 2 %/year)
 turns migrants into locals of their destination, who then choose like its natives; but the
-reallocation is about
-{p['sum_abs_change_sim'] / max(p['sum_abs_change_obs'], 1e-9):.0%} of the observed reallocation.
+simulated reallocation is about {p['sum_abs_change_sim'] / max(p['sum_abs_change_obs'], 1e-9):.0%} of the
+observed one ({p['sum_abs_change_sim']:.2f} vs {p['sum_abs_change_obs']:.2f} pp).
 The biggest misses are not migration at all:
 
 - **Differential natural increase.** regio applies one national growth rate. The crude birth
   rate 2011–2019 (NBS, `province_birth_rate.csv`, used here only as a diagnostic) ranged from
   {bt['min']:.1f}‰ ({bt['min_name']}) to {bt['max']:.1f}‰ ({bt['max_name']}); its correlation with the
   observed change of the population share is {bt['corr_obs']:+.2f}, and with the model's error
-  {bt['corr_err']:+.2f}. The Northeast combines the lowest fertility in China with out-migration;
-  Xinjiang, Guangxi, Guizhou and Hainan gained share largely through births. Deaths are not in
-  the data, so this is indicative only.
+  {bt['corr_err']:+.2f}. The Northeast combines the lowest birth rates in China with
+  out-migration; Xinjiang, Guangxi, Guizhou, Hainan and Tibet, with birth rates well above the
+  mean, gained share. Deaths are not in the data, so this is indicative only.
 - **The Northeast.** Heilongjiang, Jilin and Liaoning lost {-ne['obs']:.2f} pp of the national
   population; the model gives {ne['sim']:+.2f} pp. Their simulated real income per head does fall
-  behind (×{ne['v_min']:.2f} to ×{ne['v_max']:.2f} over the decade, ×{ne['v_nat']:.2f} nationally), but
-  the logit moves few people in response: with inter-provincial costs this high only a small
-  fraction of each origin lives elsewhere, and a relative income loss of ~10 % shifts that
-  fraction, not the stayers. In 2010 their registered and resident populations were nearly equal
-  (R/L ≥ {ne['rl_min']:.2f}), so there was no stock of migrants to lose either. The observed decline
+  behind (×{ne['v_min']:.2f} to ×{ne['v_max']:.2f} over the decade, ×{ne['v_nat']:.2f} nationally, i.e.
+  {100 * (1 - ne['v_max'] / ne['v_nat']):.0f}–{100 * (1 - ne['v_min'] / ne['v_nat']):.0f} % relative losses), but the logit moves
+  few people in response. A province's stayers respond to its relative real income with an
+  elasticity of about ε·(1 − m_oo), and only {100 * ne['out_share']:.1f} % of the Northeast's hukou
+  holders lived in another province in the 2010 calibration, so a 10 % relative loss moves about
+  ε · {100 * ne['out_share']:.1f} % · 10 % ≈ {ctx['eps'] * ne['out_share'] * 10:.1f} % of its people. In 2010 their registered and resident populations were nearly
+  equal (R/L ≥ {ne['rl_min']:.2f}): there was no stock of migrants to lose either. The observed decline
   combines out-migration with the lowest fertility in China.
 
 **Migration costs do not matter much here.** Calibrated amenities absorb the level of b_m at
@@ -964,6 +966,8 @@ def main(argv=None):
         ne_v = {n: float(e10[n]["real_income_pc"]) / float(e0[n]["real_income_pc"])
                 for n in ("Heilongjiang", "Jilin", "Liaoning")}
         ne["v_min"], ne["v_max"], ne["v_nat"] = min(ne_v.values()), max(ne_v.values()), vbar(e10) / vbar(e0)
+        ne["out_share"] = (sum(float(e0[n]["migrants_out"]) for n in ne_v) /
+                           sum(float(e0[n]["registered"]) for n in ne_v))
         ne["rl_min"] = min(float(r["registered"]) / float(r["population"]) for r in data2010
                            if r["province"] in ne_v)
         # the 2020 fit's largest model destinations
@@ -978,6 +982,7 @@ def main(argv=None):
                "b2010_RL": b2010_rl, "fit2020": fit2020, "fit2010": fit2010,
                "fit2010_b2010": fit2010_b, "net_share_2010": net_share,
                "mu0": float(defaults["migration"]["moving_cost"]),
+               "eps": float(defaults["migration"]["elasticity"]),
                "phi_m": float(defaults["migration"]["distance_elasticity"]),
                "g": g, "p10": p10, "p20": p20, "ky": ky, "births": bt, "northeast": ne,
                "sw": sw, "bjsh": bjsh, "gdp_growth": gdp_growth, "table_csv": table_csv,

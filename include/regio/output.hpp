@@ -17,6 +17,7 @@ namespace regio {
 struct RunInfo {
   std::string version, scenario_file, command_line, started, finished, status, error;
   std::string restarted_from;  // checkpoint path, if this run continues another
+  bool regions_csv = true;     // write regions.csv (else the panel is only in regions.h5)
   int ranks = 1, epochs = 0, epochs_done = 0, first_epoch = 0;
   std::size_t regions = 0;
 };
@@ -27,6 +28,7 @@ class OutputWriter {
   // With info.first_epoch > 0 (a restart) the CSVs are kept up to that epoch and appended to;
   // rows of later epochs (written after the checkpoint by the interrupted run) are dropped.
   OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info);
+  // `all`: every region's outcomes for regions.csv, or empty when the panel goes to HDF5.
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
                    const SolveStats& stats);
   void finish(const std::string& status, const std::string& error = "");

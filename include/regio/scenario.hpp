@@ -102,6 +102,7 @@ struct Scenario {
   std::string output;         // output folder
   bool scale_to_observed_gdp = false;  // MODEL.md §6 level normalisation of Ā
   int checkpoint_every = 0;            // epochs between checkpoints (0: only on SIGTERM/SIGUSR1)
+  std::string output_format;           // region panel: auto | csv | hdf5 | both
   std::vector<SectorParams> sectors;
   HouseholdParams households;
   CapitalParams capital;
@@ -121,7 +122,7 @@ struct Scenario {
   bool uses_land() const;     // some λ_s > 0 or δ_h > 0
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & sectors &
+    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & output_format & sectors &
         households & capital & trade & migration & productivity & population & solver;
   }
 };

@@ -20,9 +20,14 @@ class Simulation {
 
   // Solve the current epoch's equilibrium (throws SolverError on every rank on failure).
   SolveStats solve();
-  // Outcomes of ALL regions in CSV order, on every rank (O(N) records; for outputs and tests).
+  // Outcomes of this rank's regions (CSV order).
+  std::vector<RegionOutcome> local_outcomes() const;
+  // Outcomes of ALL regions in CSV order, on every rank (O(N) records; tests and small runs).
   std::vector<RegionOutcome> all_outcomes() const;
+  // National aggregates from all regions' outcomes (pure), or from this rank's outcomes with
+  // O(N) allgathers of the few per-region numbers they need (no full records are gathered).
   Aggregates aggregates(const std::vector<RegionOutcome>& all) const;
+  Aggregates aggregates_from_local(const std::vector<RegionOutcome>& mine) const;
   // Move to the next epoch (MODEL.md §3).
   void advance();
 

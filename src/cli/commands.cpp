@@ -23,6 +23,7 @@
 #include "regio/error.hpp"
 #include "regio/output.hpp"
 #include "regio/partition.hpp"
+#include "regio/region_panel.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/simulation.hpp"
 #include "regio/version.hpp"
@@ -100,10 +101,15 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   }
   const std::string checkpoint_dir = (std::filesystem::path(sc.output) / "checkpoints").string();
 
+  const PanelFormats formats = panel_formats(sc.output_format, inputs.geography.size());
   std::optional<OutputWriter> out;
-  RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", opt.restart, comm.size(), sc.epochs,
-               first_epoch, first_epoch, inputs.geography.size()};
+  RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", opt.restart, formats.csv, comm.size(),
+               sc.epochs, first_epoch, first_epoch, inputs.geography.size()};
   on_root_collectively(comm, [&] { out.emplace(sc.output, sc, inputs.decomposition, info); });
+  std::optional<RegionPanelH5> panel;  // collective: every rank writes its own rows
+  if (formats.hdf5)
+    panel.emplace((std::filesystem::path(sc.output) / "regions.h5").string(), sim.layout(), inputs.geography, sc,
+                  first_epoch);
 
   if (root && !opt.quiet) {
     std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
@@ -118,8 +124,16 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   try {
     for (int e = first_epoch; e < sc.epochs; ++e) {
       const SolveStats st = sim.solve();
-      const auto all = sim.all_outcomes();
-      const Aggregates agg = sim.aggregates(all);
+      const auto mine = sim.local_outcomes();
+      const Aggregates agg = sim.aggregates_from_local(mine);
+      if (panel) panel->write_epoch(e, sim.year(), mine);
+      std::vector<RegionOutcome> all;  // regions.csv: gathered on rank 0 only
+      if (formats.csv) {
+        std::vector<std::vector<RegionOutcome>> parts;
+        boost::mpi::gather(comm, mine, parts, 0);
+        for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+      }
       // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
       on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st); });
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

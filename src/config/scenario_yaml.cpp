@@ -186,6 +186,8 @@ void Scenario::validate(const std::string& where) const {
   if (!any_labor) fail("at least one sector must use labor (labor_share > 0): labor is the numeraire's market");
   if (std::abs(eta - 1.0) > 1e-9)
     fail(fmt::format("sector consumption_share values sum to {}, they must sum to 1", format_number(eta)));
+  if (output_format != "auto" && output_format != "csv" && output_format != "hdf5" && output_format != "both")
+    fail(fmt::format("output_format = '{}' must be auto, csv, hdf5 or both", output_format));
   if (solver.kernels != "auto" && solver.kernels != "stored" && solver.kernels != "on_the_fly")
     fail(fmt::format("solver.kernels = '{}' must be auto, stored or on_the_fly", solver.kernels));
   if (households.housing_share + households.saving_rate >= 1.0)

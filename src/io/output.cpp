@@ -83,7 +83,7 @@ OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Dec
     f << join(cols) << "\n";
     for (const auto& line : kept) f << line << "\n";
   };
-  open(regions_, "regions.csv", region_columns(sc_));
+  if (info_.regions_csv) open(regions_, "regions.csv", region_columns(sc_));
   open(aggregates_, "aggregates.csv", aggregate_columns());
   open(solver_, "solver.csv", solver_columns());
 }
@@ -108,6 +108,7 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
           << st.residual_evaluations << ',' << fmt::format("{:.3e}", st.residual_norm) << ','
           << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << '\n';
   for (auto* f : {&regions_, &aggregates_, &solver_}) {
+    if (!f->is_open()) continue;
     f->flush();
     if (!*f) throw InputError(fmt::format("{}: writing the outputs failed (disk full?)", dir_));
   }

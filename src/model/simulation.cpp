@@ -46,8 +46,38 @@ SolveStats Simulation::solve() {
   return st;
 }
 
+std::vector<RegionOutcome> Simulation::local_outcomes() const {
+  return region_outcomes(inputs_.scenario, *system_, state_);
+}
+
+Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& mine) const {
+  // The fields national_aggregates reads, exchanged as one N×W array in CSV order.
+  constexpr int W = 13;
+  std::vector<double> local(mine.size() * W), all;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    const auto& o = mine[j];
+    double employment = 0;
+    for (double e : o.employment) employment += e;
+    const double row[W] = {o.gdp, o.price_index, o.population, o.goods_spending, o.spending_elsewhere,
+                           o.spending_other_provinces, o.migrants_in, o.interprovincial_migrants, employment,
+                           o.agricultural_employment, o.registered, o.expected_utility, o.gdp_pc};
+    std::copy(row, row + W, &local[j * W]);
+  }
+  layout_->allgather(local.data(), W, all);
+  std::vector<RegionOutcome> lite(num_regions());
+  for (std::size_t i = 0; i < lite.size(); ++i) {
+    const double* r = &all[i * W];
+    auto& o = lite[i];
+    o.gdp = r[0], o.price_index = r[1], o.population = r[2], o.goods_spending = r[3], o.spending_elsewhere = r[4];
+    o.spending_other_provinces = r[5], o.migrants_in = r[6], o.interprovincial_migrants = r[7];
+    o.employment = {r[8]};
+    o.agricultural_employment = r[9], o.registered = r[10], o.expected_utility = r[11], o.gdp_pc = r[12];
+  }
+  return national_aggregates(inputs_.scenario, lite);
+}
+
 std::vector<RegionOutcome> Simulation::all_outcomes() const {
-  const auto mine = region_outcomes(inputs_.scenario, *system_, state_);
+  const auto mine = local_outcomes();
   std::vector<std::vector<RegionOutcome>> parts;
   boost::mpi::all_gather(comm_, mine, parts);
   std::vector<RegionOutcome> all;

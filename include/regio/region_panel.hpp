@@ -1,0 +1,53 @@
+#pragma once
+// The region panel in parallel HDF5 (regions.h5), for runs too large for regions.csv: every rank
+// writes its own regions' rows; nothing is gathered on one rank.
+//
+// Layout (h5py: f["regions/wage"][epoch, region]):
+//   /regions/<column>   float64 [epochs, N], one dataset per regions.csv column after
+//                       `province` (population, registered, ..., utility), rows = epochs,
+//                       columns = regions in CSV order; extendible along epochs, chunk (1, N)
+//   /regions/id, /regions/province   fixed-length UTF-8 strings [N]
+//   /regions/year       int64 [epochs]
+//   attributes on /: start_year, regions, regio_version
+// pandas: pd.DataFrame(f["regions/wage"][:], columns=[s.decode() for s in f["regions/id"][:]]).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "regio/economy_state.hpp"
+#include "regio/layout.hpp"
+#include "regio/outcomes.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+class RegionPanelH5 {
+ public:
+  // Collective. Creates `path`, or with first_epoch > 0 (a restart) opens it and drops the rows
+  // of epochs >= first_epoch. Throws InputError on every rank if the file cannot be used.
+  RegionPanelH5(const std::string& path, const Layout& layout, const GlobalGeography& geo, const Scenario& sc,
+                int first_epoch);
+  ~RegionPanelH5();
+  RegionPanelH5(const RegionPanelH5&) = delete;
+  RegionPanelH5& operator=(const RegionPanelH5&) = delete;
+
+  // Collective. Row `epoch` of every column from this rank's outcomes (CSV order of its regions).
+  void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine);
+
+  // The numeric columns, in file order (= regions.csv's columns after `province`).
+  static std::vector<std::string> columns(const Scenario& sc);
+  // One value of a column from an outcome.
+  static double value(const RegionOutcome& o, std::size_t column, std::size_t num_sectors);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "auto" | "csv" | "hdf5" | "both" -> whether to write regions.csv and regions.h5.
+struct PanelFormats {
+  bool csv = true, hdf5 = false;
+};
+PanelFormats panel_formats(const std::string& setting, std::size_t regions);
+
+}  // namespace regio
