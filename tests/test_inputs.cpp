@@ -192,6 +192,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"output", {"out dir/run 1", "123", "yes", "null", "~", "#not-a-comment", "a: b", "-x", "[x]"}},
       {"solver.petsc_options", {"", "-national_snes_monitor -national_ksp_type gmres", "-a 'b' \"c\""}},
       {"solver.kernels", {"auto", "stored", "on_the_fly"}},
+      {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {
     if (p.kind != ParamKind::Text) continue;

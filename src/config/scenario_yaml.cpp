@@ -18,19 +18,32 @@
 namespace regio {
 
 std::string located(const std::string& file, int line, const std::string& message) {
-  if (file.empty()) return message;
-  if (line <= 0) return fmt::format("{}: {}", file, message);
-  return fmt::format("{}:{}: {}", file, line, message);
+  const std::string text = file.empty() ? message
+                           : line <= 0  ? fmt::format("{}: {}", file, message)
+                                        : fmt::format("{}:{}: {}", file, line, message);
+  // One line, whatever the file echoed back (a CSV field or YAML scalar with a newline, a NUL,
+  // yaml-cpp quoting a raw control character): control characters are shown escaped.
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if ((u < 0x20 && c != '\t') || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  return out;
 }
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
-  auto distance = [](const std::string& a, const std::string& b) {
+  // std::tolower of a negative char (UTF-8 bytes) is undefined behaviour.
+  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+  auto distance = [&](const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
       cur[0] = i;
       for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+        const std::size_t sub = prev[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
         cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
       }
       std::swap(prev, cur);

@@ -66,7 +66,8 @@ bool to_double(const std::string& field, double& out) {
 }
 
 std::string quote(const std::string& field) {
-  if (field.find_first_of(",\"\n") == std::string::npos) return field;
+  // A CR outside quotes is dropped by parse(), so it must be quoted too.
+  if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
   std::string q = "\"";
   for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";

@@ -50,7 +50,7 @@ std::string join(const std::vector<std::string>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
   return s;
 }
-std::string num(double v) { return fmt::format("{:.12g}", v); }
+std::string num(double v) { return fmt::format("{:.15g}", v); }  // 15 digits: rank-invariance checks at 1e-12 need them
 }  // namespace
 
 OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info)

@@ -46,8 +46,8 @@ for f in regions.csv aggregates.csv; do cmp "$W/sigref/$f" "$W/sig/$f" || fail "
 echo "ok: SIGUSR1 at epoch $epoch -> exit 4, checkpoint, restart identical"
 
 # Refusals.
-sed -e 's/border_cost: 6/border_cost: 7/' "$W/ck.yaml" > "$W/other.yaml"
-echo "migration: {border_cost: 7}" >> "$W/other.yaml"
+cp "$W/ck.yaml" "$W/other.yaml"
+echo "population: {growth: 0.01}" >> "$W/other.yaml"   # one parameter differs
 timeout 60 "$MPIEXEC" -np 2 "$REGIO" run "$W/other.yaml" --quiet --epochs 6 --out "$W/other" \
   --restart "$W/part/checkpoints/checkpoint-e000005.h5" 2> "$W/other.err"
 rc=$?

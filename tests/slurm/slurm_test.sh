@@ -4,10 +4,14 @@
 # CHECK: up | down | run-srun | run-mpirun | sweep | requeue | timelimit | scaling
 # Env: SLURM_BASE (cluster state dir), SLURM_CONF (= $SLURM_BASE/etc/slurm.conf).
 # Every wait is bounded; a failure prints FAIL: <why> and the relevant log.
+# Jobs that must not see the time-limit warning get -t 5: the templates' --signal=B:USR1@120 is
+# sent at the first of slurmctld's 30-s checks with less than 120 + 30 s left, so with -t 2 it
+# would arrive right at the start.
 set -u
 CHECK=$1 SRC=$2 REGIO=$3 MPIEXEC=$4 W=$5
 export REGIO REGIO_HOME=$SRC
 BASELINE=$SRC/inputs/china31/baseline.yaml
+OWNER=$SLURM_BASE/ctest-owner
 T0=$(date +%s.%N)
 el() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 fail() { echo "FAIL ($CHECK after $(el) s): $*"; for f in "${SHOW[@]}"; do [ -f "$f" ] && { echo "---- $f"; tail -40 "$f"; }; done; exit 1; }
@@ -49,21 +53,32 @@ up)
   for exe in sbatch slurmctld slurmd munged; do
     command -v "$exe" >/dev/null || [ -x "/usr/sbin/$exe" ] || fail "$exe missing: apt-get install -y --no-install-recommends slurm-wlm munge (scripts/install-deps.sh)"
   done
+  /usr/bin/python3 -c 'import yaml, matplotlib' 2>/dev/null || fail "python3-yaml and python3-matplotlib are needed: apt-get install -y python3-yaml python3-matplotlib"
+  # One cluster per build dir: another ctest still running on it keeps it (its cleanup stops it)
+  if [ -s "$OWNER" ] && [ "$(cat "$OWNER")" != "$PPID" ] && kill -0 "$(cat "$OWNER")" 2>/dev/null \
+     && [ -s "$SLURM_BASE/run/slurmctld.pid" ] && kill -0 "$(cat "$SLURM_BASE/run/slurmctld.pid")" 2>/dev/null; then
+    fail "the test cluster in $SLURM_BASE is in use by another running ctest (pid $(cat "$OWNER")): wait until it is done"
+  fi
   timeout 90 "$SRC/scripts/slurm-up.sh" || fail "scripts/slurm-up.sh failed (exit $?); logs in $SLURM_BASE/log"
+  echo "$PPID" > "$OWNER"     # the ctest process that owns the cluster
   sinfo
   ok "cluster up" ;;
 # ------------------------------------------------------------------------------------------
 down)
+  if [ -s "$OWNER" ] && [ "$(cat "$OWNER")" != "$PPID" ] && kill -0 "$(cat "$OWNER")" 2>/dev/null; then
+    ok "the cluster belongs to another running ctest (pid $(cat "$OWNER")): left running"; exit 0
+  fi
   pids=""
   for f in slurmd slurmctld munged; do [ -s "$SLURM_BASE/run/$f.pid" ] && pids="$pids $(cat "$SLURM_BASE/run/$f.pid")"; done
   timeout 60 "$SRC/scripts/slurm-down.sh" || fail "scripts/slurm-down.sh failed"
+  rm -f "$OWNER"
   for p in $pids; do kill -0 "$p" 2>/dev/null && fail "daemon pid $p still alive after slurm-down.sh"; done
   ok "daemons stopped:$pids" ;;
 # ------------------------------------------------------------------------------------------
 run-srun|run-mpirun)
   need_cluster
   L=${CHECK#run-}; D=$W/run-$L; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/slurm.log")
-  j=$(cd "$SRC" && EPOCHS=3 LAUNCHER=$L sbatch --parsable -n 4 -t 2 -o "$D/slurm.log" \
+  j=$(cd "$SRC" && EPOCHS=3 LAUNCHER=$L timeout 30 sbatch --parsable -n 4 -t 5 -o "$D/slurm.log" \
         jobscripts/regio.sbatch inputs/china31/baseline.yaml "$D/out") || fail "sbatch refused the job"
   st=$(wait_job "$j" 60) || fail "job $j did not finish in 60 s ($st)"
   [ "$st" = COMPLETED ] || fail "job $j ended $st, ExitCode $(job_field "$j" ExitCode)"
@@ -83,8 +98,8 @@ sweep)
   need_cluster
   D=$W/sweep; rm -rf "$D"; mkdir -p "$D"
   printf '# 3-value sweep\ntrade.border_cost=1.2\n\ntrade.border_cost=1.5\ntrade.border_cost=2.0   # last\n' > "$D/sweep.txt"
-  a=$(cd "$SRC" && EPOCHS=3 jobscripts/sweep.sh "$D/sweep.txt" inputs/china31/baseline.yaml "$D/out" \
-        -n 2 -t 2 -o "$D/task-%a.log") || fail "submitting the sweep failed"
+  a=$(cd "$SRC" && EPOCHS=3 timeout 30 jobscripts/sweep.sh "$D/sweep.txt" inputs/china31/baseline.yaml "$D/out" \
+        -n 2 -t 5 -o "$D/task-%a.log") || fail "submitting the sweep failed"
   SHOW=("$D/task-1.log" "$D/task-2.log" "$D/task-3.log")
   for i in 1 2 3; do
     st=$(wait_job "${a}_$i" 60) || fail "array task ${a}_$i did not finish in 60 s ($st)"
@@ -115,7 +130,7 @@ requeue)
   N=150
   # 1-minute limit; the time-limit warning is set to 5 s so that it cannot fire during the test:
   # the USR1 comes from scancel --batch (what --signal=B:USR1 does at the limit)
-  j=$(cd "$SRC" && EPOCHS=$N sbatch --parsable -n 2 -t 1 --signal=B:USR1@5 -o "$D/slurm.log" \
+  j=$(cd "$SRC" && EPOCHS=$N timeout 30 sbatch --parsable -n 2 -t 1 --signal=B:USR1@5 -o "$D/slurm.log" \
         jobscripts/regio.sbatch inputs/china31/baseline.yaml "$D/out") || fail "sbatch refused the job"
   wait_for "$D/slurm.log" "^epoch 5/$N " 30 || fail "regio did not reach epoch 5 within 30 s"
   scancel --batch --signal=USR1 "$j" || fail "scancel --batch --signal=USR1 $j failed"
@@ -148,7 +163,7 @@ signal-steps)
   D=$W/signal-steps; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/srun.log" "$D/mpirun.log")
   declare -A J
   for L in srun mpirun; do
-    J[$L]=$(cd "$SRC" && EPOCHS=100000 LAUNCHER=$L REQUEUE=0 sbatch --parsable -n 2 -t 2 -o "$D/$L.log" \
+    J[$L]=$(cd "$SRC" && EPOCHS=100000 LAUNCHER=$L REQUEUE=0 timeout 30 sbatch --parsable -n 2 -t 5 -o "$D/$L.log" \
       jobscripts/regio.sbatch inputs/china31/baseline.yaml "$D/$L") || fail "sbatch refused the $L job"
   done
   for L in srun mpirun; do wait_for "$D/$L.log" "^epoch 5/" 30 || fail "$L job did not reach epoch 5 within 30 s"; done
@@ -169,7 +184,7 @@ timelimit)
   # time check, <= 30 s after the start), launcher mpirun (needs the B: variant), no requeue
   need_cluster
   D=$W/timelimit; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/slurm.log")
-  j=$(cd "$SRC" && EPOCHS=100000 LAUNCHER=mpirun REQUEUE=0 sbatch --parsable -n 2 -t 1 --signal=B:USR1@55 \
+  j=$(cd "$SRC" && EPOCHS=100000 LAUNCHER=mpirun REQUEUE=0 timeout 30 sbatch --parsable -n 2 -t 1 --signal=B:USR1@55 \
         -o "$D/slurm.log" jobscripts/regio.sbatch inputs/china31/baseline.yaml "$D/out") || fail "sbatch refused the job"
   st=$(wait_job "$j" 75) || fail "job $j did not finish in 75 s ($st)"
   grep -q "forwarding SIGUSR1" "$D/slurm.log" || fail "the batch shell never got SIGUSR1 from --signal=B:USR1@55 (job $st)"
@@ -182,11 +197,11 @@ timelimit)
 scaling)
   need_cluster
   D=$W/scaling; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/strong/np1.log" "$D/strong/np2.log")
-  (cd "$SRC" && timeout 120 jobscripts/scaling.sh --epochs 5 --sbatch "-t 2" --timeout 100 --report \
+  (cd "$SRC" && timeout 120 jobscripts/scaling.sh --epochs 5 --sbatch "-t 5" --timeout 100 --report \
      strong inputs/china31/baseline.yaml "$D/strong" 1 2) > "$D/strong.txt" 2>&1 || { cat "$D/strong.txt"; fail "strong scaling study failed"; }
   cat "$D/strong.txt"
   SHOW=("$D/weak/np1.log" "$D/weak/np2.log")
-  (cd "$SRC" && timeout 120 jobscripts/scaling.sh --epochs 5 --sbatch "-t 2" --timeout 100 --report \
+  (cd "$SRC" && timeout 120 jobscripts/scaling.sh --epochs 5 --sbatch "-t 5" --timeout 100 --report \
      weak "$D/weak" 1:inputs/china31/baseline.yaml 2:inputs/china-prefectures/baseline.yaml) > "$D/weak.txt" 2>&1 \
      || { cat "$D/weak.txt"; fail "weak scaling study failed"; }
   for m in strong weak; do
