@@ -23,6 +23,7 @@
 #include "regio/error.hpp"
 #include "regio/output.hpp"
 #include "regio/partition.hpp"
+#include "regio/profiling.hpp"
 #include "regio/region_panel.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/simulation.hpp"
@@ -126,6 +127,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       const SolveStats st = sim.solve();
       const auto mine = sim.local_outcomes();
       const Aggregates agg = sim.aggregates_from_local(mine);
+      std::optional<profiling::Stage> output_stage(std::in_place, profiling::ids().output);
+      std::optional<profiling::Event> output_event(std::in_place, profiling::ids().output_event);
       if (panel) panel->write_epoch(e, sim.year(), mine);
       std::vector<RegionOutcome> all;  // regions.csv: gathered on rank 0 only
       if (formats.csv) {
@@ -136,6 +139,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       }
       // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
       on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st); });
+      output_event.reset();
+      output_stage.reset();
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (root && !opt.quiet) {
         const double eta = elapsed / (e + 1 - first_epoch) * (sc.epochs - e - 1);
@@ -150,6 +155,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       sim.advance();
       const bool stop = stop_requested(comm);
       if (stop || (sc.checkpoint_every > 0 && (e + 1) % sc.checkpoint_every == 0)) {
+        profiling::Stage checkpoint_stage(profiling::ids().checkpoint);
+        profiling::Event checkpoint_event(profiling::ids().checkpoint_event);
         const std::string path = (std::filesystem::path(checkpoint_dir) / checkpoint_name(e + 1)).string();
         write_checkpoint(path, sim.layout(), sim.state(), CheckpointInfo{e + 1, identity.scenario_hash, identity.geography_hash, kVersion});
         prune_checkpoints(checkpoint_dir, 2, sim.layout());

@@ -12,6 +12,7 @@
 #include "regio/error.hpp"
 #include "regio/geography.hpp"
 #include "regio/kernel_rows.hpp"
+#include "regio/profiling.hpp"
 #include "regio/snes_driver.hpp"
 
 namespace regio {
@@ -35,20 +36,7 @@ double available_memory_per_rank(MPI_Comm comm) {
 }
 
 namespace {
-PetscLogEvent ev_residual = 0, ev_local = 0, ev_exchange = 0;
-bool events_registered = false;
-void register_events() {
-  if (events_registered) return;
-  PetscClassId cls;
-  REGIO_PETSC(PetscClassIdRegister("regio", &cls));
-  REGIO_PETSC(PetscLogEventRegister("NationalResidual", cls, &ev_residual));
-  REGIO_PETSC(PetscLogEventRegister("LocalClearing", cls, &ev_local));
-  REGIO_PETSC(PetscLogEventRegister("Exchange", cls, &ev_exchange));
-  events_registered = true;
-}
 
-// Four independent partial sums let the compiler vectorise without -ffast-math; the order is
-// fixed (independent of ranks), so results stay decomposition-invariant.
 inline double dot(const double* a, const double* b, std::size_t n) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::size_t k = 0;
@@ -73,7 +61,6 @@ void transpose(const std::vector<double>& rows, std::size_t N, std::size_t S, st
 NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
                                EconomyState& state, Mode mode, std::vector<double> observed_gdp)
     : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), mode_(mode), observed_gdp_(std::move(observed_gdp)) {
-  register_events();
   N_ = geo.size();
   n_own_ = state.size();
   S_ = tech_.S;
@@ -141,7 +128,7 @@ double NationalSystem::kernel_bytes_per_residual() const {
 }
 
 void NationalSystem::evaluate(const double* x, double* G) {
-  PetscLogEventBegin(ev_residual, 0, 0, 0, 0);
+  PetscLogEventBegin(profiling::ids().residual, 0, 0, 0, 0);
   const auto t_start = std::chrono::steady_clock::now();
   ++evaluations_;
   ++total_evaluations_;
@@ -160,9 +147,9 @@ void NationalSystem::evaluate(const double* x, double* G) {
       logA[j * S + s] = log_effective_productivity(state_.log_productivity[j * S + s] + shift_[j], tech_.gamma[s], L[j], state_.land[j]);
       price_pow[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, p[j], logA[j * S + s]));
     }
-  PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+  PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
   layout_.allgather(price_pow.data(), static_cast<int>(S), v.price_pow_all);
-  PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+  PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
 
   // 2. Price indices Φ_ns, P_n; incomes, savings, investment and spending X_ns.
   v.phi.resize(n * S);
@@ -193,9 +180,9 @@ void NationalSystem::evaluate(const double* x, double* G) {
   // 3. Market access MA_is = Σ_n τ_nis^−θ X_ns/Φ_ns (τ symmetric: the owned row serves as column).
   std::vector<double> demand_ratio(n * S), ratio_all;
   for (std::size_t k = 0; k < n * S; ++k) demand_ratio[k] = v.expenditure[k] / v.phi[k];
-  PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+  PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
   layout_.allgather(demand_ratio.data(), static_cast<int>(S), ratio_all);
-  PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+  PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
   v.market_access.resize(n * S);
   transpose(ratio_all, N_, S, cols_);
   for (std::size_t j = 0; j < n; ++j)
@@ -220,9 +207,9 @@ void NationalSystem::evaluate(const double* x, double* G) {
       own_pow[j] = std::pow(v.utility[j], epsilon_);
       attraction[j] = own_pow[j] * hukou_pow_[j];
     }
-    PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+    PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
     layout_.allgather(attraction.data(), 1, v.attraction_all);
-    PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+    PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
     for (std::size_t j = 0; j < n; ++j) {
       // Migrant terms are summed directly, not as differences, so migrants_in/out keep full
       // relative precision even when most people stay.
@@ -230,9 +217,9 @@ void NationalSystem::evaluate(const double* x, double* G) {
       v.migration_denominator[j] = own_pow[j] + v.leaving_weight[j];
       outflow[j] = state_.registered[j] / v.migration_denominator[j];
     }
-    PetscLogEventBegin(ev_exchange, 0, 0, 0, 0);
+    PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
     layout_.allgather(outflow.data(), 1, v.outflow_all);
-    PetscLogEventEnd(ev_exchange, 0, 0, 0, 0);
+    PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
     for (std::size_t j = 0; j < n; ++j) {
       v.inflow[j] = attraction[j] * dot(migration_row(j), v.outflow_all.data(), N_);
       v.population_demand[j] = own_pow[j] * outflow[j] + v.inflow[j];
@@ -240,7 +227,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   }
 
   // 5. Local clearing of every owned region with the national terms fixed -> G.
-  PetscLogEventBegin(ev_local, 0, 0, 0, 0);
+  PetscLogEventBegin(profiling::ids().local_clearing, 0, 0, 0, 0);
   for (std::size_t j = 0; j < n; ++j) {
     LocalMarketInputs in{{&v.market_access[j * S], S}, {&logA[j * S], S}, L[j], state_.capital[j],
                          state_.land[j], 0.0, v.price_level};
@@ -260,13 +247,13 @@ void NationalSystem::evaluate(const double* x, double* G) {
       if (factor_slot_[f] >= 0) G[j * block_ + factor_slot_[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
     if (pop_slot_ >= 0) G[j * block_ + pop_slot_] = std::log(L[j]) - std::log(v.population_demand[j]);
   }
-  PetscLogEventEnd(ev_local, 0, 0, 0, 0);
+  PetscLogEventEnd(profiling::ids().local_clearing, 0, 0, 0, 0);
   for (std::size_t k = 0; k < n * block_; ++k) bad = bad || !std::isfinite(G[k]);
   int bad_local = bad ? 1 : 0, bad_any = 0;
   MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
   local_failure_ = bad_any != 0;
   total_residual_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-  PetscLogEventEnd(ev_residual, 0, 0, 0, 0);
+  PetscLogEventEnd(profiling::ids().residual, 0, 0, 0, 0);
 }
 
 void NationalSystem::refresh() {

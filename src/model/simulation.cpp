@@ -1,5 +1,7 @@
 #include "regio/simulation.hpp"
 
+#include "regio/profiling.hpp"
+
 #include <boost/mpi/collectives.hpp>
 #include <fmt/format.h>
 
@@ -19,6 +21,7 @@ Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs i
 }
 
 SolveStats Simulation::solve() {
+  profiling::Stage stage(profiling::ids().solve);
   SolveStats st = system_->solve(fmt::format("epoch {} (year {})", state_.epoch, year()));
   if (state_.epoch == 0 && inputs_.scenario.scale_to_observed_gdp && !gdp_scaled_) {
     // MODEL.md §6: scaling every Ā_is by c scales w, r, q, incomes and GDP by c and leaves
@@ -47,6 +50,8 @@ SolveStats Simulation::solve() {
 }
 
 std::vector<RegionOutcome> Simulation::local_outcomes() const {
+  profiling::Stage stage(profiling::ids().outcomes);
+  profiling::Event event(profiling::ids().outcomes_event);
   return region_outcomes(inputs_.scenario, *system_, state_);
 }
 
@@ -91,6 +96,10 @@ Aggregates Simulation::aggregates(const std::vector<RegionOutcome>& all) const {
   return national_aggregates(inputs_.scenario, all);
 }
 
-void Simulation::advance() { advance_epoch(inputs_.scenario, *system_, neighbours_, state_); }
+void Simulation::advance() {
+  profiling::Stage stage(profiling::ids().dynamics);
+  profiling::Event event(profiling::ids().dynamics_event);
+  advance_epoch(inputs_.scenario, *system_, neighbours_, state_);
+}
 
 }  // namespace regio
