@@ -119,6 +119,12 @@ class NationalSystem {
   void unpack_shift(const double* x);
   void setup_capital_weights();
   std::string worst_regions(const double* G) const;  // collective
+  // Block-diagonal preconditioner: per region, ∂G_i/∂x_i with the national terms frozen at x
+  // (the coupling of a region's own population with its own prices), inverted.
+  void setup_preconditioner(const double* x);
+  void apply_preconditioner(const double* r, double* y) const;
+  std::vector<double> block_inverse_;  // n_own × block × block
+  std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
 
   const Scenario& sc_;
   const Layout& layout_;

@@ -19,6 +19,14 @@ struct SolveStats;
 // (non-finite values, failed local solve). Must return the same verdict on every rank.
 using ResidualFunction = std::function<bool(const double* x, double* G)>;
 
+// Optional preconditioner for the Newton–Krylov solves: `setup(x)` at each Jacobian update
+// (owned entries of the current iterate), `apply(r, y)` computes y ≈ J⁻¹ r on the owned
+// entries. Used as a PCSHELL; `-<prefix>pc_type none` switches it off.
+struct Preconditioner {
+  std::function<void(const double* x)> setup;
+  std::function<void(const double* r, double* y)> apply;
+};
+
 struct NonlinearSolve {
   std::vector<double> x;        // owned entries of the final iterate
   bool converged = false;
@@ -31,6 +39,7 @@ struct NonlinearSolve {
 
 // Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
-                               const ResidualFunction& G, const SolverParams& tolerances);
+                               const ResidualFunction& G, const SolverParams& tolerances,
+                               const Preconditioner* preconditioner = nullptr);
 
 }  // namespace regio

@@ -130,6 +130,7 @@ double NationalSystem::kernel_bytes_per_residual() const {
 void NationalSystem::evaluate(const double* x, double* G) {
   PetscLogEventBegin(profiling::ids().residual, 0, 0, 0, 0);
   const auto t_start = std::chrono::steady_clock::now();
+  last_x_.assign(x, x + n_own_ * block_);
   ++evaluations_;
   ++total_evaluations_;
   auto& v = view_;
@@ -288,6 +289,87 @@ std::string NationalSystem::worst_regions(const double* G) const {
   return out;
 }
 
+void NationalSystem::setup_preconditioner(const double* x) {
+  const std::size_t b = static_cast<std::size_t>(block_);
+  if (last_x_.size() != n_own_ * b || !std::equal(last_x_.begin(), last_x_.end(), x)) {
+    std::vector<double> G(n_own_ * b);  // collective: every rank's x differs from its last alike
+    evaluate(x, G.data());
+  }
+  std::vector<FactorPrices> p;
+  std::vector<double> L;
+  unpack(x, p, L);
+  const auto& v = view_;
+  const std::size_t S = S_;
+  const double h = 1e-6, dh = tech_.housing_share;
+  block_inverse_.assign(n_own_ * b * b, 0.0);
+  std::vector<double> logA(S), A(b * b);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    // Local clearing at population L (prices T_f(L)), national terms frozen.
+    auto clear = [&](double pop) {
+      for (std::size_t s = 0; s < S; ++s)
+        logA[s] = log_effective_productivity(state_.log_productivity[j * S + s], tech_.gamma[s], pop, state_.land[j]);
+      LocalMarketInputs in{{&v.market_access[j * S], S}, logA, pop, state_.capital[j], state_.land[j], 0.0, v.price_level};
+      return clear_local_markets(tech_, in, p[j]).prices;
+    };
+    // Population the region attracts at own prices and population, other origins frozen.
+    const double att_x = std::pow(v.utility[j], epsilon_) * hukou_pow_[j];
+    const double inflow_weight = att_x > 0 ? v.inflow[j] / att_x : 0.0;  // Σ_{o≠j} μ̃^−ε R_o/D_o
+    auto attracted = [&](const FactorPrices& q, double pop) {
+      const double I = income(tech_, q, pop, state_.capital[j], state_.land[j], 0.0);
+      const double land_rent = tech_.active[kLand] ? q.land_rent : 1.0;
+      const double U = state_.amenity[j] * (I / pop) / (std::pow(v.price_index[j], 1 - dh) * std::pow(land_rent, dh));
+      const double own = std::pow(U, epsilon_);
+      return own * state_.registered[j] / (own + v.leaving_weight[j]) + own * hukou_pow_[j] * inflow_weight;
+    };
+    std::fill(A.begin(), A.end(), 0.0);
+    for (std::size_t a = 0; a < b; ++a) A[a * b + a] = 1.0;
+    const double Lj = L[j], L1 = L[j] * std::exp(h);
+    const FactorPrices T0 = clear(Lj), T1 = clear(L1);
+    const double lhat0 = std::log(attracted(p[j], Lj));
+    for (int f = 0; f < 3; ++f) {
+      if (factor_slot_[f] < 0) continue;
+      const auto row = static_cast<std::size_t>(factor_slot_[f]);
+      A[row * b + pop_slot_] = -(std::log(T1[f]) - std::log(T0[f])) / h;
+      FactorPrices q = p[j];
+      q[f] *= std::exp(h);
+      A[pop_slot_ * b + row] = -(std::log(attracted(q, Lj)) - lhat0) / h;
+    }
+    A[pop_slot_ * b + pop_slot_] = 1.0 - (std::log(attracted(p[j], L1)) - lhat0) / h;
+    // Invert the small block (Gauss–Jordan with partial pivoting).
+    double* inv = &block_inverse_[j * b * b];
+    for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;
+    for (std::size_t c = 0; c < b; ++c) {
+      std::size_t piv = c;
+      for (std::size_t a = c + 1; a < b; ++a) if (std::abs(A[a * b + c]) > std::abs(A[piv * b + c])) piv = a;
+      for (std::size_t k = 0; k < b; ++k) std::swap(A[c * b + k], A[piv * b + k]), std::swap(inv[c * b + k], inv[piv * b + k]);
+      const double d = A[c * b + c];
+      if (!(std::abs(d) > 1e-300)) {  // singular block: fall back to the identity for this region
+        std::fill(inv, inv + b * b, 0.0);
+        for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;
+        break;
+      }
+      for (std::size_t k = 0; k < b; ++k) A[c * b + k] /= d, inv[c * b + k] /= d;
+      for (std::size_t a = 0; a < b; ++a) {
+        if (a == c) continue;
+        const double m = A[a * b + c];
+        for (std::size_t k = 0; k < b; ++k) A[a * b + k] -= m * A[c * b + k], inv[a * b + k] -= m * inv[c * b + k];
+      }
+    }
+  }
+}
+
+void NationalSystem::apply_preconditioner(const double* r, double* y) const {
+  const std::size_t b = static_cast<std::size_t>(block_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const double* inv = &block_inverse_[j * b * b];
+    for (std::size_t a = 0; a < b; ++a) {
+      double s = 0;
+      for (std::size_t k = 0; k < b; ++k) s += inv[a * b + k] * r[j * b + k];
+      y[j * b + a] = s;
+    }
+  }
+}
+
 SolveStats NationalSystem::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   setup_capital_weights();
@@ -295,10 +377,14 @@ SolveStats NationalSystem::solve(const std::string& context) {
   std::vector<double> x0;
   pack(x0);
   const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";
+  // Without migration, x − T(x) has an identity block diagonal (local clearing does not depend
+  // on a region's own prices): the preconditioner only pays off for the population coupling.
+  const Preconditioner pre{[this](const double* x) { setup_preconditioner(x); },
+                           [this](const double* r, double* y) { apply_preconditioner(r, y); }};
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver);
+  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;

@@ -14,6 +14,40 @@ namespace {
 struct Callback {
   const ResidualFunction* G;
   std::exception_ptr error;
+  const Preconditioner* pre = nullptr;
+
+  // Jacobian update: refresh the matrix-free operator's base point, then the preconditioner.
+  static PetscErrorCode jacobian(SNES snes, Vec X, Mat J, Mat P, void* ctx) {
+    auto* cb = static_cast<Callback*>(ctx);
+    PetscFunctionBeginUser;
+    PetscCall(MatMFFDComputeJacobian(snes, X, J, P, nullptr));
+    if (cb->pre && cb->pre->setup) {
+      try {
+        VecReadView x(X);
+        cb->pre->setup(x.data());
+      } catch (...) {
+        cb->error = std::current_exception();
+        PetscFunctionReturn(PETSC_ERR_USER);
+      }
+    }
+    PetscFunctionReturn(0);
+  }
+
+  static PetscErrorCode apply(PC pc, Vec R, Vec Y) {
+    void* ctx = nullptr;
+    PetscFunctionBeginUser;
+    PetscCall(PCShellGetContext(pc, &ctx));
+    auto* cb = static_cast<Callback*>(ctx);
+    try {
+      VecReadView r(R);
+      VecWriteView y(Y);
+      cb->pre->apply(r.data(), y.data());
+    } catch (...) {
+      cb->error = std::current_exception();
+      PetscFunctionReturn(PETSC_ERR_USER);
+    }
+    PetscFunctionReturn(0);
+  }
 
   static PetscErrorCode function(SNES snes, Vec X, Vec F, void* ctx) {
     auto* cb = static_cast<Callback*>(ctx);
@@ -34,7 +68,7 @@ struct Callback {
 }  // namespace
 
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
-                               const ResidualFunction& G, const SolverParams& tol) {
+                               const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre) {
   PetscVec X, F;
   REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(x0.size()), PETSC_DETERMINE, X.address()));
   REGIO_PETSC(VecSetBlockSize(X, block));
@@ -46,17 +80,24 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   PetscSNES snes;
   REGIO_PETSC(SNESCreate(comm, snes.address()));
   REGIO_PETSC(SNESSetOptionsPrefix(snes, prefix.c_str()));
-  Callback cb{&G, nullptr};
+  Callback cb{&G, nullptr, pre};
   REGIO_PETSC(SNESSetFunction(snes, F, Callback::function, &cb));
   PetscMat J;
   REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
-  REGIO_PETSC(SNESSetJacobian(snes, J, J, MatMFFDComputeJacobian, nullptr));
+  REGIO_PETSC(SNESSetJacobian(snes, J, J, Callback::jacobian, &cb));
   KSP ksp;
   PC pc;
   REGIO_PETSC(SNESGetKSP(snes, &ksp));
   REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
   REGIO_PETSC(KSPGetPC(ksp, &pc));
-  REGIO_PETSC(PCSetType(pc, PCNONE));
+  if (pre) {
+    REGIO_PETSC(PCSetType(pc, PCSHELL));
+    REGIO_PETSC(PCShellSetContext(pc, &cb));
+    REGIO_PETSC(PCShellSetApply(pc, Callback::apply));
+    REGIO_PETSC(PCShellSetName(pc, "regio block-diagonal (local) preconditioner"));
+  } else {
+    REGIO_PETSC(PCSetType(pc, PCNONE));
+  }
   REGIO_PETSC(SNESKSPSetUseEW(snes, PETSC_TRUE));
   REGIO_PETSC(SNESSetTolerances(snes, tol.atol, tol.rtol, 0.0, tol.max_iterations, 100000));
   std::vector<PetscReal> history(tol.max_iterations + 1);
