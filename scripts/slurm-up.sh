@@ -61,7 +61,7 @@ else
   # so run it as the munge user. It daemonizes and writes its pid file (where user munge may write).
   rm -f /run/munge/munged.pid
   runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid
-  for i in $(seq 50); do munge_ok && break; sleep 0.1; done
+  for _ in $(seq 50); do munge_ok && break; sleep 0.1; done
   munge_ok || die "munged not answering (see /var/log/munge/munged.log)"
   cp /run/munge/munged.pid "$SLURM_BASE/run/munged.pid"   # our record: we started it
 fi
@@ -141,7 +141,7 @@ export SLURM_CONF=$CONF
 /usr/sbin/slurmd    -f "$CONF" -N "$NODE" || die "slurmd did not start, see $SLURM_BASE/log/slurmd.log"
 
 state=""
-for i in $(seq $((TIMEOUT * 5))); do
+for _ in $(seq $((TIMEOUT * 5))); do
   state=$(timeout 5 sinfo -h -N -n "$NODE" -o %t 2>/dev/null || true)
   [ "$state" = idle ] && break
   sleep 0.2

@@ -57,6 +57,20 @@ double trade_shares(std::span<const double> tau_pow, std::span<const double> pri
 double migration_shares(std::span<const double> utility, std::span<const double> mu, double epsilon,
                         std::span<double> shares);
 
+// The region's own purchases, treated exactly in local clearing (optional). With national
+// terms frozen, a region's own price moves its own price index Φ_ii and its own spending X_i
+// (through its income); ignoring that makes local clearing overreact by a factor 1/(1 − π_ii),
+// which is large when most spending stays at home. With these terms,
+//   R_is = p_is^−θ [ MA_is^(others) + t_s X_is(I) / (Φ_is^(others) + t_s p_is^−θ) ],
+//   X_is(I) = η_s (c I + J_other),   t_s = τ_ii^−θ_s.
+struct OwnMarket {
+  std::span<const double> tau_pow;        // t_s = τ_ii^−θ_s
+  std::span<const double> phi_others;     // Φ_is − t_s p_is^−θ (other origins), frozen
+  std::span<const double> access_others;  // MA_is − t_s X_is/Φ_is (other destinations), frozen
+  double spending_per_income = 0;         // c = 1 − δ_h − σ + ϕσ: goods spending out of own income
+  double investment_other = 0;            // J_other = (1 − ϕ) ω_i Σ_k S_k, frozen
+};
+
 // Inputs of one region's local clearing: national terms held fixed.
 struct LocalMarketInputs {
   std::span<const double> market_access;      // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
@@ -66,6 +80,7 @@ struct LocalMarketInputs {
   double land = 1;         // H_i
   double transfer = 0;     // T_i
   double price_level = 1;  // P̄: the numeraire enters the labor equation (see docs/numerics.md)
+  const OwnMarket* own = nullptr;  // if set, market_access is ignored in favour of the exact own terms
 };
 
 struct LocalClearingResult {

@@ -118,6 +118,11 @@ class NationalSystem {
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
   void unpack_shift(const double* x);
   void setup_capital_weights();
+  // The exact own-purchase terms of region j's local clearing at the last evaluated point.
+  void own_market(std::size_t j, const double* own_price_pow, OwnMarket& own);
+  std::vector<double> own_trade_pow_;  // τ_ii^−θ_s (owned × S)
+  std::vector<double> own_scratch_;
+  bool local_own_market_ = true;
   std::string worst_regions(const double* G) const;  // collective
   // Block-diagonal preconditioner: per region, ∂G_i/∂x_i with the national terms frozen at x
   // (the coupling of a region's own population with its own prices), inverted.

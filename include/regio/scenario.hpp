@@ -88,8 +88,9 @@ struct SolverParams {
   int max_iterations = 0;
   std::string petsc_options;  // inserted before the command line's, which therefore win
   std::string kernels;        // stored | on_the_fly | auto
+  bool local_own_market = true;  // local clearing exact in the region's own purchases
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels;
+    ar & rtol & atol & max_iterations & petsc_options & kernels & local_own_market;
   }
 };
 

@@ -215,8 +215,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
+    // yaml-cpp's depth guard against stack overflow reports nesting deeper than ~500 as "bad file".
+    const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "lists or mappings nested too deeply" : e.msg;
     throw InputError(located(file_label, e.mark.line + 1,
-                             fmt::format("malformed YAML: {} (check indentation and quoting)", e.msg)));
+                             fmt::format("malformed YAML: {} (check indentation and quoting)", what)));
   }
   if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
 

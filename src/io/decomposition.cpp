@@ -17,7 +17,9 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(located(file, e.mark.line + 1, fmt::format("malformed YAML: {}", e.msg)));
+    // yaml-cpp's depth guard against stack overflow reports nesting deeper than ~500 as "bad file".
+    const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "lists or mappings nested too deeply" : e.msg;
+    throw InputError(located(file, e.mark.line + 1, fmt::format("malformed YAML: {}", what)));
   }
   auto line = [](const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; };
   const char* shape = "a decomposition is a mapping 'ranks: P' and 'assignment:' (a list of P lists of province names)";

@@ -127,7 +127,9 @@ Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutco
     other_prov += o.spending_other_provinces;
     migrants += o.migrants_in;
     inter_migrants += o.interprovincial_migrants;
-    for (double e : o.employment) employment += e;
+    double region_employment = 0;  // per region first: the distributed path exchanges this sum
+    for (double e : o.employment) region_employment += e;
+    employment += region_employment;
     agri += o.agricultural_employment;
     const double weight = sc.migration.enabled ? o.registered : o.population;
     registered += weight;

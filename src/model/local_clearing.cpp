@@ -15,7 +15,11 @@ struct LocalSystem {
   const Technology& t;
   const LocalMarketInputs& in;
 
+  void evaluate_with_own_market(const FactorPrices& p, std::array<double, 3>& F,
+                                std::array<std::array<double, 3>, 3>* J) const;
+
   void evaluate(const FactorPrices& p, std::array<double, 3>& F, std::array<std::array<double, 3>, 3>* J) const {
+    if (in.own) return evaluate_with_own_market(p, F, J);
     std::array<double, 3> demand{0, 0, 0};
     std::array<std::array<double, 3>, 3> ddemand{};  // ∂demand_f / ∂log price_g
     const double supply_value[3] = {p.wage * in.population, p.capital_rent * in.capital, p.land_rent * in.land};
@@ -44,6 +48,40 @@ struct LocalSystem {
     }
   }
 };
+
+// Own-market variant: residuals exact in the region's own purchases; Jacobian by forward
+// differences in log prices (three more evaluations; the system is small).
+void LocalSystem::evaluate_with_own_market(const FactorPrices& p, std::array<double, 3>& F,
+                                           std::array<std::array<double, 3>, 3>* J) const {
+  const OwnMarket& own = *in.own;
+  auto residuals = [&](const FactorPrices& q, std::array<double, 3>& out) {
+    const double I = income(t, q, in.population, in.capital, in.land, in.transfer);
+    const double goods = own.spending_per_income * I + own.investment_other;
+    std::array<double, 3> demand{0, 0, 0};
+    for (std::size_t s = 0; s < t.S; ++s) {
+      const double a = std::exp(-t.theta[s] * log_unit_price(t, s, q, in.log_productivity[s]));
+      const double X = t.eta[s] * goods;
+      const double R = a * (own.access_others[s] + own.tau_pow[s] * X / (own.phi_others[s] + own.tau_pow[s] * a));
+      for (int f = 0; f < 3; ++f) demand[f] += t.share(s, f) * R;
+    }
+    demand[kLand] += t.housing_share * I;
+    demand[kLabor] *= in.price_level;
+    const double supply[3] = {q.wage * in.population, q.capital_rent * in.capital, q.land_rent * in.land};
+    for (int f = 0; f < 3; ++f) out[f] = t.active[f] ? std::log(demand[f]) - std::log(supply[f]) : 0.0;
+  };
+  residuals(p, F);
+  if (!J) return;
+  const double h = 1e-7;
+  for (int g = 0; g < 3; ++g) {
+    for (int f = 0; f < 3; ++f) (*J)[f][g] = 0.0;
+    if (!t.active[g]) continue;
+    FactorPrices q = p;
+    q[g] *= std::exp(h);
+    std::array<double, 3> Fg{};
+    residuals(q, Fg);
+    for (int f = 0; f < 3; ++f) (*J)[f][g] = t.active[f] ? (Fg[f] - F[f]) / h : 0.0;
+  }
+}
 
 double max_abs(const std::array<double, 3>& F) {
   return std::max({std::abs(F[0]), std::abs(F[1]), std::abs(F[2])});

@@ -79,8 +79,31 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
   const double needed = KernelRows::stored_bytes(n_own_, N_, groups);
   const auto storage = choose_kernel_storage(sc.solver.kernels, needed, 0.5 * available_memory_per_rank(layout.comm()));
   kernels_ = std::make_unique<KernelRows>(sc, tech_, geo, state, storage);
+  own_trade_pow_.resize(n_own_ * S_);  // τ_ii^−θ_s, the diagonal of the trade kernel
+  for (std::size_t j = 0; j < n_own_; ++j)
+    for (std::size_t sct = 0; sct < S_; ++sct)
+      own_trade_pow_[j * S_ + sct] = kernels_->trade(sct, j)[static_cast<std::size_t>(state.records[j].index)];
+  local_own_market_ = sc.solver.local_own_market;
   hukou_pow_.resize(n_own_);
   for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
+}
+
+void NationalSystem::own_market(std::size_t j, const double* own_price_pow, OwnMarket& own) {
+  // Scratch spans into per-call buffers (one region at a time).
+  const std::size_t S = S_;
+  own_scratch_.resize(3 * S);
+  const auto& v = view_;
+  for (std::size_t s = 0; s < S; ++s) {
+    const double t = own_trade_pow_[j * S + s];
+    own_scratch_[s] = t;
+    own_scratch_[S + s] = v.phi[j * S + s] - t * own_price_pow[s];
+    own_scratch_[2 * S + s] = v.market_access[j * S + s] - t * v.expenditure[j * S + s] / v.phi[j * S + s];
+  }
+  own.tau_pow = {own_scratch_.data(), S};
+  own.phi_others = {own_scratch_.data() + S, S};
+  own.access_others = {own_scratch_.data() + 2 * S, S};
+  own.spending_per_income = 1 - tech_.housing_share - tech_.saving_rate + sc_.capital.home_bias * tech_.saving_rate;
+  own.investment_other = (1 - sc_.capital.home_bias) * capital_weight_[j] * v.total_saving;
 }
 
 void NationalSystem::setup_capital_weights() {
@@ -230,8 +253,10 @@ void NationalSystem::evaluate(const double* x, double* G) {
   // 5. Local clearing of every owned region with the national terms fixed -> G.
   PetscLogEventBegin(profiling::ids().local_clearing, 0, 0, 0, 0);
   for (std::size_t j = 0; j < n; ++j) {
+    OwnMarket own;
+    own_market(j, price_pow.data() + j * S, own);
     LocalMarketInputs in{{&v.market_access[j * S], S}, {&logA[j * S], S}, L[j], state_.capital[j],
-                         state_.land[j], 0.0, v.price_level};
+                         state_.land[j], 0.0, v.price_level, local_own_market_ ? &own : nullptr};
     LocalClearingResult res;
     if (mode_ == Mode::Calibration) {
       // Unshifted productivities in, the shift that reproduces observed GDP out.
@@ -308,7 +333,12 @@ void NationalSystem::setup_preconditioner(const double* x) {
     auto clear = [&](double pop) {
       for (std::size_t s = 0; s < S; ++s)
         logA[s] = log_effective_productivity(state_.log_productivity[j * S + s], tech_.gamma[s], pop, state_.land[j]);
-      LocalMarketInputs in{{&v.market_access[j * S], S}, logA, pop, state_.capital[j], state_.land[j], 0.0, v.price_level};
+      std::vector<double> own_price_pow(S);
+      for (std::size_t s = 0; s < S; ++s) own_price_pow[s] = v.price_pow_all[state_.records[j].index * S + s];
+      OwnMarket own;
+      own_market(j, own_price_pow.data(), own);
+      LocalMarketInputs in{{&v.market_access[j * S], S}, logA, pop, state_.capital[j], state_.land[j], 0.0, v.price_level,
+                           local_own_market_ ? &own : nullptr};
       return clear_local_markets(tech_, in, p[j]).prices;
     };
     // Population the region attracts at own prices and population, other origins frozen.
