@@ -148,7 +148,7 @@ const std::vector<ParamSpec<SectorParams>>& sector_parameters() {
       {"labor_share", K::Real, "", kUnit, "", "α_s", "Labor share of costs. Required.",
        REGIO_FIELD(labor_share)},
       {"capital_share", K::Real, "", kUnit, "", "β_s",
-       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s. Required.",
+       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s (|λ_s| < 1e-12 counts as 0, so shares that add to 1 in decimals leave no land market). Required.",
        REGIO_FIELD(capital_share)},
       {"consumption_share", K::Real, "", kUnit, "", "η_s",
        "Share of goods spending on this sector (the η_s sum to 1). Required.",
