@@ -50,14 +50,18 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
     }
     return prev[b.size()];
   };
+  // Only suggest when the typo is plausible: at most a third of the word changed.
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const auto& c : candidates) {
+    // The distance is at least the length difference: skip candidates that cannot be within
+    // `limit` (a long garbage key would otherwise cost |word| x |candidate| steps each).
+    if ((word.size() > c.size() ? word.size() - c.size() : c.size() - word.size()) > limit) continue;
     const std::size_t d = distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }
-  // Only suggest when the typo is plausible: at most a third of the word changed.
-  if (best_d == std::string::npos || best_d > std::max<std::size_t>(1, word.size() / 3)) return "";
+  if (best_d == std::string::npos || best_d > limit) return "";
   return best;
 }
 
