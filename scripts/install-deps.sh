@@ -15,6 +15,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libfmt-dev        # configuration, CLI, formatting
   libhdf5-openmpi-dev                            # parallel HDF5: checkpoints
   libgtest-dev libbenchmark-dev                  # tests, micro-benchmarks
+  clang libclang-rt-14-dev                       # libFuzzer for fuzz/ (label fuzz)
 )
 # Single-node SLURM for the jobscripts tests (label slurm); skip with REGIO_NO_SLURM=1.
 if [ "${REGIO_NO_SLURM:-0}" != 1 ]; then PACKAGES+=(slurm-wlm munge); fi

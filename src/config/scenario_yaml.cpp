@@ -305,9 +305,23 @@ template <class Target>
 std::string value_text(const ParamSpec<Target>& p, const Target& t) {
   switch (p.kind) {
     case ParamKind::Text: {
+      const std::string v = p.get_text(t);
       YAML::Emitter e;
-      e << p.get_text(t);
-      return e.c_str();
+      e << v;
+      try {
+        if (YAML::Load(std::string(e.c_str()) + "\n").as<std::string>() == v) return e.c_str();
+      } catch (const YAML::Exception&) {
+      }
+      // yaml-cpp's emitter leaves a CR unquoted (a reader takes it for a line break), and its
+      // double quoting replaces bytes that are not UTF-8: quote such a value here.
+      std::string q = "\"";
+      for (const char c : v) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') q += '\\', q += c;
+        else if (u < 0x20 || u == 0x7f) q += fmt::format("\\x{:02x}", u);
+        else q += c;
+      }
+      return q + "\"";
     }
     case ParamKind::Boolean: return p.get_number(t) != 0 ? "true" : "false";
     default: return format_number(p.get_number(t));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 #include "regio/error.hpp"
@@ -62,7 +63,9 @@ bool to_double(const std::string& field, double& out) {
   char* end = nullptr;
   errno = 0;
   out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && errno != ERANGE;
+  // ERANGE also flags underflow (5e-324, 1e-400), whose result (subnormal or 0) is the correctly
+  // rounded value and is accepted like 0x1p-1074; only overflow (1e999: +-HUGE_VAL) is refused.
+  return end == s.c_str() + s.size() && !(errno == ERANGE && std::isinf(out));
 }
 
 std::string quote(const std::string& field) {
