@@ -18,6 +18,7 @@
 #include <fstream>
 #include <vector>
 
+#include "regio/commands.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/simulation.hpp"
@@ -64,19 +65,10 @@ double min_over(MPI_Comm comm, double v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> ours, petsc;
-  bool after = false;
-  for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (!after && a == "--" && i > 0) { after = true; continue; }
-    (after ? petsc : ours).push_back(a);
-  }
-  std::vector<char*> pargv{argv[0]};
-  for (auto& a : petsc) pargv.push_back(a.data());
-  pargv.push_back(nullptr);
-  int pargc = static_cast<int>(pargv.size()) - 1;
-  char** pp = pargv.data();
-  if (PetscInitialize(&pargc, &pp, nullptr, nullptr)) return 3;
+  regio::CommandLine cmd(argc, argv);
+  const auto& ours = cmd.ours;
+  const auto& petsc = cmd.petsc;
+  if (PetscInitialize(&cmd.petsc_argc, &cmd.petsc_argv, nullptr, nullptr)) return 3;
   int rc = 0;
   {
     boost::mpi::communicator comm(PETSC_COMM_WORLD, boost::mpi::comm_attach);

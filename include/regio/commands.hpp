@@ -40,6 +40,21 @@ struct CalibrateOptions {
   std::vector<std::string> petsc_args;
 };
 
+// argv split at the first `--`: our arguments (with argv[0]) before, PETSc's after, plus an
+// argc/argv for PetscInitialize (argv[0] and PETSc's arguments; valid while this object lives).
+struct CommandLine {
+  std::vector<std::string> ours, petsc;
+  int petsc_argc = 0;
+  char** petsc_argv = nullptr;
+
+  CommandLine(int argc, char** argv);
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
+
+ private:
+  std::vector<char*> storage_;
+};
+
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);

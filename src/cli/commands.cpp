@@ -78,6 +78,20 @@ void warn_unused_petsc_options() {
 
 }  // namespace
 
+CommandLine::CommandLine(int argc, char** argv) {
+  bool after = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!after && a == "--" && i > 0) { after = true; continue; }
+    (after ? petsc : ours).push_back(a);
+  }
+  storage_.push_back(argv[0]);
+  for (auto& a : petsc) storage_.push_back(a.data());
+  storage_.push_back(nullptr);
+  petsc_argc = static_cast<int>(storage_.size()) - 1;
+  petsc_argv = storage_.data();
+}
+
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   Scenario sc = load_scenario_collectively(comm, opt.scenario);

@@ -28,21 +28,8 @@ class PetscRuntime {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Split at `--`: ours before, PETSc's after.
-  std::vector<std::string> ours, petsc;
-  bool after = false;
-  for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (!after && a == "--" && i > 0) { after = true; continue; }
-    (after ? petsc : ours).push_back(a);
-  }
-  std::vector<char*> pargv{argv[0]};
-  for (auto& a : petsc) pargv.push_back(a.data());
-  pargv.push_back(nullptr);
-  int pargc = static_cast<int>(pargv.size()) - 1;
-  char** pargv_ptr = pargv.data();
-
-  PetscRuntime runtime(&pargc, &pargv_ptr);
+  regio::CommandLine args(argc, argv);  // ours before `--`, PETSc's after
+  PetscRuntime runtime(&args.petsc_argc, &args.petsc_argv);
   if (!runtime.ok()) {
     std::fprintf(stderr, "regio: error: PETSc/MPI initialisation failed\n");
     return regio::kExitInternalError;
@@ -51,7 +38,7 @@ int main(int argc, char** argv) {
   {
     boost::mpi::communicator world(PETSC_COMM_WORLD, boost::mpi::comm_attach);
     try {
-      rc = regio::regio_main(world, ours, petsc);
+      rc = regio::regio_main(world, args.ours, args.petsc);
     } catch (const regio::InputError& e) {
       if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
       rc = regio::kExitInputError;
