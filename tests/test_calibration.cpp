@@ -10,6 +10,7 @@
 
 #include "regio/calibration.hpp"
 #include "regio/distribute.hpp"
+#include "test_support.hpp"
 #include "regio/error.hpp"
 #include "regio/simulation.hpp"
 
@@ -17,7 +18,7 @@ using namespace regio;
 
 namespace {
 
-boost::mpi::communicator world() { return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach); }
+using regio::testing::world;
 
 std::vector<Region> random_regions(int n, int provinces, unsigned seed) {
   std::mt19937 rng(seed);

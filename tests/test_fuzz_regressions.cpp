@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "regio/csv.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/error.hpp"
@@ -27,20 +28,7 @@ const std::vector<std::string> kThreeSectors = {"agriculture", "manufacturing", 
 const std::string kHeader =
     "id,name,province,lat,lon,area_km2,land_km2,population,registered,capital,gdp,productivity,amenity,tags\n";
 
-// The message of the InputError `f` throws; a test failure if it throws nothing or something else.
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected an InputError, got another exception: " << e.what();
-    return "<other exception>";
-  }
-  ADD_FAILURE() << "expected an InputError, nothing was thrown";
-  return "<no error>";
-}
+using regio::testing::input_error;
 
 // What main() prints after "regio: error: " must be one line starting with the file.
 void expect_one_line(const std::string& m, const std::string& file) {

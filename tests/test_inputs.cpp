@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "regio/csv.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/error.hpp"
@@ -36,23 +37,7 @@ const std::vector<std::string> kThreeSectors = {"agriculture", "manufacturing", 
   EXPECT_EQ(std::string(text).find(part), std::string::npos)                                   \
       << "  message: " << (text) << "\n  expected not to contain: " << (part)
 
-// The message of the InputError `f` throws; a test failure if it throws nothing or something else.
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected an InputError, got another exception: " << e.what();
-    return "<other exception>";
-  } catch (...) {
-    ADD_FAILURE() << "expected an InputError, got a non-std exception";
-    return "<other exception>";
-  }
-  ADD_FAILURE() << "expected an InputError, nothing was thrown";
-  return "<no error>";
-}
+using regio::testing::input_error;
 
 Scenario parse(const std::string& yaml, const std::string& base = "/base") {
   return parse_scenario(yaml, "s.yaml", base);

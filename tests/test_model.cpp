@@ -9,6 +9,7 @@
 #include <random>
 
 #include "regio/distribute.hpp"
+#include "test_support.hpp"
 #include "regio/error.hpp"
 #include "regio/simulation.hpp"
 
@@ -16,7 +17,7 @@ using namespace regio;
 
 namespace {
 
-boost::mpi::communicator world() { return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach); }
+using regio::testing::world;
 
 // Reproducible asymmetric geography: n regions in `provinces` provinces (round robin, so each
 // province's regions are scattered), China-sized box, lognormal populations and productivity.

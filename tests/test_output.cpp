@@ -11,13 +11,14 @@
 #include <random>
 
 #include "regio/distribute.hpp"
+#include "test_support.hpp"
 #include "regio/region_panel.hpp"
 #include "regio/simulation.hpp"
 
 using namespace regio;
 
 namespace {
-boost::mpi::communicator world() { return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach); }
+using regio::testing::world;
 
 std::vector<Region> regions_for_output(int n) {
   std::mt19937 rng(77);

@@ -46,6 +46,11 @@ inline double log_effective_productivity(double log_fundamental, double gamma, d
 // Goods price index log P_n = Σ_s η_s log P_ns with P_ns = Φ_ns^(−1/θ_s).
 double log_price_index(const Technology& tech, std::span<const double> phi);
 
+// Utility of living in a region (MODEL.md §2): U = B · (I/L) / (P^(1−δ_h) q^δ_h); without a
+// land market q is its placeholder 1.
+double utility(const Technology& tech, double amenity, double income, double population, double price_index,
+               const FactorPrices& p);
+
 // Income I = wL + rK + qH + T over the markets that exist (an unused factor earns nothing).
 double income(const Technology& tech, const FactorPrices& p, double L, double K, double H, double transfer);
 

@@ -37,6 +37,11 @@ double log_price_index(const Technology& t, std::span<const double> phi) {
   return logP;
 }
 
+double utility(const Technology& t, double amenity, double I, double L, double P, const FactorPrices& p) {
+  const double q = t.active[kLand] ? p.land_rent : 1.0;
+  return amenity * (I / L) / (std::pow(P, 1 - t.housing_share) * std::pow(q, t.housing_share));
+}
+
 double income(const Technology& t, const FactorPrices& p, double L, double K, double H, double transfer) {
   double I = p.wage * L + transfer;
   if (t.active[kCapital]) I += p.capital_rent * K;

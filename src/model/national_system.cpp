@@ -216,11 +216,8 @@ void NationalSystem::evaluate(const double* x, double* G) {
 
   // 4. Migration: U_d, origin denominators D_o, and the population each destination attracts.
   v.utility.resize(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    const double q = tech_.active[kLand] ? p[j].land_rent : 1.0;
-    v.utility[j] = state_.amenity[j] * (v.income[j] / L[j]) /
-                   (std::pow(v.price_index[j], 1 - tech_.housing_share) * std::pow(q, tech_.housing_share));
-  }
+  for (std::size_t j = 0; j < n; ++j)
+    v.utility[j] = utility(tech_, state_.amenity[j], v.income[j], L[j], v.price_index[j], p[j]);
   v.population_demand.assign(n, 0.0);
   v.migration_denominator.assign(n, 0.0);
   v.inflow.assign(n, 0.0);
@@ -325,7 +322,7 @@ void NationalSystem::setup_preconditioner(const double* x) {
   unpack(x, p, L);
   const auto& v = view_;
   const std::size_t S = S_;
-  const double h = 1e-6, dh = tech_.housing_share;
+  const double h = 1e-6;
   block_inverse_.assign(n_own_ * b * b, 0.0);
   std::vector<double> logA(S), A(b * b);
   for (std::size_t j = 0; j < n_own_; ++j) {
@@ -346,9 +343,7 @@ void NationalSystem::setup_preconditioner(const double* x) {
     const double inflow_weight = att_x > 0 ? v.inflow[j] / att_x : 0.0;  // Σ_{o≠j} μ̃^−ε R_o/D_o
     auto attracted = [&](const FactorPrices& q, double pop) {
       const double I = income(tech_, q, pop, state_.capital[j], state_.land[j], 0.0);
-      const double land_rent = tech_.active[kLand] ? q.land_rent : 1.0;
-      const double U = state_.amenity[j] * (I / pop) / (std::pow(v.price_index[j], 1 - dh) * std::pow(land_rent, dh));
-      const double own = std::pow(U, epsilon_);
+      const double own = std::pow(utility(tech_, state_.amenity[j], I, pop, v.price_index[j], q), epsilon_);
       return own * state_.registered[j] / (own + v.leaving_weight[j]) + own * hukou_pow_[j] * inflow_weight;
     };
     std::fill(A.begin(), A.end(), 0.0);
