@@ -2,7 +2,8 @@
 """Build the China county-level input (every 2020 census county-level unit).
 
 Writes <out>/regions.csv (regio's region table, MODEL.md §1) and
-<out>/baseline.yaml from the shared data folder.  Every rule is documented in
+validates it with `regio validate <out>/calibration.yaml` (calibration.yaml and
+baseline.yaml are maintained by hand: see docs/calibration.md) from the shared data folder.  Every rule is documented in
 inputs/china-counties/PROVENANCE.md; keep the two in step.  The units nest
 exactly in the prefecture-level units of tools/build_china_prefectures.py
 (population, GDP and capital add up to them), and province totals equal
@@ -286,20 +287,18 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "regions.csv")
     cc.write_regions(rows, path)
-    cc.write_baseline(args.out, "china-counties",
-                      "China, %d county-level units in 31 provinces, 2020 baseline" % len(rows))
     checked, problems, stats = cc.validate(path, prov, N_MIN, N_MAX)
     if not args.quiet:
         cc.print_checks(checked, prov, stats)
         print_extra(units, pref_units, checked, s, rural_m2)
     if not args.no_regio:
-        if not cc.run_regio(os.path.join(args.out, "baseline.yaml"), args.regio):
+        if not cc.run_regio(os.path.join(args.out, "calibration.yaml"), args.regio):
             problems.append("regio validate failed")
     if problems:
         for p in problems:
             print("ERROR:", p, file=sys.stderr)
         return 1
-    print("wrote %s (%d units) and baseline.yaml: all checks passed" % (path, len(rows)))
+    print("wrote %s (%d units): all checks passed" % (path, len(rows)))
     return 0
 
 

@@ -2,7 +2,8 @@
 """Build the China prefecture-level input (367 units in 31 mainland provinces).
 
 Writes <out>/regions.csv (regio's region table, MODEL.md §1) and
-<out>/baseline.yaml from the shared data folder.  Every rule is documented in
+validates it with `regio validate <out>/calibration.yaml` (calibration.yaml and
+baseline.yaml are maintained by hand: see docs/calibration.md) from the shared data folder.  Every rule is documented in
 inputs/china-prefectures/PROVENANCE.md; keep the two in step.  Province
 totals (population, GDP, capital) equal inputs/china31/regions.csv exactly.
 
@@ -93,22 +94,20 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "regions.csv")
     cc.write_regions(rows, path)
-    cc.write_baseline(args.out, "china-prefectures",
-                      "China, %d prefecture-level units in 31 provinces, 2020 baseline" % len(rows))
     checked, problems, stats = cc.validate(path, prov, N_MIN, N_MAX)
     if not args.quiet:
         cc.print_checks(checked, prov, stats)
         print_extra(units, dropped)
     ok = True
     if not args.no_regio:
-        ok = cc.run_regio(os.path.join(args.out, "baseline.yaml"), args.regio)
+        ok = cc.run_regio(os.path.join(args.out, "calibration.yaml"), args.regio)
         if not ok:
             problems.append("regio validate failed")
     if problems:
         for p in problems:
             print("ERROR:", p, file=sys.stderr)
         return 1
-    print("wrote %s (%d units) and baseline.yaml: all checks passed" % (path, len(rows)))
+    print("wrote %s (%d units): all checks passed" % (path, len(rows)))
     return 0
 
 

@@ -317,22 +317,6 @@ def write_regions(rows, path):
     c31.write_regions(rows, path)
 
 
-def write_baseline(out_dir, label, comment):
-    text = (
-        "# %s\n"
-        "# Uncalibrated: productivity from imputed GDP per capita, amenity 1; see PROVENANCE.md.\n"
-        "# Every key is documented in docs/parameters.md.\n"
-        "regions: regions.csv\n"
-        "decomposition: auto          # whole provinces per rank; --decomp overrides\n"
-        "epochs: 10\n"
-        "start_year: 2020\n"
-        "output: out/%s-baseline\n"
-        "scale_to_observed_gdp: true # money in 100 million yuan (亿元), like the gdp and capital columns\n"
-        % (comment, label))
-    with open(os.path.join(out_dir, "baseline.yaml"), "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 # ---------------------------------------------------------------- checks
 
 NUMERIC = ["lat", "lon", "area_km2", "land_km2", "population", "registered",
