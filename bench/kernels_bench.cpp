@@ -62,7 +62,9 @@ void BM_KernelRowOnTheFly(benchmark::State& state) {
     st.records.push_back(r);
   }
   const Technology tech(sc);
-  KernelRows rows(sc, tech, geo, st, KernelRows::Storage::OnTheFly);
+  for (int p = 0; p < 31; ++p) geo.province_names.push_back("P" + std::to_string(p));
+  const TransportCosts costs(sc, geo);
+  KernelRows rows(sc, tech, geo, st, costs, KernelRows::Storage::OnTheFly);
   std::size_t j = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(rows.trade(0, j)[n / 2]);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "regio/compare.hpp"
+
 namespace regio {
 
 // Exit codes of the regio executable.
@@ -55,6 +57,8 @@ struct CommandLine {
   std::vector<char*> storage_;
 };
 
+// Compares two output folders on rank 0 (CompareOptions in compare.hpp); errors reach every rank.
+int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt);
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);

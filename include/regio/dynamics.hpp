@@ -13,8 +13,9 @@ namespace regio {
 std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::size_t i, std::size_t k);
 
 // Collective. Advance the owned regions' stocks and fundamentals from the solved equilibrium
-// held in `sys` (which must have been solved for the current epoch).
+// held in `sys` (which must have been solved for the current epoch). `extra_growth` (owned
+// j*S + s, may be empty) adds policy-driven growth to log Ā_is.
 void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
-                   EconomyState& st);
+                   EconomyState& st, const std::vector<double>& extra_growth = {});
 
 }  // namespace regio

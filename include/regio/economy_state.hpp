@@ -18,9 +18,10 @@ struct GlobalGeography {
   std::vector<double> lat, lon, area_km2;
   std::vector<int> province;                // index into province_names
   std::vector<std::string> province_names;  // in order of first appearance in the CSV
+  std::vector<char> port;                   // tagged `port` (gateway to the rest of the world)
 
   std::size_t size() const { return id.size(); }
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & id & name & lat & lon & area_km2 & province & province_names; }
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & id & name & lat & lon & area_km2 & province & province_names & port; }
 };
 
 GlobalGeography make_geography(const std::vector<Region>& regions);

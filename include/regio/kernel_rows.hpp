@@ -11,6 +11,7 @@
 
 #include "regio/economy_state.hpp"
 #include "regio/kernels.hpp"
+#include "regio/transport_costs.hpp"
 
 namespace regio {
 
@@ -18,8 +19,9 @@ class KernelRows {
  public:
   enum class Storage { Stored, OnTheFly };
 
+  // `costs` (effective distances, border costs) must outlive this object.
   KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
-             Storage storage);
+             const TransportCosts& costs, Storage storage);
 
   // Bytes the stored kernels of n_own rows take.
   static double stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups);
@@ -43,7 +45,8 @@ class KernelRows {
   std::size_t N_, n_own_;
   std::vector<std::size_t> row_region_;  // CSV index of owned row j
   const GlobalGeography& geo_;
-  double d0_, phi_, log_b_, eps_, log_mu0_, phi_m_, log_bm_;
+  const TransportCosts& costs_;
+  double d0_, phi_, eps_, log_mu0_, phi_m_;
   std::vector<int> sector_group_;
   std::vector<double> group_theta_;
   std::vector<double> trade_, migration_;  // stored rows

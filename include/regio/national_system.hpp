@@ -43,7 +43,8 @@ struct SolveStats {
 // *_all vectors are global (CSV order) and were exchanged anyway by the residual.
 struct EquilibriumView {
   std::vector<double> price_index;        // P_n
-  std::vector<double> income;             // I_n
+  std::vector<double> income;             // I_n (including transfers)
+  std::vector<double> transfer;           // T_n (fiscal_transfer policies; Σ T = 0)
   std::vector<double> investment;         // J_n
   std::vector<double> expenditure;        // X_ns
   std::vector<double> phi;                // Φ_ns
@@ -59,6 +60,25 @@ struct EquilibriumView {
   std::vector<double> outflow_all;        // R_o / D_o, N
   double price_level = 1;                 // P̄ = Σ L P / Σ L
   double total_saving = 0;                // Σ_k S_k
+  double pooled_saving = 0;               // (1 − ϕ) Σ_k S_k − NX: what the national capital market allocates
+  // Rest of the world (external.enabled; zeros otherwise).
+  std::vector<double> external_pow;       // τ_nWs^−θ_s p_W^−θ_s (owned × S)
+  std::vector<double> external_demand;    // X_Ws = IM_s + η_s NX (S)
+  std::vector<double> external_phi;       // Φ_Ws = Σ_k (τ_Wks p_ks)^−θ_s (S)
+  double net_exports = 0;                 // NX
+};
+
+// Fiscal rules in force (MODEL.md §4, fiscal_transfer policies), for the owned regions. With Y_n
+// the pre-transfer income wL + rK + qH:
+//   T_n = t_f (Σ_pool Y / Σ_pool L − Y_n/L_n) L_n [n ∈ pool]  +  f (Σ_all Y · L_n/Σ_recip L [n ∈ recip] − Y_n),
+// so Σ_n T_n = 0 by construction (equalisation within the pool; a targeted grant of a share f of
+// national income to the recipients per resident, financed by a proportional levy f on all).
+struct FiscalRegime {
+  double equalisation_rate = 0;   // t_f
+  std::vector<char> pool;         // owned j in the equalisation pool
+  double targeted_share = 0;      // f
+  std::vector<char> recipient;    // owned j receiving the targeted grant
+  bool active() const { return equalisation_rate > 0 || targeted_share > 0; }
 };
 
 // Half of this node's available memory divided by the ranks on the node (collective).
@@ -75,8 +95,10 @@ class NationalSystem {
   enum class Mode { Equilibrium, Calibration };
 
   // Collective. Builds the owned rows of τ^−θ and μ^−ε from the global geography.
+  // `costs`: effective distances and border costs (nullptr: from the scenario, no links).
   NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& state,
-                 Mode mode = Mode::Equilibrium, std::vector<double> observed_gdp = {});
+                 Mode mode = Mode::Equilibrium, std::vector<double> observed_gdp = {},
+                 std::shared_ptr<const TransportCosts> costs = nullptr);
   NationalSystem(const NationalSystem&) = delete;
   NationalSystem& operator=(const NationalSystem&) = delete;
 
@@ -87,6 +109,18 @@ class NationalSystem {
 
   // Collective. Evaluate at the state's current unknowns (fills view()).
   void refresh();
+
+  // Collective. New bilateral costs (infrastructure, market integration): rebuilds the kernel rows.
+  void set_costs(std::shared_ptr<const TransportCosts> costs);
+  const TransportCosts& costs() const { return *costs_; }
+  // Fiscal rules from now on (owned-region flags sized like the state).
+  void set_fiscal_regime(FiscalRegime regime) { fiscal_ = std::move(regime); }
+  const FiscalRegime& fiscal_regime() const { return fiscal_; }
+  // Factors on τ_nW of the owned regions (external policies); recomputes τ_nW^−θ if they change.
+  void set_external_cost_factors(std::vector<double> factors);
+  std::vector<double> external_cost_factors() const {
+    return external_factor_.empty() ? std::vector<double>(n_own_, 1.0) : external_factor_;
+  }
 
   const EquilibriumView& view() const { return view_; }
   const Technology& technology() const { return tech_; }
@@ -118,6 +152,10 @@ class NationalSystem {
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
   void unpack_shift(const double* x);
   void setup_capital_weights();
+  void build_kernels();
+  void setup_external();  // τ_nW^−θ of the owned regions (nearest port by effective distance)
+  // Transfers T_n at pre-transfer incomes Y (owned) and populations L (collective if active).
+  void compute_transfers(const std::vector<double>& Y, const std::vector<double>& L, std::vector<double>& T) const;
   // The exact own-purchase terms of region j's local clearing at the last evaluated point.
   void own_market(std::size_t j, const double* own_price_pow, OwnMarket& own);
   std::vector<double> own_trade_pow_;  // τ_ii^−θ_s (owned × S)
@@ -146,7 +184,10 @@ class NationalSystem {
   int block_ = 0;
   std::vector<int> factor_slot_;  // slot of factor f in the block, -1 if inactive
   int pop_slot_ = -1;
+  std::shared_ptr<const TransportCosts> costs_;
   std::unique_ptr<KernelRows> kernels_;  // rows of τ^−θ and μ̃^−ε
+  FiscalRegime fiscal_;
+  std::vector<double> external_factor_;  // owned; empty = all 1
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)

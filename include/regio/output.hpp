@@ -29,24 +29,31 @@ class OutputWriter {
   // rows of later epochs (written after the checkpoint by the interrupted run) are dropped.
   OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info);
   // `all`: every region's outcomes for regions.csv, or empty when the panel goes to HDF5.
+  // `migration_flows`: P×P persons by hukou province (row) and residence province (column), or
+  // empty (migration.csv is then not written).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
-                   const SolveStats& stats);
+                   const SolveStats& stats, const std::vector<double>& migration_flows = {});
+  // Write migration.csv (province-to-province migrants) from now on.
+  void enable_migration_csv(const std::vector<std::string>& province_names);
   void finish(const std::string& status, const std::string& error = "");
   const std::string& dir() const { return dir_; }
 
  private:
   void write_run_yaml();
+  void open_csv(std::ofstream& f, const char* name, const std::vector<std::string>& cols);
+  std::vector<std::string> provinces_;
   std::string dir_;
   const Scenario& sc_;
   const Decomposition& decomposition_;
   RunInfo info_;
-  std::ofstream regions_, aggregates_, solver_;
+  std::ofstream regions_, aggregates_, solver_, migration_;
 };
 
 // Column names (documented in docs/outputs.md; tests check both agree).
 std::vector<std::string> region_columns(const Scenario& sc);
 std::vector<std::string> aggregate_columns();
 std::vector<std::string> solver_columns();
+std::vector<std::string> migration_columns();
 
 // "2026-11-23T19:33:51Z"
 std::string utc_now();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "regio/policy.hpp"
+
 namespace regio {
 
 struct SectorParams {
@@ -55,6 +57,23 @@ struct TradeParams {
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & d0_km & distance_elasticity & border_cost;
   }
+};
+
+// Transport network (MODEL.md §1): optional links and the cost factor per km of each mode.
+struct NetworkParams {
+  std::string file;             // network CSV ("" = none)
+  double road = 1, rail = 0.8, high_speed_rail = 0.5, waterway = 0.4;
+  double mode_cost(const std::string& mode) const;  // throws InputError for an unknown mode
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & file & road & rail & high_speed_rail & waterway; }
+};
+
+// Rest of the world (MODEL.md §5, docs/policies.md): one partner W with fixed prices p_W = 1,
+// reached through the nearest port: τ_nW = t_W (1 + D_n,port/d0)^φ (D = 0 for a port region).
+struct ExternalParams {
+  bool enabled = false;
+  double trade_cost = 1;    // t_W
+  double net_exports = 0;   // NX / GDP
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & enabled & trade_cost & net_exports; }
 };
 
 struct MigrationParams {
@@ -108,10 +127,14 @@ struct Scenario {
   HouseholdParams households;
   CapitalParams capital;
   TradeParams trade;
+  NetworkParams network;
+  ExternalParams external;
   MigrationParams migration;
   ProductivityParams productivity;
   PopulationParams population;
   SolverParams solver;
+  std::vector<Policy> policies;                 // MODEL.md §4 (resolved on rank 0 before distribution)
+  std::vector<TransportLinkSpec> network_links; // read from network.file on rank 0
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -124,7 +147,7 @@ struct Scenario {
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & output_format & sectors &
-        households & capital & trade & migration & productivity & population & solver;
+        households & capital & trade & network & external & migration & productivity & population & solver & policies & network_links;
   }
 };
 

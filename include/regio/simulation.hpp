@@ -11,6 +11,7 @@
 #include "regio/layout.hpp"
 #include "regio/national_system.hpp"
 #include "regio/outcomes.hpp"
+#include "regio/policy_schedule.hpp"
 
 namespace regio {
 
@@ -18,7 +19,9 @@ class Simulation {
  public:
   Simulation(const boost::mpi::communicator& comm, DistributedInputs inputs);
 
-  // Solve the current epoch's equilibrium (throws SolverError on every rank on failure).
+  // Solve the current epoch's equilibrium (throws SolverError on every rank on failure). The
+  // policies of the epoch take effect first (at epoch 0 after the GDP level scaling, which is
+  // therefore policy-neutral: a scenario and its baseline share the same Ā level).
   SolveStats solve();
   // Outcomes of this rank's regions (CSV order).
   std::vector<RegionOutcome> local_outcomes() const;
@@ -28,6 +31,9 @@ class Simulation {
   // O(N) allgathers of the few per-region numbers they need (no full records are gathered).
   Aggregates aggregates(const std::vector<RegionOutcome>& all) const;
   Aggregates aggregates_from_local(const std::vector<RegionOutcome>& mine) const;
+  // Persons registered in province p living in province q (P×P, row p), on every rank; empty
+  // with migration off. Summed per rank, then across ranks.
+  std::vector<double> province_migration_flows() const;
   // Move to the next epoch (MODEL.md §3).
   void advance();
 
@@ -49,6 +55,11 @@ class Simulation {
   std::unique_ptr<NationalSystem> system_;
   std::vector<std::vector<std::size_t>> neighbours_;
   bool gdp_scaled_ = false;
+  std::unique_ptr<PolicySchedule> schedule_;
+  int region_policies_done_ = -1;  // last epoch whose region policies were written into the state
+  void enact_policies();
+  SolveStats solve_once(const std::string& context);
+  bool opened_ = false;  // the open economy has been solved once (continuation done)
 };
 
 }  // namespace regio

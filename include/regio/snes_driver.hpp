@@ -37,9 +37,10 @@ struct NonlinearSolve {
   std::string history;          // the last residual norms, for error messages
 };
 
-// Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).
+// Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`). `line_search`: a
+// PETSc SNESLineSearchType to use instead of the default (options still override it).
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
-                               const Preconditioner* preconditioner = nullptr);
+                               const Preconditioner* preconditioner = nullptr, const char* line_search = nullptr);
 
 }  // namespace regio

@@ -1,4 +1,4 @@
-// CLI (CLI11) and the run / validate / params subcommands.
+// CLI (CLI11) and the run / calibrate / validate / decomp / compare / params subcommands.
 #include "regio/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -120,7 +120,12 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   std::optional<OutputWriter> out;
   RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", opt.restart, formats.csv, comm.size(),
                sc.epochs, first_epoch, first_epoch, inputs.geography.size()};
-  on_root_collectively(comm, [&] { out.emplace(sc.output, sc, inputs.decomposition, info); });
+  // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
+  const bool migration_csv = sc.migration.enabled && inputs.geography.province_names.size() <= 300;
+  on_root_collectively(comm, [&] {
+    out.emplace(sc.output, sc, inputs.decomposition, info);
+    if (migration_csv) out->enable_migration_csv(inputs.geography.province_names);
+  });
   std::optional<RegionPanelH5> panel;  // collective: every rank writes its own rows
   if (formats.hdf5)
     panel.emplace((std::filesystem::path(sc.output) / "regions.h5").string(), sim.layout(), inputs.geography, sc,
@@ -138,6 +143,11 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   std::signal(SIGUSR1, request_stop);
   try {
     for (int e = first_epoch; e < sc.epochs; ++e) {
+      if (root && !opt.quiet)
+        for (const auto& p : sim.scenario().policies)
+          if (p.epoch == e)
+            std::printf("policy: %s takes effect in year %d%s\n", p.describe().c_str(), sc.start_year + e,
+                        p.selected.empty() ? "" : fmt::format(" ({} regions)", p.selected.size()).c_str());
       const SolveStats st = sim.solve();
       const auto mine = sim.local_outcomes();
       const Aggregates agg = sim.aggregates_from_local(mine);
@@ -152,7 +162,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
       }
       // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
-      on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st); });
+      const std::vector<double> flows = migration_csv ? sim.province_migration_flows() : std::vector<double>{};
+      on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st, flows); });
       output_event.reset();
       output_stage.reset();
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -296,6 +307,19 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
   return 0;
 }
 
+int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt) {
+  on_root_collectively(comm, [&] {
+    const CompareSummary s = compare_runs(opt);
+    std::printf("compared %s (scenario) with %s (baseline): %zu common epochs, %zu provinces at epochs",
+                opt.scenario.c_str(), opt.baseline.c_str(), s.epochs.size(), s.provinces);
+    for (std::size_t k = 0; k < s.province_epochs.size(); ++k) std::printf("%s%d", k ? "," : " ", s.province_epochs[k]);
+    std::printf("\n");
+    for (const auto& f : s.files) std::printf("wrote %s\n", f.c_str());
+    std::fflush(stdout);
+  });
+  return kExitOk;
+}
+
 int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
                const std::vector<std::string>& petsc_args) {
   CLI::App app{"regio: distributed simulator of China's inter-regional factor markets (MODEL.md)\n"
@@ -338,6 +362,15 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
   par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
 
+  CompareOptions cmp;
+  auto* cmp_cmd = app.add_subcommand("compare", "Compare a scenario run with a baseline run: national differences per "
+                                                "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
+  cmp_cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
+  cmp_cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
+  cmp_cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")->required();
+  cmp_cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
+  cmp_cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
+
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
     app.parse(rev);
@@ -351,6 +384,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
   if (*run_cmd) return run_command(comm, run);
   if (*val_cmd) return validate_command(comm, val);
+  if (*cmp_cmd) return compare_command(comm, cmp);
   if (*dec_cmd) return decomp_command(comm, decomp_scenario, decomp_ranks, decomp_strategy, decomp_out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;

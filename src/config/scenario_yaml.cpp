@@ -68,6 +68,9 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
 namespace {
 
 constexpr const char* kSectorsKey = "sectors";
+constexpr const char* kPoliciesKey = "policies";
+constexpr const char* kBaseKey = "base";
+int base_depth = 0;  // `base:` chains (a guard against cycles)
 
 struct Reader {
   std::string file;
@@ -226,11 +229,31 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
   }
   if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
 
+  // `base: FILE` starts from another scenario (resolved, validated) and overrides what this file
+  // sets: a policy scenario restates only its policies. Its policies come first.
   Scenario s = Scenario::defaults();
+  std::set<std::string> set_here;
+  if (const auto base = root[kBaseKey]) {
+    if (!base.IsScalar() || base.Scalar().empty()) rd.fail(base, "'base' must be the path of a scenario YAML");
+    namespace fs = std::filesystem;
+    fs::path path = base.Scalar();
+    if (!path.is_absolute()) path = (fs::path(base_dir) / path).lexically_normal();
+    if (base_depth >= 8) rd.fail(base, "'base' files nest more than 8 deep (a cycle?)");
+    ++base_depth;
+    try {
+      s = load_scenario(path.string());
+    } catch (...) {
+      --base_depth;
+      throw;
+    }
+    --base_depth;
+  }
   s.source_file = file_label;
   const auto& table = scenario_parameters();
   std::vector<std::string> valid = keys_of(table);
   valid.push_back(kSectorsKey);
+  valid.push_back(kPoliciesKey);
+  valid.push_back(kBaseKey);
   std::set<std::string> groups;
   for (const auto& p : table)
     if (auto dot = p.key.find('.'); dot != std::string::npos) groups.insert(p.key.substr(0, dot));
@@ -261,6 +284,13 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
       for (std::size_t i = 0; i < kv.second.size(); ++i) s.sectors.push_back(parse_sector(rd, kv.second[i], i));
       continue;
     }
+    if (key == kBaseKey) continue;
+    set_here.insert(key);
+    if (key == kPoliciesKey) {
+      auto own = parse_policies(kv.second, file_label);
+      s.policies.insert(s.policies.end(), own.begin(), own.end());
+      continue;
+    }
     if (groups.count(key)) {
       if (kv.second.IsNull()) continue;
       if (!kv.second.IsMap()) rd.fail(kv.second, fmt::format("'{}' must be a mapping of {}.* keys", key, key));
@@ -269,6 +299,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
         check_unique(sub.first, full);
         auto it = find(full);
         if (it == table.end()) unknown(sub.first, full);
+        set_here.insert(full);
         rd.assign(s, *it, sub.second, full);
       }
       continue;
@@ -277,16 +308,18 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     if (it == table.end()) unknown(kv.first, key);
     rd.assign(s, *it, kv.second, key);
   }
-  if (!root["regions"]) rd.fail(root, "missing required key 'regions' (path of the region CSV)");
+  if (!root["regions"] && !root[kBaseKey]) rd.fail(root, "missing required key 'regions' (path of the region CSV)");
 
   // Paths in the file are relative to the file.
   namespace fs = std::filesystem;
   auto resolve = [&](std::string& p) {
     if (p.empty() || p == "auto" || fs::path(p).is_absolute()) return;
+    if (!set_here.count(&p == &s.regions ? "regions" : &p == &s.decomposition ? "decomposition" : "network.file")) return;  // from `base:`, already resolved
     p = (fs::path(base_dir) / p).lexically_normal().string();
   };
   resolve(s.regions);
   resolve(s.decomposition);
+  resolve(s.network.file);
   s.validate(file_label);
   return s;
 }
@@ -351,6 +384,7 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
       first = false;
     }
   }
+  out << policies_to_yaml(s.policies, indent);
   return out.str();
 }
 
@@ -376,6 +410,7 @@ std::string parameters_markdown() {
                       format_number(s.land_share()), format_number(s.consumption_share),
                       format_number(s.agglomeration), format_number(s.productivity_growth),
                       s.agricultural ? "yes" : "no");
+  md << policies_markdown();
   return md.str();
 }
 

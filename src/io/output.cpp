@@ -27,7 +27,7 @@ std::string utc_now() {
 std::vector<std::string> region_columns(const Scenario& sc) {
   std::vector<std::string> c = {"epoch", "year", "region", "province", "population", "registered", "migrants_in", "migrants_out"};
   for (const auto& s : sc.sectors) c.push_back("employment_" + s.name);
-  for (const char* x : {"wage", "capital_rent", "land_rent", "price_index", "gdp", "gdp_pc", "income",
+  for (const char* x : {"wage", "capital_rent", "land_rent", "price_index", "gdp", "gdp_pc", "income", "transfer", "exports", "imports",
                         "real_income_pc", "own_trade_share", "capital", "utility"})
     c.push_back(x);
   return c;
@@ -36,8 +36,10 @@ std::vector<std::string> region_columns(const Scenario& sc) {
 std::vector<std::string> aggregate_columns() {
   return {"epoch", "year", "gdp", "real_gdp", "population", "migrant_share", "interprovincial_migrant_share",
           "urbanization", "internal_trade_share", "interprovincial_trade_share", "welfare", "theil", "gini",
-          "cv", "maxmin_ratio"};
+          "cv", "maxmin_ratio", "theil_income", "gini_income", "transfers", "import_share", "export_share"};
 }
+
+std::vector<std::string> migration_columns() { return {"epoch", "year", "origin", "destination", "migrants"}; }
 
 std::vector<std::string> solver_columns() {
   return {"epoch", "year", "nonlinear_iterations", "linear_iterations", "residual_evaluations",
@@ -64,50 +66,64 @@ OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Dec
   info_.status = "running";
   info_.started = utc_now();
   write_run_yaml();
-  auto open = [&](std::ofstream& f, const char* name, const std::vector<std::string>& cols) {
-    const fs::path path = fs::path(dir_) / name;
-    std::vector<std::string> kept;  // a restart keeps the rows of epochs before first_epoch
-    if (info_.first_epoch > 0) {
-      std::ifstream old(path);
-      std::string line;
-      if (!std::getline(old, line) || line != join(cols))
-        throw InputError(fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
-                                     "(restart into the original output folder)", dir_, name));
-      while (std::getline(old, line)) {
-        const int epoch = std::atoi(line.c_str());
-        if (epoch < info_.first_epoch) kept.push_back(line);
-      }
+  if (info_.regions_csv) open_csv(regions_, "regions.csv", region_columns(sc_));
+  open_csv(aggregates_, "aggregates.csv", aggregate_columns());
+  open_csv(solver_, "solver.csv", solver_columns());
+}
+
+void OutputWriter::enable_migration_csv(const std::vector<std::string>& province_names) {
+  provinces_ = province_names;
+  open_csv(migration_, "migration.csv", migration_columns());
+}
+
+void OutputWriter::open_csv(std::ofstream& f, const char* name, const std::vector<std::string>& cols) {
+  const fs::path path = fs::path(dir_) / name;
+  std::vector<std::string> kept;  // a restart keeps the rows of epochs before first_epoch
+  if (info_.first_epoch > 0) {
+    std::ifstream old(path);
+    std::string line;
+    if (!std::getline(old, line) || line != join(cols))
+      throw InputError(fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
+                                   "(restart into the original output folder)", dir_, name));
+    while (std::getline(old, line)) {
+      const int epoch = std::atoi(line.c_str());
+      if (epoch < info_.first_epoch) kept.push_back(line);
     }
-    f.open(path, std::ios::trunc);
-    if (!f) throw InputError(fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
-    f << join(cols) << "\n";
-    for (const auto& line : kept) f << line << "\n";
-  };
-  if (info_.regions_csv) open(regions_, "regions.csv", region_columns(sc_));
-  open(aggregates_, "aggregates.csv", aggregate_columns());
-  open(solver_, "solver.csv", solver_columns());
+  }
+  f.open(path, std::ios::trunc);
+  if (!f) throw InputError(fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
+  f << join(cols) << "\n";
+  for (const auto& line : kept) f << line << "\n";
 }
 
 void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& a,
-                               const SolveStats& st) {
+                               const SolveStats& st, const std::vector<double>& flows) {
   for (const auto& o : all) {
     regions_ << epoch << ',' << year << ',' << csv::quote(o.id) << ',' << csv::quote(o.province) << ','
              << num(o.population) << ',' << num(o.registered) << ',' << num(o.migrants_in) << ',' << num(o.migrants_out);
     for (double e : o.employment) regions_ << ',' << num(e);
-    for (double v : {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income, o.real_income_pc,
+    for (double v : {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income, o.transfer, o.exports, o.imports, o.real_income_pc,
                      o.own_trade_share, o.capital, o.utility})
       regions_ << ',' << num(v);
     regions_ << '\n';
   }
   aggregates_ << epoch << ',' << year;
   for (double v : {a.gdp, a.real_gdp, a.population, a.migrant_share, a.interprovincial_migrant_share, a.urbanization,
-                   a.internal_trade_share, a.interprovincial_trade_share, a.welfare, a.theil, a.gini, a.cv, a.maxmin_ratio})
+                   a.internal_trade_share, a.interprovincial_trade_share, a.welfare, a.theil, a.gini, a.cv, a.maxmin_ratio,
+                   a.theil_income, a.gini_income, a.transfers, a.import_share, a.export_share})
     aggregates_ << ',' << num(v);
   aggregates_ << '\n';
   solver_ << epoch << ',' << year << ',' << st.nonlinear_iterations << ',' << st.linear_iterations << ','
           << st.residual_evaluations << ',' << fmt::format("{:.3e}", st.residual_norm) << ','
           << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << '\n';
-  for (auto* f : {&regions_, &aggregates_, &solver_}) {
+  const std::size_t P = provinces_.size();
+  if (migration_.is_open() && flows.size() == P * P)
+    for (std::size_t o = 0; o < P; ++o)
+      for (std::size_t d = 0; d < P; ++d)
+        if (o != d)
+          migration_ << epoch << ',' << year << ',' << csv::quote(provinces_[o]) << ',' << csv::quote(provinces_[d]) << ','
+                     << num(flows[o * P + d]) << '\n';
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) {
     if (!f->is_open()) continue;
     f->flush();
     if (!*f) throw InputError(fmt::format("{}: writing the outputs failed (disk full?)", dir_));
@@ -116,7 +132,7 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
 }
 
 void OutputWriter::finish(const std::string& status, const std::string& error) {
-  for (auto* f : {&regions_, &aggregates_, &solver_}) f->close();
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) f->close();
   info_.status = status;
   info_.error = error;
   info_.finished = utc_now();

@@ -37,7 +37,7 @@ double RegionPanelH5::value(const RegionOutcome& o, std::size_t c, std::size_t S
   const double head[] = {o.population, o.registered, o.migrants_in, o.migrants_out};
   if (c < 4) return head[c];
   if (c < 4 + S) return o.employment[c - 4];
-  const double tail[] = {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income,
+  const double tail[] = {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income, o.transfer, o.exports, o.imports,
                          o.real_income_pc, o.own_trade_share, o.capital, o.utility};
   return tail[c - 4 - S];
 }

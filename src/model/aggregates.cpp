@@ -30,6 +30,7 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     o.land_rent = p.land_rent;
     o.price_index = v.price_index[j];
     o.income = v.income[j];
+    o.transfer = v.transfer[j];
     o.capital = st.capital[j];
     o.utility = v.utility[j];
     o.real_income_pc = v.utility[j] / st.amenity[j];
@@ -46,6 +47,10 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     double own = 0, other_prov = 0, goods = 0;
     for (std::size_t s = 0; s < S; ++s) {
       const double X = v.expenditure[j * S + s], phi = v.phi[j * S + s];
+      if (!v.external_demand.empty()) {  // rest of the world: π_nWs X_ns and π_Wis X_Ws
+        o.imports += X * v.external_pow[j * S + s] / phi;
+        o.exports += v.external_pow[j * S + s] * v.price_pow_all[i * S + s] * v.external_demand[s] / v.external_phi[s];
+      }
       const double* row = sys.trade_row(s, j);
       double cross = 0;
       for (std::size_t k = 0; k < N; ++k)
@@ -56,7 +61,7 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     }
     o.goods_spending = goods;
     o.own_trade_share = own / goods;
-    o.spending_elsewhere = goods - own;
+    o.spending_elsewhere = goods - own - o.imports;  // bought from other Chinese regions
     o.spending_other_provinces = other_prov;
     if (sys.migration_enabled()) {
       const double D = v.migration_denominator[j];
@@ -115,8 +120,8 @@ double coefficient_of_variation(const std::vector<double>& y, const std::vector<
 Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutcome>& all) {
   Aggregates a;
   double goods = 0, elsewhere = 0, other_prov = 0, migrants = 0, inter_migrants = 0;
-  double employment = 0, agri = 0, registered = 0, welfare = 0;
-  std::vector<double> y, w;
+  double employment = 0, agri = 0, registered = 0, welfare = 0, imports = 0, exports = 0;
+  std::vector<double> y, w, y_income;
   const bool any_agri = std::any_of(sc.sectors.begin(), sc.sectors.end(), [](auto& s) { return s.agricultural; });
   for (const auto& o : all) {
     a.gdp += o.gdp;
@@ -135,6 +140,10 @@ Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutco
     registered += weight;
     welfare += weight * o.expected_utility;
     y.push_back(o.gdp_pc);
+    y_income.push_back(o.income / o.population);
+    a.transfers += std::max(o.transfer, 0.0);
+    imports += o.imports;
+    exports += o.exports;
     w.push_back(o.population);
   }
   a.migrant_share = migrants / a.population;
@@ -146,6 +155,10 @@ Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutco
   a.theil = theil_index(y, w);
   a.gini = gini_index(y, w);
   a.cv = coefficient_of_variation(y, w);
+  a.theil_income = theil_index(y_income, w);
+  a.import_share = imports / goods;
+  a.export_share = exports / a.gdp;
+  a.gini_income = gini_index(y_income, w);
   const auto [mn, mx] = std::minmax_element(y.begin(), y.end());
   a.maxmin_ratio = *mx / *mn;
   return a;

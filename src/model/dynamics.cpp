@@ -21,7 +21,7 @@ std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::siz
 }
 
 void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
-                   EconomyState& st) {
+                   EconomyState& st, const std::vector<double>& extra_growth) {
   const auto& v = sys.view();
   const auto& tech = sys.technology();
   const auto& layout = sys.layout();
@@ -62,7 +62,8 @@ void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vec
       double catch_up = 0;
       for (auto k : nb) catch_up += std::max(0.0, logA_all[k * S + s] - own);
       if (!nb.empty()) catch_up /= static_cast<double>(nb.size());
-      st.log_productivity[j * S + s] = own + sc.sectors[s].productivity_growth + sc.productivity.spillover * catch_up;
+      const double policy = extra_growth.empty() ? 0.0 : extra_growth[j * S + s];
+      st.log_productivity[j * S + s] = own + sc.sectors[s].productivity_growth + policy + sc.productivity.spillover * catch_up;
     }
   }
 

@@ -27,16 +27,14 @@ KernelRows::Storage choose_kernel_storage(const std::string& setting, double nee
 }
 
 KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
-                       Storage storage)
-    : storage_(storage), N_(geo.size()), n_own_(st.size()), geo_(geo) {
+                       const TransportCosts& costs, Storage storage)
+    : storage_(storage), N_(geo.size()), n_own_(st.size()), geo_(geo), costs_(costs) {
   for (const auto& r : st.records) row_region_.push_back(static_cast<std::size_t>(r.index));
   d0_ = sc.trade.d0_km;
   phi_ = sc.trade.distance_elasticity;
-  log_b_ = std::log(sc.trade.border_cost);
   eps_ = sc.migration.elasticity;
   log_mu0_ = std::log(sc.migration.moving_cost);
   phi_m_ = sc.migration.distance_elasticity;
-  log_bm_ = std::log(sc.migration.border_cost);
   // Sectors with the same θ share one kernel (τ is common to all sectors).
   for (double t : tech.theta) {
     const auto it = std::find(group_theta_.begin(), group_theta_.end(), t);
@@ -57,18 +55,17 @@ KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalG
 }
 
 void KernelRows::distances(std::size_t j, std::vector<double>& d) const {
-  const std::size_t i = row_region_[j];
   d.resize(N_);
-  for (std::size_t k = 0; k < N_; ++k)
-    d[k] = i == k ? internal_distance_km(geo_.area_km2[i]) : great_circle_km(geo_.lat[i], geo_.lon[i], geo_.lat[k], geo_.lon[k]);
+  costs_.effective_distances(row_region_[j], d.data());  // D_ik (great-circle without links)
 }
 
 void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
   if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
   const std::size_t i = row_region_[j];
   const double theta = group_theta_[g];
+  const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
-    const double log_tau = phi_ * std::log1p(distance_scratch_[k] / d0_) + (geo_.province[i] != geo_.province[k] ? log_b_ : 0.0);
+    const double log_tau = phi_ * std::log1p(distance_scratch_[k] / d0_) + costs_.log_trade_border(pi, geo_.province[k]);
     out[k] = std::exp(-theta * log_tau);
   }
 }
@@ -76,13 +73,14 @@ void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
 void KernelRows::fill_migration(std::size_t j, double* out) const {
   if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
   const std::size_t i = row_region_[j];
+  const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
     if (k == i) {
       out[k] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
       continue;
     }
     const double log_mu = log_mu0_ + phi_m_ * std::log1p(distance_scratch_[k] / d0_) +
-                          (geo_.province[i] != geo_.province[k] ? log_bm_ : 0.0);
+                          costs_.log_migration_border(pi, geo_.province[k]);
     out[k] = std::exp(-eps_ * log_mu);
   }
 }

@@ -59,8 +59,10 @@ void transpose(const std::vector<double>& rows, std::size_t N, std::size_t S, st
 }  // namespace
 
 NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
-                               EconomyState& state, Mode mode, std::vector<double> observed_gdp)
-    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), mode_(mode), observed_gdp_(std::move(observed_gdp)) {
+                               EconomyState& state, Mode mode, std::vector<double> observed_gdp,
+                               std::shared_ptr<const TransportCosts> costs)
+    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), mode_(mode), observed_gdp_(std::move(observed_gdp)),
+      costs_(costs ? std::move(costs) : std::make_shared<const TransportCosts>(sc, geo)) {
   N_ = geo.size();
   n_own_ = state.size();
   S_ = tech_.S;
@@ -73,19 +75,81 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
   if (mode_ == Mode::Calibration) shift_slot_ = block_++;
   shift_.assign(n_own_, 0.0);
 
+  build_kernels();
+  local_own_market_ = sc.solver.local_own_market;
+  hukou_pow_.resize(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
+}
+
+void NationalSystem::build_kernels() {
   // Kernel rows: stored if they fit in half of this node's available memory (shared by the
   // ranks on the node), else recomputed on the fly (solver.kernels).
   const std::size_t groups = KernelRows::count_groups(tech_);
   const double needed = KernelRows::stored_bytes(n_own_, N_, groups);
-  const auto storage = choose_kernel_storage(sc.solver.kernels, needed, 0.5 * available_memory_per_rank(layout.comm()));
-  kernels_ = std::make_unique<KernelRows>(sc, tech_, geo, state, storage);
+  const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * available_memory_per_rank(layout_.comm()));
+  kernels_.reset();  // release the old rows first: two sets may not fit
+  kernels_ = std::make_unique<KernelRows>(sc_, tech_, geo_, state_, *costs_, storage);
   own_trade_pow_.resize(n_own_ * S_);  // τ_ii^−θ_s, the diagonal of the trade kernel
   for (std::size_t j = 0; j < n_own_; ++j)
     for (std::size_t sct = 0; sct < S_; ++sct)
-      own_trade_pow_[j * S_ + sct] = kernels_->trade(sct, j)[static_cast<std::size_t>(state.records[j].index)];
-  local_own_market_ = sc.solver.local_own_market;
-  hukou_pow_.resize(n_own_);
-  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
+      own_trade_pow_[j * S_ + sct] = kernels_->trade(sct, j)[static_cast<std::size_t>(state_.records[j].index)];
+  setup_external();
+}
+
+void NationalSystem::setup_external() {
+  view_.external_pow.assign(n_own_ * S_, 0.0);
+  if (!sc_.external.enabled) return;
+  std::vector<std::size_t> ports;
+  for (std::size_t k = 0; k < geo_.port.size(); ++k)
+    if (geo_.port[k]) ports.push_back(k);
+  if (ports.empty())
+    throw InputError("external.enabled needs at least one region tagged 'port' in the region CSV (the gateways to the rest of the world)");
+  std::vector<double> D(N_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const auto i = static_cast<std::size_t>(state_.records[j].index);
+    double to_port = 0;
+    if (!geo_.port[i]) {
+      costs_->effective_distances(i, D.data());
+      to_port = D[ports[0]];
+      for (auto k : ports) to_port = std::min(to_port, D[k]);
+    }
+    const double factor = external_factor_.empty() ? 1.0 : external_factor_[j];
+    const double log_tau = std::log(sc_.external.trade_cost * factor) + sc_.trade.distance_elasticity * std::log1p(to_port / sc_.trade.d0_km);
+    for (std::size_t s = 0; s < S_; ++s) view_.external_pow[j * S_ + s] = std::exp(-tech_.theta[s] * log_tau);
+  }
+}
+
+void NationalSystem::set_external_cost_factors(std::vector<double> factors) {
+  const bool unchanged = factors == external_factor_ ||
+                         (external_factor_.empty() && std::all_of(factors.begin(), factors.end(), [](double f) { return f == 1.0; }));
+  external_factor_ = std::move(factors);
+  if (!unchanged) setup_external();
+}
+
+void NationalSystem::set_costs(std::shared_ptr<const TransportCosts> costs) {
+  costs_ = std::move(costs);
+  build_kernels();
+}
+
+void NationalSystem::compute_transfers(const std::vector<double>& Y, const std::vector<double>& L,
+                                       std::vector<double>& T) const {
+  T.assign(n_own_, 0.0);
+  if (!fiscal_.active()) return;
+  std::vector<double> pool_Y(n_own_, 0.0), pool_L(n_own_, 0.0), recip_L(n_own_, 0.0);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    if (fiscal_.pool[j]) pool_Y[j] = Y[j], pool_L[j] = L[j];
+    if (fiscal_.recipient[j]) recip_L[j] = L[j];
+  }
+  if (fiscal_.equalisation_rate > 0) {
+    const double mean_pc = layout_.ordered_sum(pool_Y) / layout_.ordered_sum(pool_L);  // Ȳ_pc of the pool
+    for (std::size_t j = 0; j < n_own_; ++j)
+      if (fiscal_.pool[j]) T[j] += fiscal_.equalisation_rate * (mean_pc * L[j] - Y[j]);
+  }
+  if (fiscal_.targeted_share > 0) {
+    const double grant_pc = fiscal_.targeted_share * layout_.ordered_sum(Y) / layout_.ordered_sum(recip_L);
+    for (std::size_t j = 0; j < n_own_; ++j)
+      T[j] += (fiscal_.recipient[j] ? grant_pc * L[j] : 0.0) - fiscal_.targeted_share * Y[j];
+  }
 }
 
 void NationalSystem::own_market(std::size_t j, const double* own_price_pow, OwnMarket& own) {
@@ -103,7 +167,7 @@ void NationalSystem::own_market(std::size_t j, const double* own_price_pow, OwnM
   own.phi_others = {own_scratch_.data() + S, S};
   own.access_others = {own_scratch_.data() + 2 * S, S};
   own.spending_per_income = 1 - tech_.housing_share - tech_.saving_rate + sc_.capital.home_bias * tech_.saving_rate;
-  own.investment_other = (1 - sc_.capital.home_bias) * capital_weight_[j] * v.total_saving;
+  own.investment_other = capital_weight_[j] * v.pooled_saving;
 }
 
 void NationalSystem::setup_capital_weights() {
@@ -185,17 +249,25 @@ void NationalSystem::evaluate(const double* x, double* G) {
   // Row-outer loops: a kernel row shared by several sectors is read from memory once.
   transpose(v.price_pow_all, N_, S, cols_);
   for (std::size_t j = 0; j < n; ++j)
-    for (std::size_t s = 0; s < S; ++s) v.phi[j * S + s] = dot(trade_row(s, j), &cols_[s * N_], N_);
+    for (std::size_t s = 0; s < S; ++s) v.phi[j * S + s] = dot(trade_row(s, j), &cols_[s * N_], N_) + v.external_pow[j * S + s];
+  std::vector<double>& pre_transfer = scratch_local_;
+  pre_transfer.resize(n);
+  for (std::size_t j = 0; j < n; ++j) pre_transfer[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
+  compute_transfers(pre_transfer, L, v.transfer);
   for (std::size_t j = 0; j < n; ++j) {
     v.price_index[j] = std::exp(log_price_index(tech_, {&v.phi[j * S], S}));
-    v.income[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
+    v.income[j] = pre_transfer[j] + v.transfer[j];
     saving[j] = tech_.saving_rate * v.income[j];
     weighted_price[j] = L[j] * v.price_index[j];
   }
   v.total_saving = layout_.ordered_sum(saving);
+  // Net exports (MODEL.md §5) are lent abroad out of the pooled savings, so Σ J = Σ S − NX
+  // (which Walras' law needs): J_n = ϕ S_n + ω_n [(1 − ϕ) Σ S − NX].
+  v.net_exports = sc_.external.enabled ? sc_.external.net_exports * layout_.ordered_sum(v.income) : 0.0;
   const double phi_home = sc_.capital.home_bias;
+  v.pooled_saving = (1 - phi_home) * v.total_saving - v.net_exports;
   for (std::size_t j = 0; j < n; ++j) {
-    v.investment[j] = phi_home * saving[j] + (1 - phi_home) * capital_weight_[j] * v.total_saving;
+    v.investment[j] = phi_home * saving[j] + capital_weight_[j] * v.pooled_saving;
     const double goods = (1 - tech_.housing_share - tech_.saving_rate) * v.income[j] + v.investment[j];
     for (std::size_t s = 0; s < S; ++s) v.expenditure[j * S + s] = tech_.eta[s] * goods;
   }
@@ -211,6 +283,23 @@ void NationalSystem::evaluate(const double* x, double* G) {
   transpose(ratio_all, N_, S, cols_);
   for (std::size_t j = 0; j < n; ++j)
     for (std::size_t s = 0; s < S; ++s) v.market_access[j * S + s] = dot(trade_row(s, j), &cols_[s * N_], N_);
+  if (sc_.external.enabled) {
+    // The rest of the world buys X_Ws = IM_s + η_s NX from Chinese origins with shares
+    // (τ_Wis p_is)^−θ / Φ_Ws: export market access τ_iW^−θ X_Ws / Φ_Ws.
+    v.external_demand.assign(S, 0.0);
+    v.external_phi.assign(S, 0.0);
+    std::vector<double> imports(n), supply(n);
+    for (std::size_t s = 0; s < S; ++s) {
+      for (std::size_t j = 0; j < n; ++j) {
+        imports[j] = v.expenditure[j * S + s] * v.external_pow[j * S + s] / v.phi[j * S + s];
+        supply[j] = v.external_pow[j * S + s] * price_pow[j * S + s];
+      }
+      v.external_demand[s] = layout_.ordered_sum(imports) + tech_.eta[s] * v.net_exports;
+      v.external_phi[s] = layout_.ordered_sum(supply);
+      for (std::size_t j = 0; j < n; ++j)
+        v.market_access[j * S + s] += v.external_pow[j * S + s] * v.external_demand[s] / v.external_phi[s];
+    }
+  }
   v.revenue.resize(n * S);
   for (std::size_t k = 0; k < n * S; ++k) v.revenue[k] = price_pow[k] * v.market_access[k];
 
@@ -253,7 +342,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
     OwnMarket own;
     own_market(j, price_pow.data() + j * S, own);
     LocalMarketInputs in{{&v.market_access[j * S], S}, {&logA[j * S], S}, L[j], state_.capital[j],
-                         state_.land[j], 0.0, v.price_level, local_own_market_ ? &own : nullptr};
+                         state_.land[j], v.transfer[j], v.price_level, local_own_market_ ? &own : nullptr};
     LocalClearingResult res;
     if (mode_ == Mode::Calibration) {
       // Unshifted productivities in, the shift that reproduces observed GDP out.
@@ -334,7 +423,7 @@ void NationalSystem::setup_preconditioner(const double* x) {
       for (std::size_t s = 0; s < S; ++s) own_price_pow[s] = v.price_pow_all[state_.records[j].index * S + s];
       OwnMarket own;
       own_market(j, own_price_pow.data(), own);
-      LocalMarketInputs in{{&v.market_access[j * S], S}, logA, pop, state_.capital[j], state_.land[j], 0.0, v.price_level,
+      LocalMarketInputs in{{&v.market_access[j * S], S}, logA, pop, state_.capital[j], state_.land[j], v.transfer[j], v.price_level,
                            local_own_market_ ? &own : nullptr};
       return clear_local_markets(tech_, in, p[j]).prices;
     };
@@ -342,7 +431,7 @@ void NationalSystem::setup_preconditioner(const double* x) {
     const double att_x = std::pow(v.utility[j], epsilon_) * hukou_pow_[j];
     const double inflow_weight = att_x > 0 ? v.inflow[j] / att_x : 0.0;  // Σ_{o≠j} μ̃^−ε R_o/D_o
     auto attracted = [&](const FactorPrices& q, double pop) {
-      const double I = income(tech_, q, pop, state_.capital[j], state_.land[j], 0.0);
+      const double I = income(tech_, q, pop, state_.capital[j], state_.land[j], v.transfer[j]);
       const double own = std::pow(utility(tech_, state_.amenity[j], I, pop, v.price_index[j], q), epsilon_);
       return own * state_.registered[j] / (own + v.leaving_weight[j]) + own * hukou_pow_[j] * inflow_weight;
     };
@@ -398,6 +487,8 @@ void NationalSystem::apply_preconditioner(const double* r, double* y) const {
 SolveStats NationalSystem::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   setup_capital_weights();
+  // h_d^−ε from the state: hukou policies change h_d between epochs.
+  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state_.hukou_barrier[j], -epsilon_);
   evaluations_ = 0;
   std::vector<double> x0;
   pack(x0);
@@ -409,7 +500,10 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr);
+  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr,
+     // With the rest of the world, backtracking from the closed-economy start can take huge
+     // Newton steps into underflow (measured on China-31, t_W = 2); the l2 line search does not.
+     sc_.external.enabled ? SNESLINESEARCHL2 : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;

@@ -14,19 +14,65 @@ Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs i
     : comm_(comm), inputs_(std::move(inputs)) {
   layout_ = std::make_unique<Layout>(static_cast<MPI_Comm>(comm_), inputs_.owners);
   state_ = make_state(inputs_.scenario, inputs_.owned);
-  system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_);
+  schedule_ = std::make_unique<PolicySchedule>(inputs_.scenario, inputs_.geography);
+  system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_,
+                                             NationalSystem::Mode::Equilibrium, std::vector<double>{},
+                                             schedule_->costs_at(-1));  // policy-free until the first solve enacts epoch 0
   for (const auto& r : state_.records)
     neighbours_.push_back(nearest_neighbours(inputs_.geography, static_cast<std::size_t>(r.index),
                                              static_cast<std::size_t>(inputs_.scenario.productivity.neighbours)));
 }
 
+void Simulation::enact_policies() {
+  const int e = state_.epoch;
+  // Region values once per epoch (a restart's checkpoint already holds those of earlier epochs).
+  if (region_policies_done_ < e) {
+    schedule_->apply_region_policies(e, state_);
+    region_policies_done_ = e;
+  }
+  // The national regime as of this epoch; kernels are rebuilt only when the costs change
+  // (a restart may jump several epochs at once).
+  auto costs = schedule_->costs_at(e);
+  if (!(*costs == system_->costs())) system_->set_costs(std::move(costs));
+  system_->set_fiscal_regime(schedule_->fiscal_at(e, state_));
+  inputs_.scenario.capital.home_bias = schedule_->home_bias_at(e);
+  inputs_.scenario.external.net_exports = schedule_->net_exports_at(e);
+  if (inputs_.scenario.external.enabled) system_->set_external_cost_factors(schedule_->external_cost_factors_at(e, state_));
+}
+
+SolveStats Simulation::solve_once(const std::string& context) {
+  if (!inputs_.scenario.external.enabled || opened_ || state_.epoch > 0) return system_->solve(context);
+  // Cold start of an open economy: Newton from the closed-economy guess can overshoot (the
+  // import terms move every price index at once), so open up gradually: solve with the
+  // rest-of-the-world costs ×8, ×4, ×2, ×1.4 (a nearly closed economy first), then as given.
+  SolveStats total;
+  const auto factors = system_->external_cost_factors();
+  for (double f : {8.0, 4.0, 2.0, 1.4, 1.0}) {
+    auto scaled = factors;
+    for (auto& x : scaled) x *= f;
+    system_->set_external_cost_factors(scaled);
+    const SolveStats st = system_->solve(f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f));
+    total.nonlinear_iterations += st.nonlinear_iterations;
+    total.linear_iterations += st.linear_iterations;
+    total.residual_evaluations += st.residual_evaluations;
+    total.residual_norm = st.residual_norm;
+    total.seconds += st.seconds;
+    total.reason = st.reason;
+  }
+  opened_ = true;
+  return total;
+}
+
 SolveStats Simulation::solve() {
   profiling::Stage stage(profiling::ids().solve);
-  SolveStats st = system_->solve(fmt::format("epoch {} (year {})", state_.epoch, year()));
-  if (state_.epoch == 0 && inputs_.scenario.scale_to_observed_gdp && !gdp_scaled_) {
+  SolveStats st;
+  const bool scale = state_.epoch == 0 && inputs_.scenario.scale_to_observed_gdp && !gdp_scaled_;
+  if (scale) {
     // MODEL.md §6: scaling every Ā_is by c scales w, r, q, incomes and GDP by c and leaves
     // unit prices, price indices, P̄ and migration shares unchanged, so the scaled point is
-    // again an equilibrium; the re-solve below confirms it (0–1 Newton steps).
+    // again an equilibrium; the re-solve below confirms it (0–1 Newton steps). The scale is
+    // taken before any policy acts, so scenarios share their baseline's level of Ā.
+    st = solve_once(fmt::format("epoch 0 (year {}, before scaling to observed GDP)", year()));
     const auto all = all_outcomes();
     std::vector<double> observed;
     for (const auto& r : state_.records) observed.push_back(r.gdp);
@@ -38,14 +84,15 @@ SolveStats Simulation::solve() {
       for (int f = 0; f < 3; ++f)
         if (system_->technology().active[f]) p[f] *= c;
     gdp_scaled_ = true;
-    const SolveStats again = system_->solve(fmt::format("epoch 0 (year {}, after scaling to observed GDP)", year()));
-    st.nonlinear_iterations += again.nonlinear_iterations;
-    st.linear_iterations += again.linear_iterations;
-    st.residual_evaluations += again.residual_evaluations;
-    st.residual_norm = again.residual_norm;
-    st.seconds += again.seconds;
-    st.reason = again.reason;
   }
+  enact_policies();
+  const SolveStats again = solve_once(fmt::format("epoch {} (year {})", state_.epoch, year()));
+  st.nonlinear_iterations += again.nonlinear_iterations;
+  st.linear_iterations += again.linear_iterations;
+  st.residual_evaluations += again.residual_evaluations;
+  st.residual_norm = again.residual_norm;
+  st.seconds += again.seconds;
+  st.reason = again.reason;
   return st;
 }
 
@@ -57,7 +104,7 @@ std::vector<RegionOutcome> Simulation::local_outcomes() const {
 
 Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& mine) const {
   // The fields national_aggregates reads, exchanged as one N×W array in CSV order.
-  constexpr int W = 13;
+  constexpr int W = 17;
   std::vector<double> local(mine.size() * W), all;
   for (std::size_t j = 0; j < mine.size(); ++j) {
     const auto& o = mine[j];
@@ -65,7 +112,8 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
     for (double e : o.employment) employment += e;
     const double row[W] = {o.gdp, o.price_index, o.population, o.goods_spending, o.spending_elsewhere,
                            o.spending_other_provinces, o.migrants_in, o.interprovincial_migrants, employment,
-                           o.agricultural_employment, o.registered, o.expected_utility, o.gdp_pc};
+                           o.agricultural_employment, o.registered, o.expected_utility, o.gdp_pc,
+                           o.income, o.transfer, o.imports, o.exports};
     std::copy(row, row + W, &local[j * W]);
   }
   layout_->allgather(local.data(), W, all);
@@ -77,6 +125,7 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
     o.spending_other_provinces = r[5], o.migrants_in = r[6], o.interprovincial_migrants = r[7];
     o.employment = {r[8]};
     o.agricultural_employment = r[9], o.registered = r[10], o.expected_utility = r[11], o.gdp_pc = r[12];
+    o.income = r[13], o.transfer = r[14], o.imports = r[15], o.exports = r[16];
   }
   return national_aggregates(inputs_.scenario, lite);
 }
@@ -96,10 +145,28 @@ Aggregates Simulation::aggregates(const std::vector<RegionOutcome>& all) const {
   return national_aggregates(inputs_.scenario, all);
 }
 
+std::vector<double> Simulation::province_migration_flows() const {
+  const auto& geo = inputs_.geography;
+  const std::size_t P = geo.province_names.size(), N = geo.size();
+  if (!system_->migration_enabled()) return {};
+  const auto& v = system_->view();
+  std::vector<double> local(P * P, 0.0), flows(P * P, 0.0);
+  for (std::size_t j = 0; j < state_.size(); ++j) {
+    // L_od = R_o (U_d/μ_od)^ε / D_o: the migration row times the destinations' attraction.
+    const auto o = static_cast<std::size_t>(state_.records[j].index);
+    const double* row = system_->migration_row(j);
+    const double scale = state_.registered[j] / v.migration_denominator[j];
+    double* out = &local[static_cast<std::size_t>(geo.province[o]) * P];
+    for (std::size_t d = 0; d < N; ++d) out[geo.province[d]] += scale * row[d] * v.attraction_all[d];
+  }
+  MPI_Allreduce(local.data(), flows.data(), static_cast<int>(P * P), MPI_DOUBLE, MPI_SUM, layout_->comm());
+  return flows;
+}
+
 void Simulation::advance() {
   profiling::Stage stage(profiling::ids().dynamics);
   profiling::Event event(profiling::ids().dynamics_event);
-  advance_epoch(inputs_.scenario, *system_, neighbours_, state_);
+  advance_epoch(inputs_.scenario, *system_, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
 }
 
 }  // namespace regio

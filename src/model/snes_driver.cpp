@@ -68,7 +68,8 @@ struct Callback {
 }  // namespace
 
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
-                               const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre) {
+                               const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre,
+                               const char* line_search) {
   PetscVec X, F;
   REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(x0.size()), PETSC_DETERMINE, X.address()));
   REGIO_PETSC(VecSetBlockSize(X, block));
@@ -103,6 +104,11 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   std::vector<PetscReal> history(tol.max_iterations + 1);
   std::vector<PetscInt> lin_history(tol.max_iterations + 1);
   REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()), PETSC_TRUE));
+  if (line_search) {
+    SNESLineSearch ls;
+    REGIO_PETSC(SNESGetLineSearch(snes, &ls));
+    REGIO_PETSC(SNESLineSearchSetType(ls, line_search));
+  }
   REGIO_PETSC(SNESSetFromOptions(snes));  // after the YAML defaults: the command line wins
 
   const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);

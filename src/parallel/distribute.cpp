@@ -63,8 +63,9 @@ DistributedInputs scatter(const mpi::communicator& comm, const Scenario& sc, con
 }
 }  // namespace
 
-DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& sc, const std::string& decomp_path,
+DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& scenario, const std::string& decomp_path,
                                     bool require_gdp) {
+  Scenario sc = scenario;  // rank 0 resolves its policies against the regions; scatter broadcasts it
   std::vector<Region> regions;
   Decomposition d;
   std::vector<int> owners;
@@ -79,17 +80,20 @@ DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenari
               "region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
               require_gdp ? "calibration" : "scale_to_observed_gdp: true",
               require_gdp ? "" : " or set scale_to_observed_gdp: false")));
+    resolve_policies(sc, regions);
     d = resolve_decomposition(sc, decomp_path, regions, comm.size());
     owners = region_owners(d, regions, comm.size());
   });
   return scatter(comm, sc, regions, std::move(d), std::move(owners));
 }
 
-DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& sc, const std::vector<Region>& regions,
+DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& scenario, const std::vector<Region>& regions,
                                      const Decomposition* decomposition) {
+  Scenario sc = scenario;
   Decomposition d;
   std::vector<int> owners;
   on_root_collectively(comm, [&] {
+    resolve_policies(sc, regions);
     d = decomposition ? *decomposition : auto_decomposition(regions, comm.size());
     owners = region_owners(d, regions, comm.size());
   });

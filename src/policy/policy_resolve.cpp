@@ -1,0 +1,196 @@
+// Resolving policies and the transport network against the region CSV (rank 0, before the
+// inputs are distributed): names become indices, and every mistake is reported with the
+// scenario file and line.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "regio/csv.hpp"
+#include "regio/error.hpp"
+#include "regio/policy.hpp"
+#include "regio/region.hpp"
+#include "regio/scenario.hpp"
+
+namespace regio {
+
+namespace {
+
+struct Names {
+  std::map<std::string, std::int64_t> region;
+  std::map<std::string, int> province;  // index in order of first appearance (GlobalGeography's)
+  std::set<std::string> tags;
+  std::vector<std::string> region_list, province_list, tag_list;
+};
+
+Names collect(const std::vector<Region>& regions) {
+  Names n;
+  for (const auto& r : regions) {
+    n.region.emplace(r.id, r.index);
+    if (n.province.emplace(r.province, static_cast<int>(n.province_list.size())).second) n.province_list.push_back(r.province);
+    for (const auto& t : r.tags)
+      if (n.tags.insert(t).second) n.tag_list.push_back(t);
+  }
+  for (const auto& r : regions) n.region_list.push_back(r.id);
+  return n;
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string near = nearest(word, candidates);
+  return near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near);
+}
+
+std::int64_t region_index(const Names& names, const std::string& id, const std::string& where, const std::string& csv) {
+  auto it = names.region.find(id);
+  if (it == names.region.end())
+    throw InputError(fmt::format("{}: unknown region '{}'{}: ids are the 'id' column of {}", where, id,
+                                 suggestion(id, names.region_list), csv));
+  return it->second;
+}
+
+int province_index(const Names& names, const std::string& p, const std::string& where) {
+  auto it = names.province.find(p);
+  if (it == names.province.end())
+    throw InputError(fmt::format("{}: unknown province '{}'{}", where, p, suggestion(p, names.province_list)));
+  return it->second;
+}
+
+std::vector<std::int64_t> select_regions(const PolicySelection& sel, const std::vector<Region>& regions, const Names& names,
+                                         const std::string& where, const std::string& csv) {
+  for (const auto& t : sel.tags)
+    if (!names.tags.count(t))
+      throw InputError(fmt::format("{}: no region has the tag '{}'{}", where, t, suggestion(t, names.tag_list)));
+  for (const auto& t : sel.exclude_tags)
+    if (!names.tags.count(t))
+      throw InputError(fmt::format("{}: no region has the tag '{}' (in exclude){}", where, t, suggestion(t, names.tag_list)));
+  std::set<std::int64_t> ids, excluded;
+  for (const auto& id : sel.regions) ids.insert(region_index(names, id, where, csv));
+  for (const auto& id : sel.exclude_regions) excluded.insert(region_index(names, id, where, csv));
+  std::set<int> provinces, excluded_provinces;
+  for (const auto& p : sel.provinces) provinces.insert(province_index(names, p, where));
+  for (const auto& p : sel.exclude_provinces) excluded_provinces.insert(province_index(names, p, where));
+  std::vector<std::int64_t> out;
+  for (const auto& r : regions) {
+    const int prov = names.province.at(r.province);
+    bool in = sel.all || ids.count(r.index) || provinces.count(prov) ||
+              std::any_of(sel.tags.begin(), sel.tags.end(), [&](const auto& t) { return r.has_tag(t); });
+    bool out_ = excluded.count(r.index) || excluded_provinces.count(prov) ||
+                std::any_of(sel.exclude_tags.begin(), sel.exclude_tags.end(), [&](const auto& t) { return r.has_tag(t); });
+    if (in && !out_) out.push_back(r.index);
+  }
+  if (out.empty()) throw InputError(fmt::format("{}: the selection is empty after exclusions; check the selection", where));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void resolve_link(TransportLinkSpec& l, const Names& names, const std::string& where, const std::string& csv) {
+  l.from_index = region_index(names, l.from, where, csv);
+  l.to_index = region_index(names, l.to, where, csv);
+}
+
+std::vector<TransportLinkSpec> read_network(const std::string& path, const Names& names, const std::string& csv_regions) {
+  std::ifstream in(path);
+  if (!in) throw InputError(fmt::format("{}: cannot open the transport network file (network.file; check the path)", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const auto rows = csv::parse(buf.str(), path);
+  if (rows.empty()) throw InputError(fmt::format("{}: the network file is empty (header from,to,mode,km expected)", path));
+  std::map<std::string, std::size_t> col;
+  for (std::size_t c = 0; c < rows[0].fields.size(); ++c) col[rows[0].fields[c]] = c;
+  for (const char* need : {"from", "to", "mode"})
+    if (!col.count(need))
+      throw InputError(fmt::format("{}:1: the network file lacks the column '{}' (columns: from, to, mode[, km])", path, need));
+  std::vector<TransportLinkSpec> links;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    const std::string where = fmt::format("{}:{}", path, row.line);
+    if (row.fields.size() != rows[0].fields.size())
+      throw InputError(fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
+    TransportLinkSpec l;
+    l.line = row.line;
+    l.from = row.fields[col["from"]];
+    l.to = row.fields[col["to"]];
+    l.mode = row.fields[col["mode"]];
+    const auto& modes = transport_modes();
+    if (std::find(modes.begin(), modes.end(), l.mode) == modes.end())
+      throw InputError(fmt::format("{}: unknown transport mode '{}'{} (use road, rail, high_speed_rail or waterway)", where,
+                                   l.mode, suggestion(l.mode, modes)));
+    if (col.count("km") && !row.fields[col["km"]].empty()) {
+      if (!csv::to_double(row.fields[col["km"]], l.km) || !(l.km > 0) || !std::isfinite(l.km))
+        throw InputError(fmt::format("{}: km = '{}' must be a positive number (or empty for the great-circle distance)", where,
+                                     row.fields[col["km"]]));
+    }
+    if (l.from == l.to) throw InputError(fmt::format("{}: the link joins '{}' to itself", where, l.from));
+    resolve_link(l, names, where, csv_regions);
+    links.push_back(l);
+  }
+  return links;
+}
+
+}  // namespace
+
+void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
+  const Names names = collect(regions);
+  const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
+  if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
+  for (auto& p : sc.policies) {
+    const std::string where = fmt::format("{}:{}", p.file.empty() ? file : p.file, p.line);
+    if (p.year >= 0) p.epoch = p.year - sc.start_year;
+    if (p.epoch < 0 || p.epoch >= sc.epochs)
+      throw InputError(fmt::format(
+          "{}: the {} policy {} is outside the run (epochs 0–{}, years {}–{}); move it or raise 'epochs'", where, p.kind,
+          p.year >= 0 ? fmt::format("in year {}", p.year) : fmt::format("at epoch {}", p.epoch), sc.epochs - 1,
+          sc.start_year, sc.start_year + sc.epochs - 1));
+    if (p.kind == "infrastructure") {
+      for (auto& l : p.links) resolve_link(l, names, fmt::format("{}:{}", p.file.empty() ? file : p.file, l.line), sc.regions);
+      continue;
+    }
+    if (p.kind == "external" && !sc.external.enabled)
+      throw InputError(fmt::format("{}: an external policy needs the rest of the world: set external.enabled: true in a scenario "
+                                   "calibrated with it (base: ../baseline-open.yaml)", where));
+    if (p.kind == "hukou" && p.has("barrier") && sc.migration.moving_cost * p.value("barrier") < 1)
+      throw InputError(fmt::format("{}: barrier = {} makes the cost of moving μ_0·h_d = {} < 1 (moving would beat staying); "
+                                   "use barrier >= {}", where, p.value("barrier"), sc.migration.moving_cost * p.value("barrier"),
+                                   1.0 / sc.migration.moving_cost));
+    p.sector_index.clear();
+    if (p.kind == "productivity") {
+      std::vector<std::string> sector_names;
+      for (const auto& s : sc.sectors) sector_names.push_back(s.name);
+      if (p.sectors.empty())
+        for (std::size_t s = 0; s < sc.sectors.size(); ++s) p.sector_index.push_back(static_cast<int>(s));
+      for (const auto& name : p.sectors) {
+        auto it = std::find(sector_names.begin(), sector_names.end(), name);
+        if (it == sector_names.end())
+          throw InputError(fmt::format("{}: unknown sector '{}'{} (sectors: {})", where, name, suggestion(name, sector_names),
+                                       fmt::join(sector_names, ", ")));
+        p.sector_index.push_back(static_cast<int>(it - sector_names.begin()));
+      }
+    }
+    p.province_pairs.clear();
+    if (p.kind == "market_integration" && !p.pairs.empty()) {
+      for (const auto& pr : p.pairs) {
+        int a = province_index(names, pr[0], where), b = province_index(names, pr[1], where);
+        p.province_pairs.emplace_back(std::min(a, b), std::max(a, b));
+      }
+      continue;
+    }
+    p.selected = select_regions(p.select, regions, names, where, sc.regions);
+    if (p.kind == "market_integration") {
+      std::set<int> provs;
+      for (auto i : p.selected) provs.insert(names.province.at(regions[static_cast<std::size_t>(i)].province));
+      if (provs.size() < 2)
+        throw InputError(fmt::format("{}: market_integration needs regions in at least two provinces (the selection covers {})",
+                                     where, provs.size()));
+      for (auto a = provs.begin(); a != provs.end(); ++a)
+        for (auto b = std::next(a); b != provs.end(); ++b) p.province_pairs.emplace_back(*a, *b);
+      p.selected.clear();
+    }
+  }
+  // Policies in the order they take effect (stable: the file order within an epoch).
+  std::stable_sort(sc.policies.begin(), sc.policies.end(), [](const Policy& a, const Policy& b) { return a.epoch < b.epoch; });
+}
+
+}  // namespace regio

@@ -1,0 +1,170 @@
+#!/bin/bash
+# The plotting tools (tools/plot_scenario.py, plot_map.py, plot_flows.py) on real regio runs, and
+# the province polygons (inputs/geo/china_provinces.geojson). CTest label: tools.
+#
+#   bash tests/test_plot_tools.sh REGIO_BINARY MPIEXEC SOURCE_DIR WORK_DIR
+#
+# Runs the China-31 baseline and a trade-integration scenario (3 epochs, 1 rank) into WORK_DIR,
+# draws every kind of figure from them and checks that each PNG exists, is large enough
+# (bytes and pixels) and is not blank; checks that the GeoJSON has exactly the 31 mainland
+# provinces of inputs/china31/regions.csv (and of the prefecture and county inputs) and the
+# province aggregation. While regio does not write migration.csv yet, a synthetic one is made
+# from regions.csv (gravity flows matching each province's migrants in and out) so that
+# plot_flows.py is exercised; a real migration.csv is used as soon as regio writes it.
+set -euo pipefail
+REGIO=${1:?regio binary}; MPIEXEC=${2:?mpiexec}; SRC=${3:?source dir}; WORK=${4:?work dir}
+PY=/usr/bin/python3
+TOOLS=$SRC/tools
+rm -rf "$WORK"; mkdir -p "$WORK"
+fail=0; passed=0
+ok()   { echo "PASS: $*"; passed=$((passed + 1)); }
+bad()  { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# ---- two real runs: baseline and a scenario with lower provincial trade barriers
+"$MPIEXEC" -np 1 "$REGIO" run "$SRC/inputs/china31/baseline.yaml" --epochs 3 --quiet \
+  --decomp "$SRC/decomp/china31-np1.yaml" --out "$WORK/baseline"
+sed -e "s|^regions: .*|regions: $SRC/inputs/china31/regions_calibrated.csv|" \
+  "$SRC/inputs/china31/baseline.yaml" > "$WORK/trade.yaml"
+printf 'trade:\n  border_cost: 2.0\n' >> "$WORK/trade.yaml"
+"$MPIEXEC" -np 1 "$REGIO" run "$WORK/trade.yaml" --epochs 3 --quiet \
+  --decomp "$SRC/decomp/china31-np1.yaml" --out "$WORK/trade"
+for r in baseline trade; do
+  [ "$(tail -1 "$WORK/$r/run.yaml")" = "status: complete" ] || { echo "FAIL: run $r did not complete"; exit 1; }
+done
+
+# ---- migration.csv: synthetic until regio writes it
+for r in baseline trade; do
+  if [ -f "$WORK/$r/migration.csv" ]; then
+    echo "$r/migration.csv written by regio"
+  else
+    echo "$r/migration.csv: regio does not write it yet; a synthetic one is used for plot_flows.py"
+    "$PY" - "$WORK/$r" "$SRC/inputs/geo/china_provinces.geojson" <<'EOF'
+import csv, json, math, sys
+from collections import defaultdict
+run, geojson = sys.argv[1], sys.argv[2]
+label = {f["properties"]["province"]: f["properties"] for f in json.load(open(geojson, encoding="utf-8"))["features"]}
+epochs = defaultdict(list)
+for r in csv.DictReader(open(f"{run}/regions.csv", encoding="utf-8")):
+    epochs[int(r["epoch"])].append(r)
+with open(f"{run}/migration.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["epoch", "year", "origin", "destination", "migrants"])
+    for e, rows in sorted(epochs.items()):
+        out = {r["province"]: float(r["migrants_out"]) for r in rows}
+        inn = {r["province"]: float(r["migrants_in"]) for r in rows}
+        names = list(out)
+        def dist(a, b):
+            pa, pb = label[a], label[b]
+            return math.hypot(pa["label_lon"] - pb["label_lon"], pa["label_lat"] - pb["label_lat"]) + 0.5
+        m = {(o, d): out[o] * inn[d] / dist(o, d) ** 0.5 for o in names for d in names if o != d}
+        for _ in range(30):  # rows sum to migrants_out, columns to migrants_in
+            for o in names:
+                s = sum(m[o, d] for d in names if d != o)
+                for d in names:
+                    if d != o: m[o, d] *= out[o] / s
+            for d in names:
+                s = sum(m[o, d] for o in names if o != d)
+                for o in names:
+                    if o != d: m[o, d] *= inn[d] / s
+        for (o, d), v in m.items():
+            w.writerow([e, rows[0]["year"], o, d, f"{v:.6g}"])
+EOF
+  fi
+done
+
+# ---- the figures
+run_tool() {  # name, command...
+  local name=$1; shift
+  if "$@" > "$WORK/$name.log" 2>&1; then ok "$name: $(tail -1 "$WORK/$name.log")"; else bad "$name"; cat "$WORK/$name.log"; fi
+}
+run_tool scenario "$PY" "$TOOLS/plot_scenario.py" "$WORK/baseline" "$WORK/trade" \
+  --labels Baseline "Trade integration" -o "$WORK/scenario.png" --dpi 100
+run_tool scenario_diff "$PY" "$TOOLS/plot_scenario.py" "$WORK/baseline" "$WORK/trade" --diff -o "$WORK/scenario_diff.png" --dpi 100
+run_tool map_gdp_pc "$PY" "$TOOLS/plot_map.py" "$WORK/baseline" --var gdp_pc --epoch last -o "$WORK/map_gdp_pc.png" --dpi 100
+run_tool map_diff "$PY" "$TOOLS/plot_map.py" "$WORK/trade" --var population --epoch 2022 \
+  --baseline "$WORK/baseline" -o "$WORK/map_diff.png" --dpi 100
+run_tool map_net "$PY" "$TOOLS/plot_map.py" "$WORK/trade" --var net_migration --baseline "$WORK/baseline" \
+  --no-bars -o "$WORK/map_net.png" --dpi 100
+run_tool flows "$PY" "$TOOLS/plot_flows.py" "$WORK/baseline" --epoch last --top 40 -o "$WORK/flows.png" --dpi 100
+run_tool flows_diff "$PY" "$TOOLS/plot_flows.py" "$WORK/trade" --baseline "$WORK/baseline" --top 15 \
+  -o "$WORK/flows_diff.png" --dpi 100
+
+# bad arguments fail with a message, not a traceback
+if "$PY" "$TOOLS/plot_map.py" "$WORK/baseline" --var no_such_variable -o "$WORK/x.png" > "$WORK/badvar.log" 2>&1; then
+  bad "unknown variable accepted"
+elif grep -q "unknown variable 'no_such_variable'" "$WORK/badvar.log" && ! grep -q Traceback "$WORK/badvar.log"; then
+  ok "unknown variable rejected: $(tail -1 "$WORK/badvar.log")"
+else
+  bad "unknown variable: unexpected message"; cat "$WORK/badvar.log"
+fi
+
+# ---- PNGs exist, are large and not blank; GeoJSON and aggregation
+"$PY" - "$WORK" "$SRC" <<'EOF' || fail=$((fail + 1))
+import csv, json, os, sys
+import numpy as np
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.image as mpimg
+work, src = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(src, "tools"))
+import regio_outputs as ro
+problems = []
+for name in ["scenario", "scenario_diff", "map_gdp_pc", "map_diff", "map_net", "flows", "flows_diff"]:
+    path = os.path.join(work, name + ".png")
+    if not os.path.exists(path):
+        problems.append(f"{name}.png missing"); continue
+    size = os.path.getsize(path)
+    img = mpimg.imread(path)
+    h, w = img.shape[:2]
+    rgb = img[..., :3].reshape(-1, 3)
+    colours = len(np.unique((rgb * 255).astype(np.uint8), axis=0))
+    non_white = float(np.mean(rgb.min(axis=1) < 0.95))
+    print(f"{name}.png: {size / 1024:.0f} KiB, {w}x{h} px, {colours} colours, {100 * non_white:.0f}% non-white")
+    if size < 20_000 or w < 900 or h < 700 or colours < 50 or non_white < 0.05:
+        problems.append(f"{name}.png looks blank or too small")
+# GeoJSON: exactly the 31 mainland provinces of the region inputs
+geo = json.load(open(os.path.join(src, "inputs/geo/china_provinces.geojson"), encoding="utf-8"))
+model = sorted(f["properties"]["province"] for f in geo["features"] if f["properties"]["model"])
+for res in ["china31", "china-prefectures", "china-counties"]:
+    with open(os.path.join(src, "inputs", res, "regions.csv"), newline="", encoding="utf-8") as f:
+        provs = sorted({r["province"] for r in csv.DictReader(f)})
+    if model != provs:
+        problems.append(f"GeoJSON model provinces differ from inputs/{res}/regions.csv: "
+                        f"{sorted(set(model) ^ set(provs))}")
+if len(model) != 31 or len(set(model)) != 31:
+    problems.append(f"GeoJSON has {len(model)} model provinces, not 31 distinct ones")
+for f in geo["features"]:
+    g = f["geometry"]
+    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    if not polys or any(len(r) < 4 or r[0] != r[-1] for p in polys for r in p):
+        problems.append(f"{f['properties']['province']}: empty or unclosed polygon")
+print(f"GeoJSON: {len(geo['features'])} features, {len(model)} model provinces, "
+      f"{os.path.getsize(os.path.join(src, 'inputs/geo/china_provinces.geojson')) / 1024:.0f} KiB")
+# aggregation: two regions of one province
+t = {"epoch": np.zeros(3), "year": np.full(3, 2020.0), "province": np.array(["A", "A", "B"], dtype=object),
+     "population": np.array([1.0, 3.0, 2.0]), "gdp": np.array([2.0, 2.0, 5.0]),
+     "migrants_in": np.array([0.5, 0.5, 0.0]), "migrants_out": np.array([0.0, 1.0, 0.0]),
+     "wage": np.array([1.0, 2.0, 4.0]), "price_index": np.array([1.0, 1.0, 1.0])}
+a = ro.aggregate_provinces(t)
+checks = [(list(a["province"]), ["A", "B"]), (list(a["population"]), [4.0, 2.0]),
+          (list(ro.province_column(a, "gdp_pc")), [1.0, 2.5]), (list(a["wage"]), [1.75, 4.0]),
+          (list(ro.province_column(a, "net_migration")), [0.0, 0.0])]
+for got, want in checks:
+    same = got == want if isinstance(want[0], str) else np.allclose(got, want)
+    if not same:
+        problems.append(f"aggregation: got {got}, want {want}")
+# China-31: provinces = regions, gdp_pc of the output reproduced
+run = ro.Run(os.path.join(work, "baseline"))
+names, vals, var = run.province_values("gdp_pc", 0)
+reg = run.regions()
+rows = reg["epoch"] == 0
+if not np.allclose(vals, reg["gdp_pc"][rows] * var.scale, rtol=1e-9):
+    problems.append("China-31 gdp_pc aggregated from gdp / population differs from regions.csv gdp_pc")
+for p in problems:
+    print("FAIL:", p)
+print("PASS: PNGs, GeoJSON, aggregation" if not problems else f"FAIL: {len(problems)} problems")
+sys.exit(1 if problems else 0)
+EOF
+[ $fail -eq 0 ] && passed=$((passed + 1))
+echo "$passed passed, $fail failed"
+[ $fail -eq 0 ]
