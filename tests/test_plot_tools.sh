@@ -8,9 +8,8 @@
 # draws every kind of figure from them and checks that each PNG exists, is large enough
 # (bytes and pixels) and is not blank; checks that the GeoJSON has exactly the 31 mainland
 # provinces of inputs/china31/regions.csv (and of the prefecture and county inputs) and the
-# province aggregation. While regio does not write migration.csv yet, a synthetic one is made
-# from regions.csv (gravity flows matching each province's migrants in and out) so that
-# plot_flows.py is exercised; a real migration.csv is used as soon as regio writes it.
+# province aggregation, and that regio's migration.csv adds up to the migrants in and out of
+# regions.csv.
 set -euo pipefail
 REGIO=${1:?regio binary}; MPIEXEC=${2:?mpiexec}; SRC=${3:?source dir}; WORK=${4:?work dir}
 PY=/usr/bin/python3
@@ -32,44 +31,26 @@ for r in baseline trade; do
   [ "$(tail -1 "$WORK/$r/run.yaml")" = "status: complete" ] || { echo "FAIL: run $r did not complete"; exit 1; }
 done
 
-# ---- migration.csv: synthetic until regio writes it
+# ---- migration.csv written by regio: with one region per province, each origin's row sums to its
+#      migrants_out and each destination's column to its migrants_in (regions.csv), every epoch.
 for r in baseline trade; do
-  if [ -f "$WORK/$r/migration.csv" ]; then
-    echo "$r/migration.csv written by regio"
-  else
-    echo "$r/migration.csv: regio does not write it yet; a synthetic one is used for plot_flows.py"
-    "$PY" - "$WORK/$r" "$SRC/inputs/geo/china_provinces.geojson" <<'EOF'
-import csv, json, math, sys
+  [ -f "$WORK/$r/migration.csv" ] || { echo "FAIL: regio did not write $r/migration.csv"; exit 1; }
+  "$PY" - "$WORK/$r" <<'EOF' || { echo "FAIL: $r/migration.csv disagrees with regions.csv"; exit 1; }
+import csv, sys
 from collections import defaultdict
-run, geojson = sys.argv[1], sys.argv[2]
-label = {f["properties"]["province"]: f["properties"] for f in json.load(open(geojson, encoding="utf-8"))["features"]}
-epochs = defaultdict(list)
+run = sys.argv[1]
+out, inn = defaultdict(float), defaultdict(float)
+for f in csv.DictReader(open(f"{run}/migration.csv", encoding="utf-8")):
+    out[f["epoch"], f["origin"]] += float(f["migrants"])
+    inn[f["epoch"], f["destination"]] += float(f["migrants"])
+n = 0
 for r in csv.DictReader(open(f"{run}/regions.csv", encoding="utf-8")):
-    epochs[int(r["epoch"])].append(r)
-with open(f"{run}/migration.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["epoch", "year", "origin", "destination", "migrants"])
-    for e, rows in sorted(epochs.items()):
-        out = {r["province"]: float(r["migrants_out"]) for r in rows}
-        inn = {r["province"]: float(r["migrants_in"]) for r in rows}
-        names = list(out)
-        def dist(a, b):
-            pa, pb = label[a], label[b]
-            return math.hypot(pa["label_lon"] - pb["label_lon"], pa["label_lat"] - pb["label_lat"]) + 0.5
-        m = {(o, d): out[o] * inn[d] / dist(o, d) ** 0.5 for o in names for d in names if o != d}
-        for _ in range(30):  # rows sum to migrants_out, columns to migrants_in
-            for o in names:
-                s = sum(m[o, d] for d in names if d != o)
-                for d in names:
-                    if d != o: m[o, d] *= out[o] / s
-            for d in names:
-                s = sum(m[o, d] for o in names if o != d)
-                for o in names:
-                    if o != d: m[o, d] *= inn[d] / s
-        for (o, d), v in m.items():
-            w.writerow([e, rows[0]["year"], o, d, f"{v:.6g}"])
+    k = (r["epoch"], r["province"])
+    for got, want in ((out[k], float(r["migrants_out"])), (inn[k], float(r["migrants_in"]))):
+        assert abs(got - want) <= 1e-9 * want, (k, got, want)
+    n += 1
+print(f"migration.csv agrees with migrants_in/out of regions.csv ({n} region-epochs)")
 EOF
-  fi
 done
 
 # ---- the figures
