@@ -42,6 +42,8 @@ class PolicySchedule {
   const Scenario& sc_;
   const GlobalGeography& geo_;
   double baseline_home_bias_, baseline_net_exports_;
+  // Value of `key` set by the latest `kind` policy in force at `epoch`, or `fallback`.
+  double latest(const char* kind, const char* key, int epoch, double fallback) const;
 };
 
 }  // namespace regio

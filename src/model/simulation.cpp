@@ -40,6 +40,18 @@ void Simulation::enact_policies() {
   if (inputs_.scenario.external.enabled) system_->set_external_cost_factors(schedule_->external_cost_factors_at(e, state_));
 }
 
+namespace {
+// Several solves reported as one epoch: counts and seconds add up, the last residual and reason stand.
+void accumulate(SolveStats& total, const SolveStats& st) {
+  total.nonlinear_iterations += st.nonlinear_iterations;
+  total.linear_iterations += st.linear_iterations;
+  total.residual_evaluations += st.residual_evaluations;
+  total.residual_norm = st.residual_norm;
+  total.seconds += st.seconds;
+  total.reason = st.reason;
+}
+}  // namespace
+
 SolveStats Simulation::solve_once(const std::string& context) {
   if (!inputs_.scenario.external.enabled || opened_ || state_.epoch > 0) return system_->solve(context);
   // Cold start of an open economy: Newton from the closed-economy guess can overshoot (the
@@ -51,13 +63,7 @@ SolveStats Simulation::solve_once(const std::string& context) {
     auto scaled = factors;
     for (auto& x : scaled) x *= f;
     system_->set_external_cost_factors(scaled);
-    const SolveStats st = system_->solve(f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f));
-    total.nonlinear_iterations += st.nonlinear_iterations;
-    total.linear_iterations += st.linear_iterations;
-    total.residual_evaluations += st.residual_evaluations;
-    total.residual_norm = st.residual_norm;
-    total.seconds += st.seconds;
-    total.reason = st.reason;
+    accumulate(total, system_->solve(f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f)));
   }
   opened_ = true;
   return total;
@@ -86,13 +92,7 @@ SolveStats Simulation::solve() {
     gdp_scaled_ = true;
   }
   enact_policies();
-  const SolveStats again = solve_once(fmt::format("epoch {} (year {})", state_.epoch, year()));
-  st.nonlinear_iterations += again.nonlinear_iterations;
-  st.linear_iterations += again.linear_iterations;
-  st.residual_evaluations += again.residual_evaluations;
-  st.residual_norm = again.residual_norm;
-  st.seconds += again.seconds;
-  st.reason = again.reason;
+  accumulate(st, solve_once(fmt::format("epoch {} (year {})", state_.epoch, year())));
   return st;
 }
 

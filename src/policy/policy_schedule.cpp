@@ -76,12 +76,13 @@ FiscalRegime PolicySchedule::fiscal_at(int epoch, const EconomyState& st) const 
   return r;
 }
 
-double PolicySchedule::home_bias_at(int epoch) const {
-  double phi = baseline_home_bias_;
-  for (const auto& p : sc_.policies)
-    if (p.kind == "capital_market" && p.epoch <= epoch && p.has("home_bias")) phi = p.value("home_bias");
-  return phi;
+double PolicySchedule::latest(const char* kind, const char* key, int epoch, double fallback) const {
+  for (const auto& p : sc_.policies)  // sorted by epoch: the last one in force wins
+    if (p.kind == kind && p.epoch <= epoch && p.has(key)) fallback = p.value(key);
+  return fallback;
 }
+
+double PolicySchedule::home_bias_at(int epoch) const { return latest("capital_market", "home_bias", epoch, baseline_home_bias_); }
 
 std::vector<double> PolicySchedule::external_cost_factors_at(int epoch, const EconomyState& st) const {
   std::vector<double> f(st.size(), 1.0);
@@ -92,12 +93,7 @@ std::vector<double> PolicySchedule::external_cost_factors_at(int epoch, const Ec
   return f;
 }
 
-double PolicySchedule::net_exports_at(int epoch) const {
-  double nx = baseline_net_exports_;
-  for (const auto& p : sc_.policies)
-    if (p.kind == "external" && p.epoch <= epoch && p.has("net_exports")) nx = p.value("net_exports");
-  return nx;
-}
+double PolicySchedule::net_exports_at(int epoch) const { return latest("external", "net_exports", epoch, baseline_net_exports_); }
 
 std::vector<double> PolicySchedule::extra_growth(int epoch, const EconomyState& st) const {
   const std::size_t S = sc_.num_sectors();
