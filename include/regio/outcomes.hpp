@@ -40,6 +40,7 @@ struct Aggregates {
   double theil = 0, gini = 0, cv = 0, maxmin_ratio = 0;
   double theil_income = 0, gini_income = 0;  // of income per resident I_n/L_n (after transfers)
   double transfers = 0;                      // gross fiscal transfers Σ_n max(T_n, 0)
+  double net_transfers = 0;                  // Σ_n T_n (0 up to round-off; checked every epoch, not written)
   double import_share = 0, export_share = 0;  // imports / goods spending, exports / GDP (rest of the world)
 };
 

@@ -239,6 +239,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     fs::path path = base.Scalar();
     if (!path.is_absolute()) path = (fs::path(base_dir) / path).lexically_normal();
     if (base_depth >= 8) rd.fail(base, "'base' files nest more than 8 deep (a cycle?)");
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+      rd.fail(base, fmt::format("'base' = '{}' is not a scenario file (resolved relative to this file: {})", base.Scalar(),
+                                path.string()));
     ++base_depth;
     try {
       s = load_scenario(path.string());

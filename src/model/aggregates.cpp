@@ -142,6 +142,7 @@ Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutco
     y.push_back(o.gdp_pc);
     y_income.push_back(o.income / o.population);
     a.transfers += std::max(o.transfer, 0.0);
+    a.net_transfers += o.transfer;
     imports += o.imports;
     exports += o.exports;
     w.push_back(o.population);

@@ -37,17 +37,19 @@ EconomyState make_state(const Scenario& sc, std::vector<Region> owned) {
     st.lagged_capital_rent.push_back(1.0);
     const double L = sc.migration.enabled ? r.population : r.registered;
     st.population.push_back(L);
-    // Initial guess: each factor paid its consumption-weighted cost share of revenue. With an
-    // observed GDP Y the revenue is (1 − δ_h) Y (at a solution Σ_s R_is = (1 − δ_h) I_i and
-    // I_i = GDP_i), which for calibrated data is close to the solution; without one, w = 1
-    // (the numeraire fixes the overall scale during the first solve).
+    // Initial guess: each factor paid its consumption-weighted cost share of revenue. When the
+    // run is scaled to observed GDP Y (calibrated data), the revenue is (1 − δ_h) Y (at a
+    // solution Σ_s R_is = (1 − δ_h) I_i and I_i = GDP_i), close to the solution; otherwise
+    // w = 1 (the numeraire fixes the overall scale during the first solve; an observed GDP that
+    // the fundamentals do not reproduce makes a worse guess than that: measured, synthetic N = 1,000).
     double a = 0, b = 0, l = 0;
     for (std::size_t s = 0; s < tech.S; ++s) a += tech.eta[s] * tech.alpha[s], b += tech.eta[s] * tech.beta[s], l += tech.eta[s] * tech.lambda[s];
-    const double revenue = r.gdp > 0 ? (1 - tech.housing_share) * r.gdp : L / a;  // w = 1 without data
+    const bool observed = sc.scale_to_observed_gdp && r.gdp > 0;
+    const double revenue = observed ? (1 - tech.housing_share) * r.gdp : L / a;  // w = 1 without data
     FactorPrices p;
     p.wage = a * revenue / L;
     p.capital_rent = tech.active[kCapital] ? b * revenue / r.capital : 1.0;
-    p.land_rent = tech.active[kLand] ? (l * revenue + tech.housing_share * (r.gdp > 0 ? r.gdp : revenue / (1 - tech.housing_share))) / r.land_km2 : 1.0;
+    p.land_rent = tech.active[kLand] ? (l * revenue + tech.housing_share * revenue / (1 - tech.housing_share)) / r.land_km2 : 1.0;
     st.prices.push_back(p);
   }
   st.records = std::move(owned);

@@ -1,5 +1,6 @@
 #include "regio/simulation.hpp"
 
+#include "regio/error.hpp"
 #include "regio/profiling.hpp"
 
 #include <boost/mpi/collectives.hpp>
@@ -127,7 +128,13 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
     o.agricultural_employment = r[9], o.registered = r[10], o.expected_utility = r[11], o.gdp_pc = r[12];
     o.income = r[13], o.transfer = r[14], o.imports = r[15], o.exports = r[16];
   }
-  return national_aggregates(inputs_.scenario, lite);
+  Aggregates a = national_aggregates(inputs_.scenario, lite);
+  // MODEL.md §4: transfers are financed within the nation (Σ T = 0 by construction; a violation
+  // is a bug, not an input problem, and must not pass silently into the outputs).
+  if (std::abs(a.net_transfers) > 1e-9 * std::max(a.transfers, 1e-300) && a.transfers > 0)
+    throw SolverError(fmt::format("epoch {}: fiscal transfers do not balance (Σ T = {:.3e}, gross {:.3e}); please report this",
+                                  state_.epoch, a.net_transfers, a.transfers));
+  return a;
 }
 
 std::vector<RegionOutcome> Simulation::all_outcomes() const {
