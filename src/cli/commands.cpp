@@ -19,6 +19,7 @@
 
 #include "regio/calibration.hpp"
 #include "regio/checkpoint.hpp"
+#include "regio/policy.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
@@ -287,10 +288,11 @@ int decomp_command(const boost::mpi::communicator& comm, const std::string& scen
 
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
   on_root_collectively(comm, [&] {
-    const Scenario sc = load_scenario(opt.scenario);
+    Scenario sc = load_scenario(opt.scenario);
     std::vector<std::string> names;
     for (const auto& s : sc.sectors) names.push_back(s.name);
     const auto regions = load_regions(sc.regions, names);
+    resolve_policies(sc, regions);  // names, epochs and the network file, as `run` checks them
     const int ranks = opt.ranks > 0 ? opt.ranks : comm.size();
     const Decomposition d = resolve_decomposition(sc, opt.decomposition, regions, ranks);
     const auto owners = region_owners(d, regions, ranks);
@@ -299,10 +301,10 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
     double mx = 0, sum = 0;
     for (double w : work) mx = std::max(mx, w), sum += w;
     const auto geo = make_geography(regions);
-    std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs; decomposition %s for %d ranks "
+    std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs, %zu policies; decomposition %s for %d ranks "
                 "(work imbalance max/mean %.2f)\n",
                 opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
-                d.source.c_str(), ranks, mx / (sum / ranks));
+                sc.policies.size(), d.source.c_str(), ranks, mx / (sum / ranks));
   });
   return 0;
 }

@@ -136,6 +136,9 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   const Names names = collect(regions);
   const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
   if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
+  if (sc.external.enabled && names.tags.count("port") == 0)
+    throw InputError(fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
+                                 "rest of the world); tag the port regions or set external.enabled: false", file, sc.regions));
   for (auto& p : sc.policies) {
     const std::string where = fmt::format("{}:{}", p.file.empty() ? file : p.file, p.line);
     if (p.year >= 0) p.epoch = p.year - sc.start_year;
