@@ -76,7 +76,7 @@ struct Policy {
   bool has(const std::string& key) const { return values.count(key) != 0; }
   double value(const std::string& key) const { return values.at(key); }
   bool selects(std::int64_t region_index) const;  // binary search in `selected`
-  std::string describe() const;                   // "hukou at epoch 3 (line 41)"
+  std::string describe() const;                   // "'megacity caps' (hukou at epoch 3, year 2023, line 41)"
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & kind & name & epoch & year & line & file & select & values & sectors & pairs & links & selected & sector_index &

@@ -77,7 +77,7 @@ bool Policy::selects(std::int64_t region_index) const {
 }
 
 std::string Policy::describe() const {
-  return fmt::format("'{}' ({} at epoch {}{}, line {})", name.empty() ? kind : name, kind, epoch,
+  return fmt::format("{} ({} at epoch {}{}, line {})", name.empty() ? kind + " policy" : "'" + name + "'", kind, epoch,
                      year >= 0 ? fmt::format(", year {}", year) : "", line);
 }
 

@@ -1,15 +1,17 @@
 #!/bin/bash
 # Checkpoint/restart checks (issue: running on clusters). Usage:
-#   check_restart.sh REGIO MPIEXEC SOURCE_DIR WORK_DIR [SCENARIO [ATOL]]   (default: China-31 baseline, 1e-12)
-# ATOL: absolute tolerance of the other-rank-count comparison (fiscal transfers are differences of
-# incomes of order 1e5 and carry their round-off: 1e-6 = 100 yuan in China-31 units).
+#   check_restart.sh REGIO MPIEXEC SOURCE_DIR WORK_DIR [SCENARIO [ATOL [RTOL]]]
+#   (defaults: China-31 baseline, 1e-12, 1e-12)
+# ATOL, RTOL: tolerances of the other-rank-count comparison (fiscal transfers are differences of
+# incomes of order 1e5 and carry their round-off: 1e-6 = 100 yuan in China-31 units; the open
+# economy with every policy kind differs by up to ≈ 1.5e-12 relative between 2 and 3 ranks).
 # 1. 3 epochs + restart to 6 on the same ranks == an uninterrupted 6-epoch run, byte for byte;
 # 2. restart on another rank count and decomposition agrees to 1e-12 (relative);
 # 3. SIGUSR1 (SLURM --signal) -> checkpoint, run.yaml `status: interrupted`, exit code 4; the
 #    restart completes and matches the uninterrupted run;
 # 4. a checkpoint of another scenario or of other regions is refused with one line, exit 1.
 set -u
-REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4 SCENARIO=${5:-$3/inputs/china31/baseline.yaml} ATOL=${6:-1e-12}
+REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4 SCENARIO=${5:-$3/inputs/china31/baseline.yaml} ATOL=${6:-1e-12} RTOL=${7:-1e-12}
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$W"; mkdir -p "$W"
 printf 'base: %s\ncheckpoint_every: 1\n' "$(realpath "$SCENARIO")" > "$W/ck.yaml"
@@ -27,8 +29,8 @@ grep -q '^first_epoch: 2$' "$W/part/run.yaml" || fail "run.yaml lacks first_epoc
 echo "ok: same-rank restart is bit-identical"
 
 run 3 --epochs 6 --out "$W/part3" --decomp auto --restart "$W/part3/checkpoints/checkpoint-e000002.h5" || fail "restart on 3 ranks"
-/usr/bin/python3 "$SRC/tools/compare_runs.py" "$W/full" "$W/part3" --rtol 1e-12 --atol "$ATOL" || fail "3-rank restart differs"
-echo "ok: restart on 3 ranks agrees to 1e-12"
+/usr/bin/python3 "$SRC/tools/compare_runs.py" "$W/full" "$W/part3" --rtol "$RTOL" --atol "$ATOL" || fail "3-rank restart differs"
+echo "ok: restart on 3 ranks agrees to $RTOL (relative)"
 
 # SIGUSR1 after a few epochs of a long run.
 (timeout 120 "$MPIEXEC" -np 2 "$REGIO" run "$W/ck.yaml" --epochs 100000 --out "$W/sig" > "$W/sig.log" 2>&1; echo $? > "$W/sig.rc") &
