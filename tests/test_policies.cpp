@@ -88,6 +88,8 @@ TEST(PolicyLanguage, SyntaxErrorsNameTheLineAndTheFix) {
   EXPECT_NE(err("  - {kind: infrastructure, epoch: 1, links: [{from: a, to: b, mode: maglev}]}").find("unknown transport mode"),
             std::string::npos);
   EXPECT_NE(err("  - {kind: land, epoch: 1, all: true, land_factor: .nan}").find("finite"), std::string::npos);
+  EXPECT_NE(err("  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 0.8, targeted_share: 0.3}").find("exceeds 1"),
+            std::string::npos);
   EXPECT_NE(err("  - {kind: land, epoch: 1, all: true, land_factor: 1.1}\n  - kind: land").find("policy-test.yaml:"),
             std::string::npos);
 }

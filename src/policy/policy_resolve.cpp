@@ -194,6 +194,21 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   }
   // Policies in the order they take effect (stable: the file order within an epoch).
   std::stable_sort(sc.policies.begin(), sc.policies.end(), [](const Policy& a, const Policy& b) { return a.epoch < b.epoch; });
+  // Developable land may not exceed a region's area, after every land policy up to the end.
+  std::vector<double> land(regions.size());
+  for (const auto& r : regions) land[static_cast<std::size_t>(r.index)] = r.land_km2;
+  for (const auto& p : sc.policies) {
+    if (p.kind != "land") continue;
+    for (auto i : p.selected) {
+      const auto& r = regions[static_cast<std::size_t>(i)];
+      land[static_cast<std::size_t>(i)] *= p.value("land_factor");
+      if (land[static_cast<std::size_t>(i)] > r.area_km2)
+        throw InputError(fmt::format("{}:{}: land_factor = {} raises the developable land of region '{}' to {:.6g} km², above its "
+                                     "area of {:.6g} km²; lower the factor or exclude the region",
+                                     p.file.empty() ? file : p.file, p.line, p.value("land_factor"), r.id,
+                                     land[static_cast<std::size_t>(i)], r.area_km2));
+    }
+  }
 }
 
 }  // namespace regio

@@ -246,6 +246,11 @@ Policy parse_policy(const PolicyReader& rd, const YAML::Node& n, std::size_t ind
   }
   if (p.values.empty() || (p.kind == "productivity" && !p.has("shock") && !p.has("growth")))
     rd.fail(n, fmt::format("policies[{}] ({}) sets nothing: give {}", index, p.kind, fmt::join(value_keys, " and/or ")));
+  if (p.kind == "fiscal_transfer" && p.has("equalisation_rate") && p.has("targeted_share") &&
+      p.value("equalisation_rate") + p.value("targeted_share") > 1)
+    rd.fail(n, fmt::format("policies[{}]: equalisation_rate + targeted_share = {} exceeds 1 (the richest regions' income "
+                           "could turn negative); lower one of them", index,
+                           format_number(p.value("equalisation_rate") + p.value("targeted_share"))));
   if (p.kind == "productivity" && p.has("duration") && !p.has("growth"))
     rd.fail(n, fmt::format("policies[{}]: 'duration' applies to 'growth', which is not given", index));
   if (((p.kind == "capital_market" && p.has("home_bias")) || (p.kind == "external" && p.has("net_exports"))) && !(p.select.all && p.select.exclude_regions.empty() &&
