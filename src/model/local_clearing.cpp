@@ -49,37 +49,47 @@ struct LocalSystem {
   }
 };
 
-// Own-market variant: residuals exact in the region's own purchases; Jacobian by forward
-// differences in log prices (three more evaluations; the system is small).
+// Own-market variant: residuals exact in the region's own purchases, with the analytic Jacobian
+// in log prices u. With a_s = p_s^−θ_s (∂a_s/∂u_g = −θ_s share_sg a_s), income I = Σ_g price_g
+// stock_g + T (∂I/∂u_g = price_g stock_g), X_s = η_s (c I + J_other) and D_s = Φ_s^others + t_s a_s:
+//   R_s = a_s (MA_s^others + t_s X_s / D_s),
+//   ∂R_s/∂u_g = ∂a_s/∂u_g (MA_s^others + t_s X_s / D_s) + a_s t_s (∂X_s/∂u_g D_s − X_s t_s ∂a_s/∂u_g) / D_s².
 void LocalSystem::evaluate_with_own_market(const FactorPrices& p, std::array<double, 3>& F,
                                            std::array<std::array<double, 3>, 3>* J) const {
   const OwnMarket& own = *in.own;
-  auto residuals = [&](const FactorPrices& q, std::array<double, 3>& out) {
-    const double I = income(t, q, in.population, in.capital, in.land, in.transfer);
-    const double goods = own.spending_per_income * I + own.investment_other;
-    std::array<double, 3> demand{0, 0, 0};
-    for (std::size_t s = 0; s < t.S; ++s) {
-      const double a = std::exp(-t.theta[s] * log_unit_price(t, s, q, in.log_productivity[s]));
-      const double X = t.eta[s] * goods;
-      const double R = a * (own.access_others[s] + own.tau_pow[s] * X / (own.phi_others[s] + own.tau_pow[s] * a));
-      for (int f = 0; f < 3; ++f) demand[f] += t.share(s, f) * R;
+  const double supply[3] = {p.wage * in.population, p.capital_rent * in.capital, p.land_rent * in.land};
+  const double I = income(t, p, in.population, in.capital, in.land, in.transfer);
+  const double goods = own.spending_per_income * I + own.investment_other;
+  std::array<double, 3> demand{0, 0, 0};
+  std::array<std::array<double, 3>, 3> ddemand{};  // ∂demand_f / ∂u_g
+  for (std::size_t s = 0; s < t.S; ++s) {
+    const double a = std::exp(-t.theta[s] * log_unit_price(t, s, p, in.log_productivity[s]));
+    const double X = t.eta[s] * goods;
+    const double D = own.phi_others[s] + own.tau_pow[s] * a;
+    const double R = a * (own.access_others[s] + own.tau_pow[s] * X / D);
+    for (int f = 0; f < 3; ++f) demand[f] += t.share(s, f) * R;
+    if (!J) continue;
+    for (int g = 0; g < 3; ++g) {
+      if (!t.active[g]) continue;
+      const double da = -t.theta[s] * t.share(s, g) * a;
+      const double dX = t.eta[s] * own.spending_per_income * supply[g];
+      const double dR = da * (own.access_others[s] + own.tau_pow[s] * X / D) +
+                        a * own.tau_pow[s] * (dX * D - X * own.tau_pow[s] * da) / (D * D);
+      for (int f = 0; f < 3; ++f) ddemand[f][g] += t.share(s, f) * dR;
     }
-    demand[kLand] += t.housing_share * I;
-    demand[kLabor] *= in.price_level;
-    const double supply[3] = {q.wage * in.population, q.capital_rent * in.capital, q.land_rent * in.land};
-    for (int f = 0; f < 3; ++f) out[f] = t.active[f] ? std::log(demand[f]) - std::log(supply[f]) : 0.0;
-  };
-  residuals(p, F);
-  if (!J) return;
-  const double h = 1e-7;
+  }
+  demand[kLand] += t.housing_share * I;
+  demand[kLabor] *= in.price_level;
   for (int g = 0; g < 3; ++g) {
-    for (int f = 0; f < 3; ++f) (*J)[f][g] = 0.0;
     if (!t.active[g]) continue;
-    FactorPrices q = p;
-    q[g] *= std::exp(h);
-    std::array<double, 3> Fg{};
-    residuals(q, Fg);
-    for (int f = 0; f < 3; ++f) (*J)[f][g] = t.active[f] ? (Fg[f] - F[f]) / h : 0.0;
+    ddemand[kLand][g] += t.housing_share * supply[g];
+    ddemand[kLabor][g] *= in.price_level;
+  }
+  for (int f = 0; f < 3; ++f) {
+    F[f] = t.active[f] ? std::log(demand[f]) - std::log(supply[f]) : 0.0;
+    if (J)
+      for (int g = 0; g < 3; ++g)
+        (*J)[f][g] = t.active[f] && t.active[g] ? ddemand[f][g] / demand[f] - (f == g ? 1.0 : 0.0) : 0.0;
   }
 }
 
