@@ -47,6 +47,14 @@ PolicyRun run(const Scenario& sc) {
   return r;
 }
 
+// Region `id` at `epoch` of a run (a test failure if it is missing).
+const RegionOutcome& region(const PolicyRun& r, std::size_t epoch, const std::string& id) {
+  for (const auto& o : r.regions.at(epoch))
+    if (o.id == id) return o;
+  ADD_FAILURE() << "no region " << id;
+  return r.regions.at(epoch).front();
+}
+
 // ---- the language --------------------------------------------------------------------------
 
 TEST(PolicyLanguage, ParsesEveryKindAndRecordsItInRunYaml) {
@@ -181,12 +189,8 @@ TEST(PolicyEffects, LowerBorderCostsRaiseInternalTrade) {
   EXPECT_GT(cut.aggregates[1].real_gdp, base.aggregates[1].real_gdp);
   // Between chosen pairs only: Sichuan buys more from Chongqing, not less.
   const PolicyRun pair = run(china31("policies:\n  - {kind: market_integration, epoch: 1, pairs: [[Sichuan, Chongqing]], trade_border_cost: 1.0}\n", 2));
-  auto own = [](const PolicyRun& r, const std::string& id) {
-    for (const auto& o : r.regions[1]) if (o.id == id) return o.own_trade_share;
-    return -1.0;
-  };
-  EXPECT_LT(own(pair, "510000"), own(base, "510000"));
-  EXPECT_LT(own(pair, "500000"), own(base, "500000"));
+  for (const char* id : {"510000", "500000"})
+    EXPECT_LT(region(pair, 1, id).own_trade_share, region(base, 1, id).own_trade_share) << id;
 }
 
 TEST(PolicyEffects, FiscalEqualisationLowersIncomeInequalityAndBalances) {
@@ -211,9 +215,8 @@ TEST(PolicyEffects, FiscalEqualisationLowersIncomeInequalityAndBalances) {
   net = 0, gross = 0;
   for (const auto& o : grant.regions[1]) net += o.transfer, gross += std::abs(o.transfer);
   EXPECT_LT(std::abs(net), 1e-12 * gross);
-  for (const auto& o : grant.regions[1])
-    if (o.id == "540000") EXPECT_GT(o.transfer, 0.0);  // Tibet (west) receives
-    else if (o.id == "310000") EXPECT_LT(o.transfer, 0.0);  // Shanghai pays the levy
+  EXPECT_GT(region(grant, 1, "540000").transfer, 0.0);  // Tibet (west) receives
+  EXPECT_LT(region(grant, 1, "310000").transfer, 0.0);  // Shanghai pays the levy
 }
 
 TEST(PolicyEffects, HukouBarrierCutRaisesMigrantShare) {
@@ -223,22 +226,14 @@ TEST(PolicyEffects, HukouBarrierCutRaisesMigrantShare) {
   EXPECT_GT(cut.aggregates[1].welfare, base.aggregates[1].welfare);
   // A megacity cap: fewer residents in Beijing than without it.
   const PolicyRun cap = run(china31("policies:\n  - {kind: hukou, epoch: 1, regions: [\"110000\"], barrier: 1.5}\n", 2));
-  auto pop = [](const PolicyRun& r, const std::string& id) {
-    for (const auto& o : r.regions[1]) if (o.id == id) return o.population;
-    return -1.0;
-  };
-  EXPECT_LT(pop(cap, "110000"), pop(base, "110000"));
+  EXPECT_LT(region(cap, 1, "110000").population, region(base, 1, "110000").population);
 }
 
 TEST(PolicyEffects, NewLinkRaisesTradeBetweenItsEnds) {
   const PolicyRun base = run(china31("", 2));
   const PolicyRun hsr = run(china31("policies:\n  - {kind: infrastructure, epoch: 1, links: [{from: \"510000\", to: \"500000\", mode: high_speed_rail}]}\n", 2));
-  for (const auto* id : {"510000", "500000"}) {
-    double a = 0, b = 0;
-    for (const auto& o : base.regions[1]) if (o.id == id) a = o.own_trade_share;
-    for (const auto& o : hsr.regions[1]) if (o.id == id) b = o.own_trade_share;
-    EXPECT_LT(b, a) << id;  // buys more from the other end
-  }
+  for (const char* id : {"510000", "500000"})  // buys more from the other end
+    EXPECT_LT(region(hsr, 1, id).own_trade_share, region(base, 1, id).own_trade_share) << id;
   EXPECT_GT(hsr.aggregates[1].real_gdp, base.aggregates[1].real_gdp);
 }
 
