@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "regio/geography.hpp"
 
@@ -12,6 +13,13 @@ TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
     : geo_(&geo), P_(geo.province_names.size()), road_(sc.network.road) {
   log_trade_.assign(P_ * P_, std::log(sc.trade.border_cost));
   log_migration_.assign(P_ * P_, std::log(sc.migration.border_cost));
+  const double rad = std::numbers::pi / 180.0;
+  for (std::size_t i = 0; i < geo.size(); ++i) {
+    const double lat = geo.lat[i] * rad, lon = geo.lon[i] * rad;
+    ux_.push_back(std::cos(lat) * std::cos(lon));
+    uy_.push_back(std::cos(lat) * std::sin(lon));
+    uz_.push_back(std::sin(lat));
+  }
 }
 
 void TransportCosts::set_trade_border(int p, int q, double b) {
@@ -34,12 +42,11 @@ void TransportCosts::set_links(std::vector<TransportLink> links) {
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
   const std::size_t M = nodes_.size();
-  const auto& g = *geo_;
   node_cost_.assign(M * M, 0.0);
   for (std::size_t a = 0; a < M; ++a)
     for (std::size_t b = 0; b < M; ++b)
       if (a != b)
-        node_cost_[a * M + b] = road_ * great_circle_km(g.lat[nodes_[a]], g.lon[nodes_[a]], g.lat[nodes_[b]], g.lon[nodes_[b]]);
+        node_cost_[a * M + b] = road_ * great_circle(nodes_[a], nodes_[b]);
   auto pos = [&](std::size_t region) { return static_cast<std::size_t>(std::lower_bound(nodes_.begin(), nodes_.end(), region) - nodes_.begin()); };
   for (const auto& l : links_) {
     const std::size_t a = pos(l.a), b = pos(l.b);
@@ -55,7 +62,7 @@ void TransportCosts::effective_distances(std::size_t i, double* out) const {
   const auto& g = *geo_;
   const std::size_t N = g.size();
   for (std::size_t k = 0; k < N; ++k)
-    out[k] = k == i ? internal_distance_km(g.area_km2[i]) : road_ * great_circle_km(g.lat[i], g.lon[i], g.lat[k], g.lon[k]);
+    out[k] = k == i ? internal_distance_km(g.area_km2[i]) : road_ * great_circle(i, k);
   if (nodes_.empty()) return;
   const std::size_t M = nodes_.size();
   // reach[b] = cheapest cost from i to node b: a direct leg to some node a, then the network.
@@ -68,7 +75,7 @@ void TransportCosts::effective_distances(std::size_t i, double* out) const {
     const std::size_t nb = nodes_[b];
     for (std::size_t k = 0; k < N; ++k) {
       if (k == i) continue;
-      const double leg = k == nb ? 0.0 : road_ * great_circle_km(g.lat[nb], g.lon[nb], g.lat[k], g.lon[k]);
+      const double leg = k == nb ? 0.0 : road_ * great_circle(nb, k);
       out[k] = std::min(out[k], reach[b] + leg);
     }
   }
