@@ -11,6 +11,9 @@ namespace regio {
 // The k nearest neighbours of region i by great-circle distance (self excluded, ties broken by
 // CSV order): the non-zero columns of row i of the row-normalised weights W.
 std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::size_t i, std::size_t k);
+// The same for several regions at once (the unit vectors of the centroids are computed once).
+std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& geo, const std::vector<std::size_t>& rows,
+                                                         std::size_t k);
 
 // Collective. Advance the owned regions' stocks and fundamentals from the solved equilibrium
 // held in `sys` (which must have been solved for the current epoch). `extra_growth` (owned

@@ -19,9 +19,9 @@ Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs i
   system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_,
                                              NationalSystem::Mode::Equilibrium, std::vector<double>{},
                                              schedule_->costs_at(-1));  // policy-free until the first solve enacts epoch 0
-  for (const auto& r : state_.records)
-    neighbours_.push_back(nearest_neighbours(inputs_.geography, static_cast<std::size_t>(r.index),
-                                             static_cast<std::size_t>(inputs_.scenario.productivity.neighbours)));
+  std::vector<std::size_t> rows;
+  for (const auto& r : state_.records) rows.push_back(static_cast<std::size_t>(r.index));
+  neighbours_ = nearest_neighbours(inputs_.geography, rows, static_cast<std::size_t>(inputs_.scenario.productivity.neighbours));
 }
 
 void Simulation::enact_policies() {
