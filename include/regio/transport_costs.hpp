@@ -10,8 +10,6 @@
 // a row costs O(M² + N·M):  D_ik = min(d_ik, min_b [min_a (d_ia + C_ab)] + d_bk).
 // Adding a link can only lower D (a new edge never lengthens a shortest path); D_ii is the
 // internal distance and does not change. Every rank computes the rows of its own regions.
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -45,13 +43,9 @@ class TransportCosts {
   // Row i of effective distances D_ik for all k (D_ii = internal distance), into out[0..N).
   void effective_distances(std::size_t i, double* out) const;
 
-  // Great-circle distance between regions i and k (km): 2R asin(chord/2) from unit vectors
-  // precomputed once, equal to the haversine formula up to round-off and 3–4× cheaper (the
+  // Great-circle distance between regions i and k (km) from unit vectors precomputed once (the
   // kernels recompute N of them per row when they are not stored).
-  double great_circle(std::size_t i, std::size_t k) const {
-    const double dx = ux_[i] - ux_[k], dy = uy_[i] - uy_[k], dz = uz_[i] - uz_[k];
-    return 2.0 * kEarthRadiusKm * std::asin(std::min(1.0, 0.5 * std::sqrt(dx * dx + dy * dy + dz * dz)));
-  }
+  double great_circle(std::size_t i, std::size_t k) const { return chord_distance_km(unit_[i], unit_[k]); }
 
   bool operator==(const TransportCosts& o) const {
     return log_trade_ == o.log_trade_ && log_migration_ == o.log_migration_ && node_cost_ == o.node_cost_ && nodes_ == o.nodes_;
@@ -66,7 +60,7 @@ class TransportCosts {
   std::vector<TransportLink> links_;
   std::vector<std::size_t> nodes_;                 // network nodes (region indices), sorted
   std::vector<double> node_cost_;                  // M×M shortest-path costs between nodes
-  std::vector<double> ux_, uy_, uz_;               // unit vectors of the centroids
+  std::vector<UnitVector> unit_;                   // unit vectors of the centroids
 };
 
 }  // namespace regio

@@ -13,6 +13,12 @@ double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
   return 2.0 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
+UnitVector unit_vector(double lat_deg, double lon_deg) {
+  const double rad = std::numbers::pi / 180.0;
+  const double lat = lat_deg * rad, lon = lon_deg * rad;
+  return {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
+}
+
 double internal_distance_km(double area_km2) {
   return (2.0 / 3.0) * std::sqrt(area_km2 / std::numbers::pi);
 }

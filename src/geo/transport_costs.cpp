@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 
 #include "regio/geography.hpp"
 
@@ -13,13 +12,7 @@ TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
     : geo_(&geo), P_(geo.province_names.size()), road_(sc.network.road) {
   log_trade_.assign(P_ * P_, std::log(sc.trade.border_cost));
   log_migration_.assign(P_ * P_, std::log(sc.migration.border_cost));
-  const double rad = std::numbers::pi / 180.0;
-  for (std::size_t i = 0; i < geo.size(); ++i) {
-    const double lat = geo.lat[i] * rad, lon = geo.lon[i] * rad;
-    ux_.push_back(std::cos(lat) * std::cos(lon));
-    uy_.push_back(std::cos(lat) * std::sin(lon));
-    uz_.push_back(std::sin(lat));
-  }
+  for (std::size_t i = 0; i < geo.size(); ++i) unit_.push_back(unit_vector(geo.lat[i], geo.lon[i]));
 }
 
 void TransportCosts::set_trade_border(int p, int q, double b) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <numeric>
 
 #include "regio/geography.hpp"
@@ -13,21 +12,16 @@ std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& 
                                                          std::size_t k) {
   // Great-circle distance is monotone in the chord between unit vectors, so neighbours are
   // ranked by the squared chord: no transcendental function per pair (N per region).
-  const double rad = std::numbers::pi / 180.0;
   const std::size_t N = geo.size();
-  std::vector<double> u(3 * N);
-  for (std::size_t j = 0; j < N; ++j) {
-    const double lat = geo.lat[j] * rad, lon = geo.lon[j] * rad;
-    u[3 * j] = std::cos(lat) * std::cos(lon), u[3 * j + 1] = std::cos(lat) * std::sin(lon), u[3 * j + 2] = std::sin(lat);
-  }
+  std::vector<UnitVector> u;
+  for (std::size_t j = 0; j < N; ++j) u.push_back(unit_vector(geo.lat[j], geo.lon[j]));
   std::vector<std::vector<std::size_t>> out;
   std::vector<std::pair<double, std::size_t>> d;
   for (const std::size_t i : rows) {
     d.clear();
     for (std::size_t j = 0; j < N; ++j) {
       if (j == i) continue;
-      const double dx = u[3 * i] - u[3 * j], dy = u[3 * i + 1] - u[3 * j + 1], dz = u[3 * i + 2] - u[3 * j + 2];
-      d.emplace_back(dx * dx + dy * dy + dz * dz, j);
+      d.emplace_back(squared_chord(u[i], u[j]), j);
     }
     const std::size_t kk = std::min(k, d.size());
     std::partial_sort(d.begin(), d.begin() + kk, d.end());  // pairs: ties broken by CSV index

@@ -40,7 +40,7 @@ std::shared_ptr<const TransportCosts> PolicySchedule::costs_at(int epoch) const 
   std::vector<TransportLink> links;
   auto add = [&](const TransportLinkSpec& l) {
     const auto a = static_cast<std::size_t>(l.from_index), b = static_cast<std::size_t>(l.to_index);
-    const double km = l.km > 0 ? l.km : great_circle_km(geo_.lat[a], geo_.lon[a], geo_.lat[b], geo_.lon[b]);
+    const double km = l.km > 0 ? l.km : costs->great_circle(a, b);  // the length of the direct leg
     links.push_back({a, b, km * sc_.network.mode_cost(l.mode)});
   };
   for (const auto& l : sc_.network_links) add(l);
