@@ -152,6 +152,7 @@ class NationalSystem {
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
   void unpack_shift(const double* x);
   void setup_capital_weights();
+  void update_hukou_barriers();  // h_d^−ε of the owned regions from the state
   void build_kernels();
   void setup_external();  // τ_nW^−θ of the owned regions (nearest port by effective distance)
   // Transfers T_n at pre-transfer incomes Y (owned) and populations L (collective if active).

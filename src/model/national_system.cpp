@@ -77,8 +77,12 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 
   build_kernels();
   local_own_market_ = sc.solver.local_own_market;
+  update_hukou_barriers();
+}
+
+void NationalSystem::update_hukou_barriers() {
   hukou_pow_.resize(n_own_);
-  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state.hukou_barrier[j], -epsilon_);
+  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state_.hukou_barrier[j], -epsilon_);
 }
 
 void NationalSystem::build_kernels() {
@@ -487,8 +491,7 @@ void NationalSystem::apply_preconditioner(const double* r, double* y) const {
 SolveStats NationalSystem::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   setup_capital_weights();
-  // h_d^−ε from the state: hukou policies change h_d between epochs.
-  for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state_.hukou_barrier[j], -epsilon_);
+  update_hukou_barriers();  // hukou policies change h_d between epochs
   evaluations_ = 0;
   std::vector<double> x0;
   pack(x0);
