@@ -26,6 +26,17 @@ struct DistributedInputs {
 // the same error (so all exit non-zero with one message and no hang).
 void on_root_collectively(const boost::mpi::communicator& comm, const std::function<void()>& work);
 
+// Rank-local: what `run` checks before solving, for `ranks` ranks — load and validate the region
+// CSV of `scenario` (gdp > 0 with require_gdp or scale_to_observed_gdp), resolve its policies
+// and network file against the regions, and the decomposition. `regio validate` calls it too.
+struct LoadedInputs {
+  Scenario scenario;  // with its policies resolved
+  std::vector<Region> regions;
+  Decomposition decomposition;
+  std::vector<int> owners;  // owning rank of each region (CSV order)
+};
+LoadedInputs load_inputs(const Scenario& scenario, const std::string& decomp_path, int ranks, bool require_gdp = false);
+
 // Collective. Rank 0 loads the regions of `scenario` and the decomposition (`decomp_path`
 // overrides the scenario's; "auto" or "" builds one for comm.size()), validates them, and
 // distributes. Throws InputError on every rank on bad input.

@@ -19,7 +19,6 @@
 
 #include "regio/calibration.hpp"
 #include "regio/checkpoint.hpp"
-#include "regio/policy.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
@@ -288,16 +287,13 @@ int decomp_command(const boost::mpi::communicator& comm, const std::string& scen
 
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
   on_root_collectively(comm, [&] {
-    Scenario sc = load_scenario(opt.scenario);
-    std::vector<std::string> names;
-    for (const auto& s : sc.sectors) names.push_back(s.name);
-    const auto regions = load_regions(sc.regions, names);
-    resolve_policies(sc, regions);  // names, epochs and the network file, as `run` checks them
     const int ranks = opt.ranks > 0 ? opt.ranks : comm.size();
-    const Decomposition d = resolve_decomposition(sc, opt.decomposition, regions, ranks);
-    const auto owners = region_owners(d, regions, ranks);
+    const LoadedInputs in = load_inputs(load_scenario(opt.scenario), opt.decomposition, ranks);
+    const Scenario& sc = in.scenario;
+    const auto& regions = in.regions;
+    const Decomposition& d = in.decomposition;
     std::vector<double> work(ranks, 0.0);
-    for (int o : owners) work[o] += 1;
+    for (int o : in.owners) work[o] += 1;
     double mx = 0, sum = 0;
     for (double w : work) mx = std::max(mx, w), sum += w;
     const auto geo = make_geography(regions);

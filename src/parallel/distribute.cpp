@@ -63,28 +63,30 @@ DistributedInputs scatter(const mpi::communicator& comm, const Scenario& sc, con
 }
 }  // namespace
 
+LoadedInputs load_inputs(const Scenario& scenario, const std::string& decomp_path, int ranks, bool require_gdp) {
+  LoadedInputs in{scenario, {}, {}, {}};
+  Scenario& sc = in.scenario;
+  std::vector<std::string> names;
+  for (const auto& s : sc.sectors) names.push_back(s.name);
+  in.regions = load_regions(sc.regions, names);
+  if (sc.scale_to_observed_gdp || require_gdp)
+    for (const auto& r : in.regions)
+      if (!(r.gdp > 0))
+        throw InputError(located(sc.regions, r.csv_line, fmt::format(
+            "region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
+            require_gdp ? "calibration" : "scale_to_observed_gdp: true",
+            require_gdp ? "" : " or set scale_to_observed_gdp: false")));
+  resolve_policies(sc, in.regions);
+  in.decomposition = resolve_decomposition(sc, decomp_path, in.regions, ranks);
+  in.owners = region_owners(in.decomposition, in.regions, ranks);
+  return in;
+}
+
 DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& scenario, const std::string& decomp_path,
                                     bool require_gdp) {
-  Scenario sc = scenario;  // rank 0 resolves its policies against the regions; scatter broadcasts it
-  std::vector<Region> regions;
-  Decomposition d;
-  std::vector<int> owners;
-  on_root_collectively(comm, [&] {
-    std::vector<std::string> names;
-    for (const auto& s : sc.sectors) names.push_back(s.name);
-    regions = load_regions(sc.regions, names);
-    if (sc.scale_to_observed_gdp || require_gdp)
-      for (const auto& r : regions)
-        if (!(r.gdp > 0))
-          throw InputError(located(sc.regions, r.csv_line, fmt::format(
-              "region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
-              require_gdp ? "calibration" : "scale_to_observed_gdp: true",
-              require_gdp ? "" : " or set scale_to_observed_gdp: false")));
-    resolve_policies(sc, regions);
-    d = resolve_decomposition(sc, decomp_path, regions, comm.size());
-    owners = region_owners(d, regions, comm.size());
-  });
-  return scatter(comm, sc, regions, std::move(d), std::move(owners));
+  LoadedInputs in{scenario, {}, {}, {}};  // filled on rank 0; scatter broadcasts the resolved scenario
+  on_root_collectively(comm, [&] { in = load_inputs(scenario, decomp_path, comm.size(), require_gdp); });
+  return scatter(comm, in.scenario, in.regions, std::move(in.decomposition), std::move(in.owners));
 }
 
 DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& scenario, const std::vector<Region>& regions,
