@@ -114,13 +114,7 @@ class Regio:
         workdir = workdir or os.path.dirname(outdir)
         ypath = os.path.join(workdir, os.path.basename(outdir) + ".yaml")
         write_scenario(sc, ypath)
-        args = ["run", ypath, "--out", outdir, "--quiet"]
-        if epochs is not None:
-            args += ["--epochs", str(int(epochs))]
-        self._mpirun(args)
-        check_complete(outdir)
-        return (read_csv(os.path.join(outdir, "aggregates.csv")),
-                read_csv(os.path.join(outdir, "regions.csv")))
+        return self.run_file(ypath, outdir, epochs)
 
     def calibrate_file(self, scenario_path, out_csv):
         """`regio calibrate SCENARIO --out CSV` on a scenario file as it is."""

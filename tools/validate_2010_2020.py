@@ -222,18 +222,22 @@ def run_variant(drv, cal_sc, val_sc, overrides, work, obs, data2010):
     return Case(reg, obs, data2010)
 
 
+def write_registered_as_population(rows, path):
+    """A copy of region rows with registered := population (the R = L variants)."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        for r in rows:
+            w.writerow(dict(r, registered=r["population"]))
+    return path
+
+
 def run_nomig(drv, val_sc, work, obs, data2010):
     """Main calibration, but migration.enabled false in the run (L = R from 2010 on)."""
     # With migration off, L = R: the 2010 populations are not reproduced unless R = L.
     # Run with registered := population so epoch 0 is still the data.
     os.makedirs(work, exist_ok=True)
-    rows = rd.read_csv(val_sc["regions"])
-    p = os.path.join(work, "calibrated_RL.csv")
-    with open(p, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        w.writeheader()
-        for r in rows:
-            w.writerow(dict(r, registered=r["population"]))
+    p = write_registered_as_population(rd.read_csv(val_sc["regions"]), os.path.join(work, "calibrated_RL.csv"))
     val = rd.set_param(val_sc, "migration.enabled", False)
     val["regions"] = p
     _, reg = drv.run(val, os.path.join(work, "out"), workdir=work)
@@ -864,12 +868,7 @@ def main(argv=None):
         _, fit2010_b = migration_check(drv, base10, census, b2010, os.path.join(work, "m2010b"),
                                        "pop_census2010", CENSUS_MIG_2010)
         # R = L variant of 2010
-        rl_csv = os.path.join(work, "regions2010_RL.csv")
-        with open(rl_csv, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(data2010[0].keys()))
-            w.writeheader()
-            for r in data2010:
-                w.writerow(dict(r, registered=r["population"]))
+        rl_csv = write_registered_as_population(data2010, os.path.join(work, "regions2010_RL.csv"))
         ev_rl = fm.Evaluator(drv, dict(base10, regions=rl_csv), os.path.join(work, "m2010rl"))
         os.makedirs(os.path.join(work, "m2010rl"), exist_ok=True)
         b2010_rl = fm.sig3(fm.fit(ev_rl, target10, 13.7))
