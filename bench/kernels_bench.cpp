@@ -2,31 +2,48 @@
 //   build/bench/kernels_bench --benchmark_out=bench/results/kernels.json
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include "regio/kernel_rows.hpp"
 #include "regio/kernels.hpp"
+#include "regio/row_products.hpp"
 
 using namespace regio;
 
 namespace {
 
-// The residual's inner loop: a kernel row times an exchanged column (bytes: 2 doubles/element).
+// The residual's inner loop, one row at a time: a kernel row times an exchanged column (bytes:
+// 2 doubles/element, both from cache at these sizes).
 void BM_RowDot(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
   std::vector<double> a(n, 1.0001), b(n, 0.9999);
-  for (auto _ : state) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    std::size_t k = 0;
-    for (; k + 4 <= n; k += 4) s0 += a[k] * b[k], s1 += a[k + 1] * b[k + 1], s2 += a[k + 2] * b[k + 2], s3 += a[k + 3] * b[k + 3];
-    for (; k < n; ++k) s0 += a[k] * b[k];
-    benchmark::DoNotOptimize(s0 + s1 + s2 + s3);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(row_dot(a.data(), b.data(), n));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * n * 2 * sizeof(double)));
 }
 BENCHMARK(BM_RowDot)->Arg(1000)->Arg(4000)->Arg(16000)->Arg(100000);
+
+// The residual's trade pass as evaluate() runs it: all owned rows (rows × N doubles, streamed
+// from memory) times the three sector columns, in blocks of 8 rows × 3 vectors (range(1) = 8),
+// or row by row (range(1) = 1). Bytes: the kernel rows once.
+void BM_RowBlockProducts(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0)), block = static_cast<std::size_t>(state.range(1));
+  const std::size_t rows = std::max<std::size_t>(8, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);  // ≈ 256 MB
+  std::vector<double> K(rows * n, 1.0001), cols(3 * n, 0.9999), out(rows * 3);
+  const double* v[3] = {cols.data(), cols.data() + n, cols.data() + 2 * n};
+  std::vector<const double*> r(block);
+  for (auto _ : state) {
+    for (std::size_t j = 0; j < rows; j += block) {
+      for (std::size_t q = 0; q < block; ++q) r[q] = &K[(j + q) * n];
+      row_block_products(r.data(), block, v, 3, n, &out[j * 3], 3);
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * rows * n * sizeof(double)));
+}
+BENCHMARK(BM_RowBlockProducts)->Args({4000, 1})->Args({4000, 8})->Args({16000, 1})->Args({16000, 8})->Unit(benchmark::kMillisecond);
 
 // One region's local clearing (3×3 Newton in log prices) from a warm start.
 void BM_LocalClearing(benchmark::State& state) {

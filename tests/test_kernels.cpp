@@ -8,6 +8,7 @@
 #include "regio/dynamics.hpp"
 #include "regio/geography.hpp"
 #include "regio/kernels.hpp"
+#include "regio/row_products.hpp"
 
 using namespace regio;
 
@@ -169,4 +170,31 @@ TEST(Kernels, PriceIndexIsGeometricMeanOfSectorIndices) {
   double drop = 0;
   for (std::size_t s = 0; s < t.S; ++s) drop += t.eta[s] * std::log(2.0) / t.theta[s];
   EXPECT_NEAR(log_price_index(t, phi2), expected - drop, 1e-14);
+}
+
+// The residual's row products in blocks of rows × vectors must give bitwise the products of
+// single rows (same partial sums), whatever the block shape, the counts and the length.
+TEST(RowProducts, BlocksAreBitwiseSingleRowDots) {
+  std::mt19937 rng(7);
+  std::lognormal_distribution<double> value(0.0, 2.0);
+  for (std::size_t n : {1u, 3u, 4u, 5u, 31u, 64u, 1001u}) {
+    const std::size_t max_rows = 19, max_vectors = 6;
+    std::vector<std::vector<double>> rows(max_rows, std::vector<double>(n)), vecs(max_vectors, std::vector<double>(n));
+    for (auto& r : rows) for (auto& x : r) x = value(rng);
+    for (auto& v : vecs) for (auto& x : v) x = value(rng);
+    for (std::size_t nr = 1; nr <= max_rows; ++nr)
+      for (std::size_t nv = 1; nv <= max_vectors; ++nv) {
+        std::vector<const double*> rp, vp;
+        for (std::size_t r = 0; r < nr; ++r) rp.push_back(rows[r].data());
+        for (std::size_t m = 0; m < nv; ++m) vp.push_back(vecs[m].data());
+        const std::size_t stride = nv + 2;  // a wider output row: only the first nv are written
+        std::vector<double> out(nr * stride, -1.0);
+        row_block_products(rp.data(), nr, vp.data(), nv, n, out.data(), stride);
+        for (std::size_t r = 0; r < nr; ++r) {
+          for (std::size_t m = 0; m < nv; ++m)
+            ASSERT_EQ(out[r * stride + m], row_dot(rows[r].data(), vecs[m].data(), n)) << n << " " << nr << "x" << nv;
+          EXPECT_EQ(out[r * stride + nv], -1.0);
+        }
+      }
+  }
 }

@@ -35,6 +35,8 @@ class KernelRows {
 
   Storage storage() const { return storage_; }
   std::size_t groups() const { return group_theta_.size(); }
+  // θ-group of sector s: the sectors of one group share a trade row.
+  std::size_t group_of(std::size_t s) const { return static_cast<std::size_t>(sector_group_[s]); }
 
  private:
   void distances(std::size_t j, std::vector<double>& d) const;

@@ -148,6 +148,11 @@ class NationalSystem {
 
  private:
   void evaluate(const double* x, double* G);  // collective
+  // Owned-row products (row_products.hpp): out[j·S + s] = Σ_k τ_jks^−θ cols[s·N + k] and
+  // out[j] = Σ_k μ̃_jk^−ε values[k].
+  void trade_products(const double* cols, double* out);
+  void migration_products(const double* values, double* out);
+  std::size_t row_block() const;
   void pack(std::vector<double>& x) const;    // state -> unknowns
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
   void unpack_shift(const double* x);
@@ -190,6 +195,9 @@ class NationalSystem {
   FiscalRegime fiscal_;
   std::vector<double> external_factor_;  // owned; empty = all 1
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
+  std::vector<std::vector<std::size_t>> group_sectors_;  // sectors of each θ-group (they share a trade row)
+  std::vector<const double*> product_rows_, product_vectors_;  // scratch of the row products
+  std::vector<double> product_block_;
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)
   EquilibriumView view_;

@@ -1,7 +1,11 @@
 #pragma once
 // One place that sets up and runs a PETSc SNES on a distributed vector with a C++ residual:
-// matrix-free Newton–Krylov (MatMFFD, GMRES, Eisenstat–Walker) by default, everything
-// overridable from the options database under `prefix`. Used by the national system and the
+// matrix-free Newton–Krylov (MatMFFD, right-preconditioned GMRES), forcing terms
+// Eisenstat–Walker choice 2 with Kelley's safeguard against oversolving the last step, and an
+// inexact-Newton backtracking line search that needs no extra residual evaluation
+// (docs/numerics.md). Everything can be overridden from the options database under `prefix`
+// (-<prefix>snes_ksp_ew: PETSc's own forcing terms; -<prefix>ksp_rtol: a fixed one;
+// -<prefix>snes_linesearch_type: PETSc's line searches). Used by the national system and the
 // calibration inversions.
 #include <mpi.h>
 
@@ -38,7 +42,7 @@ struct NonlinearSolve {
 };
 
 // Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`). `line_search`: a
-// PETSc SNESLineSearchType to use instead of the default (options still override it).
+// PETSc SNESLineSearchType to use instead of regio's (options still override it).
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
                                const Preconditioner* preconditioner = nullptr, const char* line_search = nullptr);

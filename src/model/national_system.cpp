@@ -13,6 +13,7 @@
 #include "regio/geography.hpp"
 #include "regio/kernel_rows.hpp"
 #include "regio/profiling.hpp"
+#include "regio/row_products.hpp"
 #include "regio/snes_driver.hpp"
 
 namespace regio {
@@ -36,19 +37,6 @@ double available_memory_per_rank(MPI_Comm comm) {
 }
 
 namespace {
-
-inline double dot(const double* a, const double* b, std::size_t n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  std::size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    s0 += a[k] * b[k];
-    s1 += a[k + 1] * b[k + 1];
-    s2 += a[k + 2] * b[k + 2];
-    s3 += a[k + 3] * b[k + 3];
-  }
-  for (; k < n; ++k) s0 += a[k] * b[k];
-  return (s0 + s1) + (s2 + s3);
-}
 
 // Column-major copy (S×N) of an N×S row-major array, so each sector's column is contiguous.
 void transpose(const std::vector<double>& rows, std::size_t N, std::size_t S, std::vector<double>& cols) {
@@ -93,6 +81,8 @@ void NationalSystem::build_kernels() {
   const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * available_memory_per_rank(layout_.comm()));
   kernels_.reset();  // release the old rows first: two sets may not fit
   kernels_ = std::make_unique<KernelRows>(sc_, tech_, geo_, state_, *costs_, storage);
+  group_sectors_.assign(kernels_->groups(), {});
+  for (std::size_t sct = 0; sct < S_; ++sct) group_sectors_[kernels_->group_of(sct)].push_back(sct);
   own_trade_pow_.resize(n_own_ * S_);  // τ_ii^−θ_s, the diagonal of the trade kernel
   for (std::size_t j = 0; j < n_own_; ++j)
     for (std::size_t sct = 0; sct < S_; ++sct)
@@ -218,6 +208,38 @@ double NationalSystem::kernel_bytes_per_residual() const {
   return 2.0 * row * static_cast<double>(kernels_->groups()) + (migration_ ? 2.0 * row : 0.0);
 }
 
+// Stored rows stay valid, so they are taken eight at a time; rows recomputed on the fly live
+// in a scratch buffer until the next row is asked for, so they go one by one.
+std::size_t NationalSystem::row_block() const { return kernels_->storage() == KernelRows::Storage::Stored ? 8 : 1; }
+
+void NationalSystem::trade_products(const double* cols, double* out) {
+  const std::size_t block = row_block();
+  for (const auto& sectors : group_sectors_) {
+    const std::size_t m = sectors.size();
+    product_vectors_.clear();
+    for (auto s : sectors) product_vectors_.push_back(cols + s * N_);
+    product_block_.resize(block * m);
+    for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
+      const std::size_t rows = std::min(block, n_own_ - j0);
+      product_rows_.clear();
+      for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->trade(sectors.front(), j0 + r));
+      row_block_products(product_rows_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t q = 0; q < m; ++q) out[(j0 + r) * S_ + sectors[q]] = product_block_[r * m + q];
+    }
+  }
+}
+
+void NationalSystem::migration_products(const double* values, double* out) {
+  const std::size_t block = row_block();
+  for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
+    const std::size_t rows = std::min(block, n_own_ - j0);
+    product_rows_.clear();
+    for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->migration(j0 + r));
+    row_block_products(product_rows_.data(), rows, &values, 1, N_, out + j0, 1);
+  }
+}
+
 void NationalSystem::evaluate(const double* x, double* G) {
   PetscLogEventBegin(profiling::ids().residual, 0, 0, 0, 0);
   const auto t_start = std::chrono::steady_clock::now();
@@ -252,8 +274,8 @@ void NationalSystem::evaluate(const double* x, double* G) {
   std::vector<double> saving(n), weighted_price(n);
   // Row-outer loops: a kernel row shared by several sectors is read from memory once.
   transpose(v.price_pow_all, N_, S, cols_);
-  for (std::size_t j = 0; j < n; ++j)
-    for (std::size_t s = 0; s < S; ++s) v.phi[j * S + s] = dot(trade_row(s, j), &cols_[s * N_], N_) + v.external_pow[j * S + s];
+  trade_products(cols_.data(), v.phi.data());
+  for (std::size_t k = 0; k < n * S; ++k) v.phi[k] += v.external_pow[k];
   std::vector<double>& pre_transfer = scratch_local_;
   pre_transfer.resize(n);
   for (std::size_t j = 0; j < n; ++j) pre_transfer[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
@@ -285,8 +307,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
   v.market_access.resize(n * S);
   transpose(ratio_all, N_, S, cols_);
-  for (std::size_t j = 0; j < n; ++j)
-    for (std::size_t s = 0; s < S; ++s) v.market_access[j * S + s] = dot(trade_row(s, j), &cols_[s * N_], N_);
+  trade_products(cols_.data(), v.market_access.data());
   if (sc_.external.enabled) {
     // The rest of the world buys X_Ws = IM_s + η_s NX from Chinese origins with shares
     // (τ_Wis p_is)^−θ / Φ_Ws: export market access τ_iW^−θ X_Ws / Φ_Ws.
@@ -324,18 +345,19 @@ void NationalSystem::evaluate(const double* x, double* G) {
     PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
     layout_.allgather(attraction.data(), 1, v.attraction_all);
     PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
+    // Migrant terms are summed directly, not as differences, so migrants_in/out keep full
+    // relative precision even when most people stay.
+    migration_products(v.attraction_all.data(), v.leaving_weight.data());
     for (std::size_t j = 0; j < n; ++j) {
-      // Migrant terms are summed directly, not as differences, so migrants_in/out keep full
-      // relative precision even when most people stay.
-      v.leaving_weight[j] = dot(migration_row(j), v.attraction_all.data(), N_);
       v.migration_denominator[j] = own_pow[j] + v.leaving_weight[j];
       outflow[j] = state_.registered[j] / v.migration_denominator[j];
     }
     PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
     layout_.allgather(outflow.data(), 1, v.outflow_all);
     PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
+    migration_products(v.outflow_all.data(), v.inflow.data());
     for (std::size_t j = 0; j < n; ++j) {
-      v.inflow[j] = attraction[j] * dot(migration_row(j), v.outflow_all.data(), N_);
+      v.inflow[j] *= attraction[j];
       v.population_demand[j] = own_pow[j] * outflow[j] + v.inflow[j];
     }
   }
@@ -503,10 +525,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr,
-     // With the rest of the world, backtracking from the closed-economy start can take huge
-     // Newton steps into underflow (measured on China-31, t_W = 2); the l2 line search does not.
-     sc_.external.enabled ? SNESLINESEARCHL2 : nullptr);
+  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;

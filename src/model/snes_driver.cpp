@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
+#include <limits>
 
 #include "regio/petsc_util.hpp"
 
@@ -65,6 +67,115 @@ struct Callback {
     PetscFunctionReturn(0);
   }
 };
+
+// Forcing terms η_k (the relative tolerance of the k-th linear solve): Eisenstat–Walker choice 2,
+// as PETSc's -snes_ksp_ew_version 2 computes it, plus Kelley's safeguard against oversolving
+// (Kelley 1995, "Iterative Methods for Linear and Nonlinear Equations", eq. 6.20): a step
+// never asks for more than what takes ‖F‖ to the stopping tolerance, η_k ≥ c·τ/‖F_k‖. Without
+// it the last Newton step solves to η ≈ ‖F_k‖ and lands orders below the tolerance, which costs
+// a third of all Krylov iterations (docs/numerics.md).
+struct Forcing {
+  SNES snes = nullptr;
+  double atol = 0, rtol = 0;
+  double eta_initial = 0.3, eta_max = 0.9, gamma = 1.0, alpha = 1.6180339887498949, threshold = 0.1;
+  double safety = 0.5;  // c, Kelley's value
+  double first_norm = 0, last_norm = 0, last_eta = 0;
+
+  static PetscErrorCode presolve(KSP ksp, Vec, Vec, void* ctx) {
+    auto* f = static_cast<Forcing*>(ctx);
+    PetscInt it = 0;
+    PetscReal norm = 0;
+    PetscFunctionBeginUser;
+    PetscCall(SNESGetIterationNumber(f->snes, &it));
+    PetscCall(SNESGetFunctionNorm(f->snes, &norm));
+    double eta = f->eta_initial;
+    if (it == 0) {
+      f->first_norm = norm;
+    } else if (f->last_norm > 0) {
+      eta = f->gamma * std::pow(norm / f->last_norm, f->alpha);
+      const double previous = f->gamma * std::pow(f->last_eta, f->alpha);
+      if (previous > f->threshold) eta = std::max(eta, previous);
+    }
+    const double target = std::max(f->atol, f->rtol * f->first_norm);
+    if (norm > 0) eta = std::max(eta, f->safety * target / norm);
+    eta = std::min(eta, f->eta_max);
+    f->last_norm = norm;
+    f->last_eta = eta;
+    PetscCall(KSPSetTolerances(ksp, eta, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+    PetscFunctionReturn(0);
+  }
+};
+
+// Inexact-Newton backtracking (Eisenstat & Walker 1994, "Globally convergent inexact Newton
+// methods", SIAM J. Optim. 4): accept x − λy when ‖F(x − λy)‖ ≤ (1 − t λ (1 − η)) ‖F(x)‖, with
+// η the forcing term of the linear solve that gave y. PETSc's `bt` needs the slope F·J y for
+// its sufficient-decrease test, one more matrix-free product (= one more residual evaluation)
+// per Newton step; this test needs none, so a full step costs one residual. On rejection λ
+// shrinks by a safeguarded quadratic fit of ‖F‖² (slope −2‖F‖² along a Newton direction),
+// clipped to [0.1λ, 0.5λ]; a step outside the domain (SNESSetFunctionDomainError) halves λ.
+// The first λ is capped so that no unknown (a log) moves by more than max_log_step.
+struct InexactBacktracking {
+  double sufficient = 1e-4;  // t
+  double max_log_step = 5;
+  int max_steps = 16;
+
+  static PetscErrorCode apply(SNESLineSearch ls, void* ctx) {
+    auto* self = static_cast<InexactBacktracking*>(ctx);
+    Vec X, F, Y, W, G;
+    SNES snes;
+    KSP ksp;
+    PetscReal xnorm = 0, fnorm = 0, ynorm = 0, eta = 0;
+    PetscViewer monitor = nullptr;
+    PetscFunctionBeginUser;
+    PetscCall(SNESLineSearchGetVecs(ls, &X, &F, &Y, &W, &G));
+    PetscCall(SNESLineSearchGetNorms(ls, &xnorm, &fnorm, &ynorm));
+    PetscCall(SNESLineSearchGetSNES(ls, &snes));
+    PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCall(KSPGetTolerances(ksp, &eta, nullptr, nullptr, nullptr));
+    PetscCall(SNESLineSearchGetDefaultMonitor(ls, &monitor));
+    eta = std::min<PetscReal>(eta, 0.9);
+    // The unknowns are logs: no Newton step may move a price or population by more than a
+    // factor e^max_log_step (a Krylov solve near a singular direction can return huge steps).
+    PetscReal step_max = 0;
+    PetscCall(VecNorm(Y, NORM_INFINITY, &step_max));
+    PetscReal lambda = step_max > self->max_log_step ? self->max_log_step / step_max : 1.0;
+    for (int step = 0;; ++step) {
+      PetscCall(VecWAXPY(W, -lambda, Y, X));
+      PetscCall(SNESComputeFunction(snes, W, G));
+      PetscBool domain = PETSC_FALSE;
+      PetscCall(SNESGetFunctionDomainError(snes, &domain));
+      PetscReal gnorm = std::numeric_limits<PetscReal>::infinity();
+      if (!domain) PetscCall(VecNorm(G, NORM_2, &gnorm));
+      const bool finite = std::isfinite(gnorm);
+      if (monitor)
+        PetscCall(PetscViewerASCIIPrintf(monitor, "      Line search (inexact Newton): lambda %g fnorm %14.12e gnorm %14.12e ynorm %g%s\n",
+                                         double(lambda), double(fnorm), double(gnorm), double(ynorm), domain ? " (outside the domain)" : ""));
+      if (finite && gnorm <= (1 - self->sufficient * lambda * (1 - eta)) * fnorm) {
+        PetscCall(VecCopy(W, X));
+        PetscCall(VecCopy(G, F));
+        PetscCall(VecNorm(X, NORM_2, &xnorm));
+        PetscCall(VecNorm(Y, NORM_2, &ynorm));
+        PetscCall(SNESLineSearchSetNorms(ls, xnorm, gnorm, lambda * ynorm));
+        PetscCall(SNESLineSearchSetLambda(ls, lambda));
+        PetscCall(SNESLineSearchSetReason(ls, SNES_LINESEARCH_SUCCEEDED));
+        PetscFunctionReturn(0);
+      }
+      if (step + 1 >= self->max_steps) {
+        PetscCall(SNESLineSearchSetReason(ls, domain ? SNES_LINESEARCH_FAILED_DOMAIN
+                                                     : finite ? SNES_LINESEARCH_FAILED_REDUCT : SNES_LINESEARCH_FAILED_NANORINF));
+        PetscFunctionReturn(0);
+      }
+      if (!finite) {
+        lambda *= 0.5;
+      } else {  // minimiser of the quadratic through ‖F‖² at 0 (slope −2‖F‖²) and at λ
+        const double f0 = double(fnorm) * double(fnorm), fl = double(gnorm) * double(gnorm);
+        const double curvature = fl - f0 + 2 * f0 * double(lambda);
+        const double trial = curvature > 0 ? f0 * double(lambda) * double(lambda) / curvature : 0.5 * double(lambda);
+        lambda = std::clamp<PetscReal>(trial, 0.1 * lambda, 0.5 * lambda);
+      }
+    }
+  }
+};
 }  // namespace
 
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
@@ -99,17 +210,30 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   } else {
     REGIO_PETSC(PCSetType(pc, PCNONE));
   }
-  REGIO_PETSC(SNESKSPSetUseEW(snes, PETSC_TRUE));
   REGIO_PETSC(SNESSetTolerances(snes, tol.atol, tol.rtol, 0.0, tol.max_iterations, 100000));
+  // Right preconditioning: GMRES then measures the true linear residual ‖F + J s‖, the one the
+  // forcing terms and the line search's sufficient-decrease test are stated for.
+  REGIO_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   std::vector<PetscReal> history(tol.max_iterations + 1);
   std::vector<PetscInt> lin_history(tol.max_iterations + 1);
   REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()), PETSC_TRUE));
+  SNESLineSearch ls;
+  InexactBacktracking backtracking;
+  REGIO_PETSC(SNESGetLineSearch(snes, &ls));
   if (line_search) {
-    SNESLineSearch ls;
-    REGIO_PETSC(SNESGetLineSearch(snes, &ls));
     REGIO_PETSC(SNESLineSearchSetType(ls, line_search));
+  } else {
+    REGIO_PETSC(SNESLineSearchSetType(ls, SNESLINESEARCHSHELL));
+    REGIO_PETSC(SNESLineSearchShellSetUserFunc(ls, InexactBacktracking::apply, &backtracking));
   }
   REGIO_PETSC(SNESSetFromOptions(snes));  // after the YAML defaults: the command line wins
+  // Forcing terms: regio's (above) unless the options ask for PETSc's Eisenstat–Walker
+  // (-<prefix>snes_ksp_ew) or a fixed linear tolerance (-<prefix>ksp_rtol).
+  Forcing forcing{snes, tol.atol, tol.rtol};
+  PetscBool petsc_ew = PETSC_FALSE, fixed_rtol = PETSC_FALSE;
+  REGIO_PETSC(SNESKSPGetUseEW(snes, &petsc_ew));
+  REGIO_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-ksp_rtol", &fixed_rtol));
+  if (!petsc_ew && !fixed_rtol) REGIO_PETSC(KSPSetPreSolve(ksp, Forcing::presolve, &forcing));
 
   const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
   if (cb.error) std::rethrow_exception(cb.error);
