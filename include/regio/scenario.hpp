@@ -108,8 +108,9 @@ struct SolverParams {
   std::string petsc_options;  // inserted before the command line's, which therefore win
   std::string kernels;        // stored | on_the_fly | auto
   bool local_own_market = true;  // local clearing exact in the region's own purchases
+  int recycle = 0;               // Krylov pairs kept across linear solves (0: off)
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels & local_own_market;
+    ar & rtol & atol & max_iterations & petsc_options & kernels & local_own_market & recycle;
   }
 };
 

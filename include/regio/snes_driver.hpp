@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "regio/krylov_recycling.hpp"
 #include "regio/scenario.hpp"
 
 namespace regio {
@@ -43,6 +44,8 @@ struct NonlinearSolve {
 
 // Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`). `line_search`: a
 // PETSc SNESLineSearchType to use instead of regio's (options still override it).
+// `tolerances.recycle` > 0 adds Krylov recycling (krylov_recycling.hpp) on top of the
+// preconditioner, within this solve.
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
                                const Preconditioner* preconditioner = nullptr, const char* line_search = nullptr);

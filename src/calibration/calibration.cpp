@@ -112,7 +112,11 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
       const auto res = solve_nonlinear(layout.comm(), "amenity_", 1, b0, [&](const double* b, double* G) {
         ++evaluations;
         return amen.residual(b, G);
-      }, sc.solver);
+      }, [&] {
+        SolverParams p = sc.solver;  // as for the productivity inversion: no Krylov recycling
+        p.recycle = 0;
+        return p;
+      }());
       if (!res.converged)
         throw SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
                                       "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",

@@ -150,6 +150,10 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"solver.local_own_market", K::Boolean, "true", {0, 1}, "", "",
        "Local clearing treats the region's own purchases exactly (own price index and own spending respond); false holds all national terms fixed. Same equilibrium; true needs far fewer Krylov iterations (docs/numerics.md).",
        REGIO_FIELD(solver.local_own_market)},
+      {"solver.recycle", K::Integer, "40", {0, 1000}, "", "",
+       "Krylov recycling in the equilibrium solve of each epoch: up to this many Jacobian products of earlier Newton "
+       "steps precondition the later ones (docs/numerics.md); 0 turns it off. Memory: 2 × recycle × (unknowns per rank) doubles.",
+       REGIO_FIELD(solver.recycle)},
       {"solver.petsc_options", K::Text, "", {}, "", "",
        "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",
        REGIO_TEXT(solver.petsc_options)},

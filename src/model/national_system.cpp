@@ -518,6 +518,11 @@ SolveStats NationalSystem::solve(const std::string& context) {
   std::vector<double> x0;
   pack(x0);
   const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";
+  // Krylov recycling for the equilibrium solves only: the calibration inversion has a nearly
+  // singular direction (the common level of productivity in an open economy), on which a
+  // recycled exact inverse is amplified; measured, it then stalls (docs/numerics.md).
+  SolverParams solver_params = sc_.solver;
+  if (mode_ == Mode::Calibration) solver_params.recycle = 0;
   // Without migration, x − T(x) has an identity block diagonal (local clearing does not depend
   // on a region's own prices): the preconditioner only pays off for the population coupling.
   const Preconditioner pre{[this](const double* x) { setup_preconditioner(x); },
@@ -525,7 +530,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver, pop_slot_ >= 0 ? &pre : nullptr);
+  }, solver_params, pop_slot_ >= 0 ? &pre : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;

@@ -17,20 +17,45 @@ struct Callback {
   const ResidualFunction* G;
   std::exception_ptr error;
   const Preconditioner* pre = nullptr;
+  KrylovRecycler* recycler = nullptr;  // enabled, or null
+  Mat matrix_free = nullptr;           // the MFFD Jacobian (wrapped by a recording shell if recycling)
+  std::size_t owned = 0;
 
-  // Jacobian update: refresh the matrix-free operator's base point, then the preconditioner.
-  static PetscErrorCode jacobian(SNES snes, Vec X, Mat J, Mat P, void* ctx) {
+  // Jacobian update: refresh the matrix-free operator's base point, add the products of the
+  // last linear solve to the recycled space, then set up the preconditioner.
+  static PetscErrorCode jacobian(SNES snes, Vec X, Mat, Mat, void* ctx) {
     auto* cb = static_cast<Callback*>(ctx);
     PetscFunctionBeginUser;
-    PetscCall(MatMFFDComputeJacobian(snes, X, J, P, nullptr));
-    if (cb->pre && cb->pre->setup) {
-      try {
+    PetscCall(MatMFFDComputeJacobian(snes, X, cb->matrix_free, cb->matrix_free, nullptr));
+    try {
+      if (cb->recycler) {
+        VecReadView x(X);
+        cb->recycler->new_jacobian(x.data(), cb->owned);
+      }
+      if (cb->pre && cb->pre->setup) {
         VecReadView x(X);
         cb->pre->setup(x.data());
-      } catch (...) {
-        cb->error = std::current_exception();
-        PetscFunctionReturn(PETSC_ERR_USER);
       }
+    } catch (...) {
+      cb->error = std::current_exception();
+      PetscFunctionReturn(PETSC_ERR_USER);
+    }
+    PetscFunctionReturn(0);
+  }
+
+  // The Jacobian product of the recording shell: J z by finite differences, kept as a pair.
+  static PetscErrorCode multiply(Mat A, Vec Z, Vec W) {
+    void* ctx = nullptr;
+    PetscFunctionBeginUser;
+    PetscCall(MatShellGetContext(A, &ctx));
+    auto* cb = static_cast<Callback*>(ctx);
+    PetscCall(MatMult(cb->matrix_free, Z, W));
+    try {
+      VecReadView z(Z), w(W);
+      cb->recycler->record(z.data(), w.data(), cb->owned);
+    } catch (...) {
+      cb->error = std::current_exception();
+      PetscFunctionReturn(PETSC_ERR_USER);
     }
     PetscFunctionReturn(0);
   }
@@ -43,7 +68,10 @@ struct Callback {
     try {
       VecReadView r(R);
       VecWriteView y(Y);
-      cb->pre->apply(r.data(), y.data());
+      if (cb->recycler)
+        cb->recycler->apply(r.data(), y.data(), cb->owned, cb->pre ? cb->pre->apply : std::function<void(const double*, double*)>());
+      else
+        cb->pre->apply(r.data(), y.data());
     } catch (...) {
       cb->error = std::current_exception();
       PetscFunctionReturn(PETSC_ERR_USER);
@@ -192,21 +220,41 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   PetscSNES snes;
   REGIO_PETSC(SNESCreate(comm, snes.address()));
   REGIO_PETSC(SNESSetOptionsPrefix(snes, prefix.c_str()));
-  Callback cb{&G, nullptr, pre};
+  // Krylov recycling within this solve (products of one Newton step precondition the next).
+  // Carrying them into the next epoch's solve helped calibrated economies (China-31 warm
+  // epochs 13–14 instead of 16–17 residuals) but hurt where the economy moves between epochs
+  // (synthetic: 87–115 instead of 44; open China-31: 27–31 instead of 16–17), so each solve
+  // starts afresh (docs/numerics.md).
+  KrylovRecycler recycler(comm, static_cast<std::size_t>(std::max(0, tol.recycle)));
+  Callback cb{&G, nullptr, pre, recycler.enabled() ? &recycler : nullptr};
+  cb.owned = x0.size();
+
   REGIO_PETSC(SNESSetFunction(snes, F, Callback::function, &cb));
-  PetscMat J;
+  PetscMat J, recording;
   REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
-  REGIO_PETSC(SNESSetJacobian(snes, J, J, Callback::jacobian, &cb));
+  cb.matrix_free = J;
+  if (cb.recycler) {  // a shell around the MFFD operator that keeps each product for recycling
+    PetscInt n_global = 0;
+    REGIO_PETSC(VecGetSize(X, &n_global));
+    const auto n_local = static_cast<PetscInt>(x0.size());
+    REGIO_PETSC(MatCreateShell(comm, n_local, n_local, n_global, n_global, &cb, recording.address()));
+    REGIO_PETSC(MatShellSetOperation(recording, MATOP_MULT, reinterpret_cast<void (*)(void)>(Callback::multiply)));
+    REGIO_PETSC(SNESSetJacobian(snes, recording, recording, Callback::jacobian, &cb));
+  } else {
+    REGIO_PETSC(SNESSetJacobian(snes, J, J, Callback::jacobian, &cb));
+  }
   KSP ksp;
   PC pc;
   REGIO_PETSC(SNESGetKSP(snes, &ksp));
   REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
   REGIO_PETSC(KSPGetPC(ksp, &pc));
-  if (pre) {
+  if (pre || cb.recycler) {
     REGIO_PETSC(PCSetType(pc, PCSHELL));
     REGIO_PETSC(PCShellSetContext(pc, &cb));
     REGIO_PETSC(PCShellSetApply(pc, Callback::apply));
-    REGIO_PETSC(PCShellSetName(pc, "regio block-diagonal (local) preconditioner"));
+    REGIO_PETSC(PCShellSetName(pc, !cb.recycler ? "regio block-diagonal (local) preconditioner"
+                                   : pre ? "regio recycled Krylov space + block-diagonal (local) preconditioner"
+                                         : "regio recycled Krylov space"));
   } else {
     REGIO_PETSC(PCSetType(pc, PCNONE));
   }
@@ -238,6 +286,7 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
   if (cb.error) std::rethrow_exception(cb.error);
   REGIO_PETSC(ierr);
+  if (cb.recycler) cb.recycler->commit();  // the last solve's products serve the next solve
 
   NonlinearSolve out;
   SNESConvergedReason reason;
