@@ -554,7 +554,10 @@ SolveStats NationalSystem::solve(const std::string& context) {
       for (std::size_t s = 0; s < S_; ++s) state_.log_productivity[j * S_ + s] += shift_[j];
     shift_.assign(n_own_, 0.0);
   }
-  refresh();  // view_ at the solution
+  // view_ at the solution: usually the line search's last evaluation was there already.
+  int here = mode_ == Mode::Equilibrium && last_x_ == result.x ? 1 : 0, everywhere = 0;
+  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, layout_.comm());
+  if (!everywhere) refresh();
   st.residual_evaluations = evaluations_;
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;
