@@ -4,7 +4,9 @@
 // per epoch (cold epoch 0, warm epochs after), Newton and residual-evaluation counts, seconds
 // per residual, the bytes of kernel rows one residual streams per rank, a STREAM-triad
 // bandwidth measured on every rank at once in the same run, the bandwidth bound on the
-// residual time (bytes ÷ triad bandwidth) and the ratio to it, and peak memory per rank.
+// residual time (bytes ÷ triad bandwidth) and the ratio to it, the same for a read-only
+// stream (what one core can load when it only loads, as the kernel passes do), and peak
+// memory per rank.
 #include <petscsys.h>
 #include <sys/resource.h>
 
@@ -43,6 +45,26 @@ double stream_triad(MPI_Comm comm, std::size_t n = std::size_t(1) << 23, int rep
   volatile double sink = a[n / 2];
   (void)sink;
   return 3.0 * sizeof(double) * static_cast<double>(n) / best;
+}
+
+// Read-only stream Σ a_i over an array far larger than cache, all ranks at once: what one
+// core can read from memory when it only loads (the residual's kernel passes only load; a
+// single core keeps too few loads in flight to reach the triad figure of the whole bus).
+double stream_read(MPI_Comm comm, std::size_t n = std::size_t(1) << 24, int reps = 6) {
+  std::vector<double> a(n, 1.0);
+  double best = 1e300, total = 0;
+  for (int r = 0; r < reps; ++r) {
+    MPI_Barrier(comm);
+    const auto t0 = Clock::now();
+    double s[8] = {};
+    for (std::size_t i = 0; i + 8 <= n; i += 8)
+      for (int q = 0; q < 8; ++q) s[q] += a[i + q];
+    best = std::min(best, since(t0));
+    for (double x : s) total += x;
+  }
+  volatile double sink = total;
+  (void)sink;
+  return sizeof(double) * static_cast<double>(n) / best;
 }
 
 double peak_rss_mb() {
@@ -107,6 +129,7 @@ int main(int argc, char** argv) {
       // Peak memory of the solver itself, before the STREAM arrays are allocated.
       const double rss = max_over(comm, peak_rss_mb());
       const double triad = stream_triad(comm);
+      const double read = min_over(comm, stream_read(comm));
       auto& sys = sim.system();
       const double per_residual = max_over(comm, sys.total_residual_seconds() / sys.total_residual_evaluations());
       const double bytes = max_over(comm, sys.kernel_bytes_per_residual());
@@ -125,22 +148,25 @@ int main(int argc, char** argv) {
         const std::size_t N = sim.num_regions(), S = sc.num_sectors();
         std::printf("regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
                     "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
-                    "(x%.2f) | peak %.0f MB/rank | kernels %s | snes %s\n",
+                    "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s | snes %s\n",
                     regio::kVersion, N, S, comm.size(), setup, seconds[0], newton[0], evals[0], warm / nw,
                     warm_newton / nw, warm_evals / nw, per_residual, bytes / 1e6, triad_min / 1e9, bound,
-                    per_residual / bound, rss, all_stored ? "stored" : "on_the_fly", snes_type);
+                    per_residual / bound, read / 1e9, bytes / read, per_residual / (bytes / read), rss,
+                    all_stored ? "stored" : "on_the_fly", snes_type);
         if (!csv.empty()) {
           const bool fresh = !std::filesystem::exists(csv);
           std::ofstream f(csv, std::ios::app);
           if (fresh)
             f << "label,regions,sectors,ranks,epochs,setup_s,cold_epoch_s,cold_newton,cold_residuals,warm_epoch_s,"
                  "warm_newton,warm_residuals,residual_s,bytes_per_residual_per_rank,triad_bytes_per_s_per_rank,"
-                 "bandwidth_bound_s,bound_ratio,peak_rss_mb_per_rank,kernels,snes_type\n";
+                 "bandwidth_bound_s,bound_ratio,peak_rss_mb_per_rank,kernels,snes_type,read_bytes_per_s_per_rank,"
+                 "read_bound_s,read_bound_ratio,version\n";
           f << label << ',' << N << ',' << S << ',' << comm.size() << ',' << epochs << ',' << setup << ',' << seconds[0]
             << ',' << newton[0] << ',' << evals[0] << ',' << warm / nw << ',' << warm_newton / nw << ','
             << warm_evals / nw << ',' << per_residual << ',' << bytes << ',' << triad_min << ',' << bound << ','
             << per_residual / bound << ',' << rss << ',' << (all_stored ? "stored" : "on_the_fly") << ','
-            << snes_type << '\n';
+            << snes_type << ',' << read << ',' << bytes / read << ',' << per_residual / (bytes / read) << ','
+            << regio::kVersion << '\n';
         }
       }
     } catch (const CLI::ParseError& e) {
