@@ -177,6 +177,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"output", {"out dir/run 1", "123", "yes", "null", "~", "#not-a-comment", "a: b", "-x", "[x]"}},
       {"solver.petsc_options", {"", "-national_snes_monitor -national_ksp_type gmres", "-a 'b' \"c\""}},
       {"solver.kernels", {"auto", "stored", "on_the_fly"}},
+      {"solver.kernel_precision", {"double", "single"}},
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };

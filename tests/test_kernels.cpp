@@ -198,3 +198,24 @@ TEST(RowProducts, BlocksAreBitwiseSingleRowDots) {
       }
   }
 }
+
+// Float rows (solver.kernel_precision = single) give bitwise the sums of double rows holding the
+// same rounded values, blocked or not.
+TEST(RowProducts, FloatRowsEqualTheirWidenedDoubleRows) {
+  std::mt19937 rng(11);
+  std::lognormal_distribution<double> value(0.0, 2.0);
+  const std::size_t n = 1003, nr = 13, nv = 3;
+  std::vector<std::vector<float>> rows_f(nr, std::vector<float>(n));
+  std::vector<std::vector<double>> rows_d(nr, std::vector<double>(n)), vecs(nv, std::vector<double>(n));
+  for (std::size_t r = 0; r < nr; ++r)
+    for (std::size_t k = 0; k < n; ++k) rows_d[r][k] = rows_f[r][k] = static_cast<float>(value(rng));
+  for (auto& v : vecs) for (auto& x : v) x = value(rng);
+  std::vector<const float*> rf;
+  std::vector<const double*> rd, vp;
+  for (std::size_t r = 0; r < nr; ++r) rf.push_back(rows_f[r].data()), rd.push_back(rows_d[r].data());
+  for (auto& v : vecs) vp.push_back(v.data());
+  std::vector<double> of(nr * nv), od(nr * nv);
+  row_block_products(rf.data(), nr, vp.data(), nv, n, of.data(), nv);
+  row_block_products(rd.data(), nr, vp.data(), nv, n, od.data(), nv);
+  for (std::size_t k = 0; k < of.size(); ++k) ASSERT_EQ(of[k], od[k]) << k;
+}

@@ -4,7 +4,8 @@
 // the caller), for the rows i a rank owns. Stored when memory allows (one pass of exp per
 // element at setup), or recomputed from the coordinates each time a row is needed (O(N) memory
 // per rank, more arithmetic): solver.kernels = stored | on_the_fly | auto. Both give bitwise the
-// same values.
+// same values. With solver.kernel_precision = single every element is rounded to a float (half
+// the memory and bytes; the stored rows are then floats, on-the-fly rows are rounded alike).
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ class KernelRows {
   KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
              const TransportCosts& costs, Storage storage);
 
-  // Bytes the stored kernels of n_own rows take.
-  static double stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups);
+  // Bytes the stored kernels of n_own rows take (doubles, or floats if `single`).
+  static double stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups, bool single = false);
   // Number of distinct θ among the sectors (trade kernel groups).
   static std::size_t count_groups(const Technology& tech);
 
@@ -34,6 +35,11 @@ class KernelRows {
   const double* migration(std::size_t j) const;
 
   Storage storage() const { return storage_; }
+  bool single() const { return single_; }
+  // Stored single-precision rows (storage() == Stored and single() only): the hot loop reads
+  // these directly; trade()/migration() return them widened to doubles.
+  const float* trade_single(std::size_t s, std::size_t j) const;
+  const float* migration_single(std::size_t j) const;
   std::size_t groups() const { return group_theta_.size(); }
   // θ-group of sector s: the sectors of one group share a trade row.
   std::size_t group_of(std::size_t s) const { return static_cast<std::size_t>(sector_group_[s]); }
@@ -44,6 +50,7 @@ class KernelRows {
   void fill_migration(std::size_t j, double* out) const;
 
   Storage storage_;
+  bool single_ = false;
   std::size_t N_, n_own_;
   std::vector<std::size_t> row_region_;  // CSV index of owned row j
   const GlobalGeography& geo_;
@@ -51,7 +58,8 @@ class KernelRows {
   double d0_, phi_, eps_, log_mu0_, phi_m_;
   std::vector<int> sector_group_;
   std::vector<double> group_theta_;
-  std::vector<double> trade_, migration_;  // stored rows
+  std::vector<double> trade_, migration_;  // stored rows (double precision)
+  std::vector<float> trade_single_, migration_single_;  // stored rows (single precision)
   // On-the-fly scratch: the last row computed of each kind and the distances of the last j.
   mutable std::vector<double> trade_scratch_, migration_scratch_, distance_scratch_;
   mutable std::size_t trade_key_ = static_cast<std::size_t>(-1), migration_key_ = static_cast<std::size_t>(-1),

@@ -197,6 +197,7 @@ class NationalSystem {
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
   std::vector<std::vector<std::size_t>> group_sectors_;  // sectors of each θ-group (they share a trade row)
   std::vector<const double*> product_rows_, product_vectors_;  // scratch of the row products
+  std::vector<const float*> product_rows_single_;
   std::vector<double> product_block_;
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)

@@ -14,23 +14,28 @@
 
 namespace regio {
 
-// Σ_k a_k b_k with four partial sums combined as (s0 + s1) + (s2 + s3).
-inline double row_dot(const double* a, const double* b, std::size_t n) {
+// Σ_k a_k b_k with four partial sums combined as (s0 + s1) + (s2 + s3). Rows may be floats
+// (solver.kernel_precision = single): each element is widened to double, so the sums are
+// bitwise those of a double row holding the same (rounded) values.
+template <class Row>
+inline double row_dot(const Row* a, const double* b, std::size_t n) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) {
-    s0 += a[k] * b[k];
-    s1 += a[k + 1] * b[k + 1];
-    s2 += a[k + 2] * b[k + 2];
-    s3 += a[k + 3] * b[k + 3];
+    s0 += double(a[k]) * b[k];
+    s1 += double(a[k + 1]) * b[k + 1];
+    s2 += double(a[k + 2]) * b[k + 2];
+    s3 += double(a[k + 3]) * b[k + 3];
   }
-  for (; k < n; ++k) s0 += a[k] * b[k];
+  for (; k < n; ++k) s0 += double(a[k]) * b[k];
   return (s0 + s1) + (s2 + s3);
 }
 
 // out[r * out_stride + m] = rows[r] · vectors[m] for r < num_rows, m < num_vectors (any counts;
 // taken in blocks of at most 8 rows × 4 vectors).
 void row_block_products(const double* const* rows, std::size_t num_rows, const double* const* vectors,
+                        std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
+void row_block_products(const float* const* rows, std::size_t num_rows, const double* const* vectors,
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
 
 }  // namespace regio

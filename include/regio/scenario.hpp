@@ -107,10 +107,11 @@ struct SolverParams {
   int max_iterations = 0;
   std::string petsc_options;  // inserted before the command line's, which therefore win
   std::string kernels;        // stored | on_the_fly | auto
+  std::string kernel_precision = "double";  // double | single (kernel rows rounded to float)
   bool local_own_market = true;  // local clearing exact in the region's own purchases
   int recycle = 0;               // Krylov pairs kept across linear solves (0: off)
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels & local_own_market & recycle;
+    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle;
   }
 };
 

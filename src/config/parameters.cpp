@@ -147,6 +147,11 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"solver.kernels", K::Text, "auto", {}, "", "",
        "Bilateral kernels τ^−θ, μ^−ε: `stored` (fast; (groups+1)·n_own·N doubles per rank), `on_the_fly` (recomputed from coordinates, O(N) memory), or `auto` (stored if they fit in half the node's available memory).",
        REGIO_TEXT(solver.kernels)},
+      {"solver.kernel_precision", K::Text, "double", {}, "", "",
+       "Precision of the kernel rows: `double`, or `single` (each τ^−θ, μ^−ε rounded to a float: half the memory and "
+       "bytes per residual, for the largest runs; results then differ from `double` by ≈ 1e-7 relative, are still "
+       "identical across rank counts and between stored and on-the-fly rows). Arithmetic stays double.",
+       REGIO_TEXT(solver.kernel_precision)},
       {"solver.local_own_market", K::Boolean, "true", {0, 1}, "", "",
        "Local clearing treats the region's own purchases exactly (own price index and own spending respond); false holds all national terms fixed. Same equilibrium; true needs far fewer Krylov iterations (docs/numerics.md).",
        REGIO_FIELD(solver.local_own_market)},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "regio/error.hpp"
 #include "regio/geography.hpp"
@@ -15,9 +16,16 @@ std::size_t KernelRows::count_groups(const Technology& tech) {
   return seen.size();
 }
 
-double KernelRows::stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups) {
-  return static_cast<double>(groups + 1) * static_cast<double>(n_own) * static_cast<double>(N) * sizeof(double);
+double KernelRows::stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups, bool single) {
+  return static_cast<double>(groups + 1) * static_cast<double>(n_own) * static_cast<double>(N) *
+         static_cast<double>(single ? sizeof(float) : sizeof(double));
 }
+
+namespace {
+void round_to_single(double* row, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) row[k] = static_cast<double>(static_cast<float>(row[k]));
+}
+}  // namespace
 
 KernelRows::Storage choose_kernel_storage(const std::string& setting, double needed, double budget) {
   if (setting == "stored") return KernelRows::Storage::Stored;
@@ -28,7 +36,8 @@ KernelRows::Storage choose_kernel_storage(const std::string& setting, double nee
 
 KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
                        const TransportCosts& costs, Storage storage)
-    : storage_(storage), N_(geo.size()), n_own_(st.size()), geo_(geo), costs_(costs) {
+    : storage_(storage), single_(sc.solver.kernel_precision == "single"), N_(geo.size()), n_own_(st.size()),
+      geo_(geo), costs_(costs) {
   for (const auto& r : st.records) row_region_.push_back(static_cast<std::size_t>(r.index));
   d0_ = sc.trade.d0_km;
   phi_ = sc.trade.distance_elasticity;
@@ -41,16 +50,26 @@ KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalG
     sector_group_.push_back(static_cast<int>(it - group_theta_.begin()));
     if (it == group_theta_.end()) group_theta_.push_back(t);
   }
-  if (storage_ == Storage::Stored) {
+  trade_scratch_.resize(N_);
+  migration_scratch_.resize(N_);
+  if (storage_ == Storage::Stored && single_) {
+    trade_single_.resize(group_theta_.size() * n_own_ * N_);
+    migration_single_.resize(n_own_ * N_);
+    for (std::size_t j = 0; j < n_own_; ++j) {
+      for (std::size_t g = 0; g < group_theta_.size(); ++g) {
+        fill_trade(g, j, trade_scratch_.data());
+        std::copy(trade_scratch_.begin(), trade_scratch_.end(), trade_single_.begin() + static_cast<std::ptrdiff_t>((g * n_own_ + j) * N_));
+      }
+      fill_migration(j, migration_scratch_.data());
+      std::copy(migration_scratch_.begin(), migration_scratch_.end(), migration_single_.begin() + static_cast<std::ptrdiff_t>(j * N_));
+    }
+  } else if (storage_ == Storage::Stored) {
     trade_.resize(group_theta_.size() * n_own_ * N_);
     migration_.resize(n_own_ * N_);
     for (std::size_t j = 0; j < n_own_; ++j) {
       for (std::size_t g = 0; g < group_theta_.size(); ++g) fill_trade(g, j, &trade_[(g * n_own_ + j) * N_]);
       fill_migration(j, &migration_[j * N_]);
     }
-  } else {
-    trade_scratch_.resize(N_);
-    migration_scratch_.resize(N_);
   }
 }
 
@@ -87,16 +106,44 @@ void KernelRows::fill_migration(std::size_t j, double* out) const {
 
 const double* KernelRows::trade(std::size_t s, std::size_t j) const {
   const auto g = static_cast<std::size_t>(sector_group_[s]);
-  if (storage_ == Storage::Stored) return &trade_[(g * n_own_ + j) * N_];
+  if (storage_ == Storage::Stored && !single_) return &trade_[(g * n_own_ + j) * N_];
   const std::size_t key = g * n_own_ + j;
-  if (trade_key_ != key) fill_trade(g, j, trade_scratch_.data()), trade_key_ = key;
+  if (trade_key_ != key) {
+    if (storage_ == Storage::Stored) {
+      const float* row = trade_single(s, j);
+      std::copy(row, row + N_, trade_scratch_.begin());
+    } else {
+      fill_trade(g, j, trade_scratch_.data());
+      if (single_) round_to_single(trade_scratch_.data(), N_);
+    }
+    trade_key_ = key;
+  }
   return trade_scratch_.data();
 }
 
 const double* KernelRows::migration(std::size_t j) const {
-  if (storage_ == Storage::Stored) return &migration_[j * N_];
-  if (migration_key_ != j) fill_migration(j, migration_scratch_.data()), migration_key_ = j;
+  if (storage_ == Storage::Stored && !single_) return &migration_[j * N_];
+  if (migration_key_ != j) {
+    if (storage_ == Storage::Stored) {
+      const float* row = migration_single(j);
+      std::copy(row, row + N_, migration_scratch_.begin());
+    } else {
+      fill_migration(j, migration_scratch_.data());
+      if (single_) round_to_single(migration_scratch_.data(), N_);
+    }
+    migration_key_ = j;
+  }
   return migration_scratch_.data();
+}
+
+const float* KernelRows::trade_single(std::size_t s, std::size_t j) const {
+  if (storage_ != Storage::Stored || !single_) throw std::logic_error("KernelRows::trade_single: rows are not stored in single precision");
+  return &trade_single_[(static_cast<std::size_t>(sector_group_[s]) * n_own_ + j) * N_];
+}
+
+const float* KernelRows::migration_single(std::size_t j) const {
+  if (storage_ != Storage::Stored || !single_) throw std::logic_error("KernelRows::migration_single: rows are not stored in single precision");
+  return &migration_single_[j * N_];
 }
 
 }  // namespace regio

@@ -77,7 +77,7 @@ void NationalSystem::build_kernels() {
   // Kernel rows: stored if they fit in half of this node's available memory (shared by the
   // ranks on the node), else recomputed on the fly (solver.kernels).
   const std::size_t groups = KernelRows::count_groups(tech_);
-  const double needed = KernelRows::stored_bytes(n_own_, N_, groups);
+  const double needed = KernelRows::stored_bytes(n_own_, N_, groups, sc_.solver.kernel_precision == "single");
   const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * available_memory_per_rank(layout_.comm()));
   kernels_.reset();  // release the old rows first: two sets may not fit
   kernels_ = std::make_unique<KernelRows>(sc_, tech_, geo_, state_, *costs_, storage);
@@ -204,7 +204,8 @@ void NationalSystem::unpack_shift(const double* x) {
 double NationalSystem::kernel_bytes_per_residual() const {
   // Each residual reads every trade row twice (Φ, then MA) and every migration row twice
   // (denominators, then inflows); rows shared by sectors with equal θ are read once per pass.
-  const double row = static_cast<double>(N_) * sizeof(double) * static_cast<double>(n_own_);
+  const double element = kernels_->single() ? sizeof(float) : sizeof(double);
+  const double row = static_cast<double>(N_) * element * static_cast<double>(n_own_);
   return 2.0 * row * static_cast<double>(kernels_->groups()) + (migration_ ? 2.0 * row : 0.0);
 }
 
@@ -214,6 +215,7 @@ std::size_t NationalSystem::row_block() const { return kernels_->storage() == Ke
 
 void NationalSystem::trade_products(const double* cols, double* out) {
   const std::size_t block = row_block();
+  const bool single = kernels_->storage() == KernelRows::Storage::Stored && kernels_->single();
   for (const auto& sectors : group_sectors_) {
     const std::size_t m = sectors.size();
     product_vectors_.clear();
@@ -221,9 +223,15 @@ void NationalSystem::trade_products(const double* cols, double* out) {
     product_block_.resize(block * m);
     for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
       const std::size_t rows = std::min(block, n_own_ - j0);
-      product_rows_.clear();
-      for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->trade(sectors.front(), j0 + r));
-      row_block_products(product_rows_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
+      if (single) {
+        product_rows_single_.clear();
+        for (std::size_t r = 0; r < rows; ++r) product_rows_single_.push_back(kernels_->trade_single(sectors.front(), j0 + r));
+        row_block_products(product_rows_single_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
+      } else {
+        product_rows_.clear();
+        for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->trade(sectors.front(), j0 + r));
+        row_block_products(product_rows_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
+      }
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t q = 0; q < m; ++q) out[(j0 + r) * S_ + sectors[q]] = product_block_[r * m + q];
     }
@@ -232,11 +240,18 @@ void NationalSystem::trade_products(const double* cols, double* out) {
 
 void NationalSystem::migration_products(const double* values, double* out) {
   const std::size_t block = row_block();
+  const bool single = kernels_->storage() == KernelRows::Storage::Stored && kernels_->single();
   for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
     const std::size_t rows = std::min(block, n_own_ - j0);
-    product_rows_.clear();
-    for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->migration(j0 + r));
-    row_block_products(product_rows_.data(), rows, &values, 1, N_, out + j0, 1);
+    if (single) {
+      product_rows_single_.clear();
+      for (std::size_t r = 0; r < rows; ++r) product_rows_single_.push_back(kernels_->migration_single(j0 + r));
+      row_block_products(product_rows_single_.data(), rows, &values, 1, N_, out + j0, 1);
+    } else {
+      product_rows_.clear();
+      for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->migration(j0 + r));
+      row_block_products(product_rows_.data(), rows, &values, 1, N_, out + j0, 1);
+    }
   }
 }
 
