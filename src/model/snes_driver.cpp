@@ -12,7 +12,7 @@
 namespace regio {
 
 namespace {
-// C callback: never let a C++ exception unwind through SNESSolve; keep it and rethrow after.
+// C callbacks: never let a C++ exception unwind through SNESSolve; keep it and rethrow after.
 struct Callback {
   const ResidualFunction* G;
   std::exception_ptr error;
@@ -21,26 +21,31 @@ struct Callback {
   Mat matrix_free = nullptr;           // the MFFD Jacobian (wrapped by a recording shell if recycling)
   std::size_t owned = 0;
 
+  // Run `body`; an exception is kept in `error` and returned to PETSc as a user error code
+  // (returned, not raised with PetscCall, so PETSc's caller reports it as before).
+  template <class Body>
+  PetscErrorCode guarded(Body&& body) {
+    try {
+      body();
+    } catch (...) {
+      error = std::current_exception();
+      return PETSC_ERR_USER;
+    }
+    return 0;
+  }
+
   // Jacobian update: refresh the matrix-free operator's base point, add the products of the
   // last linear solve to the recycled space, then set up the preconditioner.
   static PetscErrorCode jacobian(SNES snes, Vec X, Mat, Mat, void* ctx) {
     auto* cb = static_cast<Callback*>(ctx);
     PetscFunctionBeginUser;
     PetscCall(MatMFFDComputeJacobian(snes, X, cb->matrix_free, cb->matrix_free, nullptr));
-    try {
-      if (cb->recycler) {
-        VecReadView x(X);
-        cb->recycler->new_jacobian(x.data(), cb->owned);
-      }
-      if (cb->pre && cb->pre->setup) {
-        VecReadView x(X);
-        cb->pre->setup(x.data());
-      }
-    } catch (...) {
-      cb->error = std::current_exception();
-      PetscFunctionReturn(PETSC_ERR_USER);
-    }
-    PetscFunctionReturn(0);
+    const PetscErrorCode failed = cb->guarded([&] {
+      VecReadView x(X);
+      if (cb->recycler) cb->recycler->new_jacobian(x.data(), cb->owned);
+      if (cb->pre && cb->pre->setup) cb->pre->setup(x.data());
+    });
+    PetscFunctionReturn(failed);
   }
 
   // The Jacobian product of the recording shell: J z by finite differences, kept as a pair.
@@ -50,14 +55,11 @@ struct Callback {
     PetscCall(MatShellGetContext(A, &ctx));
     auto* cb = static_cast<Callback*>(ctx);
     PetscCall(MatMult(cb->matrix_free, Z, W));
-    try {
+    const PetscErrorCode failed = cb->guarded([&] {
       VecReadView z(Z), w(W);
       cb->recycler->record(z.data(), w.data(), cb->owned);
-    } catch (...) {
-      cb->error = std::current_exception();
-      PetscFunctionReturn(PETSC_ERR_USER);
-    }
-    PetscFunctionReturn(0);
+    });
+    PetscFunctionReturn(failed);
   }
 
   static PetscErrorCode apply(PC pc, Vec R, Vec Y) {
@@ -65,32 +67,27 @@ struct Callback {
     PetscFunctionBeginUser;
     PetscCall(PCShellGetContext(pc, &ctx));
     auto* cb = static_cast<Callback*>(ctx);
-    try {
+    const PetscErrorCode failed = cb->guarded([&] {
       VecReadView r(R);
       VecWriteView y(Y);
       if (cb->recycler)
         cb->recycler->apply(r.data(), y.data(), cb->owned, cb->pre ? cb->pre->apply : std::function<void(const double*, double*)>());
       else
         cb->pre->apply(r.data(), y.data());
-    } catch (...) {
-      cb->error = std::current_exception();
-      PetscFunctionReturn(PETSC_ERR_USER);
-    }
-    PetscFunctionReturn(0);
+    });
+    PetscFunctionReturn(failed);
   }
 
   static PetscErrorCode function(SNES snes, Vec X, Vec F, void* ctx) {
     auto* cb = static_cast<Callback*>(ctx);
     PetscFunctionBeginUser;
     bool in_domain = true;
-    try {
+    const PetscErrorCode failed = cb->guarded([&] {
       VecReadView x(X);
       VecWriteView f(F);
       in_domain = (*cb->G)(x.data(), f.data());
-    } catch (...) {
-      cb->error = std::current_exception();
-      PetscFunctionReturn(PETSC_ERR_USER);
-    }
+    });
+    if (failed) PetscFunctionReturn(failed);
     if (!in_domain) PetscCall(SNESSetFunctionDomainError(snes));
     PetscFunctionReturn(0);
   }
@@ -176,8 +173,8 @@ struct InexactBacktracking {
       if (!domain) PetscCall(VecNorm(G, NORM_2, &gnorm));
       const bool finite = std::isfinite(gnorm);
       if (monitor)
-        PetscCall(PetscViewerASCIIPrintf(monitor, "      Line search (inexact Newton): lambda %g fnorm %14.12e gnorm %14.12e ynorm %g%s\n",
-                                         double(lambda), double(fnorm), double(gnorm), double(ynorm), domain ? " (outside the domain)" : ""));
+        PetscCall(PetscViewerASCIIPrintf(monitor, "      Line search (inexact Newton): lambda %g fnorm %14.12e gnorm %14.12e%s\n",
+                                         double(lambda), double(fnorm), double(gnorm), domain ? " (outside the domain)" : ""));
       if (finite && gnorm <= (1 - self->sufficient * lambda * (1 - eta)) * fnorm) {
         PetscCall(VecCopy(W, X));
         PetscCall(VecCopy(G, F));
