@@ -46,6 +46,7 @@ class KernelRows {
 
  private:
   void distances(std::size_t j, std::vector<double>& d) const;
+  void prepare_row(std::size_t j) const;  // distance_scratch_ = log(1 + D_jk/d0) for owned row j
   void fill_trade(std::size_t g, std::size_t j, double* out) const;
   void fill_migration(std::size_t j, double* out) const;
 
@@ -60,7 +61,7 @@ class KernelRows {
   std::vector<double> group_theta_;
   std::vector<double> trade_, migration_;  // stored rows (double precision)
   std::vector<float> trade_single_, migration_single_;  // stored rows (single precision)
-  // On-the-fly scratch: the last row computed of each kind and the distances of the last j.
+  // On-the-fly scratch: the last row computed of each kind and log(1 + D/d0) of the last j.
   mutable std::vector<double> trade_scratch_, migration_scratch_, distance_scratch_;
   mutable std::size_t trade_key_ = static_cast<std::size_t>(-1), migration_key_ = static_cast<std::size_t>(-1),
                       distance_key_ = static_cast<std::size_t>(-1);

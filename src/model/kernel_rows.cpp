@@ -78,19 +78,27 @@ void KernelRows::distances(std::size_t j, std::vector<double>& d) const {
   costs_.effective_distances(row_region_[j], d.data());  // D_ik (great-circle without links)
 }
 
+void KernelRows::prepare_row(std::size_t j) const {
+  if (distance_key_ == j) return;
+  distances(j, distance_scratch_);
+  // log(1 + D/d0), shared by the trade rows of every θ-group and the migration row.
+  for (std::size_t k = 0; k < N_; ++k) distance_scratch_[k] = std::log1p(distance_scratch_[k] / d0_);
+  distance_key_ = j;
+}
+
 void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
-  if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
+  prepare_row(j);
   const std::size_t i = row_region_[j];
   const double theta = group_theta_[g];
   const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
-    const double log_tau = phi_ * std::log1p(distance_scratch_[k] / d0_) + costs_.log_trade_border(pi, geo_.province[k]);
+    const double log_tau = phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]);
     out[k] = std::exp(-theta * log_tau);
   }
 }
 
 void KernelRows::fill_migration(std::size_t j, double* out) const {
-  if (distance_key_ != j) distances(j, distance_scratch_), distance_key_ = j;
+  prepare_row(j);
   const std::size_t i = row_region_[j];
   const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
@@ -98,8 +106,7 @@ void KernelRows::fill_migration(std::size_t j, double* out) const {
       out[k] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
       continue;
     }
-    const double log_mu = log_mu0_ + phi_m_ * std::log1p(distance_scratch_[k] / d0_) +
-                          costs_.log_migration_border(pi, geo_.province[k]);
+    const double log_mu = log_mu0_ + phi_m_ * distance_scratch_[k] + costs_.log_migration_border(pi, geo_.province[k]);
     out[k] = std::exp(-eps_ * log_mu);
   }
 }
