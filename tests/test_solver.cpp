@@ -5,12 +5,14 @@
 #include <mpi.h>
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "regio/krylov_recycling.hpp"
+#include "regio/province_coarse.hpp"
 #include "regio/snes_driver.hpp"
 
 using namespace regio;
@@ -205,4 +207,53 @@ TEST(Solver, RecyclingReducesKrylovIterations) {
   std::printf("Krylov iterations with recycling %d, without %d\n", a.linear_iterations, b.linear_iterations);
   EXPECT_LE(a.linear_iterations + 3, b.linear_iterations);  // measured: 13–14 vs 17 at 1–4 ranks
   for (std::size_t k = 0; k < kOwned; ++k) EXPECT_NEAR(a.x[k], target[k], 1e-9);
+}
+
+// The coarse correction makes the preconditioned operator exact on province-uniform vectors:
+// with J block-diagonal by province (dense inside), R J Q Z c = c for any coarse vector c.
+TEST(Solver, ProvinceCoarseCorrectionIsExactOnProvinceAverages) {
+  const int r = rank_of_world();
+  constexpr int kBlock = 2;
+  constexpr std::size_t kRegions = 12, kProvinces = 3;  // per rank; province = region % 3
+  std::vector<std::size_t> group(kRegions);
+  std::vector<double> sign(kRegions);
+  for (std::size_t j = 0; j < kRegions; ++j) {
+    group[j] = j % kProvinces;
+    sign[j] = (group[j] + static_cast<std::size_t>(r)) % 2 ? 1.0 : -1.0;
+  }
+  const std::size_t n = kRegions * kBlock;
+  // J: within a province every unknown couples to every other (dense), none across provinces.
+  std::vector<double> J(n * n, 0.0);
+  for (std::size_t a = 0; a < n; ++a)
+    for (std::size_t c = 0; c < n; ++c)
+      if (group[a / kBlock] == group[c / kBlock])
+        J[a * n + c] = (a == c ? 3.0 : 0.0) + 0.2 * std::sin(double(a * 7 + c * 3 + r)) + 0.1;
+  auto times = [&](const double* t, double* w) {
+    for (std::size_t a = 0; a < n; ++a) {
+      double s = 0;
+      for (std::size_t c = 0; c < n; ++c) s += J[a * n + c] * t[c];
+      w[a] = s;
+    }
+    return true;
+  };
+  auto identity = [&](const double* v, double* t) { std::copy(v, v + n, t); };
+  ProvinceCoarseCorrection coarse(PETSC_COMM_WORLD, group, sign, kBlock);
+  coarse.build(identity, times);
+  ASSERT_TRUE(coarse.ready());
+  // r = Z c, q = Q r, then the province averages of J q must be c again.
+  std::vector<double> c(kProvinces * kBlock), zc(n), q(n), Jq(n), avg(kProvinces * kBlock, 0.0);
+  for (std::size_t k = 0; k < c.size(); ++k) c[k] = std::cos(double(k + 5 * r));
+  for (std::size_t j = 0; j < kRegions; ++j)
+    for (int f = 0; f < kBlock; ++f) zc[j * kBlock + f] = c[group[j] * kBlock + f];
+  coarse.apply(zc.data(), q.data());
+  times(q.data(), Jq.data());
+  for (std::size_t j = 0; j < kRegions; ++j)
+    for (int f = 0; f < kBlock; ++f) avg[group[j] * kBlock + f] += Jq[j * kBlock + f] / double(kRegions / kProvinces);
+  for (std::size_t k = 0; k < c.size(); ++k) EXPECT_NEAR(avg[k], c[k], 1e-12) << k;
+  // A vector with zero province averages passes through unchanged.
+  std::vector<double> zero_mean(n), out(n);
+  for (std::size_t j = 0; j < kRegions; ++j)
+    for (int f = 0; f < kBlock; ++f) zero_mean[j * kBlock + f] = (j < kProvinces ? 1.0 : j < 2 * kProvinces ? -1.0 : 0.0) * (f + 1);
+  coarse.apply(zero_mean.data(), out.data());
+  for (std::size_t k = 0; k < n; ++k) EXPECT_NEAR(out[k], zero_mean[k], 1e-14) << k;
 }

@@ -25,6 +25,7 @@
 #include "regio/kernel_rows.hpp"
 #include "regio/kernels.hpp"
 #include "regio/layout.hpp"
+#include "regio/province_coarse.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/scenario.hpp"
 
@@ -172,6 +173,14 @@ class NationalSystem {
   // (the coupling of a region's own population with its own prices), inverted.
   void setup_preconditioner(const double* x);
   void apply_preconditioner(const double* r, double* y) const;
+  void apply_blocks(const double* r, double* y) const;  // the per-region blocks M⁻¹
+  void setup_coarse();
+  // w = J t by a forward difference around x (collective; false outside the domain).
+  bool jacobian_times(const double* x, const double* t, double* w);
+  std::unique_ptr<ProvinceCoarseCorrection> coarse_;  // solver.province_coarse
+  mutable std::vector<double> coarse_input_;
+  std::vector<double> last_G_;  // G of the last evaluation
+  int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
 

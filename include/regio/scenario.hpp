@@ -110,8 +110,9 @@ struct SolverParams {
   std::string kernel_precision = "double";  // double | single (kernel rows rounded to float)
   bool local_own_market = true;  // local clearing exact in the region's own purchases
   int recycle = 0;               // Krylov pairs kept across linear solves (0: off)
+  bool province_coarse = true;   // province-aggregate coarse correction of the preconditioner
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle;
+    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle & province_coarse;
   }
 };
 

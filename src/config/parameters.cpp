@@ -159,6 +159,11 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        "Krylov recycling in the equilibrium solve of each epoch: up to this many Jacobian products of earlier Newton "
        "steps precondition the later ones (docs/numerics.md); 0 turns it off. Memory: 2 × recycle × (unknowns per rank) doubles.",
        REGIO_FIELD(solver.recycle)},
+      {"solver.province_coarse", K::Boolean, "true", {0, 1}, "", "",
+       "Province-aggregate coarse correction of the national preconditioner: the coupling of the regions of one "
+       "province, probed with one residual evaluation per unknown kind in each epoch's solve (docs/numerics.md). "
+       "Used only where a province has several regions.",
+       REGIO_FIELD(solver.province_coarse)},
       {"solver.petsc_options", K::Text, "", {}, "", "",
        "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",
        REGIO_TEXT(solver.petsc_options)},

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <numeric>
 
@@ -13,6 +14,7 @@
 #include "regio/geography.hpp"
 #include "regio/kernel_rows.hpp"
 #include "regio/profiling.hpp"
+#include "regio/province_coarse.hpp"
 #include "regio/row_products.hpp"
 #include "regio/snes_driver.hpp"
 
@@ -65,7 +67,28 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 
   build_kernels();
   local_own_market_ = sc.solver.local_own_market;
+  setup_coarse();
   update_hukou_barriers();
+}
+
+void NationalSystem::setup_coarse() {
+  // Only with the per-region block preconditioner (migration on, equilibrium), and only where
+  // some province has more than one region: otherwise Z is what the blocks already invert.
+  if (!sc_.solver.province_coarse || pop_slot_ < 0 || mode_ != Mode::Equilibrium) return;
+  std::vector<int> provinces;
+  std::vector<std::size_t> group(n_own_);
+  std::vector<double> sign(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const int prov = geo_.province[static_cast<std::size_t>(state_.records[j].index)];
+    auto it = std::find(provinces.begin(), provinces.end(), prov);
+    if (it == provinces.end()) it = provinces.insert(provinces.end(), prov);
+    group[j] = static_cast<std::size_t>(it - provinces.begin());
+    // A fixed pseudo-random ±1 per province (Knuth's multiplicative hash of its index).
+    sign[j] = ((static_cast<std::uint32_t>(prov) * 2654435761u) >> 7) & 1u ? 1.0 : -1.0;
+  }
+  int multi = provinces.size() < n_own_ ? 1 : 0, any = 0;
+  MPI_Allreduce(&multi, &any, 1, MPI_INT, MPI_MAX, layout_.comm());
+  if (any) coarse_ = std::make_unique<ProvinceCoarseCorrection>(layout_.comm(), std::move(group), std::move(sign), block_);
 }
 
 void NationalSystem::update_hukou_barriers() {
@@ -405,6 +428,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   int bad_local = bad ? 1 : 0, bad_any = 0;
   MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
   local_failure_ = bad_any != 0;
+  last_G_.assign(G, G + n * block_);
   total_residual_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   PetscLogEventEnd(profiling::ids().residual, 0, 0, 0, 0);
 }
@@ -490,30 +514,36 @@ void NationalSystem::setup_preconditioner(const double* x) {
       A[pop_slot_ * b + row] = -(std::log(attracted(q, Lj)) - lhat0) / h;
     }
     A[pop_slot_ * b + pop_slot_] = 1.0 - (std::log(attracted(p[j], L1)) - lhat0) / h;
-    // Invert the small block (Gauss–Jordan with partial pivoting).
+    // Invert the small block; a singular one falls back to the identity for this region.
     double* inv = &block_inverse_[j * b * b];
-    for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;
-    for (std::size_t c = 0; c < b; ++c) {
-      std::size_t piv = c;
-      for (std::size_t a = c + 1; a < b; ++a) if (std::abs(A[a * b + c]) > std::abs(A[piv * b + c])) piv = a;
-      for (std::size_t k = 0; k < b; ++k) std::swap(A[c * b + k], A[piv * b + k]), std::swap(inv[c * b + k], inv[piv * b + k]);
-      const double d = A[c * b + c];
-      if (!(std::abs(d) > 1e-300)) {  // singular block: fall back to the identity for this region
-        std::fill(inv, inv + b * b, 0.0);
-        for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;
-        break;
-      }
-      for (std::size_t k = 0; k < b; ++k) A[c * b + k] /= d, inv[c * b + k] /= d;
-      for (std::size_t a = 0; a < b; ++a) {
-        if (a == c) continue;
-        const double m = A[a * b + c];
-        for (std::size_t k = 0; k < b; ++k) A[a * b + k] -= m * A[c * b + k], inv[a * b + k] -= m * inv[c * b + k];
-      }
+    if (invert_small(A, b)) {
+      std::copy(A.begin(), A.end(), inv);
+    } else {
+      for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;
     }
   }
+  // The province-aggregate coarse correction is probed once per solve, at the second Newton
+  // step: the first iterate of a cold start is too far from the solution to represent it.
+  if (coarse_ && jacobian_updates_ == 1)
+    coarse_->build([this](const double* v, double* t) { apply_blocks(v, t); },
+                   [this, x](const double* t, double* w) { return jacobian_times(x, t, w); });
+  ++jacobian_updates_;
 }
 
-void NationalSystem::apply_preconditioner(const double* r, double* y) const {
+bool NationalSystem::jacobian_times(const double* x, const double* t, double* w) {
+  // Forward difference around x, where setup_preconditioner has just evaluated G (last_G_).
+  const std::size_t n = n_own_ * static_cast<std::size_t>(block_);
+  const std::vector<double> base = last_G_;
+  std::vector<double> shifted(n), G(n);
+  const double h = 1e-7;  // the unknowns are logs of O(1) scale; t is M⁻¹ of a ±1 indicator
+  for (std::size_t k = 0; k < n; ++k) shifted[k] = x[k] + h * t[k];
+  evaluate(shifted.data(), G.data());
+  for (std::size_t k = 0; k < n; ++k) w[k] = (G[k] - base[k]) / h;
+  last_G_ = base;  // setup_preconditioner's view of G at x stays valid for the next probe
+  return !local_failure_;
+}
+
+void NationalSystem::apply_blocks(const double* r, double* y) const {
   const std::size_t b = static_cast<std::size_t>(block_);
   for (std::size_t j = 0; j < n_own_; ++j) {
     const double* inv = &block_inverse_[j * b * b];
@@ -525,11 +555,23 @@ void NationalSystem::apply_preconditioner(const double* r, double* y) const {
   }
 }
 
+void NationalSystem::apply_preconditioner(const double* r, double* y) const {
+  if (coarse_ && coarse_->ready()) {  // y = M⁻¹ Q r
+    coarse_input_.resize(n_own_ * static_cast<std::size_t>(block_));
+    coarse_->apply(r, coarse_input_.data());
+    apply_blocks(coarse_input_.data(), y);
+  } else {
+    apply_blocks(r, y);
+  }
+}
+
 SolveStats NationalSystem::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   setup_capital_weights();
   update_hukou_barriers();  // hukou policies change h_d between epochs
   evaluations_ = 0;
+  jacobian_updates_ = 0;
+  if (coarse_) coarse_->reset();  // probed afresh in every solve (restarts reproduce runs)
   std::vector<double> x0;
   pack(x0);
   const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";

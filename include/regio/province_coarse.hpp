@@ -1,0 +1,52 @@
+#pragma once
+// Province-aggregate coarse correction of the national preconditioner (docs/numerics.md).
+//
+// The per-region blocks M⁻¹ leave the coupling between the regions of one province to GMRES,
+// and it is strong: a provincial border costs b^−θ ≈ 0.008 of the trade, so most of a region's
+// trade is with its own province, nearly uniformly (θφ ≈ 0.27). Its slow directions are close to
+// province-uniform moves of one kind of unknown (all wages of a province, all its populations).
+// On the space Z of such vectors (one per province and unknown kind; a province lives on one
+// rank, so Z is local) the correction makes the preconditioned operator exact:
+//     Q = I + Z (Ã⁻¹ − I) R,   Ã = R J M⁻¹ Z   (block × block per province),
+// with R the province average, and the preconditioner becomes M⁻¹ Q. Ã is probed with `block`
+// Jacobian products, one per unknown kind, perturbing every province at once with a sign per
+// province (a fixed pseudo-random ±1 of its CSV index) so that the responses of other provinces
+// largely cancel in each province's average.
+#include <mpi.h>
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace regio {
+
+class ProvinceCoarseCorrection {
+ public:
+  // group[j]: local province slot of owned region j (0..groups−1); sign[j]: ±1 of its province.
+  ProvinceCoarseCorrection(MPI_Comm comm, std::vector<std::size_t> group, std::vector<double> sign, int block);
+
+  // Collective. Probe Ã: for each unknown kind g, t = M⁻¹ v_g (base_inverse), w = J t
+  // (jacobian_times; false = outside the domain). Any failure, on any rank, leaves it not ready.
+  void build(const std::function<void(const double*, double*)>& base_inverse,
+             const std::function<bool(const double*, double*)>& jacobian_times);
+  bool ready() const { return ready_; }
+  void reset() { ready_ = false; }
+
+  // q = r + Z (Ã⁻¹ − I) R r (owned entries). Only when ready().
+  void apply(const double* r, double* q) const;
+
+ private:
+  MPI_Comm comm_;
+  std::vector<std::size_t> group_;
+  std::vector<double> sign_, count_;
+  std::size_t block_, groups_;
+  std::vector<double> correction_;  // groups × block × block: Ã⁻¹ − I
+  bool ready_ = false;
+  mutable std::vector<double> mean_, shift_;
+};
+
+// Invert a small dense n×n matrix in place (Gauss–Jordan with partial pivoting). Returns false
+// if it is singular to working precision (|pivot| ≤ tiny).
+bool invert_small(std::vector<double>& a, std::size_t n, double tiny = 1e-300);
+
+}  // namespace regio
