@@ -236,25 +236,33 @@ double NationalSystem::kernel_bytes_per_residual() const {
 // in a scratch buffer until the next row is asked for, so they go one by one.
 std::size_t NationalSystem::row_block() const { return kernels_->storage() == KernelRows::Storage::Stored ? 8 : 1; }
 
+namespace {
+// Products of owned rows j0..j0+rows−1 (row_of(j): double or float row) with `vectors`.
+template <class Row, class RowOf>
+void products_of_rows(std::vector<const Row*>& scratch, std::size_t j0, std::size_t rows, RowOf row_of,
+                      const double* const* vectors, std::size_t num_vectors, std::size_t N, double* out, std::size_t stride) {
+  scratch.clear();
+  for (std::size_t r = 0; r < rows; ++r) scratch.push_back(row_of(j0 + r));
+  row_block_products(scratch.data(), rows, vectors, num_vectors, N, out, stride);
+}
+}  // namespace
+
 void NationalSystem::trade_products(const double* cols, double* out) {
   const std::size_t block = row_block();
   const bool single = kernels_->storage() == KernelRows::Storage::Stored && kernels_->single();
   for (const auto& sectors : group_sectors_) {
-    const std::size_t m = sectors.size();
+    const std::size_t m = sectors.size(), s0 = sectors.front();  // the group's sectors share a row
     product_vectors_.clear();
     for (auto s : sectors) product_vectors_.push_back(cols + s * N_);
     product_block_.resize(block * m);
     for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
       const std::size_t rows = std::min(block, n_own_ - j0);
-      if (single) {
-        product_rows_single_.clear();
-        for (std::size_t r = 0; r < rows; ++r) product_rows_single_.push_back(kernels_->trade_single(sectors.front(), j0 + r));
-        row_block_products(product_rows_single_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
-      } else {
-        product_rows_.clear();
-        for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->trade(sectors.front(), j0 + r));
-        row_block_products(product_rows_.data(), rows, product_vectors_.data(), m, N_, product_block_.data(), m);
-      }
+      if (single)
+        products_of_rows(product_rows_single_, j0, rows, [&](std::size_t j) { return kernels_->trade_single(s0, j); },
+                         product_vectors_.data(), m, N_, product_block_.data(), m);
+      else
+        products_of_rows(product_rows_, j0, rows, [&](std::size_t j) { return kernels_->trade(s0, j); },
+                         product_vectors_.data(), m, N_, product_block_.data(), m);
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t q = 0; q < m; ++q) out[(j0 + r) * S_ + sectors[q]] = product_block_[r * m + q];
     }
@@ -266,15 +274,12 @@ void NationalSystem::migration_products(const double* values, double* out) {
   const bool single = kernels_->storage() == KernelRows::Storage::Stored && kernels_->single();
   for (std::size_t j0 = 0; j0 < n_own_; j0 += block) {
     const std::size_t rows = std::min(block, n_own_ - j0);
-    if (single) {
-      product_rows_single_.clear();
-      for (std::size_t r = 0; r < rows; ++r) product_rows_single_.push_back(kernels_->migration_single(j0 + r));
-      row_block_products(product_rows_single_.data(), rows, &values, 1, N_, out + j0, 1);
-    } else {
-      product_rows_.clear();
-      for (std::size_t r = 0; r < rows; ++r) product_rows_.push_back(kernels_->migration(j0 + r));
-      row_block_products(product_rows_.data(), rows, &values, 1, N_, out + j0, 1);
-    }
+    if (single)
+      products_of_rows(product_rows_single_, j0, rows, [&](std::size_t j) { return kernels_->migration_single(j); },
+                       &values, 1, N_, out + j0, 1);
+    else
+      products_of_rows(product_rows_, j0, rows, [&](std::size_t j) { return kernels_->migration(j); }, &values, 1, N_,
+                       out + j0, 1);
   }
 }
 
