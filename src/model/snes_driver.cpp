@@ -104,6 +104,7 @@ struct Forcing {
   double atol = 0, rtol = 0;
   double eta_initial = 0.3, eta_max = 0.9, gamma = 1.0, alpha = 1.6180339887498949, threshold = 0.1;
   double safety = 0.5;  // c, Kelley's value
+  double close_start = 3;  // η_0 ≤ close_start · RMS(G_0)
   double first_norm = 0, last_norm = 0, last_eta = 0;
 
   static PetscErrorCode presolve(KSP ksp, Vec, Vec, void* ctx) {
@@ -116,6 +117,14 @@ struct Forcing {
     double eta = f->eta_initial;
     if (it == 0) {
       f->first_norm = norm;
+      // A start already close to the solution (a warm start) is in Newton's local region: the
+      // first step may solve as tightly as the residual is small, η_0 ≤ c·RMS(G_0) (cf. the
+      // Dembo–Steihaug forcing η ≤ c‖G‖; RMS so that it does not depend on the size).
+      PetscInt n = 0;
+      Vec rhs;
+      PetscCall(KSPGetRhs(ksp, &rhs));
+      PetscCall(VecGetSize(rhs, &n));
+      if (n > 0) eta = std::min(eta, f->close_start * double(norm) / std::sqrt(double(n)));
     } else if (f->last_norm > 0) {
       eta = f->gamma * std::pow(norm / f->last_norm, f->alpha);
       const double previous = f->gamma * std::pow(f->last_eta, f->alpha);
