@@ -162,7 +162,7 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"solver.province_coarse", K::Boolean, "true", {0, 1}, "", "",
        "Province-aggregate coarse correction of the national preconditioner: the coupling of the regions of one "
        "province, probed with one residual evaluation per unknown kind in each epoch's solve (docs/numerics.md). "
-       "Used only where a province has several regions.",
+       "Used only where a province has several regions; with or without migration.",
        REGIO_FIELD(solver.province_coarse)},
       {"solver.petsc_options", K::Text, "", {}, "", "",
        "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",

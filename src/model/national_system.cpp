@@ -72,9 +72,9 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 }
 
 void NationalSystem::setup_coarse() {
-  // Only with the per-region block preconditioner (migration on, equilibrium), and only where
-  // some province has more than one region: otherwise Z is what the blocks already invert.
-  if (!sc_.solver.province_coarse || pop_slot_ < 0 || mode_ != Mode::Equilibrium) return;
+  // Equilibrium solves only, and only where some province has more than one region: otherwise
+  // Z is what the per-region blocks already invert.
+  if (!sc_.solver.province_coarse || mode_ != Mode::Equilibrium) return;
   std::vector<int> provinces;
   std::vector<std::size_t> group(n_own_);
   std::vector<double> sign(n_own_);
@@ -484,7 +484,11 @@ void NationalSystem::setup_preconditioner(const double* x) {
   const double h = 1e-6;
   block_inverse_.assign(n_own_ * b * b, 0.0);
   std::vector<double> logA(S), A(b * b);
-  for (std::size_t j = 0; j < n_own_; ++j) {
+  // Without migration a region's block is the identity (local clearing does not depend on the
+  // region's own prices); only the coarse correction then has something to add.
+  for (std::size_t j = 0; j < n_own_ && pop_slot_ < 0; ++j)
+    for (std::size_t a = 0; a < b; ++a) block_inverse_[(j * b + a) * b + a] = 1.0;
+  for (std::size_t j = 0; j < n_own_ && pop_slot_ >= 0; ++j) {
     // Local clearing at population L (prices T_f(L)), national terms frozen.
     auto clear = [&](double pop) {
       for (std::size_t s = 0; s < S; ++s)
@@ -592,7 +596,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, solver_params, pop_slot_ >= 0 ? &pre : nullptr);
+  }, solver_params, pop_slot_ >= 0 || coarse_ ? &pre : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;
