@@ -175,11 +175,12 @@ class NationalSystem {
   void apply_preconditioner(const double* r, double* y) const;
   void apply_blocks(const double* r, double* y) const;  // the per-region blocks M⁻¹
   void setup_coarse();
-  // w = J t by a forward difference around x (collective; false outside the domain).
-  bool jacobian_times(const double* x, const double* t, double* w);
+  // w = J t by a forward difference around x, where G is G_at_x (collective; false outside
+  // the domain).
+  bool jacobian_times(const double* x, const double* G_at_x, const double* t, double* w);
   std::unique_ptr<ProvinceCoarseCorrection> coarse_;  // solver.province_coarse
   mutable std::vector<double> coarse_input_;
-  std::vector<double> last_G_;  // G of the last evaluation
+  std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction)
   int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)

@@ -42,12 +42,11 @@ struct NonlinearSolve {
   std::string history;          // the last residual norms, for error messages
 };
 
-// Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`). `line_search`: a
-// PETSc SNESLineSearchType to use instead of regio's (options still override it).
+// Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).
 // `tolerances.recycle` > 0 adds Krylov recycling (krylov_recycling.hpp) on top of the
 // preconditioner, within this solve.
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
-                               const Preconditioner* preconditioner = nullptr, const char* line_search = nullptr);
+                               const Preconditioner* preconditioner = nullptr);
 
 }  // namespace regio

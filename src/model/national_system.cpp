@@ -433,7 +433,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   int bad_local = bad ? 1 : 0, bad_any = 0;
   MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
   local_failure_ = bad_any != 0;
-  last_G_.assign(G, G + n * block_);
+  if (coarse_) last_G_.assign(G, G + n * block_);  // G at last_x_, for the coarse probes
   total_residual_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   PetscLogEventEnd(profiling::ids().residual, 0, 0, 0, 0);
 }
@@ -533,22 +533,21 @@ void NationalSystem::setup_preconditioner(const double* x) {
   }
   // The province-aggregate coarse correction is probed once per solve, at the second Newton
   // step: the first iterate of a cold start is too far from the solution to represent it.
-  if (coarse_ && jacobian_updates_ == 1)
+  if (coarse_ && jacobian_updates_ == 1) {
+    const std::vector<double> at_x = last_G_;  // the last evaluation was at x (checked above)
     coarse_->build([this](const double* v, double* t) { apply_blocks(v, t); },
-                   [this, x](const double* t, double* w) { return jacobian_times(x, t, w); });
+                   [&](const double* t, double* w) { return jacobian_times(x, at_x.data(), t, w); });
+  }
   ++jacobian_updates_;
 }
 
-bool NationalSystem::jacobian_times(const double* x, const double* t, double* w) {
-  // Forward difference around x, where setup_preconditioner has just evaluated G (last_G_).
+bool NationalSystem::jacobian_times(const double* x, const double* G_at_x, const double* t, double* w) {
   const std::size_t n = n_own_ * static_cast<std::size_t>(block_);
-  const std::vector<double> base = last_G_;
   std::vector<double> shifted(n), G(n);
   const double h = 1e-7;  // the unknowns are logs of O(1) scale; t is M⁻¹ of a ±1 indicator
   for (std::size_t k = 0; k < n; ++k) shifted[k] = x[k] + h * t[k];
   evaluate(shifted.data(), G.data());
-  for (std::size_t k = 0; k < n; ++k) w[k] = (G[k] - base[k]) / h;
-  last_G_ = base;  // setup_preconditioner's view of G at x stays valid for the next probe
+  for (std::size_t k = 0; k < n; ++k) w[k] = (G[k] - G_at_x[k]) / h;
   return !local_failure_;
 }
 
@@ -584,11 +583,6 @@ SolveStats NationalSystem::solve(const std::string& context) {
   std::vector<double> x0;
   pack(x0);
   const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";
-  // Krylov recycling for the equilibrium solves only: the calibration inversion has a nearly
-  // singular direction (the common level of productivity in an open economy), on which a
-  // recycled exact inverse is amplified; measured, it then stalls (docs/numerics.md).
-  SolverParams solver_params = sc_.solver;
-  if (mode_ == Mode::Calibration) solver_params.recycle = 0;
   // Without migration, x − T(x) has an identity block diagonal (local clearing does not depend
   // on a region's own prices): the preconditioner only pays off for the population coupling.
   const Preconditioner pre{[this](const double* x) { setup_preconditioner(x); },
@@ -596,7 +590,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, solver_params, pop_slot_ >= 0 || coarse_ ? &pre : nullptr);
+  }, sc_.solver, pop_slot_ >= 0 || coarse_ ? &pre : nullptr);
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;
