@@ -25,25 +25,37 @@ void BM_RowDot(benchmark::State& state) {
 }
 BENCHMARK(BM_RowDot)->Arg(1000)->Arg(4000)->Arg(16000)->Arg(100000);
 
-// The residual's trade pass as evaluate() runs it: all owned rows (rows × N doubles, streamed
-// from memory) times the three sector columns, in blocks of 8 rows × 3 vectors (range(1) = 8),
-// or row by row (range(1) = 1). Bytes: the kernel rows once.
+// The residual's passes as evaluate() runs them: all owned rows (rows × N doubles, ≈ 256 MB,
+// streamed from memory) times the sector columns sharing them (range(2) = 3: trade, 1:
+// migration), in blocks of 8 rows (range(1) = 8) or row by row (range(1) = 1), on the portable
+// path (range(3) = 0), the AVX2 one (1) or the AVX-512 one (2; skipped if the CPU lacks it).
+// Bytes: the kernel rows once.
 void BM_RowBlockProducts(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0)), block = static_cast<std::size_t>(state.range(1));
-  const std::size_t rows = std::max<std::size_t>(8, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);  // ≈ 256 MB
-  std::vector<double> K(rows * n, 1.0001), cols(3 * n, 0.9999), out(rows * 3);
-  const double* v[3] = {cols.data(), cols.data() + n, cols.data() + 2 * n};
+  const std::size_t num_vectors = static_cast<std::size_t>(state.range(2));
+  const auto path = static_cast<detail::ProductPath>(state.range(3));
+  if (!detail::product_path_available(path)) {
+    state.SkipWithError("this CPU lacks the instruction set");
+    return;
+  }
+  state.SetLabel(detail::product_path_name(path));
+  const std::size_t rows = std::max<std::size_t>(8, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);
+  std::vector<double> K(rows * n, 1.0001), cols(num_vectors * n, 0.9999), out(rows * num_vectors);
+  std::vector<const double*> v(num_vectors);
+  for (std::size_t m = 0; m < num_vectors; ++m) v[m] = cols.data() + m * n;
   std::vector<const double*> r(block);
   for (auto _ : state) {
     for (std::size_t j = 0; j < rows; j += block) {
       for (std::size_t q = 0; q < block; ++q) r[q] = &K[(j + q) * n];
-      row_block_products(r.data(), block, v, 3, n, &out[j * 3], 3);
+      detail::row_block_products(path, r.data(), block, v.data(), num_vectors, n, &out[j * num_vectors], num_vectors);
     }
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * rows * n * sizeof(double)));
 }
-BENCHMARK(BM_RowBlockProducts)->Args({4000, 1})->Args({4000, 8})->Args({16000, 1})->Args({16000, 8})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RowBlockProducts)
+    ->ArgsProduct({{4000, 16000}, {1, 8}, {3, 1}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 // One region's local clearing (3×3 Newton in log prices) from a warm start.
 void BM_LocalClearing(benchmark::State& state) {

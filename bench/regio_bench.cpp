@@ -23,6 +23,7 @@
 #include "regio/commands.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
+#include "regio/row_products.hpp"
 #include "regio/simulation.hpp"
 #include "regio/version.hpp"
 
@@ -144,15 +145,17 @@ int main(int argc, char** argv) {
       char snes_type[64] = "newtonls";
       PetscBool set = PETSC_FALSE;
       PetscOptionsGetString(nullptr, "national_", "-snes_type", snes_type, sizeof snes_type, &set);
+      // Stored rows go through row_block_products: the code path chosen for this CPU (rank 0's).
+      const char* product_path = regio::detail::product_path_name(regio::detail::best_product_path());
       if (comm.rank() == 0) {
         const std::size_t N = sim.num_regions(), S = sc.num_sectors();
         std::printf("regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
                     "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
-                    "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s | snes %s\n",
+                    "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s (%s) | snes %s\n",
                     regio::kVersion, N, S, comm.size(), setup, seconds[0], newton[0], evals[0], warm / nw,
                     warm_newton / nw, warm_evals / nw, per_residual, bytes / 1e6, triad_min / 1e9, bound,
                     per_residual / bound, read / 1e9, bytes / read, per_residual / (bytes / read), rss,
-                    all_stored ? "stored" : "on_the_fly", snes_type);
+                    all_stored ? "stored" : "on_the_fly", product_path, snes_type);
         if (!csv.empty()) {
           const bool fresh = !std::filesystem::exists(csv);
           std::ofstream f(csv, std::ios::app);
@@ -160,13 +163,13 @@ int main(int argc, char** argv) {
             f << "label,regions,sectors,ranks,epochs,setup_s,cold_epoch_s,cold_newton,cold_residuals,warm_epoch_s,"
                  "warm_newton,warm_residuals,residual_s,bytes_per_residual_per_rank,triad_bytes_per_s_per_rank,"
                  "bandwidth_bound_s,bound_ratio,peak_rss_mb_per_rank,kernels,snes_type,read_bytes_per_s_per_rank,"
-                 "read_bound_s,read_bound_ratio,version\n";
+                 "read_bound_s,read_bound_ratio,version,product_path\n";
           f << label << ',' << N << ',' << S << ',' << comm.size() << ',' << epochs << ',' << setup << ',' << seconds[0]
             << ',' << newton[0] << ',' << evals[0] << ',' << warm / nw << ',' << warm_newton / nw << ','
             << warm_evals / nw << ',' << per_residual << ',' << bytes << ',' << triad_min << ',' << bound << ','
             << per_residual / bound << ',' << rss << ',' << (all_stored ? "stored" : "on_the_fly") << ','
             << snes_type << ',' << read << ',' << bytes / read << ',' << per_residual / (bytes / read) << ','
-            << regio::kVersion << '\n';
+            << regio::kVersion << ',' << product_path << '\n';
         }
       }
     } catch (const CLI::ParseError& e) {

@@ -1,5 +1,6 @@
 // Unit tests of the serial kernels: geography, trade and migration shares, price indices and
 // the local clearing of one region's factor markets.
+#include <cstdio>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -174,33 +175,48 @@ TEST(Kernels, PriceIndexIsGeometricMeanOfSectorIndices) {
 
 // The residual's row products in blocks of rows × vectors must give bitwise the products of
 // single rows (same partial sums), whatever the block shape, the counts and the length.
+// Every implementation (portable loops, AVX2, AVX-512; those this CPU has) gives bitwise the
+// single-row sums, so results do not depend on a rank's row count nor on the node's CPU.
+std::vector<detail::ProductPath> product_paths() {
+  std::vector<detail::ProductPath> paths;
+  for (auto p : {detail::ProductPath::portable, detail::ProductPath::avx2, detail::ProductPath::avx512})
+    if (detail::product_path_available(p)) paths.push_back(p);
+  return paths;
+}
+
 TEST(RowProducts, BlocksAreBitwiseSingleRowDots) {
   std::mt19937 rng(7);
   std::lognormal_distribution<double> value(0.0, 2.0);
+  const auto paths = product_paths();
+  std::printf("product paths on this CPU:");
+  for (auto p : paths) std::printf(" %s", detail::product_path_name(p));
+  std::printf(" (default %s)\n", detail::product_path_name(detail::best_product_path()));
   for (std::size_t n : {1u, 3u, 4u, 5u, 31u, 64u, 1001u}) {
-    const std::size_t max_rows = 19, max_vectors = 6;
+    const std::size_t max_rows = 19, max_vectors = 7;
     std::vector<std::vector<double>> rows(max_rows, std::vector<double>(n)), vecs(max_vectors, std::vector<double>(n));
     for (auto& r : rows) for (auto& x : r) x = value(rng);
     for (auto& v : vecs) for (auto& x : v) x = value(rng);
-    for (std::size_t nr = 1; nr <= max_rows; ++nr)
-      for (std::size_t nv = 1; nv <= max_vectors; ++nv) {
-        std::vector<const double*> rp, vp;
-        for (std::size_t r = 0; r < nr; ++r) rp.push_back(rows[r].data());
-        for (std::size_t m = 0; m < nv; ++m) vp.push_back(vecs[m].data());
-        const std::size_t stride = nv + 2;  // a wider output row: only the first nv are written
-        std::vector<double> out(nr * stride, -1.0);
-        row_block_products(rp.data(), nr, vp.data(), nv, n, out.data(), stride);
-        for (std::size_t r = 0; r < nr; ++r) {
-          for (std::size_t m = 0; m < nv; ++m)
-            ASSERT_EQ(out[r * stride + m], row_dot(rows[r].data(), vecs[m].data(), n)) << n << " " << nr << "x" << nv;
-          EXPECT_EQ(out[r * stride + nv], -1.0);
+    for (auto path : paths)
+      for (std::size_t nr = 1; nr <= max_rows; ++nr)
+        for (std::size_t nv = 1; nv <= max_vectors; ++nv) {
+          std::vector<const double*> rp, vp;
+          for (std::size_t r = 0; r < nr; ++r) rp.push_back(rows[r].data());
+          for (std::size_t m = 0; m < nv; ++m) vp.push_back(vecs[m].data());
+          const std::size_t stride = nv + 2;  // a wider output row: only the first nv are written
+          std::vector<double> out(nr * stride, -1.0);
+          detail::row_block_products(path, rp.data(), nr, vp.data(), nv, n, out.data(), stride);
+          for (std::size_t r = 0; r < nr; ++r) {
+            for (std::size_t m = 0; m < nv; ++m)
+              ASSERT_EQ(out[r * stride + m], row_dot(rows[r].data(), vecs[m].data(), n))
+                  << detail::product_path_name(path) << " n " << n << " " << nr << "x" << nv;
+            EXPECT_EQ(out[r * stride + nv], -1.0);
+          }
         }
-      }
   }
 }
 
 // Float rows (solver.kernel_precision = single) give bitwise the sums of double rows holding the
-// same rounded values, blocked or not.
+// same rounded values, blocked or not, on every path.
 TEST(RowProducts, FloatRowsEqualTheirWidenedDoubleRows) {
   std::mt19937 rng(11);
   std::lognormal_distribution<double> value(0.0, 2.0);
@@ -214,8 +230,15 @@ TEST(RowProducts, FloatRowsEqualTheirWidenedDoubleRows) {
   std::vector<const double*> rd, vp;
   for (std::size_t r = 0; r < nr; ++r) rf.push_back(rows_f[r].data()), rd.push_back(rows_d[r].data());
   for (auto& v : vecs) vp.push_back(v.data());
-  std::vector<double> of(nr * nv), od(nr * nv);
-  row_block_products(rf.data(), nr, vp.data(), nv, n, of.data(), nv);
-  row_block_products(rd.data(), nr, vp.data(), nv, n, od.data(), nv);
-  for (std::size_t k = 0; k < of.size(); ++k) ASSERT_EQ(of[k], od[k]) << k;
+  std::vector<double> reference(nr * nv);
+  row_block_products(rd.data(), nr, vp.data(), nv, n, reference.data(), nv);
+  for (auto path : product_paths()) {
+    std::vector<double> of(nr * nv), od(nr * nv);
+    detail::row_block_products(path, rf.data(), nr, vp.data(), nv, n, of.data(), nv);
+    detail::row_block_products(path, rd.data(), nr, vp.data(), nv, n, od.data(), nv);
+    for (std::size_t k = 0; k < of.size(); ++k) {
+      ASSERT_EQ(of[k], od[k]) << detail::product_path_name(path) << " " << k;
+      ASSERT_EQ(od[k], reference[k]) << detail::product_path_name(path) << " " << k;
+    }
+  }
 }

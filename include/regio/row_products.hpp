@@ -38,4 +38,18 @@ void row_block_products(const double* const* rows, std::size_t num_rows, const d
 void row_block_products(const float* const* rows, std::size_t num_rows, const double* const* vectors,
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
 
+// The implementations behind row_block_products, for the tests and benchmarks: the portable
+// loops, and 256-bit registers with AVX2 or AVX-512VL (x86-64 built with GCC; the best the CPU
+// has is chosen at run time). All give bitwise the same products.
+namespace detail {
+enum class ProductPath { portable, avx2, avx512 };
+bool product_path_available(ProductPath path);
+ProductPath best_product_path();
+const char* product_path_name(ProductPath path);
+void row_block_products(ProductPath path, const double* const* rows, std::size_t num_rows, const double* const* vectors,
+                        std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
+void row_block_products(ProductPath path, const float* const* rows, std::size_t num_rows, const double* const* vectors,
+                        std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
+}  // namespace detail
+
 }  // namespace regio

@@ -10,6 +10,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/row_products.hpp"
 
 namespace regio {
 
@@ -148,6 +149,8 @@ void OutputWriter::write_run_yaml() {
     auto q = [](const std::string& s) { YAML::Emitter e; e << s; return std::string(e.c_str()); };
     f << "# regio run record. Trust the outputs only if status is complete.\n";
     f << "regio_version: " << q(info_.version) << "\n";
+    // The kernel-product code path of this rank (rank 0); every path gives bitwise the same sums.
+    f << "kernel_products: " << detail::product_path_name(detail::best_product_path()) << "\n";
     f << "command: " << q(info_.command_line) << "\n";
     f << "scenario_file: " << q(info_.scenario_file) << "\n";
     f << "ranks: " << info_.ranks << "\n";
