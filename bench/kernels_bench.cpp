@@ -57,6 +57,38 @@ BENCHMARK(BM_RowBlockProducts)
     ->ArgsProduct({{4000, 16000}, {1, 8}, {3, 1}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
 
+// A whole kernel pass as the residual runs it (national_system.cpp, dot_then_scatter): each
+// block of 8 rows gives its products with the M columns, then its column contributions from
+// cache while the next block is prefetched. Bytes: the kernel rows once (≈ 256 MB).
+void BM_RowPass(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0)), num_vectors = static_cast<std::size_t>(state.range(1));
+  const auto path = static_cast<detail::ProductPath>(state.range(2));
+  if (!detail::product_path_available(path)) {
+    state.SkipWithError("this CPU lacks the instruction set");
+    return;
+  }
+  state.SetLabel(detail::product_path_name(path));
+  const std::size_t rows = std::max<std::size_t>(16, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);
+  std::vector<double> K(rows * n, 1.0001), cols(num_vectors * n, 0.9999), sums(num_vectors * n), dots(8 * num_vectors);
+  std::vector<const double*> v(num_vectors);
+  std::vector<double*> acc(num_vectors);
+  for (std::size_t m = 0; m < num_vectors; ++m) v[m] = cols.data() + m * n, acc[m] = sums.data() + m * n;
+  const double* now[8];
+  const double* next[8];
+  for (auto _ : state) {
+    for (std::size_t j = 0; j < rows; j += 8) {
+      for (std::size_t q = 0; q < 8; ++q) now[q] = &K[(j + q) * n], next[q] = &K[std::min(j + 8 + q, rows - 1) * n];
+      detail::row_block_products(path, now, 8, v.data(), num_vectors, n, dots.data(), num_vectors);
+      for (auto& d : dots) d = 1.0 / d;
+      detail::row_block_scatter(path, now, 8, dots.data(), num_vectors, acc.data(), num_vectors, n,
+                                j + 8 < rows ? next : nullptr);
+    }
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * rows * n * sizeof(double)));
+}
+BENCHMARK(BM_RowPass)->ArgsProduct({{4000, 16000}, {3, 1}, {0, 1, 2}})->Unit(benchmark::kMillisecond);
+
 // One region's local clearing (3×3 Newton in log prices) from a warm start.
 void BM_LocalClearing(benchmark::State& state) {
   const Technology tech(Scenario::defaults());

@@ -215,6 +215,44 @@ TEST(RowProducts, BlocksAreBitwiseSingleRowDots) {
   }
 }
 
+// The transposed use: a block of rows scattered into column sums gives bitwise the sums of the
+// rows added one at a time in order (so a rank's blocking does not change them), on every path,
+// for double and float rows, and only the first n entries of each accumulator change.
+TEST(RowProducts, ScatterIsBitwiseRowByRow) {
+  std::mt19937 rng(5);
+  std::lognormal_distribution<double> value(0.0, 2.0);
+  for (std::size_t n : {1u, 3u, 4u, 7u, 64u, 1001u}) {
+    const std::size_t max_rows = 19, max_vectors = 7;
+    std::vector<std::vector<double>> rows(max_rows, std::vector<double>(n));
+    std::vector<std::vector<float>> rows_f(max_rows, std::vector<float>(n));
+    for (std::size_t r = 0; r < max_rows; ++r)
+      for (std::size_t k = 0; k < n; ++k) rows[r][k] = rows_f[r][k] = static_cast<float>(value(rng));
+    std::vector<double> coef(max_rows * (max_vectors + 1)), start(max_vectors * (n + 1));
+    for (auto& x : coef) x = value(rng);
+    for (auto& x : start) x = value(rng);
+    for (auto path : product_paths())
+      for (std::size_t nr : {1u, 2u, 5u, 8u, 11u, 19u})
+        for (std::size_t nv = 1; nv <= max_vectors; ++nv) {
+          const std::size_t cs = nv + 1;  // a wider coefficient row: only the first nv are read
+          std::vector<double> expected = start, got = start, got_f = start;
+          for (std::size_t m = 0; m < nv; ++m)
+            for (std::size_t k = 0; k < n; ++k)
+              for (std::size_t r = 0; r < nr; ++r) expected[m * (n + 1) + k] += rows[r][k] * coef[r * cs + m];
+          std::vector<const double*> rp;
+          std::vector<const float*> rf;
+          std::vector<double*> ap, af;
+          for (std::size_t r = 0; r < nr; ++r) rp.push_back(rows[r].data()), rf.push_back(rows_f[r].data());
+          for (std::size_t m = 0; m < nv; ++m) ap.push_back(&got[m * (n + 1)]), af.push_back(&got_f[m * (n + 1)]);
+          detail::row_block_scatter(path, rp.data(), nr, coef.data(), cs, ap.data(), nv, n);
+          detail::row_block_scatter(path, rf.data(), nr, coef.data(), cs, af.data(), nv, n);
+          for (std::size_t k = 0; k < got.size(); ++k) {
+            ASSERT_EQ(got[k], expected[k]) << detail::product_path_name(path) << " n " << n << " " << nr << "x" << nv << " @" << k;
+            ASSERT_EQ(got_f[k], expected[k]) << detail::product_path_name(path) << " float n " << n << " @" << k;
+          }
+        }
+  }
+}
+
 // Float rows (solver.kernel_precision = single) give bitwise the sums of double rows holding the
 // same rounded values, blocked or not, on every path.
 TEST(RowProducts, FloatRowsEqualTheirWidenedDoubleRows) {

@@ -12,6 +12,7 @@
 #include "regio/distribute.hpp"
 #include "test_support.hpp"
 #include "regio/error.hpp"
+#include "regio/layout.hpp"
 #include "regio/simulation.hpp"
 
 using namespace regio;
@@ -398,5 +399,29 @@ TEST(Model, ProvinceCoarseCorrectionSavesEvaluationsNotAccuracy) {
     std::printf("migration %s: residual evaluations over 3 epochs: %d with the coarse correction, %d without\n",
                 migration ? "on" : "off", evals_with, evals_without);
     EXPECT_LT(evals_with, evals_without) << "migration " << migration;
+  }
+}
+
+// The residual's column sums (market access, migrant inflows) are added over the ranks by
+// Layout::reduce_sum: every rank's contribution to every region reaches that region's owner.
+// Integer-valued contributions are exact in any order of addition; the owner map interleaves
+// the ranks, so the CSV -> rank-major permutation is exercised.
+TEST(Layout, ReduceSumDeliversEveryRegionsTotalToItsOwner) {
+  boost::mpi::communicator world;
+  const int P = world.size();
+  const std::size_t N = 23;
+  const int width = 3;
+  std::vector<int> owners(N);
+  for (std::size_t i = 0; i < N; ++i) owners[i] = static_cast<int>((i * 7) % static_cast<std::size_t>(P));
+  regio::Layout layout(world, owners);
+  std::vector<double> partial(N * width);
+  for (std::size_t i = 0; i < N; ++i)
+    for (int c = 0; c < width; ++c) partial[i * width + c] = (world.rank() + 1) * 1000.0 + 10.0 * i + c;
+  std::vector<double> owned(layout.num_owned() * width, -1.0);
+  layout.reduce_sum(partial, width, owned.data());
+  for (int j = 0; j < layout.num_owned(); ++j) {
+    const auto i = static_cast<double>(layout.owned()[j]);
+    for (int c = 0; c < width; ++c)
+      EXPECT_EQ(owned[j * width + c], 1000.0 * P * (P + 1) / 2 + P * (10.0 * i + c)) << "region " << i << " column " << c;
   }
 }

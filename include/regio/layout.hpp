@@ -1,8 +1,11 @@
 #pragma once
 // Parallel layout of regions: which rank owns which region (by province), the PETSc ordering
 // (rank-major, CSV order within a rank) and the O(N) exchanges of per-region vectors.
-// Every national sum is taken over an allgathered vector in CSV order, so results do not
-// depend on the number of ranks or on the decomposition.
+// National sums (ordered_sum) are taken over an allgathered vector in CSV order, bitwise
+// independent of the number of ranks. The residual's column sums (market access, migrant
+// inflows) are the exception: each rank sums its own rows' contributions and reduce_sum adds
+// the ranks' partial sums, so they depend on the decomposition at round-off level (relative
+// ≈ 1e-16), for half the kernel traffic (national_system.cpp).
 #include <mpi.h>
 
 #include <cstdint>
@@ -29,6 +32,10 @@ class Layout {
   void allgather(const double* local, int width, std::vector<double>& global) const;
   // Collective. Σ of per-owned-region values, summed in CSV order (bitwise rank-independent).
   double ordered_sum(const std::vector<double>& local) const;
+  // Collective. partial: N×width values in CSV order, this rank's contributions to every region;
+  // owned receives num_owned()×width sums over the ranks (MPI_Reduce_scatter: each rank receives
+  // only its rows, and no rank holds more than one N×width vector).
+  void reduce_sum(const std::vector<double>& partial, int width, double* owned) const;
 
  private:
   MPI_Comm comm_;

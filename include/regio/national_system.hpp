@@ -58,7 +58,6 @@ struct EquilibriumView {
   std::vector<double> leaving_weight;     // Σ_{d≠o} (U_d/μ_od)^ε = D_o − U_o^ε, summed directly
   std::vector<double> price_pow_all;      // p_ks^−θ_s, N×S
   std::vector<double> attraction_all;     // U_k^ε h_k^−ε, N
-  std::vector<double> outflow_all;        // R_o / D_o, N
   double price_level = 1;                 // P̄ = Σ L P / Σ L
   double total_saving = 0;                // Σ_k S_k
   double pooled_saving = 0;               // (1 − ϕ) Σ_k S_k − NX: what the national capital market allocates
@@ -149,10 +148,14 @@ class NationalSystem {
 
  private:
   void evaluate(const double* x, double* G);  // collective
-  // Owned-row products (row_products.hpp): out[j·S + s] = Σ_k τ_jks^−θ cols[s·N + k] and
-  // out[j] = Σ_k μ̃_jk^−ε values[k].
-  void trade_products(const double* cols, double* out);
-  void migration_products(const double* values, double* out);
+  // The two kernel passes of a residual. Each owned row n is read once: its row sum, then (from
+  // cache) its column contributions (row_products.hpp), which reduce_sum adds over the ranks.
+  //  trade:     Φ_ns = Σ_k τ_nks^−θ price_cols[s·N + k] + external_pow[n·S + s] (into phi) and
+  //             ma_partial_[s·N + k] += τ_nks^−θ X_ns/Φ_ns;
+  //  migration: leaving_weight_o = Σ_k μ̃_ok^−ε attraction[k], outflow_o = R_o/(U_o^ε + leaving_weight_o),
+  //             inflow_partial_[k] += μ̃_ok^−ε outflow_o.
+  void trade_pass(const double* price_cols, const double* expenditure, const double* external_pow, double* phi);
+  void migration_pass(const double* attraction, const double* own_pow, double* leaving_weight, double* outflow);
   std::size_t row_block() const;
   void pack(std::vector<double>& x) const;    // state -> unknowns
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
@@ -206,9 +209,11 @@ class NationalSystem {
   std::vector<double> external_factor_;  // owned; empty = all 1
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns
   std::vector<std::vector<std::size_t>> group_sectors_;  // sectors of each θ-group (they share a trade row)
-  std::vector<const double*> product_rows_, product_vectors_;  // scratch of the row products
+  std::vector<const double*> product_rows_, product_vectors_;  // scratch of the row passes
+  std::vector<double*> scatter_vectors_;
   std::vector<const float*> product_rows_single_;
-  std::vector<double> product_block_;
+  std::vector<double> product_block_, coefficient_block_;
+  std::vector<double> ma_partial_, inflow_partial_, partial_by_region_;  // this rank's column sums
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)
   EquilibriumView view_;

@@ -38,7 +38,20 @@ void row_block_products(const double* const* rows, std::size_t num_rows, const d
 void row_block_products(const float* const* rows, std::size_t num_rows, const double* const* vectors,
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
 
-// The implementations behind row_block_products, for the tests and benchmarks: the portable
+// The transposed use of the same rows: accum[m][k] += Σ_r rows[r][k] · coef[r * coef_stride + m]
+// for k < n, m < num_vectors. For each k the rows are added one after another in order r = 0,
+// 1, …, so a block gives bitwise the sums of the rows scattered one at a time. The residual
+// calls it right after row_block_products on the same rows (still in cache), so a kernel row
+// serves both its row sum and its column contributions from one read (national_system.cpp).
+// next (or null): num_rows rows of the next block, prefetched meanwhile (a hint; no effect on
+// the sums).
+void row_block_scatter(const double* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
+                       double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const double* const* next = nullptr);
+void row_block_scatter(const float* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
+                       double* const* accum, std::size_t num_vectors, std::size_t n, const float* const* next = nullptr);
+
+// The implementations behind row_block_products and row_block_scatter, for the tests and benchmarks: the portable
 // loops, and 256-bit registers with AVX2 or AVX-512VL (x86-64 built with GCC; the best the CPU
 // has is chosen at run time). All give bitwise the same products.
 namespace detail {
@@ -50,6 +63,12 @@ void row_block_products(ProductPath path, const double* const* rows, std::size_t
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
 void row_block_products(ProductPath path, const float* const* rows, std::size_t num_rows, const double* const* vectors,
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride);
+void row_block_scatter(ProductPath path, const double* const* rows, std::size_t num_rows, const double* coef,
+                       std::size_t coef_stride, double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const double* const* next = nullptr);
+void row_block_scatter(ProductPath path, const float* const* rows, std::size_t num_rows, const double* coef,
+                       std::size_t coef_stride, double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const float* const* next = nullptr);
 }  // namespace detail
 
 }  // namespace regio

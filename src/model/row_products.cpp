@@ -58,6 +58,30 @@ void products_portable(const Row* const* rows, std::size_t num_rows, const doubl
     for (std::size_t m = 0; m < num_vectors; ++m) out[r * out_stride + m] = row_dot(rows[r], vectors[m], n);
 }
 
+// accum[m][k] += Σ_r rows[r][k] · coef[r·cs + m], rows added in order r = 0, 1, … for each k
+// (four rows per sweep over k, so the compiler vectorises over k and the accumulator is read
+// and written once per four rows; the order of the additions per k is unchanged).
+template <class Row>
+void scatter_portable(const Row* const* rows, std::size_t num_rows, const double* coef, std::size_t cs,
+                      double* const* accum, std::size_t num_vectors, std::size_t n) {
+  for (std::size_t m = 0; m < num_vectors; ++m) {
+    double* a = accum[m];
+    std::size_t r = 0;
+    for (; r + 4 <= num_rows; r += 4) {
+      const Row *r0 = rows[r], *r1 = rows[r + 1], *r2 = rows[r + 2], *r3 = rows[r + 3];
+      const double c0 = coef[r * cs + m], c1 = coef[(r + 1) * cs + m], c2 = coef[(r + 2) * cs + m],
+                   c3 = coef[(r + 3) * cs + m];
+      for (std::size_t k = 0; k < n; ++k)
+        a[k] = (((a[k] + double(r0[k]) * c0) + double(r1[k]) * c1) + double(r2[k]) * c2) + double(r3[k]) * c3;
+    }
+    for (; r < num_rows; ++r) {
+      const Row* row = rows[r];
+      const double c = coef[r * cs + m];
+      for (std::size_t k = 0; k < n; ++k) a[k] += double(row[k]) * c;
+    }
+  }
+}
+
 // ---- AVX2 and AVX-512 paths (x86-64 with GCC; chosen at run time) ---------------------------
 // The portable loops above leave the compiler 8 × M × 4 accumulators, more than the 16 vector
 // registers, so they spill, and the sweep runs at about half the memory bandwidth
@@ -113,6 +137,23 @@ void products(detail::ProductPath path, const Row* const* rows, std::size_t num_
   products_portable(rows, num_rows, vectors, num_vectors, n, out, out_stride);
 }
 
+template <class Row>
+void scatters(detail::ProductPath path, const Row* const* rows, std::size_t num_rows, const double* coef,
+              std::size_t coef_stride, double* const* accum, std::size_t num_vectors, std::size_t n,
+              const Row* const* next) {
+#ifdef REGIO_HAVE_X86_PATHS
+  switch (path) {
+    case detail::ProductPath::avx512:
+      return avx512::scatter(rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+    case detail::ProductPath::avx2: return avx2::scatter(rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+    case detail::ProductPath::portable: break;
+  }
+#endif
+  (void)path;
+  (void)next;
+  scatter_portable(rows, num_rows, coef, coef_stride, accum, num_vectors, n);
+}
+
 }  // namespace
 
 namespace detail {
@@ -152,6 +193,18 @@ void row_block_products(ProductPath path, const float* const* rows, std::size_t 
   products(path, rows, num_rows, vectors, num_vectors, n, out, out_stride);
 }
 
+void row_block_scatter(ProductPath path, const double* const* rows, std::size_t num_rows, const double* coef,
+                       std::size_t coef_stride, double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const double* const* next) {
+  scatters(path, rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+}
+
+void row_block_scatter(ProductPath path, const float* const* rows, std::size_t num_rows, const double* coef,
+                       std::size_t coef_stride, double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const float* const* next) {
+  scatters(path, rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+}
+
 }  // namespace detail
 
 void row_block_products(const double* const* rows, std::size_t num_rows, const double* const* vectors,
@@ -162,6 +215,16 @@ void row_block_products(const double* const* rows, std::size_t num_rows, const d
 void row_block_products(const float* const* rows, std::size_t num_rows, const double* const* vectors,
                         std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride) {
   products(detail::best_product_path(), rows, num_rows, vectors, num_vectors, n, out, out_stride);
+}
+
+void row_block_scatter(const double* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
+                       double* const* accum, std::size_t num_vectors, std::size_t n, const double* const* next) {
+  scatters(detail::best_product_path(), rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+}
+
+void row_block_scatter(const float* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
+                       double* const* accum, std::size_t num_vectors, std::size_t n, const float* const* next) {
+  scatters(detail::best_product_path(), rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
 }
 
 }  // namespace regio

@@ -29,6 +29,15 @@ void Layout::allgather(const double* local, int width, std::vector<double>& glob
     for (int c = 0; c < width; ++c) global[petsc_to_csv_[k] * width + c] = buffer_[k * width + c];
 }
 
+void Layout::reduce_sum(const std::vector<double>& partial, int width, double* owned) const {
+  counts_w_.resize(size_);
+  for (int p = 0; p < size_; ++p) counts_w_[p] = counts_[p] * width;
+  buffer_.resize(owner_.size() * width);
+  for (std::size_t k = 0; k < petsc_to_csv_.size(); ++k)  // CSV order -> rank-major blocks
+    for (int c = 0; c < width; ++c) buffer_[k * width + c] = partial[petsc_to_csv_[k] * width + c];
+  MPI_Reduce_scatter(buffer_.data(), owned, counts_w_.data(), MPI_DOUBLE, MPI_SUM, comm_);
+}
+
 double Layout::ordered_sum(const std::vector<double>& local) const {
   std::vector<double> all;
   allgather(local.data(), 1, all);
