@@ -147,16 +147,17 @@ LocalClearingResult clear_local_markets(const Technology& t, const LocalMarketIn
     // Limit the step to a factor e^2 per price, then backtrack on the max-norm.
     const double dmax = max_abs(d);
     double step = dmax > 2.0 ? 2.0 / dmax : 1.0;
+    // Trials carry their Jacobian: the accepted one (nearly always the first) is the next
+    // iterate, so the point is not evaluated twice (same F and J bitwise: half the evaluations).
     FactorPrices trial = p;
-    std::array<double, 3> Ft{};
     for (int k = 0; k < 30; ++k, step *= 0.5) {
       for (int f = 0; f < 3; ++f)
         if (t.active[f]) trial[f] = p[f] * std::exp(step * d[f]);
-      sys.evaluate(trial, Ft, nullptr);
-      if (max_abs(Ft) < (1 - 1e-4 * step) * norm || max_abs(Ft) <= tol) break;
+      sys.evaluate(trial, F, &J);
+      const double trial_norm = max_abs(F);
+      if (trial_norm < (1 - 1e-4 * step) * norm || trial_norm <= tol) break;
     }
     p = trial;
-    sys.evaluate(p, F, &J);
     norm = max_abs(F);
   }
   res.prices = p;
