@@ -160,8 +160,8 @@ namespace detail {
 
 bool product_path_available(ProductPath path) { return cpu_has(path); }
 
-// REGIO_PRODUCT_PATH=portable|avx2|avx512 overrides the choice (benchmarks; a path the CPU
-// lacks is not taken).
+// REGIO_PRODUCT_PATH=portable|avx2|avx512 overrides the choice (benchmarks and tests; a path
+// the CPU lacks is not taken, and any other value, e.g. auto, leaves the choice automatic).
 ProductPath best_product_path() {
   static const ProductPath best = [] {
     if (const char* forced = std::getenv("REGIO_PRODUCT_PATH"))
