@@ -37,7 +37,22 @@ struct FactorPrices {
   double& operator[](int f) { return f == kLabor ? wage : f == kCapital ? capital_rent : land_rent; }
 };
 
+// log w, log r, log q, taken once per region and price point for all sectors (the hot loops of
+// the residual and of the local clearing).
+struct LogFactorPrices {
+  double wage = 0, capital_rent = 0, land_rent = 0;
+};
+inline LogFactorPrices log_factor_prices(const FactorPrices& p) {
+  return {std::log(p.wage), std::log(p.capital_rent), std::log(p.land_rent)};
+}
+
 // log p_is = log c_s + α_s log w + β_s log r + λ_s log q − log A_is  (A_is includes agglomeration)
+inline double log_unit_price(const Technology& tech, std::size_t s, const LogFactorPrices& log_p, double log_productivity) {
+  double lp = tech.log_cost_const[s] - log_productivity + tech.alpha[s] * log_p.wage;
+  if (tech.beta[s] > 0) lp += tech.beta[s] * log_p.capital_rent;
+  if (tech.lambda[s] > 0) lp += tech.lambda[s] * log_p.land_rent;
+  return lp;
+}
 double log_unit_price(const Technology& tech, std::size_t s, const FactorPrices& p, double log_productivity);
 
 // A_is = Ā_is · (L/H)^γ_s, as a log.

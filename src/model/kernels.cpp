@@ -25,10 +25,7 @@ Technology::Technology(const Scenario& sc) : S(sc.sectors.size()) {
 }
 
 double log_unit_price(const Technology& t, std::size_t s, const FactorPrices& p, double log_A) {
-  double lp = t.log_cost_const[s] - log_A + t.alpha[s] * std::log(p.wage);
-  if (t.beta[s] > 0) lp += t.beta[s] * std::log(p.capital_rent);
-  if (t.lambda[s] > 0) lp += t.lambda[s] * std::log(p.land_rent);
-  return lp;
+  return log_unit_price(t, s, log_factor_prices(p), log_A);
 }
 
 double log_price_index(const Technology& t, std::span<const double> phi) {

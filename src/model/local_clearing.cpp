@@ -23,8 +23,9 @@ struct LocalSystem {
     std::array<double, 3> demand{0, 0, 0};
     std::array<std::array<double, 3>, 3> ddemand{};  // ∂demand_f / ∂log price_g
     const double supply_value[3] = {p.wage * in.population, p.capital_rent * in.capital, p.land_rent * in.land};
+    const LogFactorPrices log_p = log_factor_prices(p);
     for (std::size_t s = 0; s < t.S; ++s) {
-      const double R = in.market_access[s] * std::exp(-t.theta[s] * log_unit_price(t, s, p, in.log_productivity[s]));
+      const double R = in.market_access[s] * std::exp(-t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]));
       for (int f = 0; f < 3; ++f) {
         const double share = t.share(s, f);
         if (share == 0) continue;
@@ -62,8 +63,9 @@ void LocalSystem::evaluate_with_own_market(const FactorPrices& p, std::array<dou
   const double goods = own.spending_per_income * I + own.investment_other;
   std::array<double, 3> demand{0, 0, 0};
   std::array<std::array<double, 3>, 3> ddemand{};  // ∂demand_f / ∂u_g
+  const LogFactorPrices log_p = log_factor_prices(p);
   for (std::size_t s = 0; s < t.S; ++s) {
-    const double a = std::exp(-t.theta[s] * log_unit_price(t, s, p, in.log_productivity[s]));
+    const double a = std::exp(-t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]));
     const double X = t.eta[s] * goods;
     const double D = own.phi_others[s] + own.tau_pow[s] * a;
     const double R = a * (own.access_others[s] + own.tau_pow[s] * X / D);

@@ -338,11 +338,13 @@ void NationalSystem::evaluate(const double* x, double* G) {
 
   // 1. Unit prices of owned regions; exchange p^−θ (N×S).
   std::vector<double> logA(n * S), price_pow(n * S);
-  for (std::size_t j = 0; j < n; ++j)
+  for (std::size_t j = 0; j < n; ++j) {
+    const LogFactorPrices log_p = log_factor_prices(p[j]);
     for (std::size_t s = 0; s < S; ++s) {
       logA[j * S + s] = log_effective_productivity(state_.log_productivity[j * S + s] + shift_[j], tech_.gamma[s], L[j], state_.land[j]);
-      price_pow[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, p[j], logA[j * S + s]));
+      price_pow[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, log_p, logA[j * S + s]));
     }
+  }
   PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
   layout_.allgather(price_pow.data(), static_cast<int>(S), v.price_pow_all);
   PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
