@@ -1,15 +1,17 @@
 #pragma once
-// The residual's hot loop (MODEL.md §2): products of owned kernel rows (τ^−θ, μ̃^−ε) with
-// exchanged vectors, Σ_k K_jk v_k. A residual streams every stored kernel row from memory
-// once per pass, so the loop is bound by memory traffic, and a single row at a time keeps
-// too few loads in flight to reach the bus's bandwidth. Blocks of up to eight rows times up
-// to four vectors (the sectors sharing a trade row) are therefore taken in one sweep over k:
-// each vector element is loaded once per block and eight independent row streams are in
-// flight (2× faster than row by row at N = 4,000 on this project's machine; docs/performance.md).
+// The residual's hot loop (MODEL.md §2): owned kernel rows (τ^−θ, μ̃^−ε) used twice per read,
+// for their products with exchanged vectors, Σ_k K_jk v_k (row_block_products), and right
+// after, from cache, for their column contributions, acc_k += K_jk c_j (row_block_scatter). A
+// residual streams every stored row from memory once, and a single row at a time keeps too
+// few loads in flight to reach the bus's bandwidth, so blocks of up to eight rows times the
+// vectors that share them (the sectors of a θ-group) are taken in one sweep over k: each
+// vector element is loaded once per block and several row streams are in flight. The block
+// shapes follow the vector registers of the code path chosen at run time for the CPU
+// (portable loops, AVX2, AVX-512; row_products.cpp).
 //
 // Every product keeps the same four partial sums and the same final combination whatever
-// the blocking, so results are bitwise those of `row_dot` (and independent of how many rows
-// a rank owns: decomposition-invariant).
+// the blocking and the path, so results are bitwise those of `row_dot`, and every column sum
+// adds the rows in order: neither depends on how many rows a rank owns nor on the CPU.
 #include <cstddef>
 
 namespace regio {
