@@ -89,8 +89,8 @@ void scatter_portable(const Row* const* rows, std::size_t num_rows, const double
 // four lanes of one 256-bit register and sizes the blocks to the registers: 12 accumulators
 // with AVX2's 16 registers (4 rows × 3 sectors), 24 with AVX-512VL's 32 (8 rows × 3 sectors:
 // more row streams in flight, 17 → 23–27 GB/s on this project's machine). Both use 256-bit
-// registers and the same arithmetic, so all three paths give bitwise the same products: a run
-// gives the same numbers on every node of a heterogeneous cluster.
+// registers and the same arithmetic, so all three paths give bitwise the same products: the
+// path a node takes does not change the results.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define REGIO_HAVE_X86_PATHS 1
 
