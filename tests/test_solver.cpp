@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,32 @@ TEST(Solver, ForcingStopsNearTheToleranceInsteadOfOversolving) {
   PetscOptionsClearValue(nullptr, "-tight_ksp_rtol");
   ASSERT_TRUE(tight.converged);
   EXPECT_LT(run.linear_iterations, tight.linear_iterations);
+}
+
+// A residual that throws (here on every rank, at the same call, as regio's collective errors
+// do) stops the solve with that exception, and PETSc prints no error traceback: the user sees
+// regio's one-line message only.
+TEST(Solver, ExceptionInResidualPropagatesWithoutPetscTraceback) {
+  const Cubic shape;
+  int calls = 0;
+  auto G = [&](const double* x, double* out) {
+    if (++calls == 3) throw std::runtime_error("residual failed on purpose");
+    return shape(x, out);
+  };
+  const std::vector<double> x0(kOwned, 0.0);
+  std::string message;
+  testing::internal::CaptureStderr();
+  try {
+    solve_nonlinear(PETSC_COMM_WORLD, "throwing_", 1, x0, G, tolerances(1e-10));
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  const std::string printed = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(message, "residual failed on purpose");
+  EXPECT_EQ(printed.find("PETSC ERROR"), std::string::npos) << printed;
+  // The solver still works afterwards (PETSc's error handler is restored).
+  const auto again = solve_nonlinear(PETSC_COMM_WORLD, "after_throw_", 1, x0, shape, tolerances(1e-10));
+  EXPECT_TRUE(again.converged) << again.reason_text;
 }
 
 // G_i(x) = atan(x_i − t_i): full Newton steps diverge from |x − t| > 1.39; outside |x − t| < 20

@@ -34,6 +34,15 @@ struct Callback {
     return 0;
   }
 
+  // PETSc error handler while SNESSolve runs: an error that a callback's exception caused is
+  // passed up silently (the exception, rethrown after SNESSolve, carries regio's one-line
+  // message); any other error gets PETSc's usual traceback.
+  static PetscErrorCode on_error(MPI_Comm comm, int line, const char* function, const char* file, PetscErrorCode code,
+                                 PetscErrorType type, const char* message, void* ctx) {
+    if (static_cast<const Callback*>(ctx)->error) return code;
+    return PetscTraceBackErrorHandler(comm, line, function, file, code, type, message, nullptr);
+  }
+
   // Jacobian update: refresh the matrix-free operator's base point, add the products of the
   // last linear solve to the recycled space, then set up the preconditioner.
   static PetscErrorCode jacobian(SNES snes, Vec X, Mat, Mat, void* ctx) {
@@ -284,7 +293,9 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-ksp_rtol", &fixed_rtol));
   if (!petsc_ew && !fixed_rtol) REGIO_PETSC(KSPSetPreSolve(ksp, Forcing::presolve, &forcing));
 
+  REGIO_PETSC(PetscPushErrorHandler(Callback::on_error, &cb));
   const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
+  REGIO_PETSC(PetscPopErrorHandler());
   if (cb.error) std::rethrow_exception(cb.error);
   REGIO_PETSC(ierr);
 
