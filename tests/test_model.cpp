@@ -405,7 +405,8 @@ TEST(Model, ProvinceCoarseCorrectionSavesEvaluationsNotAccuracy) {
 // The residual's column sums (market access, migrant inflows) are added over the ranks by
 // Layout::reduce_sum: every rank's contribution to every region reaches that region's owner.
 // Integer-valued contributions are exact in any order of addition; the owner map interleaves
-// the ranks, so the CSV -> rank-major permutation is exercised.
+// the ranks, so the CSV -> rank-major permutation is exercised, and the columns come back as
+// rows of the owned regions.
 TEST(Layout, ReduceSumDeliversEveryRegionsTotalToItsOwner) {
   boost::mpi::communicator world;
   const int P = world.size();
@@ -414,11 +415,11 @@ TEST(Layout, ReduceSumDeliversEveryRegionsTotalToItsOwner) {
   std::vector<int> owners(N);
   for (std::size_t i = 0; i < N; ++i) owners[i] = static_cast<int>((i * 7) % static_cast<std::size_t>(P));
   regio::Layout layout(world, owners);
-  std::vector<double> partial(N * width);
+  std::vector<double> columns(N * width);  // column c, region i at c·N + i
   for (std::size_t i = 0; i < N; ++i)
-    for (int c = 0; c < width; ++c) partial[i * width + c] = (world.rank() + 1) * 1000.0 + 10.0 * i + c;
+    for (int c = 0; c < width; ++c) columns[c * N + i] = (world.rank() + 1) * 1000.0 + 10.0 * i + c;
   std::vector<double> owned(layout.num_owned() * width, -1.0);
-  layout.reduce_sum(partial, width, owned.data());
+  layout.reduce_sum(columns, width, owned.data());
   for (int j = 0; j < layout.num_owned(); ++j) {
     const auto i = static_cast<double>(layout.owned()[j]);
     for (int c = 0; c < width; ++c)

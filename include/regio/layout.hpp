@@ -32,10 +32,11 @@ class Layout {
   void allgather(const double* local, int width, std::vector<double>& global) const;
   // Collective. Σ of per-owned-region values, summed in CSV order (bitwise rank-independent).
   double ordered_sum(const std::vector<double>& local) const;
-  // Collective. partial: N×width values in CSV order, this rank's contributions to every region;
-  // owned receives num_owned()×width sums over the ranks (MPI_Reduce_scatter: each rank receives
-  // only its rows, and no rank holds more than one N×width vector).
-  void reduce_sum(const std::vector<double>& partial, int width, double* owned) const;
+  // Collective. columns: width columns of N values each (column c, region i at c·N + i, CSV
+  // order), this rank's contributions to every region; owned receives num_owned()×width sums
+  // over the ranks, row-major by owned region (MPI_Reduce_scatter: each rank receives only its
+  // rows, and no rank holds more than one N×width vector).
+  void reduce_sum(const std::vector<double>& columns, int width, double* owned) const;
 
  private:
   MPI_Comm comm_;

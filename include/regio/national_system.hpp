@@ -152,10 +152,11 @@ class NationalSystem {
   // cache) its column contributions (row_products.hpp), which reduce_sum adds over the ranks.
   //  trade:     Φ_ns = Σ_k τ_nks^−θ price_cols[s·N + k] + external_pow[n·S + s] (into phi) and
   //             ma_partial_[s·N + k] += τ_nks^−θ X_ns/Φ_ns;
-  //  migration: leaving_weight_o = Σ_k μ̃_ok^−ε attraction[k], outflow_o = R_o/(U_o^ε + leaving_weight_o),
-  //             inflow_partial_[k] += μ̃_ok^−ε outflow_o.
+  //  migration: leaving_weight_o = Σ_k μ̃_ok^−ε attraction[k], denominator_o = U_o^ε + leaving_weight_o,
+  //             outflow_o = R_o/denominator_o, inflow_partial_[k] += μ̃_ok^−ε outflow_o.
   void trade_pass(const double* price_cols, const double* expenditure, const double* external_pow, double* phi);
-  void migration_pass(const double* attraction, const double* own_pow, double* leaving_weight, double* outflow);
+  void migration_pass(const double* attraction, const double* own_pow, double* leaving_weight, double* denominator,
+                      double* outflow);
   std::size_t row_block() const;
   void pack(std::vector<double>& x) const;    // state -> unknowns
   void unpack(const double* x, std::vector<FactorPrices>& p, std::vector<double>& L) const;
@@ -213,7 +214,7 @@ class NationalSystem {
   std::vector<double*> scatter_vectors_;
   std::vector<const float*> product_rows_single_;
   std::vector<double> product_block_, coefficient_block_;
-  std::vector<double> ma_partial_, inflow_partial_, partial_by_region_;  // this rank's column sums
+  std::vector<double> ma_partial_, inflow_partial_;  // this rank's column sums (S×N, N)
   std::vector<double> capital_weight_; // ω_n (owned)
   std::vector<double> hukou_pow_;      // h_d^−ε (owned)
   EquilibriumView view_;

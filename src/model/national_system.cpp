@@ -301,7 +301,7 @@ void NationalSystem::trade_pass(const double* price_cols, const double* expendit
 }
 
 void NationalSystem::migration_pass(const double* attraction, const double* own_pow, double* leaving_weight,
-                                    double* outflow) {
+                                    double* denominator, double* outflow) {
   const std::size_t block = row_block();
   const bool single = kernels_->storage() == KernelRows::Storage::Stored && kernels_->single();
   inflow_partial_.assign(N_, 0.0);
@@ -310,7 +310,8 @@ void NationalSystem::migration_pass(const double* attraction, const double* own_
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t j = j0 + r;
       leaving_weight[j] = dots[r];
-      outflow[j] = state_.registered[j] / (own_pow[j] + leaving_weight[j]);  // R_o / D_o
+      denominator[j] = own_pow[j] + leaving_weight[j];  // D_o
+      outflow[j] = state_.registered[j] / denominator[j];
       coef[r] = outflow[j];
     }
   };
@@ -385,13 +386,10 @@ void NationalSystem::evaluate(const double* x, double* G) {
   }
   v.price_level = layout_.ordered_sum(weighted_price) / layout_.ordered_sum(L);
 
-  // 3. Market access: this rank's column sums (S×N) by region, added over the ranks.
+  // 3. Market access: this rank's column sums (S×N), added over the ranks.
   v.market_access.resize(n * S);
-  partial_by_region_.resize(N_ * S);
-  for (std::size_t s = 0; s < S; ++s)
-    for (std::size_t k = 0; k < N_; ++k) partial_by_region_[k * S + s] = ma_partial_[s * N_ + k];
   PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
-  layout_.reduce_sum(partial_by_region_, static_cast<int>(S), v.market_access.data());
+  layout_.reduce_sum(ma_partial_, static_cast<int>(S), v.market_access.data());
   PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);
   if (sc_.external.enabled) {
     // The rest of the world buys X_Ws = IM_s + η_s NX from Chinese origins with shares
@@ -465,9 +463,9 @@ void NationalSystem::evaluate(const double* x, double* G) {
     // keep full relative precision even when most people stay.
     const bool clear_first = layout_.rank() % 2 == 1;
     if (clear_first) clear_owned_markets();
-    migration_pass(v.attraction_all.data(), own_pow.data(), v.leaving_weight.data(), outflow.data());
+    migration_pass(v.attraction_all.data(), own_pow.data(), v.leaving_weight.data(), v.migration_denominator.data(),
+                   outflow.data());
     if (!clear_first) clear_owned_markets();
-    for (std::size_t j = 0; j < n; ++j) v.migration_denominator[j] = own_pow[j] + v.leaving_weight[j];
     PetscLogEventBegin(profiling::ids().exchange, 0, 0, 0, 0);
     layout_.reduce_sum(inflow_partial_, 1, v.inflow.data());
     PetscLogEventEnd(profiling::ids().exchange, 0, 0, 0, 0);

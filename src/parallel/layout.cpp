@@ -29,12 +29,13 @@ void Layout::allgather(const double* local, int width, std::vector<double>& glob
     for (int c = 0; c < width; ++c) global[petsc_to_csv_[k] * width + c] = buffer_[k * width + c];
 }
 
-void Layout::reduce_sum(const std::vector<double>& partial, int width, double* owned) const {
+void Layout::reduce_sum(const std::vector<double>& columns, int width, double* owned) const {
   counts_w_.resize(size_);
   for (int p = 0; p < size_; ++p) counts_w_[p] = counts_[p] * width;
-  buffer_.resize(owner_.size() * width);
-  for (std::size_t k = 0; k < petsc_to_csv_.size(); ++k)  // CSV order -> rank-major blocks
-    for (int c = 0; c < width; ++c) buffer_[k * width + c] = partial[petsc_to_csv_[k] * width + c];
+  const std::size_t N = owner_.size();
+  buffer_.resize(N * width);
+  for (std::size_t k = 0; k < petsc_to_csv_.size(); ++k)  // columns in CSV order -> rank-major rows
+    for (int c = 0; c < width; ++c) buffer_[k * width + c] = columns[c * N + petsc_to_csv_[k]];
   MPI_Reduce_scatter(buffer_.data(), owned, counts_w_.data(), MPI_DOUBLE, MPI_SUM, comm_);
 }
 
