@@ -402,6 +402,55 @@ TEST(Model, ProvinceCoarseCorrectionSavesEvaluationsNotAccuracy) {
   }
 }
 
+// The coarse correction is probed once (second Newton step of the first solve) and kept from
+// epoch to epoch, unless a linear solve needs more than solver.province_coarse_refresh Krylov
+// iterations; refresh 0 probes it in every solve (4 more residual evaluations each). Same
+// equilibrium either way.
+TEST(Model, ProvinceCoarseCorrectionIsKeptAcrossEpochs) {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  const auto regions = synthetic_regions(120, 6, 3, 41);
+  sc.solver.province_coarse_refresh = 1000;  // never stale
+  auto kept = make_sim(sc, regions);
+  sc.solver.province_coarse_refresh = 0;
+  auto fresh = make_sim(sc, regions);
+  EXPECT_FALSE(kept.system().has_preconditioner_state());
+  std::vector<double> first_rows;
+  int evals_kept = 0, evals_fresh = 0;
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    evals_kept += kept.solve().residual_evaluations;
+    evals_fresh += fresh.solve().residual_evaluations;
+    ASSERT_TRUE(kept.system().has_preconditioner_state());
+    ASSERT_TRUE(fresh.system().has_preconditioner_state());
+    const auto rows = kept.system().preconditioner_rows(), fresh_rows = fresh.system().preconditioner_rows();
+    ASSERT_EQ(rows.size(), kept.state().size() * static_cast<std::size_t>(kept.system().preconditioner_width()));
+    if (epoch == 0) {
+      first_rows = rows;
+      EXPECT_EQ(rows, fresh_rows);  // the same probe in the first solve
+    } else {
+      EXPECT_EQ(rows, first_rows) << "epoch " << epoch << ": probed again although never stale";
+      EXPECT_NE(fresh_rows, first_rows) << "epoch " << epoch << ": refresh 0 must probe in every solve";
+    }
+    const auto a = kept.all_outcomes(), b = fresh.all_outcomes();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_LT(rel(a[i].population, b[i].population), 1e-9) << a[i].id;
+      EXPECT_LT(rel(a[i].wage, b[i].wage), 1e-9) << a[i].id;
+    }
+    kept.advance();
+    fresh.advance();
+  }
+  std::printf("residual evaluations over 3 epochs: %d with the coarse correction kept, %d probed in every solve\n",
+              evals_kept, evals_fresh);
+  // A far start (RMS of G(x0) > 0.5 log units) drops it: productivity doubled in every other
+  // region moves the solution far from where Ã was probed.
+  for (std::size_t j = 0; j < kept.state().size(); ++j)
+    if (kept.state().records[j].index % 2 == 0)
+      for (std::size_t s = 0; s < sc.num_sectors(); ++s) kept.state().log_productivity[j * sc.num_sectors() + s] += std::log(2.0) * 3;
+  kept.solve();
+  ASSERT_TRUE(kept.system().has_preconditioner_state());
+  EXPECT_NE(kept.system().preconditioner_rows(), first_rows) << "a far start must probe it afresh";
+}
+
 // The residual's column sums (market access, migrant inflows) are added over the ranks by
 // Layout::reduce_sum: every rank's contribution to every region reaches that region's owner.
 // Integer-valued contributions are exact in any order of addition; the owner map interleaves

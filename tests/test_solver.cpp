@@ -284,3 +284,66 @@ TEST(Solver, ProvinceCoarseCorrectionIsExactOnProvinceAverages) {
   coarse.apply(zero_mean.data(), out.data());
   for (std::size_t k = 0; k < n; ++k) EXPECT_NEAR(out[k], zero_mean[k], 1e-14) << k;
 }
+
+// Checkpoints carry the coarse correction as one row per region (its province's Ã⁻¹ − I), and a
+// restart may own the regions in another order: restore must give back the same operator, and
+// refuse rows that disagree within a province or are not finite.
+TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
+  const int r = rank_of_world();
+  constexpr int kBlock = 2;
+  constexpr std::size_t kRegions = 8, kProvinces = 2;
+  const std::size_t n = kRegions * kBlock, bb = kBlock * kBlock;
+  std::vector<std::size_t> group(kRegions), regrouped(kRegions);
+  std::vector<double> sign(kRegions, 1.0);
+  for (std::size_t j = 0; j < kRegions; ++j) group[j] = j % kProvinces, regrouped[j] = 1 - j / (kRegions / kProvinces);
+  auto times = [&](const double* t, double* w) {  // province-dependent dense coupling
+    for (std::size_t a = 0; a < n; ++a) {
+      double s = 2.0 * t[a];
+      for (std::size_t c = 0; c < n; ++c)
+        if (group[a / kBlock] == group[c / kBlock]) s += 0.05 * (1 + group[a / kBlock] + r) * std::cos(double(a + 2 * c)) * t[c];
+      w[a] = s;
+    }
+    return true;
+  };
+  auto identity = [&](const double* v, double* t) { std::copy(v, v + n, t); };
+  ProvinceCoarseCorrection built(PETSC_COMM_WORLD, group, sign, kBlock);
+  EXPECT_TRUE(built.region_rows().empty());  // nothing to carry before it is built
+  built.build(identity, times);
+  ASSERT_TRUE(built.ready());
+  const auto rows = built.region_rows();
+  ASSERT_EQ(rows.size(), kRegions * bb);
+  // The same regions, province slots numbered differently (another decomposition's order).
+  std::vector<double> permuted(rows.size());
+  std::vector<std::size_t> where(kRegions);  // region j of `built` is region where[j] of `restored`
+  std::size_t next[kProvinces] = {0, 0};
+  for (std::size_t j = 0; j < kRegions; ++j) {
+    const std::size_t slot = 1 - group[j];  // province group[j] is slot 1 − group[j] in `regrouped`
+    std::size_t k = 0, seen = 0;
+    for (; k < kRegions; ++k)
+      if (regrouped[k] == slot && seen++ == next[group[j]]) break;
+    ++next[group[j]];
+    where[j] = k;
+    std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(j * bb), bb, permuted.begin() + static_cast<std::ptrdiff_t>(k * bb));
+  }
+  ProvinceCoarseCorrection restored(PETSC_COMM_WORLD, regrouped, sign, kBlock);
+  restored.restore(permuted);
+  ASSERT_TRUE(restored.ready());
+  std::vector<double> v(n), v_perm(n), a(n), b(n);
+  for (std::size_t j = 0; j < kRegions; ++j)
+    for (int f = 0; f < kBlock; ++f) v[j * kBlock + f] = std::sin(double(3 * j + f + r)), v_perm[where[j] * kBlock + f] = v[j * kBlock + f];
+  built.apply(v.data(), a.data());
+  restored.apply(v_perm.data(), b.data());
+  for (std::size_t j = 0; j < kRegions; ++j)
+    for (int f = 0; f < kBlock; ++f) EXPECT_EQ(a[j * kBlock + f], b[where[j] * kBlock + f]) << j;
+  // Rows that differ inside a province (on any rank) leave it not ready on every rank.
+  auto broken = permuted;
+  if (r == 0) broken[bb] += 1e-3;  // regions 0 and 1 of `regrouped` share province slot 1
+  restored.restore(broken);
+  EXPECT_FALSE(restored.ready());
+  auto nonfinite = permuted;
+  if (r == 0) nonfinite[0] = std::nan("");
+  restored.restore(nonfinite);
+  EXPECT_FALSE(restored.ready());
+  restored.restore(std::vector<double>(3, 0.0));  // wrong size
+  EXPECT_FALSE(restored.ready());
+}

@@ -7,9 +7,13 @@
 // order: capital, registered, population, amenity, land, capital_friction, hukou_barrier,
 // conversion_rate, lagged_capital_rent, log_productivity (N×S), prices (N×3: w, r, q);
 // attributes on / : epoch (the next epoch to solve), regions, sectors, scenario_hash,
-// geography_hash, regio_version, format_version.
+// geography_hash, regio_version, format_version. Optional: /solver/preconditioner (N × width,
+// CSV order), the national solver's state carried between epochs (each region's province coarse
+// correction, NationalSystem::preconditioner_rows); absent in older checkpoints and where there
+// is none, in which case the restarted run probes it afresh.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "regio/economy_state.hpp"
 #include "regio/layout.hpp"
@@ -22,6 +26,10 @@ struct CheckpointInfo {
   std::uint64_t scenario_hash = 0;
   std::uint64_t geography_hash = 0;
   std::string version;
+  // Solver state (owned rows × preconditioner_width); width 0: none. Written if non-zero on
+  // every rank; read back if the file has it with this width (given in `expected`).
+  int preconditioner_width = 0;
+  std::vector<double> preconditioner;
 };
 
 // Hash of everything in the scenario that changes results (not epochs, output or decomposition).

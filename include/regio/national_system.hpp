@@ -137,6 +137,22 @@ class NationalSystem {
   // Block layout of the unknowns of one region.
   int block_size() const { return block_; }
 
+  // Solver state carried from one epoch's solve to the next, for checkpoints: per owned region
+  // the province coarse correction Ã⁻¹ − I of its province (preconditioner_width() values each;
+  // empty, width 0, when there is none yet). A restart that restores it continues exactly as
+  // the uninterrupted run (collective restore; rows from any decomposition).
+  int preconditioner_width() const { return coarse_ ? block_ * block_ : 0; }
+  bool has_preconditioner_state() const { return coarse_ && coarse_->ready(); }  // same on every rank
+  std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
+  void restore_preconditioner(const std::vector<double>& rows) {
+    if (coarse_) coarse_->restore(rows);
+  }
+  // The economy's regime changed (a policy took effect): probe the coarse correction afresh in
+  // the next solve instead of waiting for a slow linear solve to show it stale.
+  void invalidate_preconditioner() {
+    if (coarse_) coarse_->reset();
+  }
+
   // Totals over the life of this object (benchmarks): residual evaluations and their seconds
   // on this rank, and the bytes of kernel rows one residual streams on this rank.
   long total_residual_evaluations() const { return total_evaluations_; }
@@ -186,6 +202,9 @@ class NationalSystem {
   mutable std::vector<double> coarse_input_;
   std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction)
   int jacobian_updates_ = 0;    // in this solve
+  // Preconditioner applications since the last Jacobian update: the Krylov iterations of the
+  // last linear solve plus one (right-preconditioned GMRES forms its solution with one more).
+  mutable int preconditioner_applications_ = 0;
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
 

@@ -12,6 +12,10 @@
 // Jacobian products, one per unknown kind, perturbing every province at once with a sign per
 // province (a fixed pseudo-random ±1 of its CSV index) so that the responses of other provinces
 // largely cancel in each province's average.
+//
+// Ã is kept from one solve to the next (NationalSystem re-probes it when a linear solve shows it
+// stale), so that restarts reproduce runs it travels in checkpoints: `region_rows` gives each
+// owned region its province's Ã⁻¹ − I, `restore` takes them back on any decomposition.
 #include <mpi.h>
 
 #include <cstddef>
@@ -34,6 +38,12 @@ class ProvinceCoarseCorrection {
 
   // q = r + Z (Ã⁻¹ − I) R r (owned entries). Only when ready().
   void apply(const double* r, double* q) const;
+
+  // Owned regions × block², each its province's Ã⁻¹ − I (row-major); empty when not ready.
+  std::vector<double> region_rows() const;
+  // Collective. Take Ã⁻¹ − I back from region_rows (written on any decomposition); it becomes
+  // ready only if every rank got rows of the right size, finite and equal within each province.
+  void restore(const std::vector<double>& rows);
 
  private:
   MPI_Comm comm_;

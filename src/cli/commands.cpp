@@ -106,10 +106,17 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   Simulation sim(comm, inputs);
 
   // A restart continues from the checkpoint's epoch with the checkpoint's state.
-  const CheckpointInfo identity{0, scenario_hash(sc), geography_hash(inputs.geography), kVersion};
+  CheckpointInfo identity;
+  identity.scenario_hash = scenario_hash(sc);
+  identity.geography_hash = geography_hash(inputs.geography);
+  identity.version = kVersion;
   int first_epoch = 0;
   if (!opt.restart.empty()) {
-    first_epoch = read_checkpoint(opt.restart, sim.layout(), sim.state(), identity).epoch;
+    CheckpointInfo expected = identity;
+    expected.preconditioner_width = sim.system().preconditioner_width();
+    const CheckpointInfo got = read_checkpoint(opt.restart, sim.layout(), sim.state(), expected);
+    first_epoch = got.epoch;
+    if (got.preconditioner_width > 0) sim.system().restore_preconditioner(got.preconditioner);
     if (first_epoch >= sc.epochs)
       throw InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
                                    opt.restart, first_epoch, sc.epochs));
@@ -183,7 +190,13 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         profiling::Stage checkpoint_stage(profiling::ids().checkpoint);
         profiling::Event checkpoint_event(profiling::ids().checkpoint_event);
         const std::string path = (std::filesystem::path(checkpoint_dir) / checkpoint_name(e + 1)).string();
-        write_checkpoint(path, sim.layout(), sim.state(), CheckpointInfo{e + 1, identity.scenario_hash, identity.geography_hash, kVersion});
+        CheckpointInfo info = identity;
+        info.epoch = e + 1;
+        if (sim.system().has_preconditioner_state()) {  // so that a restart continues exactly
+          info.preconditioner_width = sim.system().preconditioner_width();
+          info.preconditioner = sim.system().preconditioner_rows();
+        }
+        write_checkpoint(path, sim.layout(), sim.state(), info);
         prune_checkpoints(checkpoint_dir, 2, sim.layout());
         if (root && !opt.quiet) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
         if (stop) {

@@ -161,9 +161,14 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        REGIO_FIELD(solver.recycle)},
       {"solver.province_coarse", K::Boolean, "true", {0, 1}, "", "",
        "Province-aggregate coarse correction of the national preconditioner: the coupling of the regions of one "
-       "province, probed with one residual evaluation per unknown kind in each epoch's solve (docs/numerics.md). "
-       "Used only where a province has several regions; with or without migration.",
+       "province, probed with one residual evaluation per unknown kind (docs/numerics.md) and kept from epoch to "
+       "epoch (and in checkpoints). Used only where a province has several regions; with or without migration.",
        REGIO_FIELD(solver.province_coarse)},
+      {"solver.province_coarse_refresh", K::Integer, "8", {0, 1000}, "", "",
+       "Probe the province coarse correction again when a Newton step's linear solve needs more than this many "
+       "Krylov iterations (a sign that it has gone stale; usual counts are 1–7, 9–12 when stale); it is also probed "
+       "again in every epoch in which a policy takes effect. 0 probes it afresh in every epoch's solve.",
+       REGIO_FIELD(solver.province_coarse_refresh)},
       {"solver.petsc_options", K::Text, "", {}, "", "",
        "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",
        REGIO_TEXT(solver.petsc_options)},

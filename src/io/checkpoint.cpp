@@ -215,6 +215,12 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
     agree(file.ok(), comm, fmt::format("{}: cannot create the checkpoint file (check that the output folder is writable)", tmp));
     H5Id group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     for (const auto& c : state_columns(st, prices, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
+    int width = info.preconditioner_width, min_width = 0;
+    MPI_Allreduce(&width, &min_width, 1, MPI_INT, MPI_MIN, comm);
+    if (min_width > 0) {  // the state of every rank, or none
+      H5Id solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      ok = solver.ok() && write_array(solver, "preconditioner", layout, info.preconditioner, min_width) && ok;
+    }
     write_attribute(file, "epoch", static_cast<std::uint64_t>(info.epoch));
     write_attribute(file, "regions", static_cast<std::uint64_t>(layout.num_regions()));
     write_attribute(file, "sectors", static_cast<std::uint64_t>(S_all));
@@ -262,6 +268,19 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   agree(ok, comm, where + "a state dataset is missing or has the wrong shape");
   for (std::size_t j = 0; j < st.size(); ++j) st.prices[j] = {prices[3 * j], prices[3 * j + 1], prices[3 * j + 2]};
   st.epoch = got.epoch;
+  // Optional solver state: used only if present with the expected width on every rank.
+  const std::size_t rows = static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(expected.preconditioner_width);
+  bool have = expected.preconditioner_width > 0 && H5Lexists(file, "solver", H5P_DEFAULT) > 0;
+  if (have) {
+    H5Id solver(H5Gopen2(file, "solver", H5P_DEFAULT), H5Gclose);
+    have = solver.ok() && H5Lexists(solver, "preconditioner", H5P_DEFAULT) > 0 &&
+           read_array(solver, "preconditioner", layout, got.preconditioner, expected.preconditioner_width) &&
+           got.preconditioner.size() == rows;
+  }
+  int here = have ? 1 : 0, everywhere = 0;
+  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm);
+  got.preconditioner_width = everywhere ? expected.preconditioner_width : 0;
+  if (!everywhere) got.preconditioner.clear();
   return got;
 }
 

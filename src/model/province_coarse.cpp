@@ -76,4 +76,32 @@ void ProvinceCoarseCorrection::apply(const double* r, double* q) const {
     for (std::size_t f = 0; f < b; ++f) q[j * b + f] = r[j * b + f] + shift_[group_[j] * b + f];
 }
 
+std::vector<double> ProvinceCoarseCorrection::region_rows() const {
+  if (!ready_) return {};
+  const std::size_t bb = block_ * block_;
+  std::vector<double> rows(group_.size() * bb);
+  for (std::size_t j = 0; j < group_.size(); ++j)
+    std::copy_n(correction_.begin() + static_cast<std::ptrdiff_t>(group_[j] * bb), bb,
+                rows.begin() + static_cast<std::ptrdiff_t>(j * bb));
+  return rows;
+}
+
+void ProvinceCoarseCorrection::restore(const std::vector<double>& rows) {
+  const std::size_t bb = block_ * block_;
+  bool ok = rows.size() == group_.size() * bb;
+  std::vector<double> correction(groups_ * bb, 0.0);
+  std::vector<bool> seen(groups_, false);
+  for (std::size_t j = 0; j < group_.size() && ok; ++j) {
+    const auto row = rows.begin() + static_cast<std::ptrdiff_t>(j * bb);
+    const auto slot = correction.begin() + static_cast<std::ptrdiff_t>(group_[j] * bb);
+    ok = std::all_of(row, row + static_cast<std::ptrdiff_t>(bb), [](double x) { return std::isfinite(x); });
+    if (ok && seen[group_[j]]) ok = std::equal(row, row + static_cast<std::ptrdiff_t>(bb), slot);
+    if (ok && !seen[group_[j]]) std::copy_n(row, bb, slot), seen[group_[j]] = true;
+  }
+  int local = ok ? 1 : 0, all = 0;
+  MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_MIN, comm_);
+  ready_ = all == 1;
+  if (ready_) correction_ = std::move(correction);
+}
+
 }  // namespace regio
