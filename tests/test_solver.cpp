@@ -192,6 +192,89 @@ TEST(Solver, RecycledSpaceIsExactOnItsImagesAndBaseElsewhere) {
   for (std::size_t k = 0; k < kOwned; ++k) EXPECT_NEAR(t[k], 0.5 * perp[k], 1e-10);
 }
 
+// A checkpoint carries the recycler as per-block rows (kept pairs, recorded pairs not yet added,
+// the last Jacobian's point): a recycler restored from them must act bitwise the same, now and
+// after the pending pairs are committed; sizes that do not fit leave it empty on every rank.
+TEST(Solver, RecyclerStateRestoresBitwise) {
+  const int r = rank_of_world();
+  constexpr std::size_t kBlock = 5, kBlocks = kOwned / kBlock;
+  static_assert(kOwned % kBlock == 0);
+  auto vec = [&](int p) {
+    std::vector<double> z(kOwned);
+    for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 17 + r * 5 + int(k) * (p + 2)));
+    return z;
+  };
+  KrylovRecycler a(PETSC_COMM_WORLD, 6), b(PETSC_COMM_WORLD, 6);
+  auto x = vec(50);
+  a.new_jacobian(x.data(), kOwned);
+  for (int p = 0; p < 4; ++p) {  // kept
+    const auto z = vec(p), w = vec(p + 10);
+    a.record(z.data(), w.data(), kOwned);
+  }
+  a.commit();
+  for (int p = 4; p < 6; ++p) {  // recorded, not yet added
+    const auto z = vec(p), w = vec(p + 10);
+    a.record(z.data(), w.data(), kOwned);
+  }
+  const auto st = a.state(kBlocks, kBlock);
+  EXPECT_EQ(st.kept, 4u);
+  EXPECT_EQ(st.pending, 2u);
+  EXPECT_EQ(st.bases, 1u);
+  EXPECT_EQ(st.images.size(), 4 * kOwned);
+  ASSERT_TRUE(b.restore(st, kBlocks, kBlock));
+  auto base = [](const double* in, double* out) { for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0.25 * in[k]; };
+  const auto q = vec(99);
+  std::vector<double> ya(kOwned), yb(kOwned);
+  auto same = [&](const char* when) {
+    a.apply(q.data(), ya.data(), kOwned, base);
+    b.apply(q.data(), yb.data(), kOwned, base);
+    for (std::size_t k = 0; k < kOwned; ++k) ASSERT_EQ(ya[k], yb[k]) << when << " " << k;
+  };
+  same("restored");
+  a.new_jacobian(x.data(), kOwned);  // same point: both add their pending pairs
+  b.new_jacobian(x.data(), kOwned);
+  EXPECT_EQ(a.size(), 6u);
+  EXPECT_EQ(b.size(), 6u);
+  same("after the pending pairs");
+  auto wrong = st;
+  wrong.kept = 3;  // rows of 4 pairs
+  EXPECT_FALSE(b.restore(wrong, kBlocks, kBlock));
+  EXPECT_EQ(b.size(), 0u);
+}
+
+// Pairs carried from solve to solve are dropped once the Jacobian's point has moved by more than
+// max_drift in all since they were recorded, and all of them after one move beyond max_step.
+TEST(Solver, RecycledPairsAgeOutByDrift) {
+  const int r = rank_of_world();
+  KrylovRecycler recycler(PETSC_COMM_WORLD, 10);
+  ASSERT_EQ(recycler.max_step, 0.1);
+  ASSERT_EQ(recycler.max_drift, 0.2);
+  std::vector<double> x(kOwned, 0.0);
+  auto record = [&](int p) {
+    std::vector<double> z(kOwned), w(kOwned);
+    for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 13 + r + int(k) * (p + 1))), w[k] = std::sin(double(p * 7 + int(k) * (p + 3)));
+    recycler.record(z.data(), w.data(), kOwned);
+  };
+  auto move = [&](double by) {  // only rank 0 moves: the verdict must still be global
+    if (r == 0) x[0] += by;
+    recycler.new_jacobian(x.data(), kOwned);
+  };
+  recycler.new_jacobian(x.data(), kOwned);
+  record(0), record(1);
+  move(0.0);   // the first two, drift 0
+  EXPECT_EQ(recycler.size(), 2u);
+  record(2);
+  move(0.09);  // old pairs at 0.09, the new one at 0.09
+  EXPECT_EQ(recycler.size(), 3u);
+  move(0.09);  // all at 0.18
+  EXPECT_EQ(recycler.size(), 3u);
+  record(3);
+  move(0.05);  // the first three at 0.23: dropped; the fourth at 0.05
+  EXPECT_EQ(recycler.size(), 1u);
+  move(0.11);  // one move beyond max_step forgets everything
+  EXPECT_EQ(recycler.size(), 0u);
+}
+
 // Within one nonlinear solve, the products of earlier Newton steps cut the Krylov iterations
 // of later ones when the Jacobian's slow directions persist, as the economy's do (a few
 // coupled modes apart from a clustered rest): G(x) = D e + Σ_m u_m (v_mᵀ e) + 0.05 e³,

@@ -7,10 +7,10 @@
 // order: capital, registered, population, amenity, land, capital_friction, hukou_barrier,
 // conversion_rate, lagged_capital_rent, log_productivity (N×S), prices (N×3: w, r, q);
 // attributes on / : epoch (the next epoch to solve), regions, sectors, scenario_hash,
-// geography_hash, regio_version, format_version. Optional: /solver/preconditioner (N × width,
-// CSV order), the national solver's state carried between epochs (each region's province coarse
-// correction, NationalSystem::preconditioner_rows); absent in older checkpoints and where there
-// is none, in which case the restarted run probes it afresh.
+// geography_hash, regio_version, format_version. Optional: /solver/<name> (N × width, CSV
+// order), the national solver's state carried from epoch to epoch (NationalSystem::solver_state:
+// the province coarse correction and the recycled Krylov pairs, per region), so that a restart
+// continues exactly; absent in older checkpoints, in which case the restarted run rebuilds it.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "regio/economy_state.hpp"
 #include "regio/layout.hpp"
 #include "regio/scenario.hpp"
+#include "regio/solver_state.hpp"
 
 namespace regio {
 
@@ -26,10 +27,6 @@ struct CheckpointInfo {
   std::uint64_t scenario_hash = 0;
   std::uint64_t geography_hash = 0;
   std::string version;
-  // Solver state (owned rows × preconditioner_width); width 0: none. Written if non-zero on
-  // every rank; read back if the file has it with this width (given in `expected`).
-  int preconditioner_width = 0;
-  std::vector<double> preconditioner;
 };
 
 // Hash of everything in the scenario that changes results (not epochs, output or decomposition).
@@ -37,13 +34,17 @@ std::uint64_t scenario_hash(const Scenario& sc);
 // Hash of the regions' identity and geography (ids, coordinates, areas, provinces).
 std::uint64_t geography_hash(const GlobalGeography& geo);
 
-// Collective. Write the state to `path` (via `path`.tmp and a rename by rank 0).
-void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& st, const CheckpointInfo& info);
+// Collective. Write the state to `path` (via `path`.tmp and a rename by rank 0), with the solver
+// arrays (same names and widths on every rank; width 0 is skipped).
+void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& st, const CheckpointInfo& info,
+                      const std::vector<SolverArray>& solver = {});
 
 // Collective. Read a checkpoint into the owned rows of `st`; throws InputError (on every rank)
-// if the file cannot be read or was written for another scenario or other regions.
+// if the file cannot be read or was written for another scenario or other regions. Solver
+// arrays named in `solver_names` that the file has are returned (with their widths).
 CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st,
-                               const CheckpointInfo& expected);
+                               const CheckpointInfo& expected, const std::vector<std::string>& solver_names = {},
+                               std::vector<SolverArray>* solver = nullptr);
 
 // Collective (rank 0 acts). Keep the newest `keep` checkpoint-*.h5 files in `dir`.
 void prune_checkpoints(const std::string& dir, int keep, const Layout& layout);

@@ -24,8 +24,10 @@
 #include "regio/economy_state.hpp"
 #include "regio/kernel_rows.hpp"
 #include "regio/kernels.hpp"
+#include "regio/krylov_recycling.hpp"
 #include "regio/layout.hpp"
 #include "regio/province_coarse.hpp"
+#include "regio/solver_state.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/scenario.hpp"
 
@@ -137,20 +139,23 @@ class NationalSystem {
   // Block layout of the unknowns of one region.
   int block_size() const { return block_; }
 
-  // Solver state carried from one epoch's solve to the next, for checkpoints: per owned region
-  // the province coarse correction Ã⁻¹ − I of its province (preconditioner_width() values each;
-  // empty, width 0, when there is none yet). A restart that restores it continues exactly as
-  // the uninterrupted run (collective restore; rows from any decomposition).
+  // Solver state carried from one epoch's solve to the next: the province coarse correction
+  // Ã⁻¹ − I (per owned region, its province's block) and the recycled Krylov pairs (per owned
+  // region, its entries of each vector). Checkpoints carry it (solver_state_names, solver_state,
+  // restore_solver_state), so a restart continues exactly as the uninterrupted run; any
+  // decomposition can restore it.
+  std::vector<std::string> solver_state_names() const;
+  std::vector<SolverArray> solver_state() const;  // same names and widths on every rank
+  void restore_solver_state(const std::vector<SolverArray>& arrays);  // collective
+  // The coarse correction alone (tests): width, whether it is built, its per-region rows.
   int preconditioner_width() const { return coarse_ ? block_ * block_ : 0; }
   bool has_preconditioner_state() const { return coarse_ && coarse_->ready(); }  // same on every rank
   std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
-  void restore_preconditioner(const std::vector<double>& rows) {
-    if (coarse_) coarse_->restore(rows);
-  }
   // The economy's regime changed (a policy took effect): probe the coarse correction afresh in
   // the next solve instead of waiting for a slow linear solve to show it stale.
   void invalidate_preconditioner() {
     if (coarse_) coarse_->reset();
+    if (recycler_) recycler_->clear();
   }
 
   // Totals over the life of this object (benchmarks): residual evaluations and their seconds
@@ -199,6 +204,7 @@ class NationalSystem {
   // the domain).
   bool jacobian_times(const double* x, const double* G_at_x, const double* t, double* w);
   std::unique_ptr<ProvinceCoarseCorrection> coarse_;  // solver.province_coarse
+  std::unique_ptr<KrylovRecycler> recycler_;          // solver.recycle, carried across epochs
   mutable std::vector<double> coarse_input_;
   std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction)
   int jacobian_updates_ = 0;    // in this solve

@@ -110,10 +110,11 @@ struct SolverParams {
   std::string kernel_precision = "double";  // double | single (kernel rows rounded to float)
   bool local_own_market = true;  // local clearing exact in the region's own purchases
   int recycle = 0;               // Krylov pairs kept across linear solves (0: off)
+  bool recycle_across_epochs = true;  // ... and from one epoch's solve to the next
   bool province_coarse = true;   // province-aggregate coarse correction of the preconditioner
   int province_coarse_refresh = 8;   // re-probe it after a linear solve of more Krylov iterations (0: every solve)
   template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle & province_coarse &
+    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle & recycle_across_epochs & province_coarse &
         province_coarse_refresh;
   }
 };

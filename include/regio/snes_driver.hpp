@@ -44,9 +44,10 @@ struct NonlinearSolve {
 
 // Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).
 // `tolerances.recycle` > 0 adds Krylov recycling (krylov_recycling.hpp) on top of the
-// preconditioner, within this solve.
+// preconditioner, within this solve; or pass `carried` (enabled) to recycle with pairs kept by
+// the caller from earlier solves, and to keep this solve's for the next.
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
-                               const Preconditioner* preconditioner = nullptr);
+                               const Preconditioner* preconditioner = nullptr, KrylovRecycler* carried = nullptr);
 
 }  // namespace regio

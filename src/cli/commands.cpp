@@ -112,11 +112,10 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   identity.version = kVersion;
   int first_epoch = 0;
   if (!opt.restart.empty()) {
-    CheckpointInfo expected = identity;
-    expected.preconditioner_width = sim.system().preconditioner_width();
-    const CheckpointInfo got = read_checkpoint(opt.restart, sim.layout(), sim.state(), expected);
-    first_epoch = got.epoch;
-    if (got.preconditioner_width > 0) sim.system().restore_preconditioner(got.preconditioner);
+    std::vector<SolverArray> solver_state;
+    first_epoch = read_checkpoint(opt.restart, sim.layout(), sim.state(), identity, sim.system().solver_state_names(),
+                                  &solver_state).epoch;
+    sim.system().restore_solver_state(solver_state);  // so that the run continues exactly
     if (first_epoch >= sc.epochs)
       throw InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
                                    opt.restart, first_epoch, sc.epochs));
@@ -192,11 +191,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         const std::string path = (std::filesystem::path(checkpoint_dir) / checkpoint_name(e + 1)).string();
         CheckpointInfo info = identity;
         info.epoch = e + 1;
-        if (sim.system().has_preconditioner_state()) {  // so that a restart continues exactly
-          info.preconditioner_width = sim.system().preconditioner_width();
-          info.preconditioner = sim.system().preconditioner_rows();
-        }
-        write_checkpoint(path, sim.layout(), sim.state(), info);
+        write_checkpoint(path, sim.layout(), sim.state(), info, sim.system().solver_state());
         prune_checkpoints(checkpoint_dir, 2, sim.layout());
         if (root && !opt.quiet) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
         if (stop) {

@@ -156,9 +156,14 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        "Local clearing treats the region's own purchases exactly (own price index and own spending respond); false holds all national terms fixed. Same equilibrium; true needs far fewer Krylov iterations (docs/numerics.md).",
        REGIO_FIELD(solver.local_own_market)},
       {"solver.recycle", K::Integer, "40", {0, 1000}, "", "",
-       "Krylov recycling in the equilibrium solve of each epoch: up to this many Jacobian products of earlier Newton "
+       "Krylov recycling in the equilibrium solves: up to this many Jacobian products of earlier Newton "
        "steps precondition the later ones (docs/numerics.md); 0 turns it off. Memory: 2 × recycle × (unknowns per rank) doubles.",
        REGIO_FIELD(solver.recycle)},
+      {"solver.recycle_across_epochs", K::Boolean, "true", {0, 1}, "", "",
+       "Keep the recycled Krylov products from one epoch's solve to the next (dropped after a far start and when a "
+       "policy takes effect; carried in checkpoints, up to 2 × recycle × unknowns per region); false recycles within "
+       "each solve only (docs/numerics.md).",
+       REGIO_FIELD(solver.recycle_across_epochs)},
       {"solver.province_coarse", K::Boolean, "true", {0, 1}, "", "",
        "Province-aggregate coarse correction of the national preconditioner: the coupling of the regions of one "
        "province, probed with one residual evaluation per unknown kind (docs/numerics.md) and kept from epoch to "

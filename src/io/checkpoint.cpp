@@ -113,6 +113,29 @@ bool read_array(hid_t group, const char* name, const Layout& layout, std::vector
   return ok;
 }
 
+// A one-dimensional array (width values) that is the same on every rank: rank 0 writes it,
+// every rank reads it. Per-region arrays are two-dimensional (N × width).
+bool write_global_array(hid_t group, const char* name, const Layout& layout, const std::vector<double>& data, int width) {
+  const hsize_t dims[1] = {static_cast<hsize_t>(width)};
+  H5Id file_space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  H5Id dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!dset.ok()) return false;
+  H5Id mem(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  if (layout.rank() != 0) H5Sselect_none(mem), H5Sselect_none(file_space);
+  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  return H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, file_space, xfer, data.data()) >= 0;
+}
+
+bool read_global_array(hid_t group, const char* name, std::vector<double>& data, int width) {
+  H5Id dset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  if (!dset.ok()) return false;
+  data.assign(static_cast<std::size_t>(width), 0.0);
+  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  return H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, xfer, data.data()) >= 0;
+}
+
 void write_attribute(hid_t obj, const char* name, std::uint64_t v) {
   H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
   H5Id attr(H5Acreate2(obj, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
@@ -193,7 +216,8 @@ std::uint64_t geography_hash(const GlobalGeography& geo) {
 
 std::string checkpoint_name(int epoch) { return fmt::format("checkpoint-e{:06d}.h5", epoch); }
 
-void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& state, const CheckpointInfo& info) {
+void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& state, const CheckpointInfo& info,
+                      const std::vector<SolverArray>& solver) {
   const MPI_Comm comm = layout.comm();
   const std::string tmp = path + ".tmp";
   if (layout.rank() == 0) {
@@ -215,11 +239,21 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
     agree(file.ok(), comm, fmt::format("{}: cannot create the checkpoint file (check that the output folder is writable)", tmp));
     H5Id group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     for (const auto& c : state_columns(st, prices, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
-    int width = info.preconditioner_width, min_width = 0;
-    MPI_Allreduce(&width, &min_width, 1, MPI_INT, MPI_MIN, comm);
-    if (min_width > 0) {  // the state of every rank, or none
-      H5Id solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-      ok = solver.ok() && write_array(solver, "preconditioner", layout, info.preconditioner, min_width) && ok;
+    if (!solver.empty()) {
+      H5Id group_solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      ok = group_solver.ok() && ok;
+      for (const auto& a : solver) {
+        const std::size_t expected = a.per_region ? static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(std::max(0, a.width))
+                                                  : static_cast<std::size_t>(std::max(0, a.width));
+        const bool fits = a.rows.size() == expected;
+        int width = fits ? a.width : -1, lowest = 0;  // the same width on every rank, or none
+        MPI_Allreduce(&width, &lowest, 1, MPI_INT, MPI_MIN, comm);
+        int highest = 0;
+        MPI_Allreduce(&width, &highest, 1, MPI_INT, MPI_MAX, comm);
+        if (lowest > 0 && lowest == highest)
+          ok = (a.per_region ? write_array(group_solver, a.name.c_str(), layout, a.rows, lowest)
+                             : write_global_array(group_solver, a.name.c_str(), layout, a.rows, lowest)) && ok;
+      }
     }
     write_attribute(file, "epoch", static_cast<std::uint64_t>(info.epoch));
     write_attribute(file, "regions", static_cast<std::uint64_t>(layout.num_regions()));
@@ -234,7 +268,8 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
   MPI_Barrier(comm);
 }
 
-CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st, const CheckpointInfo& expected) {
+CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st, const CheckpointInfo& expected,
+                               const std::vector<std::string>& solver_names, std::vector<SolverArray>* solver) {
   const MPI_Comm comm = layout.comm();
   const std::string where = path + ": ";
   agree(fs::is_regular_file(path), comm, where + "no such checkpoint file (give a checkpoint-e*.h5 written by regio run)");
@@ -268,19 +303,30 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   agree(ok, comm, where + "a state dataset is missing or has the wrong shape");
   for (std::size_t j = 0; j < st.size(); ++j) st.prices[j] = {prices[3 * j], prices[3 * j + 1], prices[3 * j + 2]};
   st.epoch = got.epoch;
-  // Optional solver state: used only if present with the expected width on every rank.
-  const std::size_t rows = static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(expected.preconditioner_width);
-  bool have = expected.preconditioner_width > 0 && H5Lexists(file, "solver", H5P_DEFAULT) > 0;
-  if (have) {
-    H5Id solver(H5Gopen2(file, "solver", H5P_DEFAULT), H5Gclose);
-    have = solver.ok() && H5Lexists(solver, "preconditioner", H5P_DEFAULT) > 0 &&
-           read_array(solver, "preconditioner", layout, got.preconditioner, expected.preconditioner_width) &&
-           got.preconditioner.size() == rows;
+  // Optional solver state: the named arrays the file has (the same file on every rank).
+  if (solver) solver->clear();
+  if (solver && !solver_names.empty() && H5Lexists(file, "solver", H5P_DEFAULT) > 0) {
+    H5Id group_solver(H5Gopen2(file, "solver", H5P_DEFAULT), H5Gclose);
+    for (const auto& name : solver_names) {
+      if (!group_solver.ok() || H5Lexists(group_solver, name.c_str(), H5P_DEFAULT) <= 0) continue;
+      hsize_t dims[2] = {0, 0};
+      int rank = 0;
+      {
+        H5Id dset(H5Dopen2(group_solver, name.c_str(), H5P_DEFAULT), H5Dclose);
+        H5Id space(H5Dget_space(dset), H5Sclose);
+        rank = dset.ok() ? H5Sget_simple_extent_ndims(space) : 0;
+        if (rank == 1 || rank == 2) H5Sget_simple_extent_dims(space, dims, nullptr);
+      }
+      // N × width: one row per region; width values: the same on every rank (write_global_array).
+      const bool per_region = rank == 2;
+      const int width = static_cast<int>(per_region ? dims[1] : dims[0]);
+      SolverArray a{name, width, {}, per_region};
+      agree(width > 0 && (rank == 1 || rank == 2) && (per_region ? read_array(group_solver, name.c_str(), layout, a.rows, width)
+                                     : read_global_array(group_solver, name.c_str(), a.rows, width)),
+            comm, where + "the solver dataset /solver/" + name + " is unreadable or has the wrong shape");
+      solver->push_back(std::move(a));
+    }
   }
-  int here = have ? 1 : 0, everywhere = 0;
-  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm);
-  got.preconditioner_width = everywhere ? expected.preconditioner_width : 0;
-  if (!everywhere) got.preconditioner.clear();
   return got;
 }
 

@@ -8,6 +8,7 @@ namespace regio {
 void KrylovRecycler::clear() {  // keeps last_base_: it is where the current Jacobian is
   images_.clear();
   sources_.clear();
+  drift_.clear();
   pending_z_.clear();
   pending_w_.clear();
 }
@@ -38,7 +39,7 @@ double KrylovRecycler::norm(const std::vector<double>& v) const {
   return std::sqrt(global);
 }
 
-void KrylovRecycler::commit() {
+void KrylovRecycler::commit(double drift) {
   for (std::size_t p = 0; p < pending_w_.size(); ++p) {
     auto& w = pending_w_[p];
     auto& z = pending_z_[p];
@@ -65,9 +66,11 @@ void KrylovRecycler::commit() {
     }
     images_.push_back(std::move(w));
     sources_.push_back(std::move(z));
+    drift_.push_back(drift);
     if (images_.size() > capacity_) {  // dropping a column keeps the rest orthonormal
       images_.pop_front();
       sources_.pop_front();
+      drift_.pop_front();
     }
   }
   pending_w_.clear();
@@ -80,8 +83,20 @@ void KrylovRecycler::new_jacobian(const double* x, std::size_t n) {
     for (std::size_t k = 0; k < n; ++k) moved = std::max(moved, std::abs(x[k] - last_base_[k]));
   MPI_Allreduce(&moved, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
   last_base_.assign(x, x + n);
-  if (global > max_step) clear();
-  else commit();
+  if (global > max_step) {
+    clear();
+    return;
+  }
+  // Each kept pair has drifted by at most the sum of the moves since it was recorded: drop
+  // those beyond max_drift (any subset of the images stays orthonormal), then add the new ones.
+  for (auto& d : drift_) d += global;
+  for (std::size_t i = images_.size(); i-- > 0;)
+    if (drift_[i] > max_drift) {
+      images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(i));
+      sources_.erase(sources_.begin() + static_cast<std::ptrdiff_t>(i));
+      drift_.erase(drift_.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  commit(global);
 }
 
 void KrylovRecycler::apply(const double* r, double* y, std::size_t n,
@@ -98,6 +113,67 @@ void KrylovRecycler::apply(const double* r, double* y, std::size_t n,
     const double* s = sources_[i].data();
     for (std::size_t e = 0; e < n; ++e) y[e] += coeff_[i] * s[e];
   }
+}
+
+namespace {
+// vectors[i][b·block + f] -> rows[b·(count·block) + i·block + f]
+template <class Vectors>
+std::vector<double> to_rows(const Vectors& vectors, std::size_t blocks, std::size_t block) {
+  const std::size_t count = vectors.size(), width = count * block;
+  std::vector<double> rows(blocks * width);
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t b = 0; b < blocks; ++b)
+      for (std::size_t f = 0; f < block; ++f) rows[b * width + i * block + f] = vectors[i][b * block + f];
+  return rows;
+}
+template <class Vectors>
+void from_rows(const std::vector<double>& rows, std::size_t count, std::size_t blocks, std::size_t block, Vectors& vectors) {
+  const std::size_t width = count * block;
+  vectors.assign(count, std::vector<double>(blocks * block));
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t b = 0; b < blocks; ++b)
+      for (std::size_t f = 0; f < block; ++f) vectors[i][b * block + f] = rows[b * width + i * block + f];
+}
+}  // namespace
+
+KrylovRecycler::State KrylovRecycler::state(std::size_t blocks, std::size_t block) const {
+  State st;
+  st.kept = images_.size();
+  st.pending = pending_w_.size();
+  st.bases = last_base_.empty() ? 0 : 1;
+  st.images = to_rows(images_, blocks, block);
+  st.sources = to_rows(sources_, blocks, block);
+  st.pending_images = to_rows(pending_w_, blocks, block);
+  st.pending_sources = to_rows(pending_z_, blocks, block);
+  st.base = to_rows(std::vector<std::vector<double>>(st.bases, last_base_), blocks, block);
+  st.drift.assign(drift_.begin(), drift_.end());
+  return st;
+}
+
+bool KrylovRecycler::restore(const State& st, std::size_t blocks, std::size_t block) {
+  const std::size_t n = blocks * block;
+  const bool fits = st.images.size() == st.kept * n && st.sources.size() == st.kept * n &&
+                    st.pending_images.size() == st.pending * n && st.pending_sources.size() == st.pending * n &&
+                    st.base.size() == st.bases * n && st.bases <= 1 && st.kept <= capacity_ &&
+                    st.drift.size() == st.kept;
+  int here = fits ? 1 : 0, everywhere = 0;
+  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm_);
+  if (!everywhere) {
+    clear();
+    last_base_.clear();
+    return false;
+  }
+  std::vector<std::vector<double>> images, sources, base;
+  from_rows(st.images, st.kept, blocks, block, images);
+  from_rows(st.sources, st.kept, blocks, block, sources);
+  images_.assign(images.begin(), images.end());
+  sources_.assign(sources.begin(), sources.end());
+  drift_.assign(st.drift.begin(), st.drift.end());
+  from_rows(st.pending_images, st.pending, blocks, block, pending_w_);
+  from_rows(st.pending_sources, st.pending, blocks, block, pending_z_);
+  from_rows(st.base, st.bases, blocks, block, base);
+  last_base_ = st.bases ? base[0] : std::vector<double>{};
+  return true;
 }
 
 }  // namespace regio

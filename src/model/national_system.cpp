@@ -68,7 +68,67 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
   build_kernels();
   local_own_market_ = sc.solver.local_own_market;
   setup_coarse();
+  if (mode_ == Mode::Equilibrium && sc.solver.recycle > 0 && sc.solver.recycle_across_epochs)
+    recycler_ = std::make_unique<KrylovRecycler>(layout_.comm(), static_cast<std::size_t>(sc.solver.recycle));
   update_hukou_barriers();
+}
+
+namespace {
+const char* const kCoarseName = "province_coarse_correction";
+const char* const kRecycledNames[5] = {"recycled_images", "recycled_sources", "recycled_pending_images",
+                                       "recycled_pending_sources", "recycled_base"};
+const char* const kRecycledDrift = "recycled_drift";  // per kept pair, not per region
+}  // namespace
+
+std::vector<std::string> NationalSystem::solver_state_names() const {
+  std::vector<std::string> names;
+  if (coarse_) names.emplace_back(kCoarseName);
+  if (recycler_) {
+    names.insert(names.end(), std::begin(kRecycledNames), std::end(kRecycledNames));
+    names.emplace_back(kRecycledDrift);
+  }
+  return names;
+}
+
+std::vector<SolverArray> NationalSystem::solver_state() const {
+  std::vector<SolverArray> arrays;
+  const auto b = static_cast<std::size_t>(block_);
+  if (coarse_ && coarse_->ready()) arrays.push_back({kCoarseName, block_ * block_, coarse_->region_rows()});
+  if (recycler_) {
+    auto st = recycler_->state(n_own_, b);
+    const std::size_t counts[5] = {st.kept, st.kept, st.pending, st.pending, st.bases};
+    std::vector<double>* rows[5] = {&st.images, &st.sources, &st.pending_images, &st.pending_sources, &st.base};
+    for (int a = 0; a < 5; ++a)
+      if (counts[a] > 0) arrays.push_back({kRecycledNames[a], static_cast<int>(counts[a] * b), std::move(*rows[a])});
+    if (st.kept > 0) arrays.push_back({kRecycledDrift, static_cast<int>(st.kept), std::move(st.drift), false});
+  }
+  return arrays;
+}
+
+void NationalSystem::restore_solver_state(const std::vector<SolverArray>& arrays) {
+  auto find = [&](const char* name) -> const SolverArray* {
+    for (const auto& a : arrays)
+      if (a.name == name) return &a;
+    return nullptr;
+  };
+  const auto b = static_cast<std::size_t>(block_);
+  if (coarse_) {
+    const SolverArray* a = find(kCoarseName);
+    if (a && a->per_region && a->width == block_ * block_) coarse_->restore(a->rows);
+    else coarse_->reset();
+  }
+  if (recycler_) {
+    KrylovRecycler::State st;
+    std::size_t* counts[5] = {&st.kept, &st.kept, &st.pending, &st.pending, &st.bases};
+    std::vector<double>* rows[5] = {&st.images, &st.sources, &st.pending_images, &st.pending_sources, &st.base};
+    for (int k = 0; k < 5; ++k)
+      if (const SolverArray* a = find(kRecycledNames[k]); a && a->per_region) {
+        *counts[k] = static_cast<std::size_t>(a->width) / b;
+        *rows[k] = a->rows;
+      }
+    if (const SolverArray* a = find(kRecycledDrift); a && !a->per_region) st.drift = a->rows;
+    recycler_->restore(st, n_own_, b);  // a mismatch (it cannot be one run's) leaves it empty
+  }
 }
 
 void NationalSystem::setup_coarse() {
@@ -482,7 +542,7 @@ void NationalSystem::evaluate(const double* x, double* G) {
   int bad_local = bad ? 1 : 0, bad_any = 0;
   MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, layout_.comm());
   local_failure_ = bad_any != 0;
-  if (coarse_) last_G_.assign(G, G + n * block_);  // G at last_x_, for the coarse probes
+  if (coarse_ || recycler_) last_G_.assign(G, G + n * block_);  // G at last_x_: coarse probes, far starts
   total_residual_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   PetscLogEventEnd(profiling::ids().residual, 0, 0, 0, 0);
 }
@@ -582,21 +642,24 @@ void NationalSystem::setup_preconditioner(const double* x) {
   }
   // The province-aggregate coarse correction is probed at the second Newton step of the first
   // solve (the first iterate of a cold start is too far from the solution to represent it) and
-  // then kept from solve to solve: it stays good while the economy moves by tenths of a log
-  // unit per epoch, and saves its probes in every later epoch (docs/numerics.md). It is probed
-  // again when a linear solve needs more than solver.province_coarse_refresh Krylov iterations
-  // (a stale Ã: 9–12 instead of 1–7), after a far start (below), after a policy takes effect
-  // (Simulation), and in every solve if that setting is 0.
-  if (coarse_ && jacobian_updates_ == 0 && sc_.solver.province_coarse_refresh > 0) {
-    // A far start (RMS of G(x0) above kFarStart log units: the transients of an uncalibrated
-    // economy) will move the solution far from where Ã was probed: drop it, so that it is probed
-    // afresh at the second Newton step. Synthetic N = 1,000, 30 epochs: 623 residual evaluations
-    // instead of 707 with the old Ã kept (735 probing in every solve).
-    constexpr double kFarStart = 0.5;
+  // then kept from solve to solve, like the recycled Krylov pairs: both stay good while the
+  // economy moves by tenths of a log unit per epoch (docs/numerics.md). Ã is probed again when
+  // a linear solve needs more than solver.province_coarse_refresh Krylov iterations (a stale
+  // Ã: 9–12 instead of 1–7), and in every solve if that setting is 0; both are dropped after a
+  // far start (below) and when a policy takes effect (Simulation).
+  if (jacobian_updates_ == 0 && (coarse_ || recycler_)) {
+    // A far start (RMS of G(x0), in log units, above these: the transients of an uncalibrated
+    // economy; calibrated warm starts are at 0.02–0.05) moves the solution far from where they
+    // were taken: drop them (Ã is then probed afresh at the second Newton step). The pairs are
+    // the more sensitive. Synthetic N = 1,000, 30 epochs: 546 residual evaluations; 623 with
+    // the pairs dropped in every solve, 707 with neither dropped (735 before either was kept).
+    constexpr double kFarStartCoarse = 0.5, kFarStartRecycled = 0.1;
     double squares = 0, all = 0;
     for (double g : last_G_) squares += g * g;
     MPI_Allreduce(&squares, &all, 1, MPI_DOUBLE, MPI_SUM, layout_.comm());
-    if (std::sqrt(all / (static_cast<double>(layout_.num_regions()) * block_)) > kFarStart) coarse_->reset();
+    const double rms = std::sqrt(all / (static_cast<double>(layout_.num_regions()) * block_));
+    if (coarse_ && sc_.solver.province_coarse_refresh > 0 && rms > kFarStartCoarse) coarse_->reset();
+    if (recycler_ && rms > kFarStartRecycled) recycler_->clear();
   }
   const int refresh = sc_.solver.province_coarse_refresh;
   const bool stale = refresh > 0 && preconditioner_applications_ - 1 > refresh;
@@ -660,7 +723,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver, pop_slot_ >= 0 || coarse_ ? &pre : nullptr);
+  }, sc_.solver, pop_slot_ >= 0 || coarse_ ? &pre : nullptr, recycler_.get());
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;

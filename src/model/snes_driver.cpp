@@ -222,7 +222,8 @@ struct InexactBacktracking {
 }  // namespace
 
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
-                               const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre) {
+                               const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre,
+                               KrylovRecycler* carried) {
   PetscVec X, F;
   REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(x0.size()), PETSC_DETERMINE, X.address()));
   REGIO_PETSC(VecSetBlockSize(X, block));
@@ -234,12 +235,11 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   PetscSNES snes;
   REGIO_PETSC(SNESCreate(comm, snes.address()));
   REGIO_PETSC(SNESSetOptionsPrefix(snes, prefix.c_str()));
-  // Krylov recycling within this solve (products of one Newton step precondition the next).
-  // Carrying them into the next epoch's solve helped calibrated economies (China-31 warm
-  // epochs 13–14 instead of 16–17 residuals) but hurt where the economy moves between epochs
-  // (synthetic: 87–115 instead of 44; open China-31: 27–31 instead of 16–17), so each solve
-  // starts afresh (docs/numerics.md).
-  KrylovRecycler recycler(comm, static_cast<std::size_t>(std::max(0, tol.recycle)));
+  // Krylov recycling: products of one Newton step precondition the next. Within this solve, or
+  // carried from solve to solve in `carried` (the national system's epochs; it decides when to
+  // drop them, docs/numerics.md).
+  KrylovRecycler own(comm, carried ? 0 : static_cast<std::size_t>(std::max(0, tol.recycle)));
+  KrylovRecycler& recycler = carried ? *carried : own;
   Callback cb{&G, nullptr, pre, recycler.enabled() ? &recycler : nullptr};
   cb.owned = x0.size();
 
