@@ -717,13 +717,14 @@ SolveStats NationalSystem::solve(const std::string& context) {
   pack(x0);
   const std::string prefix = mode_ == Mode::Calibration ? "calibration_" : "national_";
   // Without migration, x − T(x) has an identity block diagonal (local clearing does not depend
-  // on a region's own prices): the preconditioner only pays off for the population coupling.
+  // on a region's own prices): the preconditioner only pays off for the population coupling,
+  // the coarse correction, and (its setup) for dropping carried Krylov pairs after a far start.
   const Preconditioner pre{[this](const double* x) { setup_preconditioner(x); },
                            [this](const double* r, double* y) { apply_preconditioner(r, y); }};
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);
     return !local_failure_;
-  }, sc_.solver, pop_slot_ >= 0 || coarse_ ? &pre : nullptr, recycler_.get());
+  }, sc_.solver, pop_slot_ >= 0 || coarse_ || recycler_ ? &pre : nullptr, recycler_.get());
 
   SolveStats st;
   st.nonlinear_iterations = result.nonlinear_iterations;
