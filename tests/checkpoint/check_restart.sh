@@ -1,17 +1,19 @@
 #!/bin/bash
 # Checkpoint/restart checks (issue: running on clusters). Usage:
 #   check_restart.sh REGIO MPIEXEC SOURCE_DIR WORK_DIR [SCENARIO [ATOL [RTOL]]]
-#   (defaults: China-31 baseline, 1e-12, 1e-12)
+#   (defaults: China-31 baseline, 1e-12, 1e-10)
 # ATOL, RTOL: tolerances of the other-rank-count comparison (fiscal transfers are differences of
 # incomes of order 1e5 and carry their round-off: 1e-6 = 100 yuan in China-31 units; the open
 # economy with every policy kind differs by up to ≈ 1.5e-12 relative between 2 and 3 ranks).
 # 1. 3 epochs + restart to 6 on the same ranks == an uninterrupted 6-epoch run, byte for byte;
-# 2. restart on another rank count and decomposition agrees to 1e-12 (relative);
+# 2. restart on another rank count and decomposition agrees to 1e-10 (relative; measured
+#    2.2e-13: the solver state carried across epochs, restored from the checkpoint, makes the
+#    convergence path depend on the decomposition at round-off level, docs/numerics.md);
 # 3. SIGUSR1 (SLURM --signal) -> checkpoint, run.yaml `status: interrupted`, exit code 4; the
 #    restart completes and matches the uninterrupted run;
 # 4. a checkpoint of another scenario or of other regions is refused with one line, exit 1.
 set -u
-REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4 SCENARIO=${5:-$3/inputs/china31/baseline.yaml} ATOL=${6:-1e-12} RTOL=${7:-1e-12}
+REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4 SCENARIO=${5:-$3/inputs/china31/baseline.yaml} ATOL=${6:-1e-12} RTOL=${7:-1e-10}
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$W"; mkdir -p "$W"
 printf 'base: %s\ncheckpoint_every: 1\n' "$(realpath "$SCENARIO")" > "$W/ck.yaml"
