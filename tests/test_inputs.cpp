@@ -178,6 +178,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"solver.petsc_options", {"", "-national_snes_monitor -national_ksp_type gmres", "-a 'b' \"c\""}},
       {"solver.kernels", {"auto", "stored", "on_the_fly"}},
       {"solver.kernel_precision", {"double", "single"}},
+      {"external.cold_start", {"auto", "gradual"}},
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <string>
 
@@ -310,6 +311,49 @@ TEST(PolicyEffects, RestOfTheWorldBalancesAndExternalCostsTurnTradeInwards) {
   EXPECT_LT(shock.aggregates[1].import_share, base.aggregates[1].import_share - 0.02);
   EXPECT_GT(shock.aggregates[1].internal_trade_share, base.aggregates[1].internal_trade_share);
   EXPECT_DOUBLE_EQ(shock.aggregates[0].import_share, base.aggregates[0].import_share);
+}
+
+// The first solve of an open economy (external.cold_start): `auto` solves it directly, `gradual`
+// opens up in five steps; the same equilibrium, the direct solve for far fewer evaluations. If
+// the direct solve fails (here: solver.max_iterations 5, which the direct solve of this
+// economy exceeds and each gradual step does not), `auto` falls back to the gradual steps from
+// the same start and gives bitwise what `gradual` gives.
+TEST(PolicyEffects, OpenEconomyColdStartDirectOrGradual) {
+  const std::string dir = std::string(REGIO_SOURCE_DIR) + "/inputs/china31/";
+  auto scenario = [&](const std::string& extra) {
+    return parse_scenario("base: " + dir + "baseline-open.yaml\nepochs: 1\n" + extra, "open-start.yaml", ".");
+  };
+  auto first_epoch = [](const Scenario& sc, std::string* note = nullptr) {
+    Simulation sim(world(), distribute_inputs(world(), sc, "auto"));
+    const SolveStats st = sim.solve();
+    if (note) *note = sim.opening_note();
+    return std::make_pair(st.residual_evaluations, sim.all_outcomes());
+  };
+  std::string note;
+  const auto direct = first_epoch(scenario(""), &note);
+  EXPECT_TRUE(note.empty()) << note;
+  const auto gradual = first_epoch(scenario("external: {cold_start: gradual}\n"), &note);
+  EXPECT_TRUE(note.empty()) << note;
+  for (std::size_t i = 0; i < direct.second.size(); ++i) {
+    EXPECT_NEAR(direct.second[i].wage / gradual.second[i].wage, 1.0, 1e-9) << direct.second[i].id;
+    EXPECT_NEAR(direct.second[i].population / gradual.second[i].population, 1.0, 1e-9) << direct.second[i].id;
+  }
+  std::printf("open China-31, first epoch: %d residual evaluations directly, %d opening up gradually\n", direct.first,
+              gradual.first);
+  EXPECT_LT(2 * direct.first, gradual.first);
+
+  const std::string hard = "regions: " + dir + "regions_calibrated.csv\nexternal: {trade_cost: 1.2, net_exports: 0";
+  const auto fallback = first_epoch(scenario(hard + "}\nsolver: {max_iterations: 5}\n"), &note);
+  EXPECT_NE(note.find("DIVERGED_MAX_IT"), std::string::npos) << note;
+  const auto steps = first_epoch(scenario(hard + ", cold_start: gradual}\nsolver: {max_iterations: 5}\n"), &note);
+  EXPECT_TRUE(note.empty()) << note;
+  EXPECT_GT(fallback.first, steps.first);  // the failed direct attempt is counted
+  for (std::size_t i = 0; i < fallback.second.size(); ++i) {
+    EXPECT_EQ(fallback.second[i].wage, steps.second[i].wage) << fallback.second[i].id;
+    EXPECT_EQ(fallback.second[i].population, steps.second[i].population) << fallback.second[i].id;
+  }
+  EXPECT_NE(input_error([&] { scenario("external: {cold_start: slowly}\n"); }).find("must be auto or gradual"),
+            std::string::npos);
 }
 
 TEST(PolicyLanguage, BaseScenarioIsExtendedNotReplaced) {

@@ -73,7 +73,8 @@ struct ExternalParams {
   bool enabled = false;
   double trade_cost = 1;    // t_W
   double net_exports = 0;   // NX / GDP
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & enabled & trade_cost & net_exports; }
+  std::string cold_start = "auto";  // first solve: auto (direct, gradual if that fails) | gradual
+  template <class Ar> void serialize(Ar& ar, unsigned) { ar & enabled & trade_cost & net_exports & cold_start; }
 };
 
 struct MigrationParams {

@@ -44,6 +44,8 @@ class Simulation {
   const GlobalGeography& geography() const { return inputs_.geography; }
   EconomyState& state() { return state_; }
   NationalSystem& system() { return *system_; }
+  // Non-empty if the first solve of an open economy had to open up gradually (for the log).
+  const std::string& opening_note() const { return opening_note_; }
   const Layout& layout() const { return *layout_; }
   std::size_t num_regions() const { return inputs_.geography.size(); }
 
@@ -59,7 +61,8 @@ class Simulation {
   int region_policies_done_ = -1;  // last epoch whose region policies were written into the state
   void enact_policies();
   SolveStats solve_once(const std::string& context);
-  bool opened_ = false;  // the open economy has been solved once (continuation done)
+  bool opened_ = false;  // the open economy has been solved once (directly or gradually)
+  std::string opening_note_;  // why the cold start opened up gradually (external.cold_start: auto)
 };
 
 }  // namespace regio

@@ -182,6 +182,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         std::fflush(stdout);
       }
       if (e == first_epoch && root) warn_unused_petsc_options();
+      if (e == 0 && root && !opt.quiet && !sim.opening_note().empty()) std::printf("note: %s\n", sim.opening_note().c_str());
       if (e + 1 == sc.epochs) break;
       sim.advance();
       const bool stop = stop_requested(comm);

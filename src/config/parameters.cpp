@@ -112,6 +112,11 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"external.net_exports", K::Real, "0", {-0.5, 0.5}, "share of GDP", "NX",
        "Net exports as a share of national GDP, financed out of pooled savings (China 2020: ≈ 0.025).",
        REGIO_FIELD(external.net_exports)},
+      {"external.cold_start", K::Text, "auto", {}, "", "",
+       "First solve of the open economy: `auto` solves it directly and opens up gradually (external costs ×8, ×4, "
+       "×2, ×1.4, ×1) only if that fails; `gradual` always opens up in those steps (3–5 × the residual evaluations; "
+       "the behaviour before 2026-11-24).",
+       REGIO_TEXT(external.cold_start)},
       {"migration.enabled", K::Boolean, "true", {0, 1}, "", "",
        "Whether residents choose where to live; `false` keeps L = R.", REGIO_FIELD(migration.enabled)},
       {"migration.elasticity", K::Real, "1.5", kPositive, "", "ε",

@@ -210,6 +210,8 @@ void Scenario::validate(const std::string& where) const {
     fail(fmt::format("output_format = '{}' must be auto, csv, hdf5 or both", output_format));
   if (solver.kernels != "auto" && solver.kernels != "stored" && solver.kernels != "on_the_fly")
     fail(fmt::format("solver.kernels = '{}' must be auto, stored or on_the_fly", solver.kernels));
+  if (external.cold_start != "auto" && external.cold_start != "gradual")
+    fail(fmt::format("external.cold_start = '{}' must be auto or gradual", external.cold_start));
   if (solver.kernel_precision != "double" && solver.kernel_precision != "single")
     fail(fmt::format("solver.kernel_precision = '{}' must be double or single", solver.kernel_precision));
   if (households.housing_share + households.saving_rate >= 1.0)
