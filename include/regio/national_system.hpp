@@ -196,7 +196,8 @@ class NationalSystem {
   std::string worst_regions(const double* G) const;  // collective
   // Block-diagonal preconditioner: per region, ∂G_i/∂x_i with the national terms frozen at x
   // (the coupling of a region's own population with its own prices), inverted.
-  void setup_preconditioner(const double* x);
+  // krylov_iterations: of the linear solve before this Jacobian update (stale coarse correction).
+  void setup_preconditioner(const double* x, int krylov_iterations);
   void apply_preconditioner(const double* r, double* y) const;
   void apply_blocks(const double* r, double* y) const;  // the per-region blocks M⁻¹
   void setup_coarse();
@@ -208,9 +209,6 @@ class NationalSystem {
   mutable std::vector<double> coarse_input_;
   std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction)
   int jacobian_updates_ = 0;    // in this solve
-  // Preconditioner applications since the last Jacobian update: the Krylov iterations of the
-  // last linear solve plus one (right-preconditioned GMRES forms its solution with one more).
-  mutable int preconditioner_applications_ = 0;
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
 

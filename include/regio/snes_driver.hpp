@@ -24,11 +24,12 @@ struct SolveStats;
 // (non-finite values, failed local solve). Must return the same verdict on every rank.
 using ResidualFunction = std::function<bool(const double* x, double* G)>;
 
-// Optional preconditioner for the Newton–Krylov solves: `setup(x)` at each Jacobian update
-// (owned entries of the current iterate), `apply(r, y)` computes y ≈ J⁻¹ r on the owned
-// entries. Used as a PCSHELL; `-<prefix>pc_type none` switches it off.
+// Optional preconditioner for the Newton–Krylov solves: `setup(x, krylov_iterations)` at each
+// Jacobian update (owned entries of the current iterate; the Krylov iterations of the linear
+// solve before it, 0 at the first update of a solve), `apply(r, y)` computes y ≈ J⁻¹ r on the
+// owned entries. Used as a PCSHELL; `-<prefix>pc_type none` switches it off.
 struct Preconditioner {
-  std::function<void(const double* x)> setup;
+  std::function<void(const double* x, int krylov_iterations)> setup;
   std::function<void(const double* r, double* y)> apply;
 };
 

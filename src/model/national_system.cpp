@@ -579,7 +579,7 @@ std::string NationalSystem::worst_regions(const double* G) const {
   return out;
 }
 
-void NationalSystem::setup_preconditioner(const double* x) {
+void NationalSystem::setup_preconditioner(const double* x, int krylov_iterations) {
   const std::size_t b = static_cast<std::size_t>(block_);
   if (last_x_.size() != n_own_ * b || !std::equal(last_x_.begin(), last_x_.end(), x)) {
     std::vector<double> G(n_own_ * b);  // collective: every rank's x differs from its last alike
@@ -662,8 +662,7 @@ void NationalSystem::setup_preconditioner(const double* x) {
     if (recycler_ && rms > kFarStartRecycled) recycler_->clear();
   }
   const int refresh = sc_.solver.province_coarse_refresh;
-  const bool stale = refresh > 0 && preconditioner_applications_ - 1 > refresh;
-  preconditioner_applications_ = 0;
+  const bool stale = refresh > 0 && krylov_iterations > refresh;
   if (coarse_ && ((jacobian_updates_ == 1 && !coarse_->ready()) || (jacobian_updates_ >= 1 && stale))) {
     const std::vector<double> at_x = last_G_;  // the last evaluation was at x (checked above)
     coarse_->build([this](const double* v, double* t) { apply_blocks(v, t); },
@@ -695,7 +694,6 @@ void NationalSystem::apply_blocks(const double* r, double* y) const {
 }
 
 void NationalSystem::apply_preconditioner(const double* r, double* y) const {
-  ++preconditioner_applications_;
   if (coarse_ && coarse_->ready()) {  // y = M⁻¹ Q r
     coarse_input_.resize(n_own_ * static_cast<std::size_t>(block_));
     coarse_->apply(r, coarse_input_.data());
@@ -711,7 +709,6 @@ SolveStats NationalSystem::solve(const std::string& context) {
   update_hukou_barriers();  // hukou policies change h_d between epochs
   evaluations_ = 0;
   jacobian_updates_ = 0;
-  preconditioner_applications_ = 0;
   if (coarse_ && sc_.solver.province_coarse_refresh == 0) coarse_->reset();  // probe afresh in every solve
   std::vector<double> x0;
   pack(x0);
@@ -719,7 +716,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   // Without migration, x − T(x) has an identity block diagonal (local clearing does not depend
   // on a region's own prices): the preconditioner only pays off for the population coupling,
   // the coarse correction, and (its setup) for dropping carried Krylov pairs after a far start.
-  const Preconditioner pre{[this](const double* x) { setup_preconditioner(x); },
+  const Preconditioner pre{[this](const double* x, int krylov_iterations) { setup_preconditioner(x, krylov_iterations); },
                            [this](const double* r, double* y) { apply_preconditioner(r, y); }};
   const auto result = solve_nonlinear(layout_.comm(), prefix, block_, x0, [this](const double* x, double* G) {
     evaluate(x, G);

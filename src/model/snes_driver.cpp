@@ -49,10 +49,14 @@ struct Callback {
     auto* cb = static_cast<Callback*>(ctx);
     PetscFunctionBeginUser;
     PetscCall(MatMFFDComputeJacobian(snes, X, cb->matrix_free, cb->matrix_free, nullptr));
+    KSP ksp;
+    PetscInt krylov_iterations = 0;  // of the last linear solve (0 before the first)
+    PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCall(KSPGetIterationNumber(ksp, &krylov_iterations));
     const PetscErrorCode failed = cb->guarded([&] {
       VecReadView x(X);
       if (cb->recycler) cb->recycler->new_jacobian(x.data(), cb->owned);
-      if (cb->pre && cb->pre->setup) cb->pre->setup(x.data());
+      if (cb->pre && cb->pre->setup) cb->pre->setup(x.data(), static_cast<int>(krylov_iterations));
     });
     PetscFunctionReturn(failed);
   }
