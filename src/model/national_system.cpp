@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <chrono>
 #include <cmath>
@@ -75,16 +76,29 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 
 namespace {
 const char* const kCoarseName = "province_coarse_correction";
-const char* const kRecycledNames[5] = {"recycled_images", "recycled_sources", "recycled_pending_images",
-                                       "recycled_pending_sources", "recycled_base"};
 const char* const kRecycledDrift = "recycled_drift";  // per kept pair, not per region
+
+// The recycler's per-region arrays in a checkpoint: name, the count of vectors, their rows.
+struct RecycledField {
+  const char* name;
+  std::size_t* count;
+  std::vector<double>* rows;
+};
+std::array<RecycledField, 5> recycled_fields(KrylovRecycler::State& st) {
+  return {{{"recycled_images", &st.kept, &st.images},
+           {"recycled_sources", &st.kept, &st.sources},
+           {"recycled_pending_images", &st.pending, &st.pending_images},
+           {"recycled_pending_sources", &st.pending, &st.pending_sources},
+           {"recycled_base", &st.bases, &st.base}}};
+}
 }  // namespace
 
 std::vector<std::string> NationalSystem::solver_state_names() const {
   std::vector<std::string> names;
   if (coarse_) names.emplace_back(kCoarseName);
   if (recycler_) {
-    names.insert(names.end(), std::begin(kRecycledNames), std::end(kRecycledNames));
+    KrylovRecycler::State st;
+    for (const auto& f : recycled_fields(st)) names.emplace_back(f.name);
     names.emplace_back(kRecycledDrift);
   }
   return names;
@@ -96,10 +110,8 @@ std::vector<SolverArray> NationalSystem::solver_state() const {
   if (coarse_ && coarse_->ready()) arrays.push_back({kCoarseName, block_ * block_, coarse_->region_rows()});
   if (recycler_) {
     auto st = recycler_->state(n_own_, b);
-    const std::size_t counts[5] = {st.kept, st.kept, st.pending, st.pending, st.bases};
-    std::vector<double>* rows[5] = {&st.images, &st.sources, &st.pending_images, &st.pending_sources, &st.base};
-    for (int a = 0; a < 5; ++a)
-      if (counts[a] > 0) arrays.push_back({kRecycledNames[a], static_cast<int>(counts[a] * b), std::move(*rows[a])});
+    for (const auto& f : recycled_fields(st))
+      if (*f.count > 0) arrays.push_back({f.name, static_cast<int>(*f.count * b), std::move(*f.rows)});
     if (st.kept > 0) arrays.push_back({kRecycledDrift, static_cast<int>(st.kept), std::move(st.drift), false});
   }
   return arrays;
@@ -119,12 +131,10 @@ void NationalSystem::restore_solver_state(const std::vector<SolverArray>& arrays
   }
   if (recycler_) {
     KrylovRecycler::State st;
-    std::size_t* counts[5] = {&st.kept, &st.kept, &st.pending, &st.pending, &st.bases};
-    std::vector<double>* rows[5] = {&st.images, &st.sources, &st.pending_images, &st.pending_sources, &st.base};
-    for (int k = 0; k < 5; ++k)
-      if (const SolverArray* a = find(kRecycledNames[k]); a && a->per_region) {
-        *counts[k] = static_cast<std::size_t>(a->width) / b;
-        *rows[k] = a->rows;
+    for (const auto& f : recycled_fields(st))
+      if (const SolverArray* a = find(f.name); a && a->per_region) {
+        *f.count = static_cast<std::size_t>(a->width) / b;
+        *f.rows = a->rows;
       }
     if (const SolverArray* a = find(kRecycledDrift); a && !a->per_region) st.drift = a->rows;
     recycler_->restore(st, n_own_, b);  // a mismatch (it cannot be one run's) leaves it empty
