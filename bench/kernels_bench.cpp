@@ -25,6 +25,17 @@ void BM_RowDot(benchmark::State& state) {
 }
 BENCHMARK(BM_RowDot)->Arg(1000)->Arg(4000)->Arg(16000)->Arg(100000);
 
+// Label the benchmark with the kernel-product code path; false (benchmark skipped) if this CPU
+// lacks its instruction set.
+bool take_path(benchmark::State& state, detail::ProductPath path) {
+  if (!detail::product_path_available(path)) {
+    state.SkipWithError("this CPU lacks the instruction set");
+    return false;
+  }
+  state.SetLabel(detail::product_path_name(path));
+  return true;
+}
+
 // The residual's passes as evaluate() runs them: all owned rows (rows × N doubles, ≈ 256 MB,
 // streamed from memory) times the sector columns sharing them (range(2) = 3: trade, 1:
 // migration), in blocks of 8 rows (range(1) = 8) or row by row (range(1) = 1), on the portable
@@ -34,11 +45,7 @@ void BM_RowBlockProducts(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0)), block = static_cast<std::size_t>(state.range(1));
   const std::size_t num_vectors = static_cast<std::size_t>(state.range(2));
   const auto path = static_cast<detail::ProductPath>(state.range(3));
-  if (!detail::product_path_available(path)) {
-    state.SkipWithError("this CPU lacks the instruction set");
-    return;
-  }
-  state.SetLabel(detail::product_path_name(path));
+  if (!take_path(state, path)) return;
   const std::size_t rows = std::max<std::size_t>(8, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);
   std::vector<double> K(rows * n, 1.0001), cols(num_vectors * n, 0.9999), out(rows * num_vectors);
   std::vector<const double*> v(num_vectors);
@@ -63,11 +70,7 @@ BENCHMARK(BM_RowBlockProducts)
 void BM_RowPass(benchmark::State& state) {
   const std::size_t n = static_cast<std::size_t>(state.range(0)), num_vectors = static_cast<std::size_t>(state.range(1));
   const auto path = static_cast<detail::ProductPath>(state.range(2));
-  if (!detail::product_path_available(path)) {
-    state.SkipWithError("this CPU lacks the instruction set");
-    return;
-  }
-  state.SetLabel(detail::product_path_name(path));
+  if (!take_path(state, path)) return;
   const std::size_t rows = std::max<std::size_t>(16, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);
   std::vector<double> K(rows * n, 1.0001), cols(num_vectors * n, 0.9999), sums(num_vectors * n), dots(8 * num_vectors);
   std::vector<const double*> v(num_vectors);
