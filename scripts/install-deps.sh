@@ -9,6 +9,7 @@ APT="$SUDO apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends"
 PACKAGES=(
   cmake g++ make pkg-config git python3          # build tools; python3 for tools/
   python3-numpy python3-yaml python3-matplotlib  # tools/, bench/ (NumPy reference), plots, sweeps
+  python3-h5py python3-pandas                    # reading regions.h5 and checkpoints (tools/, tests)
   libopenmpi-dev openmpi-bin openssh-client      # Open MPI 4.1 (mpirun needs an rsh/ssh agent binary)
   petsc-dev                                      # PETSc 3.18 (SNES, KSP, -log_view)
   libboost-mpi-dev libboost-serialization-dev    # object messages between ranks

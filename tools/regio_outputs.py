@@ -7,7 +7,8 @@
 
 Used by tools/plot_scenario.py, tools/plot_map.py and tools/plot_flows.py. Everything here
 uses only the csv module, numpy, matplotlib and yaml (Debian python3-numpy,
-python3-matplotlib, python3-yaml); regions.h5 is read only if h5py happens to be installed.
+python3-matplotlib, python3-yaml); regions.h5 is read with h5py (python3-h5py, which
+scripts/install-deps.sh installs), only where a folder has no regions.csv.
 
 Province aggregation (regions -> provinces, docs/outputs.md): population, registered,
 migrants, employment, GDP, income and capital are summed; gdp_pc = gdp / population,

@@ -3,13 +3,15 @@
 // run can be restarted on any number of ranks and with any decomposition. Written to a
 // temporary name and renamed when complete; the last two are kept.
 //
-// Layout (readable with h5py): datasets /state/<name> of shape (N,) or (N, S) / (N, 3) in CSV
-// order: capital, registered, population, amenity, land, capital_friction, hukou_barrier,
-// conversion_rate, lagged_capital_rent, log_productivity (N×S), prices (N×3: w, r, q);
-// attributes on / : epoch (the next epoch to solve), regions, sectors, scenario_hash,
-// geography_hash, regio_version, format_version. Optional: /solver/<name> (N × width, CSV
-// order), the national solver's state carried from epoch to epoch (NationalSystem::solver_state:
-// the province coarse correction and the recycled Krylov pairs, per region), so that a restart
+// Layout (readable with h5py; CTest outputs_h5py_np3): datasets /state/<name> in CSV order,
+// of shape (N, 1): capital, registered, population, amenity, land, capital_friction,
+// hukou_barrier, conversion_rate, lagged_capital_rent; (N, S): log_productivity; (N, 3): prices
+// (w, r, q). The stocks are those of the start of the epoch; population and prices are the
+// previous epoch's solution, the next solve's warm start. Attributes on / : epoch (the next
+// epoch to solve), regions, sectors, scenario_hash, geography_hash, regio_version,
+// format_version. Optional: /solver/<name> (N × width, CSV order; 1-D for global arrays), the
+// national solver's state carried from epoch to epoch (NationalSystem::solver_state: the
+// province coarse correction and the recycled Krylov pairs, per region), so that a restart
 // continues exactly; absent in older checkpoints, in which case the restarted run rebuilds it.
 #include <cstdint>
 #include <string>
