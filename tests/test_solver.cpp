@@ -368,17 +368,74 @@ TEST(Solver, ProvinceCoarseCorrectionIsExactOnProvinceAverages) {
   for (std::size_t k = 0; k < n; ++k) EXPECT_NEAR(out[k], zero_mean[k], 1e-14) << k;
 }
 
-// Checkpoints carry the coarse correction as one row per region (its province's Ã⁻¹ − I), and a
-// restart may own the regions in another order: restore must give back the same operator, and
-// refuse rows that disagree within a province or are not finite.
+// Inside a province the coupling is close to rank one, u bᵀ: every region's unknowns respond
+// alike (u uniform) to the others' prices and people, which act in proportion to their size
+// (b). With R weighted by b the correction is exact for J = I + u bᵀ (then J Q = I); the plain
+// average leaves c·1·(b − mean b)ᵀ for GMRES.
+TEST(Solver, ProvinceCoarseCorrectionWithSizeWeightsIsExactForRankOneCoupling) {
+  const int r = rank_of_world();
+  constexpr std::size_t kRegions = 10, kProvinces = 2;  // per rank; province = region % 2
+  std::vector<std::size_t> group(kRegions);
+  std::vector<double> sign(kRegions), size(kRegions);
+  for (std::size_t j = 0; j < kRegions; ++j) {
+    group[j] = j % kProvinces;
+    sign[j] = (group[j] + static_cast<std::size_t>(r)) % 2 ? 1.0 : -1.0;
+    size[j] = std::exp(1.5 * std::sin(double(3 * j + r)));  // lognormal-like sizes, 0.2–4.5
+  }
+  const double c = 0.8;  // J = I + c 1 bᵀ in each province, b = size / Σ_province size
+  std::vector<double> total(kProvinces, 0.0);
+  for (std::size_t j = 0; j < kRegions; ++j) total[group[j]] += size[j];
+  auto times = [&](const double* t, double* w) {
+    std::vector<double> bt(kProvinces, 0.0);
+    for (std::size_t j = 0; j < kRegions; ++j) bt[group[j]] += size[j] / total[group[j]] * t[j];
+    for (std::size_t j = 0; j < kRegions; ++j) w[j] = t[j] + c * bt[group[j]];
+    return true;
+  };
+  auto identity = [&](const double* v, double* t) { std::copy(v, v + kRegions, t); };
+  std::vector<double> v(kRegions), q(kRegions), Jq(kRegions);
+  for (std::size_t j = 0; j < kRegions; ++j) v[j] = std::cos(double(5 * j + 2 * r));
+  auto worst = [&](const ProvinceCoarseCorrection& coarse) {  // max |J Q v − v|
+    coarse.apply(v.data(), q.data());
+    times(q.data(), Jq.data());
+    double e = 0;
+    for (std::size_t j = 0; j < kRegions; ++j) e = std::max(e, std::abs(Jq[j] - v[j]));
+    return e;
+  };
+  ProvinceCoarseCorrection weighted(PETSC_COMM_WORLD, group, sign, 1), plain(PETSC_COMM_WORLD, group, sign, 1);
+  weighted.build(identity, times, size);  // normalised inside: the sizes themselves will do
+  plain.build(identity, times);
+  ASSERT_TRUE(weighted.ready() && plain.ready());
+  EXPECT_LT(worst(weighted), 1e-14);
+  // The plain average leaves exactly c (bᵀv − mean v) in each province.
+  plain.apply(v.data(), q.data());
+  times(q.data(), Jq.data());
+  std::vector<double> bv(kProvinces, 0.0), mean(kProvinces, 0.0);
+  for (std::size_t j = 0; j < kRegions; ++j)
+    bv[group[j]] += size[j] / total[group[j]] * v[j], mean[group[j]] += v[j] / double(kRegions / kProvinces);
+  for (std::size_t j = 0; j < kRegions; ++j) EXPECT_NEAR(Jq[j] - v[j], c * (bv[group[j]] - mean[group[j]]), 1e-14) << j;
+  EXPECT_GT(std::abs(bv[0] - mean[0]) + std::abs(bv[1] - mean[1]), 0.01);  // and that is not nothing
+  // Weights that are not finite and positive make that province uniform: then as `plain`.
+  auto bad = size;
+  bad[0] = -1.0, bad[1] = std::nan("");
+  ProvinceCoarseCorrection fallback(PETSC_COMM_WORLD, group, sign, 1);
+  fallback.build(identity, times, bad);
+  ASSERT_TRUE(fallback.ready());
+  EXPECT_EQ(fallback.region_rows(), plain.region_rows());
+}
+
+// Checkpoints carry the coarse correction as one row per region (its province's Ã⁻¹ − I and the
+// region's weight in R), and a restart may own the regions in another order: restore must give
+// back the same operator, and refuse rows that disagree within a province, are not finite, or
+// whose weights do not add up to 1 in a province.
 TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
   const int r = rank_of_world();
   constexpr int kBlock = 2;
   constexpr std::size_t kRegions = 8, kProvinces = 2;
-  const std::size_t n = kRegions * kBlock, bb = kBlock * kBlock;
+  const std::size_t n = kRegions * kBlock, bb = kBlock * kBlock, width = bb + 1;
   std::vector<std::size_t> group(kRegions), regrouped(kRegions);
-  std::vector<double> sign(kRegions, 1.0);
-  for (std::size_t j = 0; j < kRegions; ++j) group[j] = j % kProvinces, regrouped[j] = 1 - j / (kRegions / kProvinces);
+  std::vector<double> sign(kRegions, 1.0), weight(kRegions);
+  for (std::size_t j = 0; j < kRegions; ++j)
+    group[j] = j % kProvinces, regrouped[j] = 1 - j / (kRegions / kProvinces), weight[j] = 1.0 + double((j * 5) % 7);
   auto times = [&](const double* t, double* w) {  // province-dependent dense coupling
     for (std::size_t a = 0; a < n; ++a) {
       double s = 2.0 * t[a];
@@ -391,10 +448,11 @@ TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
   auto identity = [&](const double* v, double* t) { std::copy(v, v + n, t); };
   ProvinceCoarseCorrection built(PETSC_COMM_WORLD, group, sign, kBlock);
   EXPECT_TRUE(built.region_rows().empty());  // nothing to carry before it is built
-  built.build(identity, times);
+  built.build(identity, times, weight);
   ASSERT_TRUE(built.ready());
   const auto rows = built.region_rows();
-  ASSERT_EQ(rows.size(), kRegions * bb);
+  ASSERT_EQ(built.row_width(), width);
+  ASSERT_EQ(rows.size(), kRegions * width);
   // The same regions, province slots numbered differently (another decomposition's order).
   std::vector<double> permuted(rows.size());
   std::vector<std::size_t> where(kRegions);  // region j of `built` is region where[j] of `restored`
@@ -406,7 +464,8 @@ TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
       if (regrouped[k] == slot && seen++ == next[group[j]]) break;
     ++next[group[j]];
     where[j] = k;
-    std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(j * bb), bb, permuted.begin() + static_cast<std::ptrdiff_t>(k * bb));
+    std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(j * width), width,
+                permuted.begin() + static_cast<std::ptrdiff_t>(k * width));
   }
   ProvinceCoarseCorrection restored(PETSC_COMM_WORLD, regrouped, sign, kBlock);
   restored.restore(permuted);
@@ -420,13 +479,21 @@ TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
     for (int f = 0; f < kBlock; ++f) EXPECT_EQ(a[j * kBlock + f], b[where[j] * kBlock + f]) << j;
   // Rows that differ inside a province (on any rank) leave it not ready on every rank.
   auto broken = permuted;
-  if (r == 0) broken[bb] += 1e-3;  // regions 0 and 1 of `regrouped` share province slot 1
+  if (r == 0) broken[width] += 1e-3;  // regions 0 and 1 of `regrouped` share province slot 1
   restored.restore(broken);
   EXPECT_FALSE(restored.ready());
   auto nonfinite = permuted;
   if (r == 0) nonfinite[0] = std::nan("");
   restored.restore(nonfinite);
   EXPECT_FALSE(restored.ready());
+  auto unbalanced = permuted;  // weights of a province that do not add up to 1
+  if (r == 0) unbalanced[bb] *= 1.5;
+  restored.restore(unbalanced);
+  EXPECT_FALSE(restored.ready());
   restored.restore(std::vector<double>(3, 0.0));  // wrong size
+  EXPECT_FALSE(restored.ready());
+  // Rows of the width before the weights were stored (Ã⁻¹ − I only) are refused too.
+  std::vector<double> old_width(kRegions * bb, 0.0);
+  restored.restore(old_width);
   EXPECT_FALSE(restored.ready());
 }

@@ -148,7 +148,7 @@ class NationalSystem {
   std::vector<SolverArray> solver_state() const;  // same names and widths on every rank
   void restore_solver_state(const std::vector<SolverArray>& arrays);  // collective
   // The coarse correction alone (tests): width, whether it is built, its per-region rows.
-  int preconditioner_width() const { return coarse_ ? block_ * block_ : 0; }
+  int preconditioner_width() const { return coarse_ ? static_cast<int>(coarse_->row_width()) : 0; }
   bool has_preconditioner_state() const { return coarse_ && coarse_->ready(); }  // same on every rank
   std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
   // The economy's regime changed (a policy took effect): probe the coarse correction afresh in

@@ -107,7 +107,8 @@ std::vector<std::string> NationalSystem::solver_state_names() const {
 std::vector<SolverArray> NationalSystem::solver_state() const {
   std::vector<SolverArray> arrays;
   const auto b = static_cast<std::size_t>(block_);
-  if (coarse_ && coarse_->ready()) arrays.push_back({kCoarseName, block_ * block_, coarse_->region_rows()});
+  if (coarse_ && coarse_->ready())
+    arrays.push_back({kCoarseName, static_cast<int>(coarse_->row_width()), coarse_->region_rows()});
   if (recycler_) {
     auto st = recycler_->state(n_own_, b);
     for (const auto& f : recycled_fields(st))
@@ -126,7 +127,7 @@ void NationalSystem::restore_solver_state(const std::vector<SolverArray>& arrays
   const auto b = static_cast<std::size_t>(block_);
   if (coarse_) {
     const SolverArray* a = find(kCoarseName);
-    if (a && a->per_region && a->width == block_ * block_) coarse_->restore(a->rows);
+    if (a && a->per_region && static_cast<std::size_t>(a->width) == coarse_->row_width()) coarse_->restore(a->rows);
     else coarse_->reset();
   }
   if (recycler_) {
@@ -675,8 +676,10 @@ void NationalSystem::setup_preconditioner(const double* x, int krylov_iterations
   const bool stale = refresh > 0 && krylov_iterations > refresh;
   if (coarse_ && ((jacobian_updates_ == 1 && !coarse_->ready()) || (jacobian_updates_ >= 1 && stale))) {
     const std::vector<double> at_x = last_G_;  // the last evaluation was at x (checked above)
+    // R weights each region by its income at x: the others feel a region's prices and people
+    // through its share of their purchases and its spending (province_coarse.hpp).
     coarse_->build([this](const double* v, double* t) { apply_blocks(v, t); },
-                   [&](const double* t, double* w) { return jacobian_times(x, at_x.data(), t, w); });
+                   [&](const double* t, double* w) { return jacobian_times(x, at_x.data(), t, w); }, view_.income);
   }
   ++jacobian_updates_;
 }

@@ -35,8 +35,19 @@ ProvinceCoarseCorrection::ProvinceCoarseCorrection(MPI_Comm comm, std::vector<st
 }
 
 void ProvinceCoarseCorrection::build(const std::function<void(const double*, double*)>& base_inverse,
-                                     const std::function<bool(const double*, double*)>& jacobian_times) {
+                                     const std::function<bool(const double*, double*)>& jacobian_times,
+                                     const std::vector<double>& weight) {
   const std::size_t b = block_, n = group_.size() * b;
+  // R's weights, normalised in each province; uniform where any is not finite and positive.
+  std::vector<double> total(groups_, 0.0);
+  std::vector<bool> usable(groups_, weight.size() == group_.size());
+  for (std::size_t j = 0; j < group_.size() && weight.size() == group_.size(); ++j) {
+    usable[group_[j]] = usable[group_[j]] && std::isfinite(weight[j]) && weight[j] > 0;
+    total[group_[j]] += weight[j];
+  }
+  weight_.resize(group_.size());
+  for (std::size_t j = 0; j < group_.size(); ++j)
+    weight_[j] = usable[group_[j]] && std::isfinite(total[group_[j]]) ? weight[j] / total[group_[j]] : 1.0 / count_[group_[j]];
   std::vector<double> coarse(groups_ * b * b, 0.0), v(n), t(n), w(n);
   bool ok = true;
   for (std::size_t g = 0; g < b; ++g) {
@@ -45,7 +56,7 @@ void ProvinceCoarseCorrection::build(const std::function<void(const double*, dou
     base_inverse(v.data(), t.data());
     ok = jacobian_times(t.data(), w.data()) && ok;  // collective on every g, even after a failure
     for (std::size_t j = 0; j < group_.size(); ++j)
-      for (std::size_t f = 0; f < b; ++f) coarse[(group_[j] * b + f) * b + g] += sign_[j] * w[j * b + f] / count_[group_[j]];
+      for (std::size_t f = 0; f < b; ++f) coarse[(group_[j] * b + f) * b + g] += sign_[j] * w[j * b + f] * weight_[j];
   }
   correction_.assign(groups_ * b * b, 0.0);
   for (std::size_t p = 0; p < groups_ && ok; ++p) {
@@ -64,7 +75,7 @@ void ProvinceCoarseCorrection::apply(const double* r, double* q) const {
   const std::size_t b = block_;
   mean_.assign(groups_ * b, 0.0);
   for (std::size_t j = 0; j < group_.size(); ++j)
-    for (std::size_t f = 0; f < b; ++f) mean_[group_[j] * b + f] += r[j * b + f] / count_[group_[j]];
+    for (std::size_t f = 0; f < b; ++f) mean_[group_[j] * b + f] += r[j * b + f] * weight_[j];
   shift_.assign(groups_ * b, 0.0);
   for (std::size_t p = 0; p < groups_; ++p)
     for (std::size_t f = 0; f < b; ++f) {
@@ -78,30 +89,36 @@ void ProvinceCoarseCorrection::apply(const double* r, double* q) const {
 
 std::vector<double> ProvinceCoarseCorrection::region_rows() const {
   if (!ready_) return {};
-  const std::size_t bb = block_ * block_;
-  std::vector<double> rows(group_.size() * bb);
-  for (std::size_t j = 0; j < group_.size(); ++j)
+  const std::size_t bb = block_ * block_, width = row_width();
+  std::vector<double> rows(group_.size() * width);
+  for (std::size_t j = 0; j < group_.size(); ++j) {
     std::copy_n(correction_.begin() + static_cast<std::ptrdiff_t>(group_[j] * bb), bb,
-                rows.begin() + static_cast<std::ptrdiff_t>(j * bb));
+                rows.begin() + static_cast<std::ptrdiff_t>(j * width));
+    rows[j * width + bb] = weight_[j];
+  }
   return rows;
 }
 
 void ProvinceCoarseCorrection::restore(const std::vector<double>& rows) {
-  const std::size_t bb = block_ * block_;
-  bool ok = rows.size() == group_.size() * bb;
-  std::vector<double> correction(groups_ * bb, 0.0);
+  const std::size_t bb = block_ * block_, width = row_width();
+  bool ok = rows.size() == group_.size() * width;
+  std::vector<double> correction(groups_ * bb, 0.0), weight(group_.size()), total(groups_, 0.0);
   std::vector<bool> seen(groups_, false);
   for (std::size_t j = 0; j < group_.size() && ok; ++j) {
-    const auto row = rows.begin() + static_cast<std::ptrdiff_t>(j * bb);
+    const auto row = rows.begin() + static_cast<std::ptrdiff_t>(j * width);
     const auto slot = correction.begin() + static_cast<std::ptrdiff_t>(group_[j] * bb);
-    ok = std::all_of(row, row + static_cast<std::ptrdiff_t>(bb), [](double x) { return std::isfinite(x); });
+    ok = std::all_of(row, row + static_cast<std::ptrdiff_t>(width), [](double x) { return std::isfinite(x); });
     if (ok && seen[group_[j]]) ok = std::equal(row, row + static_cast<std::ptrdiff_t>(bb), slot);
     if (ok && !seen[group_[j]]) std::copy_n(row, bb, slot), seen[group_[j]] = true;
+    weight[j] = row[static_cast<std::ptrdiff_t>(bb)];
+    ok = ok && weight[j] > 0;
+    total[group_[j]] += weight[j];
   }
+  for (std::size_t p = 0; p < groups_ && ok; ++p) ok = std::abs(total[p] - 1.0) <= 1e-12;
   int local = ok ? 1 : 0, all = 0;
   MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_MIN, comm_);
   ready_ = all == 1;
-  if (ready_) correction_ = std::move(correction);
+  if (ready_) correction_ = std::move(correction), weight_ = std::move(weight);
 }
 
 }  // namespace regio

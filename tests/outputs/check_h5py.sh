@@ -94,7 +94,10 @@ for path in paths:
             d = solver[name]
             assert (d.ndim == 1) if name == "recycled_drift" else (d.ndim == 2 and d.shape[0] == N), (name, d.shape)
             assert np.isfinite(d[:]).all(), (path, name)
-        assert solver["province_coarse_correction"].shape[1] == 16  # 4 unknowns: a 4x4 block per region
+        coarse = solver["province_coarse_correction"][:]
+        assert coarse.shape[1] == 17  # 4 unknowns: the province's 4x4 block and the region's weight in R
+        weights = pd.Series(coarse[:, 16]).groupby(np.array(provinces)).sum()
+        assert (coarse[:, 16] > 0).all() and np.allclose(weights, 1.0, rtol=0, atol=1e-12), weights.describe()
         pairs = solver["recycled_drift"].shape[0]
         assert solver["recycled_sources"].shape[1] == 4 * pairs == solver["recycled_images"].shape[1], pairs
     print(f"ok: {path.rsplit('/', 1)[1]}: epoch {e}, /state and /solver as documented ({pairs} recycled pairs)")
