@@ -18,9 +18,10 @@ BUILD=${BUILD:-build}
 [ -x "$BUILD/bench/regio_bench" ] || { echo "build first: cmake --build $BUILD (needs bench/regio_bench)" >&2; exit 2; }
 . scripts/mpi-env.sh
 mkdir -p bench/results bench/work
+# Written afresh every time (the same seed gives the same files; a folder from an older
+# generator would otherwise be benchmarked with its old scenario).
 for n in $SIZES $NUMPY; do
-  dir=bench/work/synth-$n
-  [ -f "$dir/regions.csv" ] || /usr/bin/python3 tools/synth_regions.py --regions "$n" --provinces 31 --seed 1 -o "$dir" --no-network >/dev/null
+  /usr/bin/python3 tools/synth_regions.py --regions "$n" --provinces 31 --seed 1 -o "bench/work/synth-$n" --no-network >/dev/null
 done
 for n in $SIZES; do
   for p in $RANKS; do

@@ -315,7 +315,7 @@ TEST(PolicyEffects, RestOfTheWorldBalancesAndExternalCostsTurnTradeInwards) {
 
 // The first solve of an open economy (external.cold_start): `auto` solves it directly, `gradual`
 // opens up in five steps; the same equilibrium, the direct solve for far fewer evaluations. If
-// the direct solve fails (here: solver.max_iterations 5, which the direct solve of this
+// the direct solve fails (here: solver.max_iterations 4, which the direct solve of this
 // economy exceeds and each gradual step does not), `auto` falls back to the gradual steps from
 // the same start and gives bitwise what `gradual` gives.
 TEST(PolicyEffects, OpenEconomyColdStartDirectOrGradual) {
@@ -343,9 +343,9 @@ TEST(PolicyEffects, OpenEconomyColdStartDirectOrGradual) {
   EXPECT_LT(2 * direct.first, gradual.first);
 
   const std::string hard = "regions: " + dir + "regions_calibrated.csv\nexternal: {trade_cost: 1.2, net_exports: 0";
-  const auto fallback = first_epoch(scenario(hard + "}\nsolver: {max_iterations: 5}\n"), &note);
+  const auto fallback = first_epoch(scenario(hard + "}\nsolver: {max_iterations: 4}\n"), &note);
   EXPECT_NE(note.find("DIVERGED_MAX_IT"), std::string::npos) << note;
-  const auto steps = first_epoch(scenario(hard + ", cold_start: gradual}\nsolver: {max_iterations: 5}\n"), &note);
+  const auto steps = first_epoch(scenario(hard + ", cold_start: gradual}\nsolver: {max_iterations: 4}\n"), &note);
   EXPECT_TRUE(note.empty()) << note;
   EXPECT_GT(fallback.first, steps.first);  // the failed direct attempt is counted
   for (std::size_t i = 0; i < fallback.second.size(); ++i) {

@@ -9,7 +9,11 @@ Writes, into DIR:
 * `regions.csv` in regio's format (id,name,province,lat,lon,area_km2,land_km2,population,
   registered,capital,gdp,productivity[_<sector>...],amenity,tags; see inputs/china31/);
 * `scenario.yaml` (regions: regions.csv, decomposition: auto, epochs: 3, start_year: 2020,
-  output: out/synth-N, scale_to_observed_gdp: false; a `sectors:` list if --sectors != 3);
+  output: out/synth-N, scale_to_observed_gdp: true; a `sectors:` list if --sectors != 3).
+  GDP and capital are in one currency (capital = 3 GDP), so the level of productivity is
+  scaled to the GDP column, as MODEL.md §6 requires for capital accumulation in consistent
+  units; without it the capital stock is in yuan and investment in the numeraire's units, and
+  capital grew 20-fold in the first year (N = 1,000);
 * `network.csv` (from,to,mode,km): an undirected k-nearest-neighbour road graph over the
   region centroids (great-circle km, Earth radius 6371.0 km), made connected by a spanning
   tree over its components;
@@ -478,7 +482,7 @@ def scenario_text(args, sector_names):
         "epochs: 3",
         "start_year: 2020",
         "output: out/synth-%d" % args.regions,
-        "scale_to_observed_gdp: false",
+        "scale_to_observed_gdp: true   # capital and gdp share one currency (MODEL.md 6)",
     ]
     if sector_names != DEFAULT_SECTORS:
         # Generic sectors: shares near China's averages, consumption shares equal.

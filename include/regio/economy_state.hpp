@@ -46,6 +46,8 @@ struct EconomyState {
   std::size_t size() const { return records.size(); }
 };
 
-EconomyState make_state(const Scenario& sc, std::vector<Region> owned);
+// The owned regions' state at the start of epoch 0. `guess_from_gdp`: every region (on every
+// rank) has an observed GDP, and the initial price guess pays the factors their shares of it.
+EconomyState make_state(const Scenario& sc, std::vector<Region> owned, bool guess_from_gdp);
 
 }  // namespace regio

@@ -201,6 +201,10 @@ class NationalSystem {
   void apply_preconditioner(const double* r, double* y) const;
   void apply_blocks(const double* r, double* y) const;  // the per-region blocks M⁻¹
   void setup_coarse();
+  // Collective. Evaluate G at x0 into G0; rescale the prices (and x0) if P̄(x0) is far from 1.
+  // True if G0 is G(x0) for SNES to start from; false if SNES must evaluate x0 (rescaled, or
+  // outside the domain). The same on every rank.
+  bool put_price_level_right(std::vector<double>& x0, std::vector<double>& G0);
   // w = J t by a forward difference around x, where G is G_at_x (collective; false outside
   // the domain).
   bool jacobian_times(const double* x, const double* G_at_x, const double* t, double* w);

@@ -47,8 +47,12 @@ struct NonlinearSolve {
 // `tolerances.recycle` > 0 adds Krylov recycling (krylov_recycling.hpp) on top of the
 // preconditioner, within this solve; or pass `carried` (enabled) to recycle with pairs kept by
 // the caller from earlier solves, and to keep this solve's for the next.
+// `G0`: G(x0) if the caller has evaluated it already (owned entries, x0 inside the domain; given
+// on every rank or on none); SNES then starts from it instead of evaluating x0 again
+// (SNESSetInitialFunction).
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tolerances,
-                               const Preconditioner* preconditioner = nullptr, KrylovRecycler* carried = nullptr);
+                               const Preconditioner* preconditioner = nullptr, KrylovRecycler* carried = nullptr,
+                               const std::vector<double>* G0 = nullptr);
 
 }  // namespace regio

@@ -14,7 +14,9 @@ namespace regio {
 Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs inputs)
     : comm_(comm), inputs_(std::move(inputs)) {
   layout_ = std::make_unique<Layout>(static_cast<MPI_Comm>(comm_), inputs_.owners);
-  state_ = make_state(inputs_.scenario, inputs_.owned);
+  const int have_gdp = std::all_of(inputs_.owned.begin(), inputs_.owned.end(), [](const Region& r) { return r.gdp > 0; });
+  state_ = make_state(inputs_.scenario, inputs_.owned,
+                      boost::mpi::all_reduce(comm_, have_gdp, boost::mpi::minimum<int>()) == 1);
   schedule_ = std::make_unique<PolicySchedule>(inputs_.scenario, inputs_.geography);
   system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_,
                                              NationalSystem::Mode::Equilibrium, std::vector<double>{},

@@ -227,8 +227,8 @@ struct InexactBacktracking {
 
 NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int block, const std::vector<double>& x0,
                                const ResidualFunction& G, const SolverParams& tol, const Preconditioner* pre,
-                               KrylovRecycler* carried) {
-  PetscVec X, F;
+                               KrylovRecycler* carried, const std::vector<double>* G0) {
+  PetscVec X, F, F0;
   REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(x0.size()), PETSC_DETERMINE, X.address()));
   REGIO_PETSC(VecSetBlockSize(X, block));
   REGIO_PETSC(VecDuplicate(X, F.address()));
@@ -296,6 +296,15 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(SNESKSPGetUseEW(snes, &petsc_ew));
   REGIO_PETSC(PetscOptionsHasName(nullptr, prefix.c_str(), "-ksp_rtol", &fixed_rtol));
   if (!petsc_ew && !fixed_rtol) REGIO_PETSC(KSPSetPreSolve(ksp, Forcing::presolve, &forcing));
+
+  if (G0) {  // the caller's G(x0): no second evaluation at x0 (collective: G0 is given on every rank or none)
+    REGIO_PETSC(VecDuplicate(X, F0.address()));
+    {
+      VecWriteView f0(F0);
+      std::copy(G0->begin(), G0->end(), f0.data());
+    }
+    REGIO_PETSC(SNESSetInitialFunction(snes, F0));
+  }
 
   REGIO_PETSC(PetscPushErrorHandler(Callback::on_error, &cb));
   const PetscErrorCode ierr = SNESSolve(snes, nullptr, X);
