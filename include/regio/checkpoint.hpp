@@ -12,7 +12,8 @@
 // format_version. Optional: /solver/<name> (N × width, CSV order; 1-D for global arrays), the
 // national solver's state carried from epoch to epoch (NationalSystem::solver_state: the
 // province coarse correction and the recycled Krylov pairs, per region), so that a restart
-// continues exactly; absent in older checkpoints, in which case the restarted run rebuilds it.
+// continues exactly; absent in older checkpoints, or of another width (the coarse correction's
+// rows gained the region's weight in R on 2026-11-24), in which case the restarted run rebuilds it.
 #include <cstdint>
 #include <string>
 #include <vector>
