@@ -720,7 +720,7 @@ void NationalSystem::apply_preconditioner(const double* r, double* y) const {
 // at given populations (exactly in a closed economy; the rest of the world's fixed prices make it
 // nearly so), so dividing every price by P̄(x0) puts the price level right. A start whose level
 // is off costs Newton steps out of proportion: China-31 and the prefectures took 22 / 28
-// residual evaluations instead of 15 / 22 from their calibrated guess × e, 24–27 / 40–52 from
+// residual evaluations instead of 15 / 22 from their calibrated guess × e, 23–27 / 33–52 from
 // × e^±3 to e^6, and +2–3 already from × e^0.1; with the rescaling each costs one evaluation
 // more. A guess from observed GDP is in yuan, not in the numeraire's units (synthetic
 // N = 1,000: P̄ = e^−5.4), and took 47 instead of 28. The rescaled point costs one more
