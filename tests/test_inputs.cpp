@@ -11,6 +11,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,31 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
   // Indented output (as embedded in run.yaml) is the same YAML one level down.
   const std::string nested = "scenario:\n" + scenario_to_yaml(s, 2);
   EXPECT_NE(nested.find("\n  trade:\n    d0_km: 100\n"), std::string::npos) << nested;
+}
+
+// docs/parameters.md is generated (`regio params --markdown`): every row of each of its tables
+// has its header's number of cells, although descriptions write ||G|| and |λ_s| (escaped).
+TEST(ScenarioYaml, GeneratedParameterTablesKeepTheirColumns) {
+  std::istringstream md(parameters_markdown());
+  auto cells = [](const std::string& line) {
+    long n = 0;
+    for (std::size_t k = 0; k < line.size(); ++k) n += line[k] == '|' && (k == 0 || line[k - 1] != '\\');
+    return n;
+  };
+  std::string line, previous;
+  long header = -1;
+  int rows = 0;
+  while (std::getline(md, line)) {
+    if (line.rfind("|---", 0) == 0) header = cells(previous);
+    else if (line.empty() || line[0] != '|') header = -1;
+    else if (header >= 0) {
+      EXPECT_EQ(cells(line), header) << line;
+      ++rows;
+    }
+    previous = line;
+  }
+  EXPECT_GT(rows, 60);
+  EXPECT_EQ(markdown_cell("SNES tolerance on ||G||"), "SNES tolerance on \\|\\|G\\|\\|");
 }
 
 TEST(ScenarioYaml, UnknownTopLevelKeyNamesLineAndSuggests) {

@@ -47,4 +47,8 @@ std::vector<SectorParams> default_sectors();
 // Format a number the way run.yaml and the docs show it (shortest round-trip form).
 std::string format_number(double v);
 
+// Text for one cell of a generated Markdown table: every '|' escaped (‖G‖ written as ||G||
+// or |λ_s| would otherwise split the cell).
+std::string markdown_cell(const std::string& text);
+
 }  // namespace regio

@@ -46,6 +46,15 @@ std::string format_number(double v) {
   return fmt::format("{}", v);  // shortest round-trip representation, no exponent for 100000
 }
 
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
   using P = ParamSpec<Scenario>;
   using K = ParamKind;

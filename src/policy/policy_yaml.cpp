@@ -331,9 +331,9 @@ std::string policies_markdown() {
         "until a later policy of the same kind changes the same thing. See docs/policies.md.\n\n"
         "| kind | key | symbol | range | meaning |\n|---|---|---|---|---|\n";
   for (const auto& v : policy_values())
-    md << fmt::format("| {} | `{}` | {} | {}{}, {}{} | {} |\n", v.kind, v.key, v.symbol, v.lo_open ? "(" : "[",
+    md << fmt::format("| {} | `{}` | {} | {}{}, {}{} | {} |\n", v.kind, v.key, markdown_cell(v.symbol), v.lo_open ? "(" : "[",
                       format_number(v.lo), v.hi == kInf ? "inf" : format_number(v.hi),
-                      v.hi_open || v.hi == kInf ? ")" : "]", v.doc);
+                      v.hi_open || v.hi == kInf ? ")" : "]", markdown_cell(v.doc));
   return md.str();
 }
 
