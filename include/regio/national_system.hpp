@@ -211,7 +211,7 @@ class NationalSystem {
   std::unique_ptr<ProvinceCoarseCorrection> coarse_;  // solver.province_coarse
   std::unique_ptr<KrylovRecycler> recycler_;          // solver.recycle, carried across epochs
   mutable std::vector<double> coarse_input_;
-  std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction)
+  std::vector<double> last_G_;  // G of the last evaluation (kept only with the coarse correction or carried pairs)
   int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)

@@ -9,6 +9,14 @@
 
 namespace regio {
 
+double region_gdp(const NationalSystem& sys, std::size_t j) {
+  const auto& v = sys.view();
+  const auto& tech = sys.technology();
+  double revenue = 0;
+  for (std::size_t s = 0; s < tech.S; ++s) revenue += v.revenue[j * tech.S + s];
+  return revenue + tech.housing_share * v.income[j];
+}
+
 std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSystem& sys, const EconomyState& st) {
   const auto& v = sys.view();
   const auto& tech = sys.technology();
@@ -34,14 +42,11 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     o.capital = st.capital[j];
     o.utility = v.utility[j];
     o.real_income_pc = v.utility[j] / st.amenity[j];
-    double revenue = 0;
     for (std::size_t s = 0; s < S; ++s) {
-      const double R = v.revenue[j * S + s];
-      revenue += R;
-      o.employment.push_back(tech.alpha[s] * R / p.wage);
+      o.employment.push_back(tech.alpha[s] * v.revenue[j * S + s] / p.wage);
       if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();
     }
-    o.gdp = revenue + tech.housing_share * v.income[j];
+    o.gdp = region_gdp(sys, j);
     o.gdp_pc = o.gdp / o.population;
     // Trade: π_nis = τ_nis^−θ p_is^−θ / Φ_ns for this destination n = i.
     double own = 0, other_prov = 0, goods = 0;

@@ -105,17 +105,12 @@ SolveStats Simulation::solve() {
     // again an equilibrium; the re-solve below confirms it (0–1 Newton steps). The scale is
     // taken before any policy acts, so scenarios share their baseline's level of Ā.
     st = solve_once(fmt::format("epoch 0 (year {}, before scaling to observed GDP)", year()));
-    // GDP_i = Σ_s R_is + δ_h I_i as region_outcomes computes it, from the solution's view: the
-    // outcomes' trade and migration statistics are O(N²) and not needed here (about 1 s at
-    // N = 16,000 on one rank). Summed in CSV order, as before.
-    const auto& v = system_->view();
-    const auto& tech = system_->technology();
+    // Model GDP region by region (region_gdp), not all_outcomes(): the outcomes' trade and
+    // migration statistics are O(N²) and not needed here (about 1 s at N = 16,000 on one rank).
     std::vector<double> observed, model;
     for (std::size_t j = 0; j < state_.size(); ++j) {
       observed.push_back(state_.records[j].gdp);
-      double revenue = 0;
-      for (std::size_t s = 0; s < tech.S; ++s) revenue += v.revenue[j * tech.S + s];
-      model.push_back(revenue + tech.housing_share * v.income[j]);
+      model.push_back(region_gdp(*system_, j));
     }
     const double c = layout_->ordered_sum(observed) / layout_->ordered_sum(model);
     for (auto& a : state_.log_productivity) a += std::log(c);
