@@ -15,6 +15,7 @@ PACKAGES=(
   libboost-mpi-dev libboost-serialization-dev    # object messages between ranks
   libyaml-cpp-dev libcli11-dev libfmt-dev        # configuration, CLI, formatting
   libhdf5-openmpi-dev                            # parallel HDF5: checkpoints
+  libsleef-dev                                   # deterministic vector exp/log1p/asin (kernel rows)
   libgtest-dev libbenchmark-dev                  # tests, micro-benchmarks
   clang libclang-rt-14-dev                       # libFuzzer for fuzz/ (label fuzz)
 )

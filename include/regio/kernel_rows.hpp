@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "regio/economy_state.hpp"
+#include "regio/huge_page_allocator.hpp"
 #include "regio/kernels.hpp"
 #include "regio/transport_costs.hpp"
 
@@ -59,8 +60,10 @@ class KernelRows {
   double d0_, phi_, eps_, log_mu0_, phi_m_;
   std::vector<int> sector_group_;
   std::vector<double> group_theta_;
-  std::vector<double> trade_, migration_;  // stored rows (double precision)
-  std::vector<float> trade_single_, migration_single_;  // stored rows (single precision)
+  template <class T>
+  using Rows = std::vector<T, HugePageAllocator<T>>;
+  Rows<double> trade_, migration_;  // stored rows (double precision)
+  Rows<float> trade_single_, migration_single_;  // stored rows (single precision)
   // On-the-fly scratch: the last row computed of each kind and log(1 + D/d0) of the last j.
   mutable std::vector<double> trade_scratch_, migration_scratch_, distance_scratch_;
   mutable std::size_t trade_key_ = static_cast<std::size_t>(-1), migration_key_ = static_cast<std::size_t>(-1),

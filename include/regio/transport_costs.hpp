@@ -42,6 +42,9 @@ class TransportCosts {
 
   // Row i of effective distances D_ik for all k (D_ii = internal distance), into out[0..N).
   void effective_distances(std::size_t i, double* out) const;
+  // Row i of network.road × great-circle distance for all k (0 at k = i), into out[0..N):
+  // bitwise road · great_circle(i, k), with the asin taken over the row at once.
+  void direct_legs(std::size_t i, double* out) const;
 
   // Great-circle distance between regions i and k (km) from unit vectors precomputed once (the
   // kernels recompute N of them per row when they are not stored).

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "regio/geography.hpp"
+#include "regio/vector_math.hpp"
 
 namespace regio {
 
@@ -51,11 +52,20 @@ void TransportCosts::set_links(std::vector<TransportLink> links) {
         node_cost_[a * M + b] = std::min(node_cost_[a * M + b], node_cost_[a * M + k] + node_cost_[k * M + b]);
 }
 
+void TransportCosts::direct_legs(std::size_t i, double* out) const {
+  const std::size_t N = geo_->size();
+  const UnitVector& u = unit_[i];
+  // chord_distance_km, split into passes so that the asin runs over the whole row in vectors.
+  for (std::size_t k = 0; k < N; ++k) out[k] = std::min(1.0, 0.5 * std::sqrt(squared_chord(u, unit_[k])));
+  vmath::asin(out, out, N);
+  for (std::size_t k = 0; k < N; ++k) out[k] = road_ * (2.0 * kEarthRadiusKm * out[k]);
+}
+
 void TransportCosts::effective_distances(std::size_t i, double* out) const {
   const auto& g = *geo_;
   const std::size_t N = g.size();
-  for (std::size_t k = 0; k < N; ++k)
-    out[k] = k == i ? internal_distance_km(g.area_km2[i]) : road_ * great_circle(i, k);
+  direct_legs(i, out);
+  out[i] = internal_distance_km(g.area_km2[i]);
   if (nodes_.empty()) return;
   const std::size_t M = nodes_.size();
   // reach[b] = cheapest cost from i to node b: a direct leg to some node a, then the network.
@@ -64,13 +74,12 @@ void TransportCosts::effective_distances(std::size_t i, double* out) const {
     const double leg = nodes_[a] == i ? 0.0 : out[nodes_[a]];
     for (std::size_t b = 0; b < M; ++b) reach[b] = std::min(reach[b], leg + node_cost_[a * M + b]);
   }
+  std::vector<double> from_node(N);
   for (std::size_t b = 0; b < M; ++b) {
     const std::size_t nb = nodes_[b];
-    for (std::size_t k = 0; k < N; ++k) {
-      if (k == i) continue;
-      const double leg = k == nb ? 0.0 : road_ * great_circle(nb, k);
-      out[k] = std::min(out[k], reach[b] + leg);
-    }
+    direct_legs(nb, from_node.data());  // from_node[nb] = 0: the leg from b to itself
+    for (std::size_t k = 0; k < N; ++k)
+      if (k != i) out[k] = std::min(out[k], reach[b] + from_node[k]);
   }
 }
 

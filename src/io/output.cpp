@@ -11,6 +11,7 @@
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
 #include "regio/row_products.hpp"
+#include "regio/vector_math.hpp"
 
 namespace regio {
 
@@ -151,6 +152,9 @@ void OutputWriter::write_run_yaml() {
     f << "regio_version: " << q(info_.version) << "\n";
     // The kernel-product code path of this rank (rank 0); every path gives bitwise the same sums.
     f << "kernel_products: " << detail::product_path_name(detail::best_product_path()) << "\n";
+    // The vector width of the kernel rows' exp/log1p/asin (vector_math.hpp); every width gives
+    // bitwise the same kernels.
+    f << "kernel_math: " << vmath::detail::width_name(vmath::detail::best_width()) << "\n";
     f << "command: " << q(info_.command_line) << "\n";
     f << "scenario_file: " << q(info_.scenario_file) << "\n";
     f << "ranks: " << info_.ranks << "\n";

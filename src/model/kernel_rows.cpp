@@ -6,6 +6,7 @@
 
 #include "regio/error.hpp"
 #include "regio/geography.hpp"
+#include "regio/vector_math.hpp"
 
 namespace regio {
 
@@ -82,10 +83,13 @@ void KernelRows::prepare_row(std::size_t j) const {
   if (distance_key_ == j) return;
   distances(j, distance_scratch_);
   // log(1 + D/d0), shared by the trade rows of every θ-group and the migration row.
-  for (std::size_t k = 0; k < N_; ++k) distance_scratch_[k] = std::log1p(distance_scratch_[k] / d0_);
+  for (std::size_t k = 0; k < N_; ++k) distance_scratch_[k] /= d0_;
+  vmath::log1p(distance_scratch_.data(), distance_scratch_.data(), N_);
   distance_key_ = j;
 }
 
+// Each row is written as its exponents first, then exponentiated in one vector pass
+// (vector_math.hpp: the same bits at every vector width, so stored and on-the-fly rows agree).
 void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
   prepare_row(j);
   const std::size_t i = row_region_[j];
@@ -93,8 +97,9 @@ void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
   const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
     const double log_tau = phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]);
-    out[k] = std::exp(-theta * log_tau);
+    out[k] = -theta * log_tau;
   }
+  vmath::exp(out, out, N_);
 }
 
 void KernelRows::fill_migration(std::size_t j, double* out) const {
@@ -102,13 +107,11 @@ void KernelRows::fill_migration(std::size_t j, double* out) const {
   const std::size_t i = row_region_[j];
   const int pi = geo_.province[i];
   for (std::size_t k = 0; k < N_; ++k) {
-    if (k == i) {
-      out[k] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
-      continue;
-    }
     const double log_mu = log_mu0_ + phi_m_ * distance_scratch_[k] + costs_.log_migration_border(pi, geo_.province[k]);
-    out[k] = std::exp(-eps_ * log_mu);
+    out[k] = -eps_ * log_mu;
   }
+  vmath::exp(out, out, N_);
+  out[i] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
 }
 
 const double* KernelRows::trade(std::size_t s, std::size_t j) const {
