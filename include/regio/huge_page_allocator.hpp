@@ -4,6 +4,7 @@
 // Linux's default THP setting `madvise` asks for; elsewhere a hint that may be ignored). With
 // 4 KiB pages a 4 GB kernel takes a million page faults to fill and the hardware prefetchers
 // stop at every page boundary while streaming it; with 2 MiB pages, 2,000 faults and long runs.
+// REGIO_HUGE_PAGES=0 leaves the hint out (benchmarks: docs/performance.md).
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -35,11 +36,19 @@ struct HugePageAllocator {
     void* p = std::aligned_alloc(kHugePage, rounded);
     if (!p) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, rounded, MADV_HUGEPAGE);  // advisory: failure leaves ordinary pages
+    if (wanted()) madvise(p, rounded, MADV_HUGEPAGE);  // advisory: failure leaves ordinary pages
 #endif
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+
+  static bool wanted() {
+    static const bool on = [] {
+      const char* v = std::getenv("REGIO_HUGE_PAGES");
+      return !(v && v[0] == '0');
+    }();
+    return on;
+  }
 
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
