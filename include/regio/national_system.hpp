@@ -153,9 +153,23 @@ class NationalSystem {
   std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
   // The economy's regime changed (a policy took effect): probe the coarse correction afresh in
   // the next solve instead of waiting for a slow linear solve to show it stale.
+  // The warm start of the next solve (solver.extrapolate_warm_start): called once per epoch after
+  // its solve(s). Keeps the solution; with `trend_continues` (this epoch and the last one are
+  // both ordinary years: from epoch 2 on, no policy taking effect now) also the step from the
+  // last epoch's solution, which the next solve adds to its starting point.
+  void record_epoch_solution(bool trend_continues);
+  // The point the next solve starts from before the price-level check, and the unknowns of the
+  // current state (tests).
+  std::vector<double> warm_start_guess() const;
+  std::vector<double> current_unknowns() const {
+    std::vector<double> x;
+    pack(x);
+    return x;
+  }
   void invalidate_preconditioner() {
     if (coarse_) coarse_->reset();
     if (recycler_) recycler_->clear();
+    last_step_.clear();
   }
 
   // Totals over the life of this object (benchmarks): residual evaluations and their seconds
@@ -215,6 +229,9 @@ class NationalSystem {
   int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
+  // Solution of the last epoch and its step from the one before (owned unknowns, logs); the step
+  // is empty when there is no trend to extrapolate. Carried in checkpoints.
+  std::vector<double> last_solution_, last_step_;
 
   const Scenario& sc_;
   const Layout& layout_;

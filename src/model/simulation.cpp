@@ -125,6 +125,9 @@ SolveStats Simulation::solve() {
   // evaluations per epoch instead of 21–31. Decided by the schedule, so a restart does the same.
   if (!schedule_->starting_at(state_.epoch).empty()) system_->invalidate_preconditioner();
   accumulate(st, solve_once(fmt::format("epoch {} (year {})", state_.epoch, year())));
+  // The trend for the next warm start (NationalSystem::record_epoch_solution): not from the data
+  // year, not across a policy taking effect. Decided by the schedule, so a restart does the same.
+  system_->record_epoch_solution(state_.epoch >= 2 && schedule_->starting_at(state_.epoch).empty());
   return st;
 }
 
