@@ -334,45 +334,54 @@ TEST(Model, OnTheFlyKernelsMatchStoredBitwise) {
   }
 }
 
-// Warm starts (solver.extrapolate_warm_start): from epoch 3 on an epoch starts from its
-// predecessor's solution plus the step between the two before, exactly; epochs 0–2 and an epoch
-// whose policy regime changed start from the last solution; the equilibrium does not depend on
-// the start (the same results as without extrapolation, to the solver's tolerance).
-TEST(Model, WarmStartsExtrapolateTheLastTwoEpochs) {
+// Warm starts (solver.warm_start_order): an epoch starts from the last solution plus the
+// extrapolated trend, exactly: nothing after epochs 0 and 1 (the step from the data year is not
+// a trend), the linear step after epoch 2, and with order 2 the quadratic 2Δx_t − Δx_{t−1} from
+// epoch 3 on; a policy taking effect ends the trend. The equilibrium does not depend on the
+// start (the same results as from the last solution, to the solver's tolerance).
+TEST(Model, WarmStartsExtrapolateTheTrendOfTheLastEpochs) {
   Scenario sc = Scenario::defaults();
   sc.regions = "<test>";
   const auto regions = synthetic_regions(21, 5, 3, 29);
-  auto sim = make_sim(sc, regions);
-  sc.solver.extrapolate_warm_start = false;
+  sc.solver.warm_start_order = 0;
   auto plain = make_sim(sc, regions);
-  std::vector<std::vector<double>> solved;
-  for (int epoch = 0; epoch < 6; ++epoch) {
-    sim.solve();
-    plain.solve();
-    solved.push_back(sim.system().current_unknowns());
-    const auto a = sim.all_outcomes(), b = plain.all_outcomes();
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      EXPECT_NEAR(a[i].population / b[i].population, 1.0, 1e-9) << "epoch " << epoch << " " << a[i].id;
-      EXPECT_NEAR(a[i].wage / b[i].wage, 1.0, 1e-9) << "epoch " << epoch << " " << a[i].id;
-    }
-    sim.advance();
-    plain.advance();
-    const auto now = sim.system().current_unknowns(), guess = sim.system().warm_start_guess();
-    ASSERT_EQ(guess.size(), now.size());
-    EXPECT_EQ(plain.system().warm_start_guess(), plain.system().current_unknowns());
-    for (std::size_t k = 0; k < now.size(); ++k) {
-      const double expected = epoch < 2 ? now[k] : now[k] + (solved[epoch][k] - solved[epoch - 1][k]);
-      ASSERT_EQ(guess[k], expected) << "after epoch " << epoch << ", unknown " << k;
-    }
-    if (epoch >= 2) {
+  for (int order : {1, 2}) {
+    sc.solver.warm_start_order = order;
+    auto sim = make_sim(sc, regions);
+    std::vector<std::vector<double>> solved;
+    for (int epoch = 0; epoch < 6; ++epoch) {
+      sim.solve();
+      if (order == 1) plain.solve();
+      solved.push_back(sim.system().current_unknowns());
+      if (order == 1) {
+        const auto a = sim.all_outcomes(), b = plain.all_outcomes();
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          EXPECT_NEAR(a[i].population / b[i].population, 1.0, 1e-9) << "epoch " << epoch << " " << a[i].id;
+          EXPECT_NEAR(a[i].wage / b[i].wage, 1.0, 1e-9) << "epoch " << epoch << " " << a[i].id;
+        }
+        plain.advance();
+        EXPECT_EQ(plain.system().warm_start_guess(), plain.system().current_unknowns());
+      }
+      sim.advance();
+      const auto now = sim.system().current_unknowns(), guess = sim.system().warm_start_guess();
+      ASSERT_EQ(guess.size(), now.size());
       bool moved = false;
-      for (std::size_t k = 0; k < now.size(); ++k) moved |= guess[k] != now[k];
-      EXPECT_TRUE(moved) << "epoch " << epoch;
+      for (std::size_t k = 0; k < now.size(); ++k) {
+        double expected = now[k];
+        if (epoch >= 2) {
+          const double step = solved[epoch][k] - solved[epoch - 1][k];
+          if (order == 2 && epoch >= 3) expected += 2 * step - (solved[epoch - 1][k] - solved[epoch - 2][k]);
+          else expected += step;
+        }
+        ASSERT_EQ(guess[k], expected) << "order " << order << ", after epoch " << epoch << ", unknown " << k;
+        moved |= guess[k] != now[k];
+      }
+      EXPECT_EQ(moved, epoch >= 2) << "order " << order << ", epoch " << epoch;
     }
+    // A policy taking effect (Simulation invalidates the carried solver state) ends the trend.
+    sim.system().invalidate_preconditioner();
+    EXPECT_EQ(sim.system().warm_start_guess(), sim.system().current_unknowns());
   }
-  // A policy taking effect (Simulation invalidates the carried solver state) ends the trend.
-  sim.system().invalidate_preconditioner();
-  EXPECT_EQ(sim.system().warm_start_guess(), sim.system().current_unknowns());
 }
 
 // Single-precision kernel rows: stored (floats) and on the fly (rounded doubles) give bitwise

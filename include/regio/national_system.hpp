@@ -153,10 +153,10 @@ class NationalSystem {
   std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
   // The economy's regime changed (a policy took effect): probe the coarse correction afresh in
   // the next solve instead of waiting for a slow linear solve to show it stale.
-  // The warm start of the next solve (solver.extrapolate_warm_start): called once per epoch after
-  // its solve(s). Keeps the solution; with `trend_continues` (this epoch and the last one are
-  // both ordinary years: from epoch 2 on, no policy taking effect now) also the step from the
-  // last epoch's solution, which the next solve adds to its starting point.
+  // The warm start of the next solve (solver.warm_start_order): called once per epoch after its
+  // solve(s). Keeps the solution; with `trend_continues` (this epoch and the last one are both
+  // ordinary years: from epoch 2 on, no policy taking effect now) also the step from the last
+  // epoch's solution and the step before it, from which the next solve extrapolates.
   void record_epoch_solution(bool trend_continues);
   // The point the next solve starts from before the price-level check, and the unknowns of the
   // current state (tests).
@@ -170,6 +170,7 @@ class NationalSystem {
     if (coarse_) coarse_->reset();
     if (recycler_) recycler_->clear();
     last_step_.clear();
+    previous_step_.clear();
   }
 
   // Totals over the life of this object (benchmarks): residual evaluations and their seconds
@@ -229,9 +230,10 @@ class NationalSystem {
   int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
-  // Solution of the last epoch and its step from the one before (owned unknowns, logs); the step
-  // is empty when there is no trend to extrapolate. Carried in checkpoints.
-  std::vector<double> last_solution_, last_step_;
+  // Solution of the last epoch, its step from the one before and that one's step (owned
+  // unknowns, logs); a step is empty when the trend does not reach back that far. Carried in
+  // checkpoints.
+  std::vector<double> last_solution_, last_step_, previous_step_;
 
   const Scenario& sc_;
   const Layout& layout_;

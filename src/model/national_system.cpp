@@ -77,7 +77,9 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 namespace {
 const char* const kCoarseName = "province_coarse_correction";
 const char* const kRecycledDrift = "recycled_drift";  // per kept pair, not per region
-const char* const kWarmSolution = "warm_start_solution", * const kWarmStep = "warm_start_step";  // per region, block wide
+// The warm-start trend, per region and block wide.
+const char* const kWarmSolution = "warm_start_solution", * const kWarmStep = "warm_start_step",
+                  * const kWarmPreviousStep = "warm_start_previous_step";
 
 // The recycler's per-region arrays in a checkpoint: name, the count of vectors, their rows.
 struct RecycledField {
@@ -102,7 +104,7 @@ std::vector<std::string> NationalSystem::solver_state_names() const {
     for (const auto& f : recycled_fields(st)) names.emplace_back(f.name);
     names.emplace_back(kRecycledDrift);
   }
-  if (mode_ == Mode::Equilibrium) names.insert(names.end(), {kWarmSolution, kWarmStep});
+  if (mode_ == Mode::Equilibrium) names.insert(names.end(), {kWarmSolution, kWarmStep, kWarmPreviousStep});
   return names;
 }
 
@@ -126,7 +128,10 @@ std::vector<SolverArray> NationalSystem::solver_state() const {
   };
   if (mode_ == Mode::Equilibrium && held(last_solution_)) {
     arrays.push_back({kWarmSolution, block_, last_solution_});
-    if (held(last_step_)) arrays.push_back({kWarmStep, block_, last_step_});
+    if (held(last_step_)) {
+      arrays.push_back({kWarmStep, block_, last_step_});
+      if (held(previous_step_)) arrays.push_back({kWarmPreviousStep, block_, previous_step_});
+    }
   }
   return arrays;
 }
@@ -156,10 +161,11 @@ void NationalSystem::restore_solver_state(const std::vector<SolverArray>& arrays
   // The warm-start trend; absent (a checkpoint from before it, or no trend yet): start from x_t.
   last_solution_.clear();
   last_step_.clear();
-  const SolverArray* solution = find(kWarmSolution);
-  const SolverArray* step = find(kWarmStep);
-  if (solution && solution->per_region && solution->width == block_) last_solution_ = solution->rows;
-  if (step && step->per_region && step->width == block_ && !last_solution_.empty()) last_step_ = step->rows;
+  previous_step_.clear();
+  const auto fits = [&](const SolverArray* a) { return a && a->per_region && a->width == block_; };
+  if (const SolverArray* a = find(kWarmSolution); fits(a)) last_solution_ = a->rows;
+  if (const SolverArray* a = find(kWarmStep); fits(a) && fits(find(kWarmSolution))) last_step_ = a->rows;
+  if (const SolverArray* a = find(kWarmPreviousStep); fits(a) && fits(find(kWarmStep))) previous_step_ = a->rows;
 }
 
 void NationalSystem::setup_coarse() {
@@ -762,23 +768,25 @@ bool NationalSystem::put_price_level_right(std::vector<double>& x0, std::vector<
 }
 
 // Warm starts from the trend. From one epoch to the next the fundamentals move smoothly
-// (productivity growth, capital accumulation, registration), so the solution moves along a
-// nearly straight line in logs, and x_t + (x_t − x_{t−1}) is much closer to x_{t+1} than x_t:
-// ‖G(x₀)‖ falls 6–15 × on the prefectures (0.54–0.66 → 0.043–0.083). Over 30 epochs on 2 ranks
-// the residual evaluations fall from 346 to 307 (China-31), 355 to 303 (open China-31), 417 to
-// 369 (prefectures), 426 to 407 (counties), 455 to 424 (synthetic N = 1,000). A damped step is
-// not a compromise: w = 0.8 or 1.2 instead of 1 kept 343–349, 414, 431–441, 450–472
-// (docs/numerics.md). The step from epoch 0 (the calibrated data year) to epoch 1 is not a
-// trend (extrapolating it cost the prefectures 7 evaluations in epoch 2), nor is one across a
-// policy taking effect.
+// (productivity growth, capital accumulation, registration), so the solutions lie on a smooth
+// curve in logs, and its extrapolation is much closer to x_{t+1} than x_t: linear, ‖G(x₀)‖
+// falls 6–15 × on the prefectures (0.54–0.66 → 0.043–0.083). Residual evaluations over 30
+// epochs on 2 ranks, order 0 / 1 / 2: China-31 346 / 307 / 285, prefectures 417 / 369 / 350,
+// counties 426 / 407 / 370, synthetic N = 1,000 455 / 424 / 395 (docs/numerics.md). A damped
+// linear step is not a compromise: w = 0.8 or 1.2 instead of 1 kept 343–349, 414, 431–441,
+// 450–472. The step from epoch 0 (the calibrated data year) to epoch 1 is not a trend
+// (extrapolating it cost the prefectures 7 evaluations in epoch 2), nor is one across a policy
+// taking effect.
 void NationalSystem::record_epoch_solution(bool trend_continues) {
   std::vector<double> now;
   pack(now);
   if (trend_continues && last_solution_.size() == now.size()) {
+    previous_step_ = std::move(last_step_);  // empty if the trend is one step old
     last_step_.resize(now.size());
     for (std::size_t k = 0; k < now.size(); ++k) last_step_[k] = now[k] - last_solution_[k];
   } else {
     last_step_.clear();
+    previous_step_.clear();
   }
   last_solution_ = std::move(now);
 }
@@ -786,8 +794,11 @@ void NationalSystem::record_epoch_solution(bool trend_continues) {
 std::vector<double> NationalSystem::warm_start_guess() const {
   std::vector<double> x0;
   pack(x0);
-  if (mode_ == Mode::Equilibrium && sc_.solver.extrapolate_warm_start && last_step_.size() == x0.size())
-    for (std::size_t k = 0; k < x0.size(); ++k) x0[k] += last_step_[k];
+  if (mode_ != Mode::Equilibrium || sc_.solver.warm_start_order < 1 || last_step_.size() != x0.size()) return x0;
+  if (sc_.solver.warm_start_order >= 2 && previous_step_.size() == x0.size())
+    for (std::size_t k = 0; k < x0.size(); ++k) x0[k] += 2 * last_step_[k] - previous_step_[k];  // quadratic
+  else
+    for (std::size_t k = 0; k < x0.size(); ++k) x0[k] += last_step_[k];  // linear
   return x0;
 }
 
