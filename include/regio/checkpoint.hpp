@@ -11,7 +11,9 @@
 // epoch to solve), regions, sectors, scenario_hash, geography_hash, regio_version,
 // format_version. Optional: /solver/<name> (N × width, CSV order; 1-D for global arrays), the
 // national solver's state carried from epoch to epoch (NationalSystem::solver_state: the
-// province coarse correction and the recycled Krylov pairs, per region), so that a restart
+// province coarse correction, the recycled Krylov pairs and the warm-start trend
+// (warm_start_solution, warm_start_step, warm_start_previous_step: the last solution and the
+// steps the last two epochs took, docs/numerics.md), per region), so that a restart
 // continues exactly; absent in older checkpoints, or of another width (the coarse correction's
 // rows gained the region's weight in R on 2026-11-24), in which case the restarted run rebuilds it.
 #include <cstdint>

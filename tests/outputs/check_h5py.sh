@@ -98,6 +98,13 @@ for path in paths:
         assert coarse.shape[1] == 17  # 4 unknowns: the province's 4x4 block and the region's weight in R
         weights = pd.Series(coarse[:, 16]).groupby(np.array(provinces)).sum()
         assert (coarse[:, 16] > 0).all() and np.allclose(weights, 1.0, rtol=0, atol=1e-12), weights.describe()
+        # The warm-start trend (numerics.md): the last solution, and from the checkpoint after
+        # epoch 2 on (e = 3) the step that epoch took; 4 unknowns per region.
+        assert solver["warm_start_solution"].shape == (N, 4), solver["warm_start_solution"].shape
+        assert ("warm_start_step" in solver) == (e >= 3), (e, sorted(solver))
+        if e >= 3:
+            assert solver["warm_start_step"].shape == (N, 4)
+            assert 0 < np.abs(solver["warm_start_step"][:]).max() < 1, "a year's step is a small move in logs"
         pairs = solver["recycled_drift"].shape[0]
         assert solver["recycled_sources"].shape[1] == 4 * pairs == solver["recycled_images"].shape[1], pairs
     print(f"ok: {path.rsplit('/', 1)[1]}: epoch {e}, /state and /solver as documented ({pairs} recycled pairs)")
