@@ -336,24 +336,26 @@ TEST(Model, OnTheFlyKernelsMatchStoredBitwise) {
 
 // Warm starts (solver.warm_start_order): an epoch starts from the last solution plus the
 // extrapolated trend, exactly: nothing after epochs 0 and 1 (the step from the data year is not
-// a trend), the linear step after epoch 2, and with order 2 the quadratic 2Δx_t − Δx_{t−1} from
-// epoch 3 on; a policy taking effect ends the trend. The equilibrium does not depend on the
-// start (the same results as from the last solution, to the solver's tolerance).
+// a trend), then the polynomial through as many of the last solutions as the order and the trend
+// allow (linear after epoch 2, quadratic after 3, cubic after 4); a policy taking effect ends the
+// trend. The equilibrium does not depend on the start (the same results as from the last
+// solution, to the solver's tolerance).
 TEST(Model, WarmStartsExtrapolateTheTrendOfTheLastEpochs) {
   Scenario sc = Scenario::defaults();
   sc.regions = "<test>";
   const auto regions = synthetic_regions(21, 5, 3, 29);
   sc.solver.warm_start_order = 0;
   auto plain = make_sim(sc, regions);
-  for (int order : {1, 2}) {
+  const double coefficients[3][3] = {{1, 0, 0}, {2, -1, 0}, {3, -3, 1}};
+  for (int order : {1, 2, 3}) {
     sc.solver.warm_start_order = order;
     auto sim = make_sim(sc, regions);
     std::vector<std::vector<double>> solved;
-    for (int epoch = 0; epoch < 6; ++epoch) {
+    for (int epoch = 0; epoch < 7; ++epoch) {
       sim.solve();
-      if (order == 1) plain.solve();
+      if (order == 3) plain.solve();
       solved.push_back(sim.system().current_unknowns());
-      if (order == 1) {
+      if (order == 3) {
         const auto a = sim.all_outcomes(), b = plain.all_outcomes();
         for (std::size_t i = 0; i < a.size(); ++i) {
           EXPECT_NEAR(a[i].population / b[i].population, 1.0, 1e-9) << "epoch " << epoch << " " << a[i].id;
@@ -365,15 +367,13 @@ TEST(Model, WarmStartsExtrapolateTheTrendOfTheLastEpochs) {
       sim.advance();
       const auto now = sim.system().current_unknowns(), guess = sim.system().warm_start_guess();
       ASSERT_EQ(guess.size(), now.size());
+      // Steps Δx since epoch 1 (the step from epoch 0 is not a trend), newest first.
+      const int used = std::min(order, std::max(0, epoch - 1));
       bool moved = false;
       for (std::size_t k = 0; k < now.size(); ++k) {
-        double expected = now[k];
-        if (epoch >= 2) {
-          const double step = solved[epoch][k] - solved[epoch - 1][k];
-          if (order == 2 && epoch >= 3) expected += 2 * step - (solved[epoch - 1][k] - solved[epoch - 2][k]);
-          else expected += step;
-        }
-        ASSERT_EQ(guess[k], expected) << "order " << order << ", after epoch " << epoch << ", unknown " << k;
+        double shift = 0;
+        for (int i = 0; i < used; ++i) shift += coefficients[used - 1][i] * (solved[epoch - i][k] - solved[epoch - i - 1][k]);
+        ASSERT_EQ(guess[k], now[k] + shift) << "order " << order << ", after epoch " << epoch << ", unknown " << k;
         moved |= guess[k] != now[k];
       }
       EXPECT_EQ(moved, epoch >= 2) << "order " << order << ", epoch " << epoch;

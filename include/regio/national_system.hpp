@@ -156,7 +156,7 @@ class NationalSystem {
   // The warm start of the next solve (solver.warm_start_order): called once per epoch after its
   // solve(s). Keeps the solution; with `trend_continues` (this epoch and the last one are both
   // ordinary years: from epoch 2 on, no policy taking effect now) also the step from the last
-  // epoch's solution and the step before it, from which the next solve extrapolates.
+  // epoch's solution, after the earlier steps of the trend from which the next solve extrapolates.
   void record_epoch_solution(bool trend_continues);
   // The point the next solve starts from before the price-level check, and the unknowns of the
   // current state (tests).
@@ -169,8 +169,7 @@ class NationalSystem {
   void invalidate_preconditioner() {
     if (coarse_) coarse_->reset();
     if (recycler_) recycler_->clear();
-    last_step_.clear();
-    previous_step_.clear();
+    trend_steps_.clear();
   }
 
   // Totals over the life of this object (benchmarks): residual evaluations and their seconds
@@ -230,10 +229,11 @@ class NationalSystem {
   int jacobian_updates_ = 0;    // in this solve
   std::vector<double> block_inverse_;  // n_own × block × block
   std::vector<double> last_x_;         // unknowns of the last evaluation (view_ belongs to it)
-  // Solution of the last epoch, its step from the one before and that one's step (owned
-  // unknowns, logs); a step is empty when the trend does not reach back that far. Carried in
-  // checkpoints.
-  std::vector<double> last_solution_, last_step_, previous_step_;
+  // Solution of the last epoch and the steps that led to it, newest first (Δx_t, Δx_{t−1}, …:
+  // owned unknowns, logs), as far back as the trend reaches. Carried in checkpoints.
+  static constexpr std::size_t kTrendSteps = 3;
+  std::vector<double> last_solution_;
+  std::vector<std::vector<double>> trend_steps_;
 
   const Scenario& sc_;
   const Layout& layout_;

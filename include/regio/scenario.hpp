@@ -114,7 +114,7 @@ struct SolverParams {
   bool recycle_across_epochs = true;  // ... and from one epoch's solve to the next
   bool province_coarse = true;   // province-aggregate coarse correction of the preconditioner
   int province_coarse_refresh = 8;   // re-probe it after a linear solve of more Krylov iterations (0: every solve)
-  int warm_start_order = 2;  // warm start from the polynomial through the last 1–3 solutions (0–2)
+  int warm_start_order = 3;  // warm start from the polynomial through the last 1–4 solutions (0–3)
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle & recycle_across_epochs & province_coarse &
         province_coarse_refresh & warm_start_order;

@@ -78,8 +78,10 @@ namespace {
 const char* const kCoarseName = "province_coarse_correction";
 const char* const kRecycledDrift = "recycled_drift";  // per kept pair, not per region
 // The warm-start trend, per region and block wide.
-const char* const kWarmSolution = "warm_start_solution", * const kWarmStep = "warm_start_step",
-                  * const kWarmPreviousStep = "warm_start_previous_step";
+// The warm-start trend, per region and block wide: the last solution and its steps Δx_t,
+// Δx_{t−1}, Δx_{t−2} (NationalSystem::kTrendSteps).
+const char* const kWarmSolution = "warm_start_solution";
+const char* const kWarmSteps[] = {"warm_start_step1", "warm_start_step2", "warm_start_step3"};
 
 // The recycler's per-region arrays in a checkpoint: name, the count of vectors, their rows.
 struct RecycledField {
@@ -104,7 +106,10 @@ std::vector<std::string> NationalSystem::solver_state_names() const {
     for (const auto& f : recycled_fields(st)) names.emplace_back(f.name);
     names.emplace_back(kRecycledDrift);
   }
-  if (mode_ == Mode::Equilibrium) names.insert(names.end(), {kWarmSolution, kWarmStep, kWarmPreviousStep});
+  if (mode_ == Mode::Equilibrium) {
+    names.emplace_back(kWarmSolution);
+    for (std::size_t i = 0; i < kTrendSteps; ++i) names.emplace_back(kWarmSteps[i]);
+  }
   return names;
 }
 
@@ -128,10 +133,8 @@ std::vector<SolverArray> NationalSystem::solver_state() const {
   };
   if (mode_ == Mode::Equilibrium && held(last_solution_)) {
     arrays.push_back({kWarmSolution, block_, last_solution_});
-    if (held(last_step_)) {
-      arrays.push_back({kWarmStep, block_, last_step_});
-      if (held(previous_step_)) arrays.push_back({kWarmPreviousStep, block_, previous_step_});
-    }
+    for (std::size_t i = 0; i < trend_steps_.size() && held(trend_steps_[i]); ++i)
+      arrays.push_back({kWarmSteps[i], block_, trend_steps_[i]});
   }
   return arrays;
 }
@@ -160,12 +163,16 @@ void NationalSystem::restore_solver_state(const std::vector<SolverArray>& arrays
   }
   // The warm-start trend; absent (a checkpoint from before it, or no trend yet): start from x_t.
   last_solution_.clear();
-  last_step_.clear();
-  previous_step_.clear();
+  trend_steps_.clear();
   const auto fits = [&](const SolverArray* a) { return a && a->per_region && a->width == block_; };
-  if (const SolverArray* a = find(kWarmSolution); fits(a)) last_solution_ = a->rows;
-  if (const SolverArray* a = find(kWarmStep); fits(a) && fits(find(kWarmSolution))) last_step_ = a->rows;
-  if (const SolverArray* a = find(kWarmPreviousStep); fits(a) && fits(find(kWarmStep))) previous_step_ = a->rows;
+  if (const SolverArray* a = find(kWarmSolution); fits(a)) {
+    last_solution_ = a->rows;
+    for (std::size_t i = 0; i < kTrendSteps; ++i) {  // newest first, without gaps
+      const SolverArray* step = find(kWarmSteps[i]);
+      if (!fits(step)) break;
+      trend_steps_.push_back(step->rows);
+    }
+  }
 }
 
 void NationalSystem::setup_coarse() {
@@ -781,12 +788,12 @@ void NationalSystem::record_epoch_solution(bool trend_continues) {
   std::vector<double> now;
   pack(now);
   if (trend_continues && last_solution_.size() == now.size()) {
-    previous_step_ = std::move(last_step_);  // empty if the trend is one step old
-    last_step_.resize(now.size());
-    for (std::size_t k = 0; k < now.size(); ++k) last_step_[k] = now[k] - last_solution_[k];
+    std::vector<double> step(now.size());
+    for (std::size_t k = 0; k < now.size(); ++k) step[k] = now[k] - last_solution_[k];
+    trend_steps_.insert(trend_steps_.begin(), std::move(step));  // newest first
+    if (trend_steps_.size() > kTrendSteps) trend_steps_.pop_back();
   } else {
-    last_step_.clear();
-    previous_step_.clear();
+    trend_steps_.clear();
   }
   last_solution_ = std::move(now);
 }
@@ -794,11 +801,20 @@ void NationalSystem::record_epoch_solution(bool trend_continues) {
 std::vector<double> NationalSystem::warm_start_guess() const {
   std::vector<double> x0;
   pack(x0);
-  if (mode_ != Mode::Equilibrium || sc_.solver.warm_start_order < 1 || last_step_.size() != x0.size()) return x0;
-  if (sc_.solver.warm_start_order >= 2 && previous_step_.size() == x0.size())
-    for (std::size_t k = 0; k < x0.size(); ++k) x0[k] += 2 * last_step_[k] - previous_step_[k];  // quadratic
-  else
-    for (std::size_t k = 0; k < x0.size(); ++k) x0[k] += last_step_[k];  // linear
+  if (mode_ != Mode::Equilibrium) return x0;
+  // The polynomial of degree `order` through the last order + 1 solutions, one year ahead:
+  // x_t + Σ_i c_i Δx_{t−i} with c = (1), (2, −1), (3, −3, 1) (binomial: the order-th difference
+  // of the steps vanishes).
+  static constexpr double kCoefficients[kTrendSteps][kTrendSteps] = {{1, 0, 0}, {2, -1, 0}, {3, -3, 1}};
+  std::size_t order = std::min(trend_steps_.size(), static_cast<std::size_t>(std::max(0, sc_.solver.warm_start_order)));
+  for (const auto& step : trend_steps_) order = step.size() == x0.size() ? order : 0;
+  if (order == 0) return x0;
+  const double* c = kCoefficients[order - 1];
+  for (std::size_t k = 0; k < x0.size(); ++k) {
+    double shift = 0;
+    for (std::size_t i = 0; i < order; ++i) shift += c[i] * trend_steps_[i][k];
+    x0[k] += shift;
+  }
   return x0;
 }
 

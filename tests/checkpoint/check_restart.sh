@@ -5,9 +5,9 @@
 # ATOL, RTOL: tolerances of the other-rank-count comparison (fiscal transfers are differences of
 # incomes of order 1e5 and carry their round-off: 1e-6 = 100 yuan in China-31 units; the open
 # economy with every policy kind differs by up to ≈ 1.5e-12 relative between 2 and 3 ranks).
-# 1. 5 epochs + restart from the checkpoint after 4 (so that the warm-start trend of the last
-#    three solutions is restored, numerics.md) to 6 on the same ranks == an uninterrupted
-#    6-epoch run, byte for byte;
+# 1. 6 epochs + restart from the checkpoint after 5 (so that the whole warm-start trend, the
+#    last solution and three steps, is restored: numerics.md) to 7 on the same ranks == an
+#    uninterrupted 7-epoch run, byte for byte;
 # 2. restart on another rank count and decomposition agrees to 1e-10 (relative; measured
 #    2.2e-13: the solver state carried across epochs, restored from the checkpoint, makes the
 #    convergence path depend on the decomposition at round-off level, docs/numerics.md);
@@ -21,18 +21,18 @@ rm -rf "$W"; mkdir -p "$W"
 printf 'base: %s\ncheckpoint_every: 1\n' "$(realpath "$SCENARIO")" > "$W/ck.yaml"
 run() { local np=$1; shift; timeout 120 "$MPIEXEC" -np "$np" "$REGIO" run "$W/ck.yaml" --quiet "$@"; }
 
-run 2 --epochs 6 --out "$W/full" || fail "uninterrupted run"
-run 2 --epochs 5 --out "$W/part" || fail "first part"
-[ -f "$W/part/checkpoints/checkpoint-e000004.h5" ] || fail "no checkpoint after epoch 4"
+run 2 --epochs 7 --out "$W/full" || fail "uninterrupted run"
+run 2 --epochs 6 --out "$W/part" || fail "first part"
+[ -f "$W/part/checkpoints/checkpoint-e000005.h5" ] || fail "no checkpoint after epoch 5"
 [ "$(ls "$W/part/checkpoints" | wc -l)" = 2 ] || fail "expected the last two checkpoints only: $(ls "$W/part/checkpoints")"
 cp -r "$W/part" "$W/part3"
-run 2 --epochs 6 --out "$W/part" --restart "$W/part/checkpoints/checkpoint-e000004.h5" || fail "restart"
+run 2 --epochs 7 --out "$W/part" --restart "$W/part/checkpoints/checkpoint-e000005.h5" || fail "restart"
 for f in regions.csv aggregates.csv; do cmp "$W/full/$f" "$W/part/$f" || fail "$f differs after a same-rank restart"; done
-grep -q '^first_epoch: 4$' "$W/part/run.yaml" || fail "run.yaml lacks first_epoch"
+grep -q '^first_epoch: 5$' "$W/part/run.yaml" || fail "run.yaml lacks first_epoch"
 [ "$(tail -1 "$W/part/run.yaml")" = "status: complete" ] || fail "restarted run not complete"
 echo "ok: same-rank restart is bit-identical"
 
-run 3 --epochs 6 --out "$W/part3" --decomp auto --restart "$W/part3/checkpoints/checkpoint-e000004.h5" || fail "restart on 3 ranks"
+run 3 --epochs 7 --out "$W/part3" --decomp auto --restart "$W/part3/checkpoints/checkpoint-e000005.h5" || fail "restart on 3 ranks"
 /usr/bin/python3 "$SRC/tools/compare_runs.py" "$W/full" "$W/part3" --rtol "$RTOL" --atol "$ATOL" || fail "3-rank restart differs"
 echo "ok: restart on 3 ranks agrees to $RTOL (relative)"
 

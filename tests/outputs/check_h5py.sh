@@ -101,10 +101,10 @@ for path in paths:
         # The warm-start trend (numerics.md): the last solution, and from the checkpoint after
         # epoch 2 on (e = 3) the step that epoch took; 4 unknowns per region.
         assert solver["warm_start_solution"].shape == (N, 4), solver["warm_start_solution"].shape
-        assert ("warm_start_step" in solver) == (e >= 3), (e, sorted(solver))
+        assert ("warm_start_step1" in solver) == (e >= 3), (e, sorted(solver))
         if e >= 3:
-            assert solver["warm_start_step"].shape == (N, 4)
-            assert 0 < np.abs(solver["warm_start_step"][:]).max() < 1, "a year's step is a small move in logs"
+            assert solver["warm_start_step1"].shape == (N, 4)
+            assert 0 < np.abs(solver["warm_start_step1"][:]).max() < 1, "a year's step is a small move in logs"
         pairs = solver["recycled_drift"].shape[0]
         assert solver["recycled_sources"].shape[1] == 4 * pairs == solver["recycled_images"].shape[1], pairs
     print(f"ok: {path.rsplit('/', 1)[1]}: epoch {e}, /state and /solver as documented ({pairs} recycled pairs)")
