@@ -38,6 +38,7 @@ struct SolveStats {
   int linear_iterations = 0;
   int residual_evaluations = 0;
   double residual_norm = 0;
+  double initial_residual_norm = 0;  // ‖G(x₀)‖ of the (first) solve: how far the start was
   double seconds = 0;
   std::string reason;
 };

@@ -40,6 +40,7 @@ struct NonlinearSolve {
   std::string reason_text;
   int nonlinear_iterations = 0, linear_iterations = 0;
   double residual_norm = 0;
+  double initial_residual_norm = 0;  // ‖G‖ where Newton started
   std::string history;          // the last residual norms, for error messages
 };
 

@@ -126,7 +126,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
                                       res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history));
       for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
       rep.amenity = {res.nonlinear_iterations, res.linear_iterations, evaluations, res.residual_norm,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), res.reason_text};
+                     res.initial_residual_norm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                     res.reason_text};
       rep.amenities_identified = true;
     }
   }

@@ -45,7 +45,7 @@ std::vector<std::string> migration_columns() { return {"epoch", "year", "origin"
 
 std::vector<std::string> solver_columns() {
   return {"epoch", "year", "nonlinear_iterations", "linear_iterations", "residual_evaluations",
-          "residual_norm", "seconds", "reason"};
+          "residual_norm", "seconds", "reason", "initial_residual_norm"};
 }
 
 namespace {
@@ -117,7 +117,8 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
   aggregates_ << '\n';
   solver_ << epoch << ',' << year << ',' << st.nonlinear_iterations << ',' << st.linear_iterations << ','
           << st.residual_evaluations << ',' << fmt::format("{:.3e}", st.residual_norm) << ','
-          << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << '\n';
+          << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << ',' << fmt::format("{:.3e}", st.initial_residual_norm)
+          << '\n';
   const std::size_t P = provinces_.size();
   if (migration_.is_open() && flows.size() == P * P)
     for (std::size_t o = 0; o < P; ++o)

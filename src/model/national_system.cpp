@@ -843,6 +843,7 @@ SolveStats NationalSystem::solve(const std::string& context) {
   st.nonlinear_iterations = result.nonlinear_iterations;
   st.linear_iterations = result.linear_iterations;
   st.residual_norm = result.residual_norm;
+  st.initial_residual_norm = result.initial_residual_norm;
   st.reason = result.reason_text;
   // Store the final iterate (also when failing: the diagnostics evaluate at it).
   unpack(result.x.data(), state_.prices, state_.population);

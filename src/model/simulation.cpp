@@ -50,6 +50,7 @@ void accumulate(SolveStats& total, const SolveStats& st) {
   total.linear_iterations += st.linear_iterations;
   total.residual_evaluations += st.residual_evaluations;
   total.residual_norm = st.residual_norm;
+  if (total.initial_residual_norm == 0) total.initial_residual_norm = st.initial_residual_norm;
   total.seconds += st.seconds;
   total.reason = st.reason;
 }

@@ -327,6 +327,7 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   out.nonlinear_iterations = static_cast<int>(its);
   out.linear_iterations = static_cast<int>(lits);
   out.residual_norm = fnorm;
+  if (hlen > 0) out.initial_residual_norm = history[0];
   for (PetscInt k = std::max<PetscInt>(0, hlen - 8); k < hlen; ++k)
     out.history += fmt::format("{}{:.2e}", out.history.empty() ? "" : " ", history[k]);
   VecReadView xv(X);
