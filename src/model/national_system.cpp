@@ -77,7 +77,6 @@ NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const G
 namespace {
 const char* const kCoarseName = "province_coarse_correction";
 const char* const kRecycledDrift = "recycled_drift";  // per kept pair, not per region
-// The warm-start trend, per region and block wide.
 // The warm-start trend, per region and block wide: the last solution and its steps Δx_t,
 // Δx_{t−1}, Δx_{t−2} (NationalSystem::kTrendSteps).
 const char* const kWarmSolution = "warm_start_solution";
@@ -778,12 +777,14 @@ bool NationalSystem::put_price_level_right(std::vector<double>& x0, std::vector<
 // (productivity growth, capital accumulation, registration), so the solutions lie on a smooth
 // curve in logs, and its extrapolation is much closer to x_{t+1} than x_t: linear, ‖G(x₀)‖
 // falls 6–15 × on the prefectures (0.54–0.66 → 0.043–0.083). Residual evaluations over 30
-// epochs on 2 ranks, order 0 / 1 / 2: China-31 346 / 307 / 285, prefectures 417 / 369 / 350,
-// counties 426 / 407 / 370, synthetic N = 1,000 455 / 424 / 395 (docs/numerics.md). A damped
-// linear step is not a compromise: w = 0.8 or 1.2 instead of 1 kept 343–349, 414, 431–441,
-// 450–472. The step from epoch 0 (the calibrated data year) to epoch 1 is not a trend
-// (extrapolating it cost the prefectures 7 evaluations in epoch 2), nor is one across a policy
-// taking effect.
+// epochs on 2 ranks, order 0 / 1 / 2 / 3: China-31 346 / 307 / 285 / 270, prefectures
+// 417 / 369 / 350 / 349, counties 426 / 407 / 370 / 362, synthetic N = 4,000
+// 470 / 453 / 406 / 395 (docs/numerics.md). A damped linear step is not a compromise: w = 0.8
+// or 1.2 instead of 1 kept 343–349, 414, 431–441, 450–472. The step from epoch 0 (the calibrated
+// data year) to epoch 1 is not a trend (extrapolating it cost the prefectures 7 evaluations in
+// epoch 2), nor is one across a policy taking effect. If the extrapolated start's price level
+// is off by more than put_price_level_right allows (not seen), that rescales the state and the
+// solve starts from x_t instead.
 void NationalSystem::record_epoch_solution(bool trend_continues) {
   std::vector<double> now;
   pack(now);
