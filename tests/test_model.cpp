@@ -382,7 +382,7 @@ TEST(Model, WarmStartsExtrapolateTheTrendOfTheLastEpochs) {
       EXPECT_EQ(moved, epoch >= 2) << "order " << order << ", epoch " << epoch;
     }
     // A policy taking effect (Simulation invalidates the carried solver state) ends the trend.
-    sim.system().invalidate_preconditioner();
+    sim.system().forget_carried_state();
     EXPECT_EQ(sim.system().warm_start_guess(), sim.system().current_unknowns());
   }
 }

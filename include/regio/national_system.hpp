@@ -152,8 +152,6 @@ class NationalSystem {
   int preconditioner_width() const { return coarse_ ? static_cast<int>(coarse_->row_width()) : 0; }
   bool has_preconditioner_state() const { return coarse_ && coarse_->ready(); }  // same on every rank
   std::vector<double> preconditioner_rows() const { return coarse_ ? coarse_->region_rows() : std::vector<double>{}; }
-  // The economy's regime changed (a policy took effect): probe the coarse correction afresh in
-  // the next solve instead of waiting for a slow linear solve to show it stale.
   // The warm start of the next solve (solver.warm_start_order): called once per epoch after its
   // solve(s). Keeps the solution; with `trend_continues` (this epoch and the last one are both
   // ordinary years: from epoch 2 on, no policy taking effect now) also the step from the last
@@ -167,7 +165,11 @@ class NationalSystem {
     pack(x);
     return x;
   }
-  void invalidate_preconditioner() {
+  // The economy's regime changed (a policy took effect): drop the state carried from earlier
+  // solves, so that the next one probes the coarse correction afresh instead of waiting for a
+  // slow linear solve to show it stale, recycles no old Krylov pairs, and does not extrapolate
+  // the old trend.
+  void forget_carried_state() {
     if (coarse_) coarse_->reset();
     if (recycler_) recycler_->clear();
     trend_steps_.clear();

@@ -76,7 +76,7 @@ SolveStats Simulation::solve_once(const std::string& context) {
     } catch (const SolverError& direct) {  // thrown on every rank alike
       state_.prices = prices;
       state_.population = population;
-      system_->invalidate_preconditioner();
+      system_->forget_carried_state();
       total.residual_evaluations = static_cast<int>(system_->total_residual_evaluations() - before);
       std::string why = direct.what();  // "...: SNES reason R after N nonlinear iterations, ||G|| = X (history..."
       if (const auto at = why.find("SNES reason"); at != std::string::npos) why = why.substr(at);
@@ -124,11 +124,12 @@ SolveStats Simulation::solve() {
   // A policy changes what the coarse correction approximates (kernels, barriers, transfers):
   // measured on the prefectures, a border removal with the old one cost 36–46 residual
   // evaluations per epoch instead of 21–31. Decided by the schedule, so a restart does the same.
-  if (!schedule_->starting_at(state_.epoch).empty()) system_->invalidate_preconditioner();
+  const bool policy_starts = !schedule_->starting_at(state_.epoch).empty();
+  if (policy_starts) system_->forget_carried_state();
   accumulate(st, solve_once(fmt::format("epoch {} (year {})", state_.epoch, year())));
   // The trend for the next warm start (NationalSystem::record_epoch_solution): not from the data
-  // year, not across a policy taking effect. Decided by the schedule, so a restart does the same.
-  system_->record_epoch_solution(state_.epoch >= 2 && schedule_->starting_at(state_.epoch).empty());
+  // year, not across a policy taking effect.
+  system_->record_epoch_solution(state_.epoch >= 2 && !policy_starts);
   return st;
 }
 
