@@ -179,6 +179,95 @@ TEST(TransportNetwork, ShortestPathsChainLinks) {
   EXPECT_NEAR(row[1], 0.4 * d01, 1e-9);
 }
 
+// Shortest paths by Floyd–Warshall over all N regions (every pair joined by its direct leg,
+// plus the links): the definition of D in MODEL.md §1, with none of TransportCosts' shortcuts
+// (only the ends of cheap links as nodes, only non-dominated exits and entries).
+std::vector<double> all_pairs_shortest_paths(const GlobalGeography& geo, double road, const std::vector<TransportLink>& links) {
+  const std::size_t N = geo.size();
+  std::vector<double> D(N * N);
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t k = 0; k < N; ++k)
+      D[i * N + k] = i == k ? 0.0 : road * great_circle_km(geo.lat[i], geo.lon[i], geo.lat[k], geo.lon[k]);
+  for (const auto& l : links) D[l.a * N + l.b] = D[l.b * N + l.a] = std::min(D[l.a * N + l.b], l.cost_km);
+  for (std::size_t m = 0; m < N; ++m)
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t k = 0; k < N; ++k) D[i * N + k] = std::min(D[i * N + k], D[i * N + m] + D[m * N + k]);
+  for (std::size_t i = 0; i < N; ++i) D[i * N + i] = internal_distance_km(geo.area_km2[i]);
+  return D;
+}
+
+TEST(TransportNetwork, EffectiveDistancesAreTheShortestPathsOverAllRegions) {
+  // 120 regions in a China-sized box; a road network with detours (never cheaper than a direct
+  // leg) plus a few rail and high-speed lines that are.
+  Scenario sc = Scenario::defaults();
+  sc.network.road = 1.0;
+  GlobalGeography geo;
+  std::uint64_t seed = 12345;
+  auto uniform = [&] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return double(seed >> 11) * 0x1.0p-53;
+  };
+  const std::size_t N = 120;
+  for (std::size_t i = 0; i < N; ++i) {
+    geo.id.push_back(std::to_string(i));
+    geo.name.push_back(std::to_string(i));
+    geo.lat.push_back(20 + 25 * uniform());
+    geo.lon.push_back(95 + 30 * uniform());
+    geo.area_km2.push_back(500 + 20000 * uniform());
+    geo.province.push_back(static_cast<int>(i % 7));
+  }
+  for (int p = 0; p < 7; ++p) geo.province_names.push_back("P" + std::to_string(p));
+  auto gc = [&](std::size_t a, std::size_t b) { return great_circle_km(geo.lat[a], geo.lon[a], geo.lat[b], geo.lon[b]); };
+  std::vector<TransportLink> roads, all;
+  for (std::size_t a = 0; a < N; ++a)
+    for (std::size_t b : {(a + 1) % N, (a + 7) % N}) roads.push_back({b, a, gc(a, b) * (1.05 + 0.3 * uniform())});
+  all = roads;
+  for (int line = 0; line < 4; ++line) {  // chains of cheap links (rail 0.8, high-speed 0.5)
+    std::size_t a = static_cast<std::size_t>(uniform() * N);
+    for (int stop = 0; stop < 6; ++stop) {
+      const auto b = static_cast<std::size_t>(uniform() * N);
+      if (b != a) all.push_back({a, b, gc(a, b) * (line % 2 ? 0.8 : 0.5)});
+      a = b;
+    }
+  }
+  all.push_back({3, 3, 0.0});  // a loop: no effect
+
+  for (const auto* links : {&roads, &all}) {
+    const std::vector<double> reference = all_pairs_shortest_paths(geo, sc.network.road, *links);
+    TransportCosts costs(sc, geo);
+    costs.set_links(*links);
+    if (links == &roads) {
+      EXPECT_EQ(costs.network_nodes(), 0u);
+    } else {
+      EXPECT_GT(costs.network_nodes(), 10u);
+      EXPECT_GE(costs.network_exits(), N);                             // every region has an exit
+      EXPECT_LT(costs.network_exits(), N * costs.network_nodes() * 3 / 4);  // but not every node
+    }
+    std::vector<double> row(N);
+    int shorter = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+      costs.effective_distances(i, row.data());
+      for (std::size_t k = 0; k < N; ++k) {
+        ASSERT_NEAR(row[k], reference[i * N + k], 1e-12 * reference[i * N + k]) << i << " -> " << k;
+        if (i != k && row[k] < 0.999 * sc.network.road * gc(i, k)) ++shorter;
+      }
+    }
+    if (links == &roads) EXPECT_EQ(shorter, 0);
+    else EXPECT_GT(shorter, int(N));  // the lines shorten many paths, not only their own legs
+  }
+}
+
+TEST(TransportNetwork, TheSameLinksInAnyOrderAreTheSameCosts) {
+  const Scenario sc = china31("");
+  const GlobalGeography geo = distribute_inputs(world(), sc, "auto").geography;
+  TransportCosts a(sc, geo), b(sc, geo), c(sc, geo);
+  a.set_links({{0, 5, 100.0}, {7, 2, 50.0}});
+  b.set_links({{2, 7, 50.0}, {5, 0, 100.0}});
+  c.set_links({{0, 5, 100.0}, {7, 2, 40.0}});
+  EXPECT_TRUE(a == b);
+  EXPECT_FALSE(a == c);
+}
+
 // ---- effects that follow from the model -----------------------------------------------------
 
 TEST(PolicyEffects, LowerBorderCostsRaiseInternalTrade) {

@@ -15,8 +15,13 @@ Writes, into DIR:
   units; without it the capital stock is in yuan and investment in the numeraire's units, and
   capital grew 20-fold in the first year (N = 1,000);
 * `network.csv` (from,to,mode,km): an undirected k-nearest-neighbour road graph over the
-  region centroids (great-circle km, Earth radius 6371.0 km), made connected by a spanning
-  tree over its components;
+  region centroids (km = detour x great-circle km, Earth radius 6371.0 km, rounded up to the
+  metre), made connected by a spanning tree over its components; with --rail-stations M also
+  high_speed_rail links (the same kNN construction, k = 3) between the M most populous
+  regions. scenario.yaml does not use it: add `network: {file: network.csv}`. Road edges
+  no longer than their direct legs leave regio's effective distances unchanged (a link only
+  matters where it is cheaper than the direct leg); rail links at the mode's cost factor
+  (0.5 for high-speed rail) shorten them;
 * `decomp-npR.yaml` for every --ranks R, by tools/make_decomp.py (weight = regions).
 
 The geography, in a China-sized box (lat 20-45, lon 95-125):
@@ -454,7 +459,7 @@ def build_network(latf, lonf, k):
     return ([a for a, _ in edges], [b for _, b in edges]), max(n_comp, 1), len(added)
 
 
-def write_network(path, edges, ids, latf, lonf, detour):
+def write_network(path, edges, ids, latf, lonf, detour, mode="road", append=False):
     ea, eb = edges
     if np is not None:
         la, lo = np.radians(np.asarray(latf)), np.radians(np.asarray(lonf))
@@ -465,9 +470,13 @@ def write_network(path, edges, ids, latf, lonf, detour):
         ea, eb = ea.tolist(), eb.tolist()
     else:
         km = [max(0.001, detour * haversine_km(latf[a], lonf[a], latf[b], lonf[b])) for a, b in zip(ea, eb)]
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write("from,to,mode,km\n")
-        f.writelines("%s,%s,road,%.3f\n" % (ids[a], ids[b], d) for a, b, d in zip(ea, eb, km))
+    with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
+        if not append:
+            f.write("from,to,mode,km\n")
+        # Rounded up to the metre: rounded down, a third of the edges came out a few metres
+        # shorter than their direct legs, and every such link makes a network node in regio
+        # (docs/performance.md, "Transport networks").
+        f.writelines("%s,%s,%s,%.3f\n" % (ids[a], ids[b], mode, math.ceil(d * 1000.0) / 1000.0) for a, b, d in zip(ea, eb, km))
 
 
 # --------------------------------------------------------------------------- scenario
@@ -510,6 +519,9 @@ def main(argv=None):
     ap.add_argument("--network-k", type=int, default=4, help="neighbours per region in network.csv (default 4)")
     ap.add_argument("--detour", type=float, default=1.0, help="km of an edge = detour x great-circle km (default 1)")
     ap.add_argument("--no-network", action="store_true", help="skip network.csv")
+    ap.add_argument("--rail-stations", type=int, default=0,
+                    help="add high_speed_rail links between the M most populous regions (kNN over the "
+                         "stations, k = 3, made connected) to network.csv (default 0)")
     args = ap.parse_args(argv)
 
     N, P = args.regions, args.provinces
@@ -519,6 +531,8 @@ def main(argv=None):
         ap.error("--seed must be in [0, 2^32)")
     if args.sectors < 1:
         ap.error("--sectors must be >= 1")
+    if not 0 <= args.rail_stations <= N or (args.rail_stations and args.no_network):
+        ap.error("--rail-stations must be between 0 and the number of regions, and needs network.csv")
     for r in args.ranks:
         if not 1 <= r <= P:
             ap.error("--ranks %d: must be between 1 and the number of provinces (%d)" % (r, P))
@@ -537,6 +551,16 @@ def main(argv=None):
         edges, n_comp, n_added = build_network(cols["latf"], cols["lonf"], args.network_k)
         write_network(os.path.join(args.output, "network.csv"), edges, ids, cols["latf"], cols["lonf"], args.detour)
         n_edges = len(edges[0])
+    n_rail = 0
+    if args.rail_stations > 1:
+        stations = sorted(range(N), key=lambda i: (-cols["pop"][i], i))[:args.rail_stations]
+        stations.sort()
+        (ra, rb), _, _ = build_network([cols["latf"][i] for i in stations], [cols["lonf"][i] for i in stations],
+                                       min(3, len(stations) - 1))
+        rail = ([stations[a] for a in list(ra)], [stations[b] for b in list(rb)])
+        write_network(os.path.join(args.output, "network.csv"), rail, ids, cols["latf"], cols["lonf"], args.detour,
+                      mode="high_speed_rail", append=True)
+        n_rail = len(rail[0])
     t2 = time.time()
     make_decomp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "make_decomp.py")
     procs = [subprocess.Popen([sys.executable, make_decomp, os.path.join(args.output, "regions.csv"),
@@ -562,6 +586,9 @@ def main(argv=None):
     if not args.no_network:
         print("  network.csv: %d road edges (k = %d), %d kNN component%s joined by %d spanning-tree edge%s"
               % (n_edges, args.network_k, n_comp, "" if n_comp == 1 else "s", n_added, "" if n_added == 1 else "s"))
+        if n_rail:
+            print("  network.csv: %d high_speed_rail links between the %d most populous regions"
+                  % (n_rail, args.rail_stations))
     if args.ranks:
         print("  decompositions: %s" % ", ".join("decomp-np%d.yaml" % r for r in args.ranks))
     print("  time: regions %.1f s, network %.1f s, decompositions %.1f s" % (t1 - t0, t2 - t1, t3 - t2))

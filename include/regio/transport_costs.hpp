@@ -10,7 +10,22 @@
 // a row costs O(M² + N·M):  D_ik = min(d_ik, min_b [min_a (d_ia + C_ab)] + d_bk).
 // Adding a link can only lower D (a new edge never lengthens a shortest path); D_ii is the
 // internal distance and does not change. Every rank computes the rows of its own regions.
+//
+// What keeps this cheap at large N (docs/performance.md, "Transport networks"):
+// - a link no cheaper than the direct leg between its ends never shortens a path (the direct
+//   leg does the same for less), so only cheaper links make network nodes: a road network with
+//   detours (km ≥ great circle, road factor) leaves M = 0;
+// - exits: a path to k need only leave the network at a node b that no other node b' beats,
+//   C_bb' + d_b'k ≤ d_bk (riding on to b' and walking from there is no dearer; then for every
+//   origin reach(b') ≤ reach(b) + C_bb'). These non-dominated exits U_k are few, the nodes
+//   near k, and are found once per k in O(M log M + M·|U_k|). D is symmetric, so U_i are also
+//   the only entries a row i needs. A row then costs O(|U_i|·M + Σ_k |U_k|) instead of
+//   O(M² + M·N) direct legs (M·N asin);
+// - Floyd–Warshall and the exits are prepared at the first use, so an epoch whose links are
+//   those of the costs in force (operator==) costs nothing.
+#include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "regio/economy_state.hpp"
@@ -21,6 +36,7 @@ namespace regio {
 struct TransportLink {
   std::size_t a = 0, b = 0;  // region indices (CSV order)
   double cost_km = 0;        // km × mode cost factor
+  auto operator<=>(const TransportLink&) const = default;
 };
 
 class TransportCosts {
@@ -28,7 +44,8 @@ class TransportCosts {
   // Border costs from the scenario (b_s, b_m for every pair of different provinces), no links.
   TransportCosts(const Scenario& sc, const GlobalGeography& geo);
 
-  // Links from the scenario's network file plus those of infrastructure policies in force.
+  // Links from the scenario's network file plus those of infrastructure policies in force
+  // (any order and orientation; kept as a sorted list with a < b).
   void set_links(std::vector<TransportLink> links);
   // Border costs between two provinces (indices of geo.province_names); order does not matter.
   void set_border(int p, int q, double trade_border, double migration_border);
@@ -37,8 +54,11 @@ class TransportCosts {
 
   double log_trade_border(int p, int q) const { return p == q ? 0.0 : log_trade_[idx(p, q)]; }
   double log_migration_border(int p, int q) const { return p == q ? 0.0 : log_migration_[idx(p, q)]; }
-  bool has_links() const { return !nodes_.empty(); }
   std::size_t links() const { return links_.size(); }
+  // Network nodes: the ends of the links cheaper than their direct legs (prepares the network).
+  std::size_t network_nodes() const;
+  // Non-dominated exits summed over all regions, Σ_k |U_k| (prepares the network).
+  std::size_t network_exits() const;
 
   // Row i of effective distances D_ik for all k (D_ii = internal distance), into out[0..N).
   void effective_distances(std::size_t i, double* out) const;
@@ -51,7 +71,7 @@ class TransportCosts {
   double great_circle(std::size_t i, std::size_t k) const { return chord_distance_km(unit_[i], unit_[k]); }
 
   bool operator==(const TransportCosts& o) const {
-    return log_trade_ == o.log_trade_ && log_migration_ == o.log_migration_ && node_cost_ == o.node_cost_ && nodes_ == o.nodes_;
+    return road_ == o.road_ && log_trade_ == o.log_trade_ && log_migration_ == o.log_migration_ && links_ == o.links_;
   }
 
  private:
@@ -60,10 +80,19 @@ class TransportCosts {
   std::size_t P_ = 0;
   double road_ = 1;
   std::vector<double> log_trade_, log_migration_;  // P×P, symmetric
-  std::vector<TransportLink> links_;
-  std::vector<std::size_t> nodes_;                 // network nodes (region indices), sorted
-  std::vector<double> node_cost_;                  // M×M shortest-path costs between nodes
+  std::vector<TransportLink> links_;               // sorted, a < b
   std::vector<UnitVector> unit_;                   // unit vectors of the centroids
+
+  // The network, prepared at the first use (mutable: a cache of what links_ determines).
+  void prepare_network() const;
+  mutable bool network_ready_ = false;
+  mutable std::vector<std::size_t> nodes_;         // network nodes (region indices), sorted
+  mutable std::vector<double> node_cost_;          // M×M shortest-path costs between nodes
+  // U_k in compressed rows: exits exit_start_[k] .. exit_start_[k+1] (node b, leg d_bk).
+  mutable std::vector<std::size_t> exit_start_;
+  mutable std::vector<std::uint32_t> exit_node_;
+  mutable std::vector<double> exit_leg_;
+  mutable std::vector<double> reach_;              // scratch: M
 };
 
 }  // namespace regio

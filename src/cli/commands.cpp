@@ -141,6 +141,10 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
+    if (const auto& costs = sim.system().costs(); costs.links() > 0)  // the links of the network file
+      std::printf("network: %zu links, %zu nodes (the ends of links cheaper than their direct legs), %.1f exits per region\n",
+                  costs.links(), costs.network_nodes(),
+                  double(costs.network_exits()) / double(std::max<std::size_t>(1, sim.num_regions())));
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <stdexcept>
 
 #include "regio/geography.hpp"
 #include "regio/vector_math.hpp"
@@ -30,26 +32,83 @@ void TransportCosts::set_border(int p, int q, double trade_border, double migrat
 }
 
 void TransportCosts::set_links(std::vector<TransportLink> links) {
+  for (auto& l : links)
+    if (l.b < l.a) std::swap(l.a, l.b);
+  std::sort(links.begin(), links.end());
   links_ = std::move(links);
+  network_ready_ = false;
   nodes_.clear();
-  for (const auto& l : links_) nodes_.push_back(l.a), nodes_.push_back(l.b);
+  node_cost_.clear();
+  exit_start_.clear(), exit_node_.clear(), exit_leg_.clear();
+}
+
+std::size_t TransportCosts::network_nodes() const {
+  prepare_network();
+  return nodes_.size();
+}
+
+std::size_t TransportCosts::network_exits() const {
+  prepare_network();
+  return exit_node_.size();
+}
+
+void TransportCosts::prepare_network() const {
+  if (network_ready_) return;
+  // Only links cheaper than the direct leg between their ends can shorten a path.
+  std::vector<TransportLink> useful;
+  for (const auto& l : links_)
+    if (l.a != l.b && l.cost_km < road_ * great_circle(l.a, l.b)) useful.push_back(l);
+  nodes_.clear();
+  for (const auto& l : useful) nodes_.push_back(l.a), nodes_.push_back(l.b);
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
-  const std::size_t M = nodes_.size();
+  const std::size_t M = nodes_.size(), N = geo_->size();
+  if (M > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("transport network: more than 2^32 nodes");
   node_cost_.assign(M * M, 0.0);
   for (std::size_t a = 0; a < M; ++a)
     for (std::size_t b = 0; b < M; ++b)
-      if (a != b)
-        node_cost_[a * M + b] = road_ * great_circle(nodes_[a], nodes_[b]);
+      if (a != b) node_cost_[a * M + b] = road_ * great_circle(nodes_[a], nodes_[b]);
   auto pos = [&](std::size_t region) { return static_cast<std::size_t>(std::lower_bound(nodes_.begin(), nodes_.end(), region) - nodes_.begin()); };
-  for (const auto& l : links_) {
+  for (const auto& l : useful) {
     const std::size_t a = pos(l.a), b = pos(l.b);
     node_cost_[a * M + b] = node_cost_[b * M + a] = std::min(node_cost_[a * M + b], l.cost_km);
   }
   for (std::size_t k = 0; k < M; ++k)  // Floyd–Warshall
-    for (std::size_t a = 0; a < M; ++a)
-      for (std::size_t b = 0; b < M; ++b)
-        node_cost_[a * M + b] = std::min(node_cost_[a * M + b], node_cost_[a * M + k] + node_cost_[k * M + b]);
+    for (std::size_t a = 0; a < M; ++a) {
+      const double via = node_cost_[a * M + k];
+      double* row = &node_cost_[a * M];
+      const double* from_k = &node_cost_[k * M];
+      for (std::size_t b = 0; b < M; ++b) row[b] = std::min(row[b], via + from_k[b]);
+    }
+  // The exits U_k of every region k: nodes by increasing leg d_bk; b is dominated if riding on
+  // to an exit b' already taken and walking from there is no dearer. Checking the exits taken
+  // is enough: whatever dominates b' dominates b.
+  exit_start_.assign(N + 1, 0);
+  exit_node_.clear();
+  exit_leg_.clear();
+  std::vector<double> leg(M);
+  std::vector<std::uint32_t> order(M);
+  for (std::size_t k = 0; k < N; ++k) {
+    for (std::size_t b = 0; b < M; ++b) leg[b] = std::min(1.0, 0.5 * std::sqrt(squared_chord(unit_[nodes_[b]], unit_[k])));
+    vmath::asin(leg.data(), leg.data(), M);  // as direct_legs: bitwise the legs of row k
+    for (std::size_t b = 0; b < M; ++b) leg[b] = road_ * (2.0 * kEarthRadiusKm * leg[b]);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return leg[x] < leg[y] || (leg[x] == leg[y] && x < y); });
+    const std::size_t first = exit_node_.size();
+    for (const std::uint32_t b : order) {
+      bool dominated = false;
+      for (std::size_t e = first; e < exit_node_.size() && !dominated; ++e)
+        dominated = node_cost_[b * M + exit_node_[e]] + exit_leg_[e] <= leg[b];
+      if (!dominated) {
+        exit_node_.push_back(b);
+        exit_leg_.push_back(leg[b]);
+      }
+    }
+    exit_start_[k + 1] = exit_node_.size();
+  }
+  reach_.assign(M, 0.0);
+  network_ready_ = true;
 }
 
 void TransportCosts::direct_legs(std::size_t i, double* out) const {
@@ -66,21 +125,24 @@ void TransportCosts::effective_distances(std::size_t i, double* out) const {
   const std::size_t N = g.size();
   direct_legs(i, out);
   out[i] = internal_distance_km(g.area_km2[i]);
-  if (nodes_.empty()) return;
+  if (links_.empty()) return;
+  prepare_network();
   const std::size_t M = nodes_.size();
-  // reach[b] = cheapest cost from i to node b: a direct leg to some node a, then the network.
-  std::vector<double> reach(M, std::numeric_limits<double>::infinity());
-  for (std::size_t a = 0; a < M; ++a) {
-    const double leg = nodes_[a] == i ? 0.0 : out[nodes_[a]];
-    for (std::size_t b = 0; b < M; ++b) reach[b] = std::min(reach[b], leg + node_cost_[a * M + b]);
+  if (M == 0) return;
+  // reach[b] = cheapest cost from i to node b: a direct leg to an entry a, then the network. By
+  // symmetry the entries worth taking are i's exits (when i is a node: itself, at leg 0).
+  for (std::size_t b = 0; b < M; ++b) reach_[b] = std::numeric_limits<double>::infinity();
+  for (std::size_t e = exit_start_[i]; e < exit_start_[i + 1]; ++e) {
+    const double leg = exit_leg_[e];
+    const double* cost = &node_cost_[exit_node_[e] * M];
+    for (std::size_t b = 0; b < M; ++b) reach_[b] = std::min(reach_[b], leg + cost[b]);
   }
-  std::vector<double> from_node(N);
-  for (std::size_t b = 0; b < M; ++b) {
-    const std::size_t nb = nodes_[b];
-    direct_legs(nb, from_node.data());  // from_node[nb] = 0: the leg from b to itself
-    for (std::size_t k = 0; k < N; ++k)
-      if (k != i) out[k] = std::min(out[k], reach[b] + from_node[k]);
+  for (std::size_t k = 0; k < N; ++k) {
+    double best = out[k];
+    for (std::size_t e = exit_start_[k]; e < exit_start_[k + 1]; ++e) best = std::min(best, reach_[exit_node_[e]] + exit_leg_[e]);
+    out[k] = best;
   }
+  out[i] = internal_distance_km(g.area_km2[i]);  // D_ii is the internal distance, links or not
 }
 
 }  // namespace regio
