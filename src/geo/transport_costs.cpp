@@ -88,12 +88,21 @@ void TransportCosts::prepare_network() const {
   exit_node_.clear();
   exit_leg_.clear();
   std::vector<double> leg(M);
-  std::vector<std::uint32_t> order(M);
+  std::vector<std::uint32_t> order;
+  order.reserve(M);
   for (std::size_t k = 0; k < N; ++k) {
     for (std::size_t b = 0; b < M; ++b) leg[b] = std::min(1.0, 0.5 * std::sqrt(squared_chord(unit_[nodes_[b]], unit_[k])));
     vmath::asin(leg.data(), leg.data(), M);  // as direct_legs: bitwise the legs of row k
     for (std::size_t b = 0; b < M; ++b) leg[b] = road_ * (2.0 * kEarthRadiusKm * leg[b]);
-    std::iota(order.begin(), order.end(), 0u);
+    // The nearest node is an exit; the nodes it dominates (most of them) need no sorting. C is
+    // symmetric (Floyd–Warshall keeps it so), so its row holds C_b,nearest.
+    std::uint32_t nearest = 0;
+    for (std::uint32_t b = 1; b < M; ++b)
+      if (leg[b] < leg[nearest]) nearest = b;
+    const double* to_nearest = &node_cost_[nearest * M];
+    order.clear();
+    for (std::uint32_t b = 0; b < M; ++b)
+      if (b == nearest || !(to_nearest[b] + leg[nearest] <= leg[b])) order.push_back(b);
     std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return leg[x] < leg[y] || (leg[x] == leg[y] && x < y); });
     const std::size_t first = exit_node_.size();
     for (const std::uint32_t b : order) {
