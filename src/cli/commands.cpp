@@ -76,6 +76,14 @@ void warn_unused_petsc_options() {
   REGIO_PETSC(PetscOptionsLeftRestore(nullptr, &n, &names, &values));
 }
 
+// The size of the transport network in force (rank 0; preparing it is local, not collective).
+void print_network(Simulation& sim) {
+  const auto& costs = sim.system().costs();
+  std::printf("network: %zu link%s, %zu nodes (the ends of links cheaper than their direct legs), %.1f exits per region\n",
+              costs.links(), costs.links() == 1 ? "" : "s", costs.network_nodes(),
+              double(costs.network_exits()) / double(std::max<std::size_t>(1, sim.num_regions())));
+}
+
 }  // namespace
 
 CommandLine::CommandLine(int argc, char** argv) {
@@ -141,10 +149,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
-    if (const auto& costs = sim.system().costs(); costs.links() > 0)  // the links of the network file
-      std::printf("network: %zu links, %zu nodes (the ends of links cheaper than their direct legs), %.1f exits per region\n",
-                  costs.links(), costs.network_nodes(),
-                  double(costs.network_exits()) / double(std::max<std::size_t>(1, sim.num_regions())));
+    if (sim.system().costs().links() > 0) print_network(sim);  // the links of the network file
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);
   }
@@ -185,6 +190,10 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                     seconds_text(eta).c_str());
         std::fflush(stdout);
       }
+      if (root && !opt.quiet && e > 0 &&
+          std::any_of(sim.scenario().policies.begin(), sim.scenario().policies.end(),
+                      [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; }))
+        print_network(sim);  // the network with the new links, as this epoch solved with it
       if (e == first_epoch && root) warn_unused_petsc_options();
       if (e == 0 && root && !opt.quiet && !sim.opening_note().empty()) std::printf("note: %s\n", sim.opening_note().c_str());
       if (e + 1 == sc.epochs) break;
