@@ -90,7 +90,7 @@ void TransportCosts::prepare_network() const {
   std::vector<double> leg(M);
   std::vector<std::uint32_t> order;
   order.reserve(M);
-  for (std::size_t k = 0; k < N; ++k) {
+  for (std::size_t k = 0; M > 0 && k < N; ++k) {
     for (std::size_t b = 0; b < M; ++b) leg[b] = std::min(1.0, 0.5 * std::sqrt(squared_chord(unit_[nodes_[b]], unit_[k])));
     vmath::asin(leg.data(), leg.data(), M);  // as direct_legs: bitwise the legs of row k
     for (std::size_t b = 0; b < M; ++b) leg[b] = road_ * (2.0 * kEarthRadiusKm * leg[b]);
