@@ -4,14 +4,18 @@
 # inputs for comparison. Writes bench/results/epochs.csv (one row per run, appended) and
 # bench/results/numpy.csv, and prints the rows.
 #   bash bench/run_bench.sh [--sizes "1000 4000 16000"] [--ranks "1 2 4"] [--numpy "2000 4000"] [--epochs 3]
+#                           [--rail-stations M] [--out bench/results/epochs.csv]
+# --rail-stations M also runs every size with a transport network (synth_regions.py's kNN roads
+# plus high-speed rail between the M most populous regions; label synth-N-railM).
 # Run it on an otherwise idle machine: timings and the STREAM bound share the memory bus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES="1000 4000 16000"; RANKS="1 2 4"; NUMPY="2000 4000"; EPOCHS=3
+SIZES="1000 4000 16000"; RANKS="1 2 4"; NUMPY="2000 4000"; EPOCHS=3; RAIL=0; OUT=bench/results/epochs.csv
 while [ $# -gt 0 ]; do
   case $1 in
     --sizes) SIZES=$2; shift 2 ;; --ranks) RANKS=$2; shift 2 ;; --numpy) NUMPY=$2; shift 2 ;;
-    --epochs) EPOCHS=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 2 ;;
+    --epochs) EPOCHS=$2; shift 2 ;; --rail-stations) RAIL=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 BUILD=${BUILD:-build}
@@ -23,10 +27,20 @@ mkdir -p bench/results bench/work
 for n in $SIZES $NUMPY; do
   /usr/bin/python3 tools/synth_regions.py --regions "$n" --provinces 31 --seed 1 -o "bench/work/synth-$n" --no-network >/dev/null
 done
+LABELS=""
 for n in $SIZES; do
+  LABELS="$LABELS synth-$n"
+  if [ "$RAIL" -gt 0 ]; then
+    d="bench/work/synth-$n-rail$RAIL"
+    /usr/bin/python3 tools/synth_regions.py --regions "$n" --provinces 31 --seed 1 -o "$d" --rail-stations "$RAIL" >/dev/null
+    printf 'network:\n  file: network.csv\n' >> "$d/scenario.yaml"
+    LABELS="$LABELS synth-$n-rail$RAIL"
+  fi
+done
+for label in $LABELS; do
   for p in $RANKS; do
-    mpirun -np "$p" "$BUILD/bench/regio_bench" "bench/work/synth-$n/scenario.yaml" --epochs "$EPOCHS" \
-      --csv bench/results/epochs.csv --label "synth-$n"
+    mpirun -np "$p" "$BUILD/bench/regio_bench" "bench/work/$label/scenario.yaml" --epochs "$EPOCHS" \
+      --csv "$OUT" --label "$label"
   done
 done
 # NumPy damped fixed point vs regio (1 rank and 2 ranks) on the same inputs and tolerance.
@@ -49,5 +63,5 @@ print(f"{n},{s['iterations']},{s['residual_evaluations']},{s['solve_seconds']:.4
 PY
   done
 done
-echo "== bench/results/epochs.csv"; column -s, -t < bench/results/epochs.csv | cut -c1-250
+echo "== $OUT"; column -s, -t < "$OUT" | cut -c1-250
 echo "== bench/results/numpy.csv"; column -s, -t < bench/results/numpy.csv
