@@ -73,4 +73,17 @@ class KernelRows {
 // Parse "stored" | "on_the_fly" | "auto"; for auto, store if the kernels fit in `budget_bytes`.
 KernelRows::Storage choose_kernel_storage(const std::string& setting, double needed_bytes, double budget_bytes);
 
+// What solver.kernels decided and why, over all ranks (for the run log and run.yaml).
+struct KernelStorageSummary {
+  std::string setting;        // solver.kernels
+  int stored_ranks = 0, ranks = 1;
+  double needed_bytes = 0;    // stored rows per rank (the largest)
+  double available_bytes = 0; // memory available per rank (the smallest; auto allows half)
+  std::string memory_source;  // what limited it: MemAvailable or a cgroup file
+  // "stored", "on_the_fly" or "mixed".
+  std::string storage() const;
+  // One line for the log: what was chosen, and when auto recomputes them, why and what to do.
+  std::string describe() const;
+};
+
 }  // namespace regio

@@ -23,6 +23,7 @@
 
 #include "regio/economy_state.hpp"
 #include "regio/kernel_rows.hpp"
+#include "regio/memory_budget.hpp"
 #include "regio/kernels.hpp"
 #include "regio/krylov_recycling.hpp"
 #include "regio/layout.hpp"
@@ -84,9 +85,6 @@ struct FiscalRegime {
   bool active() const { return equalisation_rate > 0 || targeted_share > 0; }
 };
 
-// Half of this node's available memory divided by the ranks on the node (collective).
-double available_memory_per_rank(MPI_Comm comm);
-
 class NationalSystem {
  public:
   // Equilibrium: the within-epoch equilibrium of MODEL.md §2 (what `regio run` solves).
@@ -134,6 +132,16 @@ class NationalSystem {
   const double* trade_row(std::size_t s, std::size_t j) const { return kernels_->trade(s, j); }
   const double* migration_row(std::size_t j) const { return kernels_->migration(j); }
   const KernelRows& kernels() const { return *kernels_; }
+  // This rank's kernel storage decision (build_kernels): stored or not, the bytes stored rows
+  // need, and the memory available to the rank.
+  struct KernelChoice {
+    bool stored = false;
+    double needed_bytes = 0;
+    MemoryLimit memory;
+  };
+  const KernelChoice& kernel_choice() const { return kernel_choice_; }
+  // The decision over all ranks (collective).
+  KernelStorageSummary kernel_storage_summary() const;
   bool migration_enabled() const { return migration_; }
   double migration_elasticity() const { return epsilon_; }
 
@@ -255,6 +263,7 @@ class NationalSystem {
   int pop_slot_ = -1;
   std::shared_ptr<const TransportCosts> costs_;
   std::unique_ptr<KernelRows> kernels_;  // rows of τ^−θ and μ̃^−ε
+  KernelChoice kernel_choice_;
   FiscalRegime fiscal_;
   std::vector<double> external_factor_;  // owned; empty = all 1
   std::vector<double> cols_;           // scratch: an exchanged N×S array by columns

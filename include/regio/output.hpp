@@ -20,6 +20,8 @@ struct RunInfo {
   bool regions_csv = true;     // write regions.csv (else the panel is only in regions.h5)
   int ranks = 1, epochs = 0, epochs_done = 0, first_epoch = 0;
   std::size_t regions = 0;
+  std::string kernel_storage;  // stored | on_the_fly | mixed (KernelStorageSummary); empty: not written
+  int kernel_stored_ranks = 0;
 };
 
 class OutputWriter {

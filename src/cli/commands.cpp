@@ -133,7 +133,10 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const PanelFormats formats = panel_formats(sc.output_format, inputs.geography.size());
   std::optional<OutputWriter> out;
   RunInfo info{kVersion, opt.scenario, opt.command_line, "", "", "", "", opt.restart, formats.csv, comm.size(),
-               sc.epochs, first_epoch, first_epoch, inputs.geography.size()};
+               sc.epochs, first_epoch, first_epoch, inputs.geography.size(), "", 0};
+  const KernelStorageSummary kernel_storage = sim.system().kernel_storage_summary();  // collective
+  info.kernel_storage = kernel_storage.storage();
+  info.kernel_stored_ranks = kernel_storage.stored_ranks;
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   const bool migration_csv = sc.migration.enabled && inputs.geography.province_names.size() <= 300;
   on_root_collectively(comm, [&] {
@@ -149,6 +152,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
+    std::printf("%s\n", kernel_storage.describe().c_str());
     if (sim.system().costs().links() > 0) print_network(sim);  // the links of the network file
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);

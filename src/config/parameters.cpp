@@ -159,7 +159,7 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"solver.max_iterations", K::Integer, "50", {1, 10000}, "", "",
        "Maximum Newton iterations per epoch.", REGIO_FIELD(solver.max_iterations)},
       {"solver.kernels", K::Text, "auto", {}, "", "",
-       "Bilateral kernels τ^−θ, μ^−ε: `stored` (fast; (groups+1)·n_own·N doubles per rank), `on_the_fly` (recomputed from coordinates, O(N) memory), or `auto` (stored if they fit in half the node's available memory).",
+       "Bilateral kernels τ^−θ, μ^−ε: `stored` (fast; (groups+1)·n_own·N doubles per rank), `on_the_fly` (recomputed from coordinates, O(N) memory), or `auto` (stored on a rank if they fit in half of its share of the node's available memory: MemAvailable or, if tighter, the headroom under a cgroup memory limit such as SLURM's --mem; the run log says what was chosen and why).",
        REGIO_TEXT(solver.kernels)},
       {"solver.kernel_precision", K::Text, "double", {}, "", "",
        "Precision of the kernel rows: `double`, or `single` (each τ^−θ, μ^−ε rounded to a float: half the memory and "

@@ -156,6 +156,10 @@ void OutputWriter::write_run_yaml() {
     // The vector width of the kernel rows' exp/log1p/asin (vector_math.hpp); every width gives
     // bitwise the same kernels.
     f << "kernel_math: " << vmath::detail::width_name(vmath::detail::best_width()) << "\n";
+    if (!info_.kernel_storage.empty()) {  // solver.kernels' decision over all ranks (the log says why)
+      f << "kernel_storage: " << info_.kernel_storage << "\n";
+      f << "kernel_stored_ranks: " << info_.kernel_stored_ranks << "\n";
+    }
     f << "command: " << q(info_.command_line) << "\n";
     f << "scenario_file: " << q(info_.scenario_file) << "\n";
     f << "ranks: " << info_.ranks << "\n";

@@ -1,5 +1,7 @@
 #include "regio/kernel_rows.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -33,6 +35,24 @@ KernelRows::Storage choose_kernel_storage(const std::string& setting, double nee
   if (setting == "on_the_fly") return KernelRows::Storage::OnTheFly;
   if (setting == "auto") return needed <= budget ? KernelRows::Storage::Stored : KernelRows::Storage::OnTheFly;
   throw InputError("solver.kernels must be stored, on_the_fly or auto, not '" + setting + "'");
+}
+
+std::string KernelStorageSummary::storage() const {
+  return stored_ranks == ranks ? "stored" : stored_ranks == 0 ? "on_the_fly" : "mixed";
+}
+
+std::string KernelStorageSummary::describe() const {
+  const auto gb = [](double b) { return b < 1e9 ? fmt::format("{:.1f} MB", b / 1e6) : fmt::format("{:.2f} GB", b / 1e9); };
+  const std::string memory = fmt::format("half of the {} available per rank, by {}", gb(available_bytes), memory_source);
+  if (stored_ranks == ranks)
+    return setting == "auto" ? fmt::format("kernels: stored, {} per rank (solver.kernels: auto allows up to {})", gb(needed_bytes), memory)
+                             : fmt::format("kernels: stored, {} per rank (solver.kernels: {})", gb(needed_bytes), setting);
+  if (setting != "auto") return fmt::format("kernels: recomputed on the fly (solver.kernels: {})", setting);
+  const std::string where = stored_ranks == 0 ? "on every rank" : fmt::format("on {} of {} ranks", ranks - stored_ranks, ranks);
+  return fmt::format("kernels: recomputed on the fly {}: stored they need up to {} per rank, more than {}; a residual is then "
+                     "about 20x slower: use more ranks or nodes, solver.kernel_precision: single, or solver.kernels: stored if "
+                     "the memory is there",
+                     where, gb(needed_bytes), memory);
 }
 
 KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,

@@ -18,26 +18,9 @@
 #include "regio/province_coarse.hpp"
 #include "regio/row_products.hpp"
 #include "regio/snes_driver.hpp"
+#include "regio/memory_budget.hpp"
 
 namespace regio {
-
-double available_memory_per_rank(MPI_Comm comm) {
-  double avail = 0;  // MemAvailable from /proc/meminfo (Linux); 0 if unknown
-  if (std::FILE* f = std::fopen("/proc/meminfo", "r")) {
-    char key[64];
-    double kb = 0;
-    char unit[16];
-    while (std::fscanf(f, "%63s %lf %15s", key, &kb, unit) == 3)
-      if (std::string(key) == "MemAvailable:") { avail = kb * 1024.0; break; }
-    std::fclose(f);
-  }
-  MPI_Comm node;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int on_node = 1;
-  MPI_Comm_size(node, &on_node);
-  MPI_Comm_free(&node);
-  return avail / on_node;
-}
 
 namespace {
 
@@ -199,12 +182,36 @@ void NationalSystem::update_hukou_barriers() {
   for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state_.hukou_barrier[j], -epsilon_);
 }
 
+KernelStorageSummary NationalSystem::kernel_storage_summary() const {
+  const MPI_Comm comm = layout_.comm();
+  KernelStorageSummary out;
+  out.setting = sc_.solver.kernels;
+  int stored = kernel_choice_.stored ? 1 : 0;
+  MPI_Comm_size(comm, &out.ranks);
+  MPI_Allreduce(&stored, &out.stored_ranks, 1, MPI_INT, MPI_SUM, comm);
+  MPI_Allreduce(&kernel_choice_.needed_bytes, &out.needed_bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
+  // The tightest rank's memory, and what limited it there.
+  struct { double bytes; int rank; } mine{kernel_choice_.memory.bytes, 0}, tightest{};
+  MPI_Comm_rank(comm, &mine.rank);
+  MPI_Allreduce(&mine, &tightest, 1, MPI_DOUBLE_INT, MPI_MINLOC, comm);
+  out.available_bytes = tightest.bytes;
+  std::string source = kernel_choice_.memory.source;
+  int length = static_cast<int>(source.size());
+  MPI_Bcast(&length, 1, MPI_INT, tightest.rank, comm);
+  source.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(source.data(), length, MPI_CHAR, tightest.rank, comm);
+  out.memory_source = source;
+  return out;
+}
+
 void NationalSystem::build_kernels() {
   // Kernel rows: stored if they fit in half of this node's available memory (shared by the
   // ranks on the node), else recomputed on the fly (solver.kernels).
   const std::size_t groups = KernelRows::count_groups(tech_);
   const double needed = KernelRows::stored_bytes(n_own_, N_, groups, sc_.solver.kernel_precision == "single");
-  const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * available_memory_per_rank(layout_.comm()));
+  const MemoryLimit memory = available_memory_per_rank(layout_.comm());
+  const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * memory.bytes);
+  kernel_choice_ = KernelChoice{storage == KernelRows::Storage::Stored, needed, memory};
   kernels_.reset();  // release the old rows first: two sets may not fit
   kernels_ = std::make_unique<KernelRows>(sc_, tech_, geo_, state_, *costs_, storage);
   group_sectors_.assign(kernels_->groups(), {});
