@@ -5,7 +5,10 @@
     tools/scaling_report.py RUN_DIR RUN_DIR ... --out DIR
 
 Reads every run folder (OUTROOT/*/ with a run.yaml, or the folders given): run.yaml for the
-rank count, scenario, regions and status; solver.csv for the seconds of each epoch. Time per
+rank count, scenario, regions, status and kernel storage; solver.csv for the seconds and
+residual evaluations of each epoch. A warning (stderr and scaling.md) says when the kernel rows
+were stored at some rank counts and recomputed at others (solver.kernels: auto and the memory
+per rank), since that switch, not the code, would then make the speedup. Time per
 epoch T(p) = mean of solver.csv `seconds` over the epochs after the first K (default 1: the
 first epoch starts from the initial guess and needs more Newton iterations); several runs at
 the same rank count: the median of their T.
@@ -50,6 +53,7 @@ def read_run(d, skip_first):
         raise ValueError("solver.csv has no epochs")
     secs = [float(r["seconds"]) for r in rows]
     newton = [float(r["nonlinear_iterations"]) for r in rows]
+    evals = [float(r.get("residual_evaluations") or "nan") for r in rows]
     k = skip_first if len(rows) > skip_first else 0
     return {
         "dir": d,
@@ -63,6 +67,9 @@ def read_run(d, skip_first):
         "t_epoch": statistics.fmean(secs[k:]),
         "t_total": sum(secs),
         "newton": statistics.fmean(newton[k:]),
+        "evals": statistics.fmean(evals[k:]),
+        # stored | on_the_fly | mixed (run.yaml since 2026-11-24; "?" before)
+        "kernels": info.get("kernel_storage", "?"),
     }
 
 
@@ -193,7 +200,19 @@ def main():
             "epochs_timed": rs[0]["epochs_timed"],
             "t_epoch": statistics.median(r["t_epoch"] for r in rs),
             "newton": statistics.median(r["newton"] for r in rs),
+            "evals": statistics.median(r["evals"] for r in rs),
+            "kernels": "/".join(sorted({r["kernels"] for r in rs})),
         })
+    # Recomputed kernel rows cost about 20x stored ones per residual (solver.kernels: auto
+    # switches by the memory per rank): a speedup across that switch is not the code's scaling.
+    kinds = {row["kernels"] for row in table}
+    kernel_note = ""
+    if len(kinds) > 1:
+        kernel_note = ("kernel storage differs across rank counts (" +
+                       ", ".join(f"{row['ranks']}: {row['kernels']}" for row in table) +
+                       "): the speedup includes the switch between recomputed and stored kernel rows; set "
+                       "solver.kernels explicitly or give every job enough memory per rank (docs/slurm.md)")
+        print(f"scaling_report: warning: {kernel_note}", file=sys.stderr)
     p0, t0 = table[0]["ranks"], table[0]["t_epoch"]
     for row in table:
         if mode == "strong":
@@ -207,11 +226,12 @@ def main():
     with open(os.path.join(outdir, "scaling.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["mode", "ranks", "runs", "scenario", "regions", "regions_per_rank", "epochs_timed",
-                    "seconds_per_epoch", "newton_per_epoch", "speedup", "efficiency", "ideal_speedup"])
+                    "seconds_per_epoch", "newton_per_epoch", "speedup", "efficiency", "ideal_speedup",
+                    "residual_evaluations_per_epoch", "kernel_storage"])
         for r in table:
             w.writerow([mode, r["ranks"], r["runs"], r["scenario"], r["regions"], f"{r['regions_per_rank']:.4g}",
                         r["epochs_timed"], f"{r['t_epoch']:.6g}", f"{r['newton']:.4g}", f"{r['speedup']:.4f}",
-                        f"{r['efficiency']:.4f}", r["ranks"]])
+                        f"{r['efficiency']:.4f}", r["ranks"], f"{r['evals']:.4g}", r["kernels"]])
 
     scen = sorted({r["scenario"] for r in table})
     short = lambda f: "/".join(f.split("/")[-2:])  # inputs/china31/baseline.yaml -> china31/baseline.yaml
@@ -224,11 +244,14 @@ def main():
           f"p0 = {p0} rank{'s' if p0 > 1 else ''}; "
           + ("S = p0·T(p0)/T(p), E = S/p." if mode == "strong" else "E = T(p0)/T(p), scaled S = p·E."),
           "",
-          "| ranks | regions | regions/rank | runs | epochs timed | s/epoch | Newton/epoch | speedup | ideal | efficiency |",
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+          "| ranks | regions | regions/rank | runs | epochs timed | s/epoch | Newton/epoch | F evals/epoch | kernels | speedup | ideal | efficiency |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in table:
         md.append(f"| {r['ranks']} | {r['regions']} | {r['regions_per_rank']:.3g} | {r['runs']} | {r['epochs_timed']} | "
-                  f"{r['t_epoch']:.4g} | {r['newton']:.3g} | {r['speedup']:.2f} | {r['ranks']} | {100 * r['efficiency']:.0f} % |")
+                  f"{r['t_epoch']:.4g} | {r['newton']:.3g} | {r['evals']:.3g} | {r['kernels']} | {r['speedup']:.2f} | {r['ranks']} | "
+                  f"{100 * r['efficiency']:.0f} % |")
+    if kernel_note:
+        md += ["", "**Warning:** " + kernel_note + "."]
     if skipped:
         md += ["", "Left out (not complete): " + "; ".join(f"`{d}` ({why})" for d, why in skipped)]
     md += ["", "![speedup](speedup.png) ![efficiency](efficiency.png)", ""]
