@@ -238,8 +238,10 @@ TEST(TransportNetwork, EffectiveDistancesAreTheShortestPathsOverAllRegions) {
     costs.set_links(*links);
     if (links == &roads) {
       EXPECT_EQ(costs.network_nodes(), 0u);
+      EXPECT_EQ(costs.idle_links(), roads.size());
     } else {
       EXPECT_GT(costs.network_nodes(), 10u);
+      EXPECT_EQ(costs.idle_links(), roads.size() + 1);  // the roads and the loop
       EXPECT_GE(costs.network_exits(), N);                             // every region has an exit
       EXPECT_LT(costs.network_exits(), N * costs.network_nodes() * 3 / 4);  // but not every node
     }

@@ -59,6 +59,8 @@ class TransportCosts {
   std::size_t network_nodes() const;
   // Non-dominated exits summed over all regions, Σ_k |U_k| (prepares the network).
   std::size_t network_exits() const;
+  // Links no cheaper than the direct leg between their ends: they change no distance.
+  std::size_t idle_links() const;
 
   // Row i of effective distances D_ik for all k (D_ii = internal distance), into out[0..N).
   void effective_distances(std::size_t i, double* out) const;
@@ -87,6 +89,7 @@ class TransportCosts {
   void prepare_network() const;
   mutable bool network_ready_ = false;
   mutable std::vector<std::size_t> nodes_;         // network nodes (region indices), sorted
+  mutable std::size_t idle_links_ = 0;
   mutable std::vector<double> node_cost_;          // M×M shortest-path costs between nodes
   // U_k in compressed rows: exits exit_start_[k] .. exit_start_[k+1] (node b, leg d_bk).
   mutable std::vector<std::size_t> exit_start_;

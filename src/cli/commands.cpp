@@ -79,8 +79,11 @@ void warn_unused_petsc_options() {
 // The size of the transport network in force (rank 0; preparing it is local, not collective).
 void print_network(Simulation& sim) {
   const auto& costs = sim.system().costs();
-  std::printf("network: %zu link%s, %zu nodes (the ends of links cheaper than their direct legs), %.1f exits per region\n",
-              costs.links(), costs.links() == 1 ? "" : "s", costs.network_nodes(),
+  const std::size_t idle = costs.idle_links();
+  const std::string idle_text =
+      idle == 0 ? "" : fmt::format(" ({} no cheaper than the direct leg between their ends: they change no distance)", idle);
+  std::printf("network: %zu link%s%s, %zu nodes (the ends of links cheaper than their direct legs), %.1f exits per region\n",
+              costs.links(), costs.links() == 1 ? "" : "s", idle_text.c_str(), costs.network_nodes(),
               double(costs.network_exits()) / double(std::max<std::size_t>(1, sim.num_regions())));
 }
 

@@ -52,12 +52,18 @@ std::size_t TransportCosts::network_exits() const {
   return exit_node_.size();
 }
 
+std::size_t TransportCosts::idle_links() const {
+  prepare_network();
+  return idle_links_;
+}
+
 void TransportCosts::prepare_network() const {
   if (network_ready_) return;
   // Only links cheaper than the direct leg between their ends can shorten a path.
   std::vector<TransportLink> useful;
   for (const auto& l : links_)
     if (l.a != l.b && l.cost_km < road_ * great_circle(l.a, l.b)) useful.push_back(l);
+  idle_links_ = links_.size() - useful.size();
   nodes_.clear();
   for (const auto& l : useful) nodes_.push_back(l.a), nodes_.push_back(l.b);
   std::sort(nodes_.begin(), nodes_.end());
