@@ -95,7 +95,7 @@ class TransportCosts {
   mutable std::vector<std::size_t> exit_start_;
   mutable std::vector<std::uint32_t> exit_node_;
   mutable std::vector<double> exit_leg_;
-  mutable std::vector<double> reach_;              // scratch: M
+  mutable std::vector<double> reach_;              // scratch: M (so effective_distances is not reentrant)
 };
 
 }  // namespace regio
