@@ -48,6 +48,9 @@ TEST_F(FakeCgroups, V2TakesTheTightestAncestorAndSubtractsItsUsage) {
   ASSERT_TRUE(h.has_value());
   EXPECT_EQ(h->bytes, double(7LL << 30));
   EXPECT_EQ(h->source, (root_ / job / "memory.max").string());
+  write(job + "/memory.stat", "anon 1\ninactive_file 268435456\nactive_file 5\n");  // v2's key
+  EXPECT_EQ(cgroup_headroom("0::/" + job + "/step_0/task_1\n", root_)->bytes, double(7LL << 30) + double(1LL << 28));
+  write(job + "/memory.stat", "inactive_file 0\n");
   // A tighter limit lower down wins.
   write(job + "/step_0/memory.max", std::to_string(3LL << 30));
   EXPECT_EQ(cgroup_headroom("0::/" + job + "/step_0/task_1\n", root_)->bytes, double(2LL << 30));
@@ -64,6 +67,9 @@ TEST_F(FakeCgroups, V1UsesTheMemoryControllerAndIgnoresUnlimited) {
   ASSERT_TRUE(h.has_value());
   EXPECT_EQ(h->bytes, double(3LL << 30));
   EXPECT_EQ(h->source, (root_ / "memory/process_api/memory.limit_in_bytes").string());
+  // The inactive page cache (memory.stat) is not counted: the kernel reclaims it first.
+  write("memory/process_api/memory.stat", "cache 1073741824\ntotal_inactive_file 536870912\ntotal_rss 1\n");
+  EXPECT_EQ(cgroup_headroom(self, root_)->bytes, double(3LL << 30) + double(1LL << 29));
   // A controller list that names memory among others counts too.
   EXPECT_TRUE(cgroup_headroom("4:cpu,memory:/process_api/abc\n", root_).has_value());
 }

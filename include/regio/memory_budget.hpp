@@ -21,7 +21,8 @@ struct MemoryLimit {
 // MemAvailable (bytes) from the text of /proc/meminfo.
 std::optional<double> meminfo_available(const std::string& meminfo);
 
-// The smallest limit − usage over the process's memory cgroup and its ancestors, given the text
+// The smallest limit − working set (usage less the inactive page cache, which is reclaimed
+// before the OOM killer acts) over the process's memory cgroup and its ancestors, given the text
 // of /proc/self/cgroup and the cgroup mount point (/sys/fs/cgroup). Understands cgroup v2
 // (memory.max, memory.current; under `root` or `root/unified`) and v1 (the memory controller's
 // memory.limit_in_bytes, memory.usage_in_bytes under `root/memory`). Levels without a limit,

@@ -47,10 +47,23 @@ std::vector<fs::path> levels(const fs::path& base, const std::string& relative) 
   return out;
 }
 
-void tighten(std::optional<MemoryLimit>& best, const fs::path& dir, const char* limit_file, const char* usage_file) {
+// A value of memory.stat ("key bytes" lines); 0 if absent.
+double stat_value(const fs::path& dir, const std::string& key) {
+  std::istringstream in(read_text(dir / "memory.stat"));
+  std::string k;
+  double v = 0;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return 0;
+}
+
+void tighten(std::optional<MemoryLimit>& best, const fs::path& dir, const char* limit_file, const char* usage_file,
+             const char* inactive_file_key) {
   const auto limit = read_bytes(dir / limit_file);
   if (!limit) return;
-  const double usage = read_bytes(dir / usage_file).value_or(0.0);
+  // The working set, as container runtimes count it: usage less the inactive page cache, which
+  // the kernel reclaims before it invokes the OOM killer (input files read earlier, say).
+  const double usage = std::max(0.0, read_bytes(dir / usage_file).value_or(0.0) - stat_value(dir, inactive_file_key));
   const double headroom = std::max(0.0, *limit - usage);
   if (!best || headroom < best->bytes) best = MemoryLimit{headroom, (dir / limit_file).string()};
 }
@@ -79,13 +92,13 @@ std::optional<MemoryLimit> cgroup_headroom(const std::string& proc_self_cgroup, 
     const std::string id = line.substr(0, a), controllers = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
     if (id == "0" && controllers.empty()) {  // v2 (unified)
       for (const fs::path& base : {root, root / "unified"})
-        for (const auto& dir : levels(base, path)) tighten(best, dir, "memory.max", "memory.current");
+        for (const auto& dir : levels(base, path)) tighten(best, dir, "memory.max", "memory.current", "inactive_file");
     } else {
       bool memory = false;
       std::istringstream list(controllers);
       for (std::string c; std::getline(list, c, ',');) memory = memory || c == "memory";
       if (memory)
-        for (const auto& dir : levels(root / "memory", path)) tighten(best, dir, "memory.limit_in_bytes", "memory.usage_in_bytes");
+        for (const auto& dir : levels(root / "memory", path)) tighten(best, dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file");
     }
   }
   return best;
