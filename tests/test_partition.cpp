@@ -58,6 +58,36 @@ TEST(Partition, BalancedIsWithinLptBoundAndNoWorseThanContiguous) {
   }
 }
 
+// Provinces of the given sizes (regions per province), in that CSV order.
+std::vector<Region> provinces_of_sizes(const std::vector<int>& sizes) {
+  std::vector<Region> r;
+  for (std::size_t p = 0; p < sizes.size(); ++p)
+    for (int k = 0; k < sizes[p]; ++k) {
+      Region x;
+      x.index = static_cast<int>(r.size());
+      x.id = "r" + std::to_string(r.size());
+      x.province = "p" + std::to_string(p);
+      x.lat = 30 + static_cast<double>(p);
+      x.lon = 110;
+      x.population = 1e5;
+      r.push_back(x);
+    }
+  return r;
+}
+
+TEST(Partition, BalancedImprovesOnLargestFirstWhereItFallsShort) {
+  // Largest first puts {3, 2, 2} and {3, 2} on two ranks (max 7); the optimum is 6 and 6.
+  PartitionReport rep;
+  partition_provinces(provinces_of_sizes({3, 3, 2, 2, 2}), 2, "balanced", &rep);
+  EXPECT_DOUBLE_EQ(rep.imbalance, 1.0);
+  // Three ranks, sizes summing to 3 × 20, where largest first gives 22 / 19 / 19.
+  partition_provinces(provinces_of_sizes({8, 7, 6, 5, 5, 4, 4, 4, 4, 4, 3, 3, 3}), 3, "balanced", &rep);
+  EXPECT_DOUBLE_EQ(rep.imbalance, 1.0);
+  // Never above the largest-first bound, and at the largest province when that decides.
+  partition_provinces(provinces_of_sizes({30, 5, 5, 5, 5}), 2, "balanced", &rep);
+  EXPECT_DOUBLE_EQ(rep.imbalance, 30.0 / 25.0);
+}
+
 TEST(Partition, GraphKeepsNeighboursTogetherBetterThanBalanced) {
   const auto regions = clustered(800, 30, 13);
   PartitionReport g, b;
