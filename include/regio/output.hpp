@@ -22,6 +22,7 @@ struct RunInfo {
   std::size_t regions = 0;
   std::string kernel_storage;  // stored | on_the_fly | mixed (KernelStorageSummary); empty: not written
   int kernel_stored_ranks = 0;
+  double decomposition_imbalance = 0;  // max/mean regions per rank; 0: not written
 };
 
 class OutputWriter {

@@ -140,6 +140,12 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const KernelStorageSummary kernel_storage = sim.system().kernel_storage_summary();  // collective
   info.kernel_storage = kernel_storage.storage();
   info.kernel_stored_ranks = kernel_storage.stored_ranks;
+  // Load balance: regions per rank. A province is never split, so ranks beyond the provinces idle.
+  std::vector<std::size_t> per_rank(static_cast<std::size_t>(comm.size()), 0);
+  for (const int o : inputs.owners) ++per_rank[static_cast<std::size_t>(o)];
+  const double mean_load = double(inputs.owners.size()) / comm.size();
+  info.decomposition_imbalance = double(*std::max_element(per_rank.begin(), per_rank.end())) / mean_load;
+  const auto idle_ranks = std::count(per_rank.begin(), per_rank.end(), std::size_t(0));
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   const bool migration_csv = sc.migration.enabled && inputs.geography.province_names.size() <= 300;
   on_root_collectively(comm, [&] {
@@ -156,6 +162,15 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
     std::printf("%s\n", kernel_storage.describe().c_str());
+    const std::size_t provinces = inputs.geography.province_names.size();
+    if (idle_ranks > 0)
+      std::printf("note: %ld of %d ranks %s no region (%zu provinces, and a province is never split across ranks): %s; "
+                  "run on at most %zu ranks\n", static_cast<long>(idle_ranks), comm.size(), idle_ranks == 1 ? "owns" : "own",
+                  provinces, idle_ranks == 1 ? "it idles" : "they idle", provinces);
+    else if (info.decomposition_imbalance > 1.1)
+      std::printf("note: decomposition imbalance %.3f (the busiest rank has %.0f%% more regions than the mean and sets the pace); "
+                  "`regio decomp --strategy balanced` shows the best assignment it finds, fewer ranks balance better\n",
+                  info.decomposition_imbalance, 100 * (info.decomposition_imbalance - 1));
     if (sim.system().costs().links() > 0) print_network(sim);  // the links of the network file
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);

@@ -164,6 +164,8 @@ void OutputWriter::write_run_yaml() {
     f << "scenario_file: " << q(info_.scenario_file) << "\n";
     f << "ranks: " << info_.ranks << "\n";
     f << "regions: " << info_.regions << "\n";
+    if (info_.decomposition_imbalance > 0)  // the busiest rank sets the pace
+      f << "decomposition_imbalance: " << fmt::format("{:.4f}", info_.decomposition_imbalance) << "\n";
     f << "epochs: " << info_.epochs << "\n";
     f << "epochs_done: " << info_.epochs_done << "\n";
     if (!info_.restarted_from.empty())
