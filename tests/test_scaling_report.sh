@@ -8,7 +8,7 @@ rm -rf "$W"; mkdir -p "$W"
 run() {  # run DIR RANKS SECONDS KERNELS
   mkdir -p "$1"
   { echo "regio_version: test"; [ -n "$4" ] && echo "kernel_storage: $4"; echo "scenario_file: s.yaml"; echo "ranks: $2"
-    echo "regions: 1000"; echo "status: complete"; } > "$1/run.yaml"
+    echo "regions: 1000"; [ -n "$4" ] && echo "decomposition_imbalance: 1.0$2$2"; echo "status: complete"; } > "$1/run.yaml"
   { echo "epoch,year,nonlinear_iterations,linear_iterations,residual_evaluations,residual_norm,seconds,reason"
     for e in 0 1 2; do echo "$e,$((2020 + e)),4,10,16,1e-11,$3,CONVERGED_FNORM_ABS"; done; } > "$1/solver.csv"
 }
@@ -17,7 +17,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 run "$W/same/np1" 1 2.0 stored; run "$W/same/np2" 2 1.0 stored
 /usr/bin/python3 "$SRC/tools/scaling_report.py" "$W/same" --no-plots > "$W/same.txt" 2>&1 || fail "$(cat "$W/same.txt")"
 grep -q "kernel storage differs" "$W/same.txt" && fail "warned without a switch: $(cat "$W/same.txt")"
-[ "$(sed -n 3p "$W/same/scaling.csv" | tr -d "\r" | cut -d, -f10,11,13,14)" = "2.0000,1.0000,16,stored" ] || fail "same: $(cat "$W/same/scaling.csv")"
+[ "$(sed -n 3p "$W/same/scaling.csv" | tr -d "\r" | cut -d, -f10,11,13,14,15)" = "2.0000,1.0000,16,stored,1.0220" ] || fail "same: $(cat "$W/same/scaling.csv")"
+grep -q "^| 2 | 1000 | 500 | 1.022 |" "$W/same/scaling.md" || fail "scaling.md lacks the imbalance: $(cat "$W/same/scaling.md")"
 
 run "$W/switch/np1" 1 20.0 on_the_fly; run "$W/switch/np2" 2 1.0 stored
 /usr/bin/python3 "$SRC/tools/scaling_report.py" "$W/switch" --no-plots > "$W/switch.txt" 2>&1 || fail "$(cat "$W/switch.txt")"

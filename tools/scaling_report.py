@@ -5,7 +5,8 @@
     tools/scaling_report.py RUN_DIR RUN_DIR ... --out DIR
 
 Reads every run folder (OUTROOT/*/ with a run.yaml, or the folders given): run.yaml for the
-rank count, scenario, regions, status and kernel storage; solver.csv for the seconds and
+rank count, scenario, regions, status, kernel storage and decomposition imbalance (max/mean
+regions per rank: the busiest rank sets the pace); solver.csv for the seconds and
 residual evaluations of each epoch. A warning (stderr and scaling.md) says when the kernel rows
 were stored at some rank counts and recomputed at others (solver.kernels: auto and the memory
 per rank), since that switch, not the code, would then make the speedup. Time per
@@ -70,6 +71,8 @@ def read_run(d, skip_first):
         "evals": statistics.fmean(evals[k:]),
         # stored | on_the_fly | mixed (run.yaml since 2026-11-24; "?" before)
         "kernels": info.get("kernel_storage", "?"),
+        # max/mean regions per rank (run.yaml since 2026-11-24; nan before)
+        "imbalance": float(info.get("decomposition_imbalance", "nan")),
     }
 
 
@@ -202,6 +205,7 @@ def main():
             "newton": statistics.median(r["newton"] for r in rs),
             "evals": statistics.median(r["evals"] for r in rs),
             "kernels": "/".join(sorted({r["kernels"] for r in rs})),
+            "imbalance": statistics.median(r["imbalance"] for r in rs),
         })
     # Recomputed kernel rows cost about 20x stored ones per residual (solver.kernels: auto
     # switches by the memory per rank): a speedup across that switch is not the code's scaling.
@@ -227,11 +231,11 @@ def main():
         w = csv.writer(f)
         w.writerow(["mode", "ranks", "runs", "scenario", "regions", "regions_per_rank", "epochs_timed",
                     "seconds_per_epoch", "newton_per_epoch", "speedup", "efficiency", "ideal_speedup",
-                    "residual_evaluations_per_epoch", "kernel_storage"])
+                    "residual_evaluations_per_epoch", "kernel_storage", "decomposition_imbalance"])
         for r in table:
             w.writerow([mode, r["ranks"], r["runs"], r["scenario"], r["regions"], f"{r['regions_per_rank']:.4g}",
                         r["epochs_timed"], f"{r['t_epoch']:.6g}", f"{r['newton']:.4g}", f"{r['speedup']:.4f}",
-                        f"{r['efficiency']:.4f}", r["ranks"], f"{r['evals']:.4g}", r["kernels"]])
+                        f"{r['efficiency']:.4f}", r["ranks"], f"{r['evals']:.4g}", r["kernels"], f"{r['imbalance']:.4f}"])
 
     scen = sorted({r["scenario"] for r in table})
     short = lambda f: "/".join(f.split("/")[-2:])  # inputs/china31/baseline.yaml -> china31/baseline.yaml
@@ -244,10 +248,10 @@ def main():
           f"p0 = {p0} rank{'s' if p0 > 1 else ''}; "
           + ("S = p0·T(p0)/T(p), E = S/p." if mode == "strong" else "E = T(p0)/T(p), scaled S = p·E."),
           "",
-          "| ranks | regions | regions/rank | runs | epochs timed | s/epoch | Newton/epoch | F evals/epoch | kernels | speedup | ideal | efficiency |",
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+          "| ranks | regions | regions/rank | imbalance | runs | epochs timed | s/epoch | Newton/epoch | F evals/epoch | kernels | speedup | ideal | efficiency |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in table:
-        md.append(f"| {r['ranks']} | {r['regions']} | {r['regions_per_rank']:.3g} | {r['runs']} | {r['epochs_timed']} | "
+        md.append(f"| {r['ranks']} | {r['regions']} | {r['regions_per_rank']:.3g} | {r['imbalance']:.3f} | {r['runs']} | {r['epochs_timed']} | "
                   f"{r['t_epoch']:.4g} | {r['newton']:.3g} | {r['evals']:.3g} | {r['kernels']} | {r['speedup']:.2f} | {r['ranks']} | "
                   f"{100 * r['efficiency']:.0f} % |")
     if kernel_note:

@@ -212,7 +212,7 @@ scaling)
     [ "$(cut -d, -f1,2 "$D/$m/scaling.csv" | tail -n +2 | tr '\n' ' ')" = "$m,1 $m,2 " ] || fail "$m/scaling.csv: $(cat "$D/$m/scaling.csv")"
     grep -q "^| 2 |" "$D/$m/scaling.md" || fail "$m/scaling.md lacks the 2-rank row"
     # Both rank counts stored their kernel rows (run.yaml kernel_storage), so no switch warning.
-    [ "$(tail -n +2 "$D/$m/scaling.csv" | tr -d '\r' | awk -F, '{print $NF}' | sort -u)" = stored ] || fail "$m: kernel storage not 'stored' everywhere"
+    [ "$(tail -n +2 "$D/$m/scaling.csv" | tr -d '\r' | awk -F, '{print $14}' | sort -u)" = stored ] || fail "$m: kernel storage not 'stored' everywhere"
     ! grep -q "kernel storage differs" "$D/$m/scaling.md" || fail "$m/scaling.md warns of a kernel storage switch"
   done
   awk -F, 'NR == 2 && ($10 != "1.0000" || $11 != "1.0000") { exit 1 }' "$D/strong/scaling.csv" || fail "p0 row is not speedup 1, efficiency 1"
