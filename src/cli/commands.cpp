@@ -76,6 +76,33 @@ void warn_unused_petsc_options() {
   REGIO_PETSC(PetscOptionsLeftRestore(nullptr, &n, &names, &values));
 }
 
+// Regions per rank: the imbalance (max/mean) and the ranks that own none (a province is never
+// split, so ranks beyond the provinces idle).
+struct RankLoad {
+  double imbalance = 1;
+  long idle = 0;
+};
+RankLoad rank_load(const std::vector<int>& owners, int ranks) {
+  std::vector<std::size_t> per_rank(static_cast<std::size_t>(ranks), 0);
+  for (const int o : owners) ++per_rank[static_cast<std::size_t>(o)];
+  RankLoad l;
+  l.imbalance = double(*std::max_element(per_rank.begin(), per_rank.end())) / (double(owners.size()) / ranks);
+  l.idle = static_cast<long>(std::count(per_rank.begin(), per_rank.end(), std::size_t(0)));
+  return l;
+}
+// A `note:` line about the balance, or "" when it is fine.
+std::string rank_load_note(const RankLoad& l, int ranks, std::size_t provinces) {
+  if (l.idle > 0)
+    return fmt::format("note: {} of {} ranks {} no region ({} provinces, and a province is never split across ranks): {}; "
+                       "run on at most {} ranks",
+                       l.idle, ranks, l.idle == 1 ? "owns" : "own", provinces, l.idle == 1 ? "it idles" : "they idle", provinces);
+  if (l.imbalance > 1.1)
+    return fmt::format("note: decomposition imbalance {:.3f} (the busiest rank has {:.0f}% more regions than the mean and sets "
+                       "the pace); `regio decomp --strategy balanced` shows the best assignment it finds, fewer ranks balance better",
+                       l.imbalance, 100 * (l.imbalance - 1));
+  return "";
+}
+
 // The size of the transport network in force (rank 0; preparing it is local, not collective).
 void print_network(Simulation& sim) {
   const auto& costs = sim.system().costs();
@@ -140,12 +167,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const KernelStorageSummary kernel_storage = sim.system().kernel_storage_summary();  // collective
   info.kernel_storage = kernel_storage.storage();
   info.kernel_stored_ranks = kernel_storage.stored_ranks;
-  // Load balance: regions per rank. A province is never split, so ranks beyond the provinces idle.
-  std::vector<std::size_t> per_rank(static_cast<std::size_t>(comm.size()), 0);
-  for (const int o : inputs.owners) ++per_rank[static_cast<std::size_t>(o)];
-  const double mean_load = double(inputs.owners.size()) / comm.size();
-  info.decomposition_imbalance = double(*std::max_element(per_rank.begin(), per_rank.end())) / mean_load;
-  const auto idle_ranks = std::count(per_rank.begin(), per_rank.end(), std::size_t(0));
+  const RankLoad load = rank_load(inputs.owners, comm.size());
+  info.decomposition_imbalance = load.imbalance;
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   const bool migration_csv = sc.migration.enabled && inputs.geography.province_names.size() <= 300;
   on_root_collectively(comm, [&] {
@@ -162,15 +185,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                 kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
                 inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
     std::printf("%s\n", kernel_storage.describe().c_str());
-    const std::size_t provinces = inputs.geography.province_names.size();
-    if (idle_ranks > 0)
-      std::printf("note: %ld of %d ranks %s no region (%zu provinces, and a province is never split across ranks): %s; "
-                  "run on at most %zu ranks\n", static_cast<long>(idle_ranks), comm.size(), idle_ranks == 1 ? "owns" : "own",
-                  provinces, idle_ranks == 1 ? "it idles" : "they idle", provinces);
-    else if (info.decomposition_imbalance > 1.1)
-      std::printf("note: decomposition imbalance %.3f (the busiest rank has %.0f%% more regions than the mean and sets the pace); "
-                  "`regio decomp --strategy balanced` shows the best assignment it finds, fewer ranks balance better\n",
-                  info.decomposition_imbalance, 100 * (info.decomposition_imbalance - 1));
+    if (const auto note = rank_load_note(load, comm.size(), inputs.geography.province_names.size()); !note.empty())
+      std::printf("%s\n", note.c_str());
     if (sim.system().costs().links() > 0) print_network(sim);  // the links of the network file
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);
@@ -336,15 +352,13 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
     const Scenario& sc = in.scenario;
     const auto& regions = in.regions;
     const Decomposition& d = in.decomposition;
-    std::vector<double> work(ranks, 0.0);
-    for (int o : in.owners) work[o] += 1;
-    double mx = 0, sum = 0;
-    for (double w : work) mx = std::max(mx, w), sum += w;
+    const RankLoad load = rank_load(in.owners, ranks);
     const auto geo = make_geography(regions);
     std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs, %zu policies; decomposition %s for %d ranks "
                 "(work imbalance max/mean %.2f)\n",
                 opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
-                sc.policies.size(), d.source.c_str(), ranks, mx / (sum / ranks));
+                sc.policies.size(), d.source.c_str(), ranks, load.imbalance);
+    if (const auto note = rank_load_note(load, ranks, geo.province_names.size()); !note.empty()) std::printf("%s\n", note.c_str());
   });
   return 0;
 }
