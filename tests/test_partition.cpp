@@ -83,6 +83,9 @@ TEST(Partition, BalancedImprovesOnLargestFirstWhereItFallsShort) {
   // Three ranks, sizes summing to 3 × 20, where largest first gives 22 / 19 / 19.
   partition_provinces(provinces_of_sizes({8, 7, 6, 5, 5, 4, 4, 4, 4, 4, 3, 3, 3}), 3, "balanced", &rep);
   EXPECT_DOUBLE_EQ(rep.imbalance, 1.0);
+  // Moves and swaps stop at 22 / 20 here; the exact split of the pair gives 21 / 21.
+  partition_provinces(provinces_of_sizes({10, 8, 8, 6, 4, 3, 3}), 2, "balanced", &rep);
+  EXPECT_DOUBLE_EQ(rep.imbalance, 1.0);
   // Never above the largest-first bound, and at the largest province when that decides.
   partition_provinces(provinces_of_sizes({30, 5, 5, 5, 5}), 2, "balanced", &rep);
   EXPECT_DOUBLE_EQ(rep.imbalance, 30.0 / 25.0);

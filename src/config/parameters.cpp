@@ -62,7 +62,7 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"regions", K::Text, "", {}, "path", "", "Region CSV (relative to the scenario file). Required.",
        REGIO_TEXT(regions)},
       {"decomposition", K::Text, "auto", {}, "path", "",
-       "Decomposition YAML (relative to the scenario file), or `auto` (the `balanced` strategy of `regio decomp` for the rank count at hand: provinces by regions, largest first, then improved by moves and swaps off the heaviest rank).",
+       "Decomposition YAML (relative to the scenario file), or `auto` (the `balanced` strategy of `regio decomp` for the rank count at hand: provinces by regions, largest first, then improved by moves, swaps and exact re-splits off the heaviest rank).",
        REGIO_TEXT(decomposition)},
       {"epochs", K::Integer, "10", {1, 100000}, "", "t", "Number of epochs (years) to simulate.",
        REGIO_FIELD(epochs)},

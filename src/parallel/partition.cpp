@@ -119,6 +119,57 @@ void refine(const ProvinceGraph& g, int ranks, std::vector<int>& part) {
   }
 }
 
+// Moves and swaps stop where no single province or pair helps. Then split the provinces of the
+// heaviest rank and one other anew, exactly: the subset of their union closest to half its
+// regions (0/1 subset sum), if that lowers the heavier of the two. Skipped for pairs holding
+// more than 2^22 regions (a few MB of table).
+void rebalance_pairs(const ProvinceGraph& g, int ranks, std::vector<int>& part) {
+  std::vector<long> load(ranks, 0);
+  for (std::size_t p = 0; p < part.size(); ++p) load[part[p]] += g.work[p];
+  for (std::size_t step = 0; step < 10 * part.size() + 10; ++step) {
+    const int hi = static_cast<int>(std::max_element(load.begin(), load.end()) - load.begin());
+    long best = load[hi];
+    int best_r = -1;
+    std::vector<int> best_side;  // provinces of the pair that go to the lighter side
+    for (int r = 0; r < ranks; ++r) {
+      const long total = load[hi] + load[r];
+      if (r == hi || total > (1L << 22)) continue;
+      std::vector<int> items;
+      for (std::size_t p = 0; p < part.size(); ++p)
+        if (part[p] == hi || part[p] == r) items.push_back(static_cast<int>(p));
+      const long half = total / 2;
+      // first[s]: the item that first reached sum s (−1: unreached; s = 0 is reached by none).
+      std::vector<int> first(static_cast<std::size_t>(half) + 1, -1);
+      std::vector<char> reached(static_cast<std::size_t>(half) + 1, 0);
+      reached[0] = 1;
+      for (std::size_t it = 0; it < items.size(); ++it) {
+        const long w = g.work[items[it]];
+        for (long sum = half; sum >= w; --sum)
+          if (!reached[sum] && reached[sum - w]) reached[sum] = 1, first[sum] = static_cast<int>(it);
+      }
+      long light = half;
+      while (!reached[light]) --light;
+      const long heavy = total - light;
+      if (heavy < best) {
+        best = heavy, best_r = r, best_side.clear();
+        for (long sum = light; sum > 0; sum -= g.work[items[first[sum]]]) best_side.push_back(items[first[sum]]);
+        std::sort(best_side.begin(), best_side.end());
+        // Put the rest on hi; the subset goes to r.
+      }
+    }
+    if (best_r < 0) break;
+    long to_r = 0;
+    for (std::size_t p = 0; p < part.size(); ++p)
+      if (part[p] == hi || part[p] == best_r) {
+        const bool light_side = std::binary_search(best_side.begin(), best_side.end(), static_cast<int>(p));
+        part[p] = light_side ? best_r : hi;
+        if (light_side) to_r += g.work[p];
+      }
+    load[hi] = load[hi] + load[best_r] - to_r;
+    load[best_r] = to_r;
+  }
+}
+
 std::vector<int> scotch(const ProvinceGraph& g, int ranks) {
   const PetscInt n = static_cast<PetscInt>(g.names.size());
   PetscInt *ia = nullptr, *ja = nullptr, *weights = nullptr;
@@ -189,6 +240,7 @@ Decomposition partition_provinces(const std::vector<Region>& regions, int ranks,
     if (strategy == "balanced") {
       std::vector<int> part = lpt(g, ranks);
       refine(g, ranks, part);
+      rebalance_pairs(g, ranks, part);
       d = from_parts(g, part, ranks, "balanced");
     } else if (strategy == "graph") {
       // PT-Scotch needs at least one province per part; with more ranks than provinces the
