@@ -10,6 +10,19 @@
 
 namespace regio {
 
+namespace {
+// road × great-circle km from u to the regions target(0) .. target(n − 1): chord_distance_km,
+// split into passes so that the asin runs over the whole row in vectors. Every direct leg of a
+// row (direct_legs, a region's legs to the network nodes) comes from here, so they agree
+// bitwise (squared_chord is symmetric in its arguments).
+template <class Target>
+void road_legs(const std::vector<UnitVector>& unit, double road, const UnitVector& u, std::size_t n, Target target, double* out) {
+  for (std::size_t k = 0; k < n; ++k) out[k] = std::min(1.0, 0.5 * std::sqrt(squared_chord(u, unit[target(k)])));
+  vmath::asin(out, out, n);
+  for (std::size_t k = 0; k < n; ++k) out[k] = road * (2.0 * kEarthRadiusKm * out[k]);
+}
+}  // namespace
+
 TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
     : geo_(&geo), P_(geo.province_names.size()), road_(sc.network.road) {
   log_trade_.assign(P_ * P_, std::log(sc.trade.border_cost));
@@ -96,9 +109,7 @@ void TransportCosts::prepare_network() const {
   std::vector<std::uint32_t> order;
   order.reserve(M);
   for (std::size_t k = 0; M > 0 && k < N; ++k) {
-    for (std::size_t b = 0; b < M; ++b) leg[b] = std::min(1.0, 0.5 * std::sqrt(squared_chord(unit_[nodes_[b]], unit_[k])));
-    vmath::asin(leg.data(), leg.data(), M);  // as direct_legs: bitwise the legs of row k
-    for (std::size_t b = 0; b < M; ++b) leg[b] = road_ * (2.0 * kEarthRadiusKm * leg[b]);
+    road_legs(unit_, road_, unit_[k], M, [&](std::size_t b) { return nodes_[b]; }, leg.data());  // bitwise row k's
     // The nearest node is an exit; the nodes it dominates (most of them) need no sorting. C is
     // symmetric (Floyd–Warshall keeps it so), so its row holds C_b,nearest.
     std::uint32_t nearest = 0;
@@ -126,12 +137,7 @@ void TransportCosts::prepare_network() const {
 }
 
 void TransportCosts::direct_legs(std::size_t i, double* out) const {
-  const std::size_t N = geo_->size();
-  const UnitVector& u = unit_[i];
-  // chord_distance_km, split into passes so that the asin runs over the whole row in vectors.
-  for (std::size_t k = 0; k < N; ++k) out[k] = std::min(1.0, 0.5 * std::sqrt(squared_chord(u, unit_[k])));
-  vmath::asin(out, out, N);
-  for (std::size_t k = 0; k < N; ++k) out[k] = road_ * (2.0 * kEarthRadiusKm * out[k]);
+  road_legs(unit_, road_, unit_[i], geo_->size(), [](std::size_t k) { return k; }, out);
 }
 
 void TransportCosts::effective_distances(std::size_t i, double* out) const {
