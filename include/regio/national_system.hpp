@@ -132,15 +132,7 @@ class NationalSystem {
   const double* trade_row(std::size_t s, std::size_t j) const { return kernels_->trade(s, j); }
   const double* migration_row(std::size_t j) const { return kernels_->migration(j); }
   const KernelRows& kernels() const { return *kernels_; }
-  // This rank's kernel storage decision (build_kernels): stored or not, the bytes stored rows
-  // need, and the memory available to the rank.
-  struct KernelChoice {
-    bool stored = false;
-    double needed_bytes = 0;
-    MemoryLimit memory;
-  };
-  const KernelChoice& kernel_choice() const { return kernel_choice_; }
-  // The decision over all ranks (collective).
+  // solver.kernels' decision over all ranks (collective; build_kernels keeps this rank's).
   KernelStorageSummary kernel_storage_summary() const;
   bool migration_enabled() const { return migration_; }
   double migration_elasticity() const { return epsilon_; }
@@ -263,6 +255,13 @@ class NationalSystem {
   int pop_slot_ = -1;
   std::shared_ptr<const TransportCosts> costs_;
   std::unique_ptr<KernelRows> kernels_;  // rows of τ^−θ and μ̃^−ε
+  // This rank's kernel storage decision (build_kernels): stored or not, the bytes stored rows
+  // need, and the memory available to the rank.
+  struct KernelChoice {
+    bool stored = false;
+    double needed_bytes = 0;
+    MemoryLimit memory;
+  };
   KernelChoice kernel_choice_;
   FiscalRegime fiscal_;
   std::vector<double> external_factor_;  // owned; empty = all 1

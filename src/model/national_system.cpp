@@ -1,5 +1,7 @@
 #include "regio/national_system.hpp"
 
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -195,12 +197,8 @@ KernelStorageSummary NationalSystem::kernel_storage_summary() const {
   MPI_Comm_rank(comm, &mine.rank);
   MPI_Allreduce(&mine, &tightest, 1, MPI_DOUBLE_INT, MPI_MINLOC, comm);
   out.available_bytes = tightest.bytes;
-  std::string source = kernel_choice_.memory.source;
-  int length = static_cast<int>(source.size());
-  MPI_Bcast(&length, 1, MPI_INT, tightest.rank, comm);
-  source.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(source.data(), length, MPI_CHAR, tightest.rank, comm);
-  out.memory_source = source;
+  out.memory_source = kernel_choice_.memory.source;
+  boost::mpi::broadcast(boost::mpi::communicator(comm, boost::mpi::comm_attach), out.memory_source, tightest.rank);
   return out;
 }
 
