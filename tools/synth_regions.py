@@ -473,8 +473,8 @@ def write_network(path, edges, ids, latf, lonf, detour, mode="road", append=Fals
     with open(path, "a" if append else "w", encoding="utf-8", newline="") as f:
         if not append:
             f.write("from,to,mode,km\n")
-        # Rounded up to the metre: rounded down, a third of the edges came out a few metres
-        # shorter than their direct legs, and every such link makes a network node in regio
+        # Rounded up to the metre: rounded to nearest, about half of the edges came out up to
+        # half a metre shorter than their direct legs, and every such link makes a network node in regio
         # (docs/performance.md, "Transport networks").
         f.writelines("%s,%s,%s,%.3f\n" % (ids[a], ids[b], mode, math.ceil(d * 1000.0) / 1000.0) for a, b, d in zip(ea, eb, km))
 
