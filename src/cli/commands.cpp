@@ -187,7 +187,6 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     std::printf("%s\n", kernel_storage.describe().c_str());
     if (const auto note = rank_load_note(load, comm.size(), inputs.geography.province_names.size()); !note.empty())
       std::printf("%s\n", note.c_str());
-    if (sim.system().costs().links() > 0) print_network(sim);  // the links of the network file
     if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
     std::fflush(stdout);
   }
@@ -228,10 +227,13 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                     seconds_text(eta).c_str());
         std::fflush(stdout);
       }
-      if (root && !opt.quiet && e > 0 &&
-          std::any_of(sim.scenario().policies.begin(), sim.scenario().policies.end(),
-                      [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; }))
-        print_network(sim);  // the network with the new links, as this epoch solved with it
+      // The network this epoch solved with: in the run's first epoch (the network file, and the
+      // links of policies already in force, e.g. on a restart) and whenever a policy adds links.
+      if (root && !opt.quiet &&
+          ((e == first_epoch && sim.system().costs().links() > 0) ||
+           std::any_of(sim.scenario().policies.begin(), sim.scenario().policies.end(),
+                       [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; })))
+        print_network(sim);
       if (e == first_epoch && root) warn_unused_petsc_options();
       if (e == 0 && root && !opt.quiet && !sim.opening_note().empty()) std::printf("note: %s\n", sim.opening_note().c_str());
       if (e + 1 == sc.epochs) break;
