@@ -295,6 +295,32 @@ TEST(Solver, RecycledPairsAgeOutByDrift) {
   EXPECT_EQ(recycler.size(), 0u);
 }
 
+// A shift along an exact symmetry (translate_base) moves the recorded point with the unknowns,
+// so the pairs survive it; the same shift unannounced is a move beyond max_step.
+TEST(Solver, RecycledPairsSurviveATranslationOfTheirPoint) {
+  const int r = rank_of_world();
+  std::vector<double> x(kOwned, 0.0), shift(kOwned, 0.0);
+  for (std::size_t k = 0; k < kOwned; k += 2) shift[k] = 5.4;  // e.g. the log prices only
+  for (bool announced : {true, false}) {
+    KrylovRecycler recycler(PETSC_COMM_WORLD, 10);
+    std::fill(x.begin(), x.end(), 0.0);
+    recycler.translate_base(shift);  // no point yet: ignored
+    recycler.new_jacobian(x.data(), kOwned);
+    for (int p = 0; p < 3; ++p) {
+      std::vector<double> z(kOwned), w(kOwned);
+      for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 5 + r + int(k))), w[k] = std::sin(double(p * 3 + int(k) * (p + 2)));
+      recycler.record(z.data(), w.data(), kOwned);
+    }
+    recycler.new_jacobian(x.data(), kOwned);
+    ASSERT_EQ(recycler.size(), 3u);
+    for (std::size_t k = 0; k < kOwned; ++k) x[k] += shift[k];
+    if (announced) recycler.translate_base(shift);
+    x[1] += 0.05;  // and a small Newton step
+    recycler.new_jacobian(x.data(), kOwned);
+    EXPECT_EQ(recycler.size(), announced ? 3u : 0u) << (announced ? "announced" : "unannounced");
+  }
+}
+
 // Within one nonlinear solve, the products of earlier Newton steps cut the Krylov iterations
 // of later ones when the Jacobian's slow directions persist, as the economy's do (a few
 // coupled modes apart from a clustered rest): G(x) = D e + Σ_m u_m (v_mᵀ e) + 0.05 e³,

@@ -45,6 +45,14 @@ class KrylovRecycler {
   // the recycled space then slows GMRES down (a cubic test problem: 76 instead of 58 Krylov
   // iterations; the shipped economies are not sensitive to max_step between 0.1 and 0.3).
   void new_jacobian(const double* x, std::size_t n);
+  // The unknowns were moved by `shift` along an exact symmetry of the system (the Jacobian at
+  // x + shift is the one at x): move the point of the last Jacobian with them, so that the
+  // shift is not taken for a Newton step that made the pairs stale. Not collective; a recycler
+  // that has seen no Jacobian yet ignores it.
+  void translate_base(const std::vector<double>& shift) {
+    if (last_base_.size() == shift.size())
+      for (std::size_t k = 0; k < shift.size(); ++k) last_base_[k] += shift[k];
+  }
   double max_step = 0.1;  // in the units of the unknowns (logs for regio's systems)
   // Pairs are kept across solves (epochs) while the Jacobian's point has moved by at most
   // max_drift in all since they were recorded (the sum of the max-norm moves): 30 epochs of the

@@ -804,6 +804,15 @@ void NationalSystem::record_epoch_solution(bool trend_continues) {
   last_solution_ = std::move(now);
 }
 
+void NationalSystem::prices_scaled(double c) {
+  if (!recycler_) return;
+  std::vector<double> shift(n_own_ * static_cast<std::size_t>(block_), 0.0);
+  for (std::size_t j = 0; j < n_own_; ++j)
+    for (int f = 0; f < 3; ++f)
+      if (factor_slot_[f] >= 0) shift[j * block_ + factor_slot_[f]] = std::log(c);
+  recycler_->translate_base(shift);
+}
+
 std::vector<double> NationalSystem::warm_start_guess() const {
   std::vector<double> x0;
   pack(x0);

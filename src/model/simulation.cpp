@@ -118,6 +118,7 @@ SolveStats Simulation::solve() {
     for (auto& p : state_.prices)
       for (int f = 0; f < 3; ++f)
         if (system_->technology().active[f]) p[f] *= c;
+    system_->prices_scaled(c);
     gdp_scaled_ = true;
   }
   enact_policies();
