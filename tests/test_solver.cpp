@@ -295,6 +295,38 @@ TEST(Solver, RecycledPairsAgeOutByDrift) {
   EXPECT_EQ(recycler.size(), 0u);
 }
 
+// A step beyond max_step keeps the pairs when the caller estimates that the Jacobian changed by
+// at most max_change over it; the pairs then drift by that estimate, not by the step.
+TEST(Solver, RecycledPairsSurviveALargeStepThatBarelyChangedTheJacobian) {
+  const int r = rank_of_world();
+  KrylovRecycler recycler(PETSC_COMM_WORLD, 10);
+  ASSERT_EQ(recycler.max_change, 0.2);
+  std::vector<double> x(kOwned, 0.0);
+  auto record = [&](int p) {
+    std::vector<double> z(kOwned), w(kOwned);
+    for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 11 + r + int(k) * (p + 2))), w[k] = std::sin(double(p * 5 + int(k) * (p + 1)));
+    recycler.record(z.data(), w.data(), kOwned);
+  };
+  auto step = [&](double by, double change) {
+    if (r == 0) x[0] += by;
+    recycler.new_jacobian(x.data(), kOwned, change);
+  };
+  recycler.new_jacobian(x.data(), kOwned);
+  record(0), record(1);
+  step(0.5, 0.15);  // far, nearly linear: kept, drift 0.15
+  EXPECT_EQ(recycler.size(), 2u);
+  record(2);
+  step(0.01, 0.3);  // near: the move (0.01) is the drift; 0.16 and 0.01
+  EXPECT_EQ(recycler.size(), 3u);
+  step(0.5, 0.05);  // 0.21 (dropped) and 0.06
+  EXPECT_EQ(recycler.size(), 1u);
+  step(0.5, 0.25);  // far and changed: everything goes
+  EXPECT_EQ(recycler.size(), 0u);
+  record(3);
+  step(0.5, -1);  // no estimate: the move decides, as before
+  EXPECT_EQ(recycler.size(), 0u);
+}
+
 // A shift along an exact symmetry (translate_base) moves the recorded point with the unknowns,
 // so the pairs survive it; the same shift unannounced is a move beyond max_step.
 TEST(Solver, RecycledPairsSurviveATranslationOfTheirPoint) {

@@ -41,10 +41,15 @@ class KrylovRecycler {
   void commit(double drift = 0);
   // Collective. The solver moves to a new Jacobian at x (owned entries, length n): commit the
   // recorded pairs if no unknown moved by more than `max_step` since the last Jacobian, else
-  // forget everything; drop kept pairs that have drifted by more than `max_drift`. A large Newton step changes the Jacobian too, and the stale inverse on
-  // the recycled space then slows GMRES down (a cubic test problem: 76 instead of 58 Krylov
-  // iterations; the shipped economies are not sensitive to max_step between 0.1 and 0.3).
-  void new_jacobian(const double* x, std::size_t n);
+  // forget everything; drop kept pairs that have drifted by more than `max_drift`. A large
+  // Newton step changes the Jacobian too, and the stale inverse on the recycled space then
+  // slows GMRES down (a cubic test problem: 76 instead of 58 Krylov iterations).
+  // `jacobian_change`, if the caller can estimate it (≥ 0; snes_driver does after a full Newton
+  // step), is the relative change of the Jacobian since the last one. It overrules the move: a
+  // step that moved an unknown by more than max_step but changed the Jacobian by at most
+  // `max_change` keeps the pairs, and the drift grows by the smaller of the two.
+  void new_jacobian(const double* x, std::size_t n, double jacobian_change = -1);
+  double max_change = 0.2;
   // The unknowns were moved by `shift` along an exact symmetry of the system (the Jacobian at
   // x + shift is the one at x): move the point of the last Jacobian with them, so that the
   // shift is not taken for a Newton step that made the pairs stale. Not collective; a recycler

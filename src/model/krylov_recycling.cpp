@@ -77,26 +77,29 @@ void KrylovRecycler::commit(double drift) {
   pending_z_.clear();
 }
 
-void KrylovRecycler::new_jacobian(const double* x, std::size_t n) {
+void KrylovRecycler::new_jacobian(const double* x, std::size_t n, double jacobian_change) {
   double moved = 0, global = 0;
   if (last_base_.size() == n)
     for (std::size_t k = 0; k < n; ++k) moved = std::max(moved, std::abs(x[k] - last_base_[k]));
   MPI_Allreduce(&moved, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
   last_base_.assign(x, x + n);
-  if (global > max_step) {
+  const bool estimated = jacobian_change >= 0;  // the same on every rank (from global norms)
+  if (global > max_step && !(estimated && jacobian_change <= max_change)) {
     clear();
     return;
   }
-  // Each kept pair has drifted by at most the sum of the moves since it was recorded: drop
-  // those beyond max_drift (any subset of the images stays orthonormal), then add the new ones.
-  for (auto& d : drift_) d += global;
+  // Each kept pair has drifted by at most the sum of the moves (or of the Jacobian's estimated
+  // changes, where smaller) since it was recorded: drop those beyond max_drift (any subset of
+  // the images stays orthonormal), then add the new ones.
+  const double drift = estimated ? std::min(global, jacobian_change) : global;
+  for (auto& d : drift_) d += drift;
   for (std::size_t i = images_.size(); i-- > 0;)
     if (drift_[i] > max_drift) {
       images_.erase(images_.begin() + static_cast<std::ptrdiff_t>(i));
       sources_.erase(sources_.begin() + static_cast<std::ptrdiff_t>(i));
       drift_.erase(drift_.begin() + static_cast<std::ptrdiff_t>(i));
     }
-  commit(global);
+  commit(drift);
 }
 
 void KrylovRecycler::apply(const double* r, double* y, std::size_t n,
