@@ -262,6 +262,16 @@ TEST(Solver, RecyclerStateRestoresBitwise) {
   EXPECT_EQ(b.size(), 0u);
 }
 
+namespace {
+// Record the p-th of a set of linearly independent test pairs (z, w) on this rank.
+void record_test_pair(KrylovRecycler& recycler, int p, int rank) {
+  std::vector<double> z(kOwned), w(kOwned);
+  for (std::size_t k = 0; k < kOwned; ++k)
+    z[k] = std::cos(double(p * 13 + rank + int(k) * (p + 1))), w[k] = std::sin(double(p * 7 + int(k) * (p + 3)));
+  recycler.record(z.data(), w.data(), kOwned);
+}
+}  // namespace
+
 // Pairs carried from solve to solve are dropped once the Jacobian's point has moved by more than
 // max_drift in all since they were recorded, and all of them after one move beyond max_step.
 TEST(Solver, RecycledPairsAgeOutByDrift) {
@@ -270,11 +280,7 @@ TEST(Solver, RecycledPairsAgeOutByDrift) {
   ASSERT_EQ(recycler.max_step, 0.1);
   ASSERT_EQ(recycler.max_drift, 0.2);
   std::vector<double> x(kOwned, 0.0);
-  auto record = [&](int p) {
-    std::vector<double> z(kOwned), w(kOwned);
-    for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 13 + r + int(k) * (p + 1))), w[k] = std::sin(double(p * 7 + int(k) * (p + 3)));
-    recycler.record(z.data(), w.data(), kOwned);
-  };
+  auto record = [&](int p) { record_test_pair(recycler, p, r); };
   auto move = [&](double by) {  // only rank 0 moves: the verdict must still be global
     if (r == 0) x[0] += by;
     recycler.new_jacobian(x.data(), kOwned);
@@ -302,11 +308,7 @@ TEST(Solver, RecycledPairsSurviveALargeStepThatBarelyChangedTheJacobian) {
   KrylovRecycler recycler(PETSC_COMM_WORLD, 10);
   ASSERT_EQ(recycler.max_change, 0.2);
   std::vector<double> x(kOwned, 0.0);
-  auto record = [&](int p) {
-    std::vector<double> z(kOwned), w(kOwned);
-    for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 11 + r + int(k) * (p + 2))), w[k] = std::sin(double(p * 5 + int(k) * (p + 1)));
-    recycler.record(z.data(), w.data(), kOwned);
-  };
+  auto record = [&](int p) { record_test_pair(recycler, p, r); };
   auto step = [&](double by, double change) {
     if (r == 0) x[0] += by;
     recycler.new_jacobian(x.data(), kOwned, change);
@@ -338,11 +340,7 @@ TEST(Solver, RecycledPairsSurviveATranslationOfTheirPoint) {
     std::fill(x.begin(), x.end(), 0.0);
     recycler.translate_base(shift);  // no point yet: ignored
     recycler.new_jacobian(x.data(), kOwned);
-    for (int p = 0; p < 3; ++p) {
-      std::vector<double> z(kOwned), w(kOwned);
-      for (std::size_t k = 0; k < kOwned; ++k) z[k] = std::cos(double(p * 5 + r + int(k))), w[k] = std::sin(double(p * 3 + int(k) * (p + 2)));
-      recycler.record(z.data(), w.data(), kOwned);
-    }
+    for (int p = 0; p < 3; ++p) record_test_pair(recycler, p, r);
     recycler.new_jacobian(x.data(), kOwned);
     ASSERT_EQ(recycler.size(), 3u);
     for (std::size_t k = 0; k < kOwned; ++k) x[k] += shift[k];
