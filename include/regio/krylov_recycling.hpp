@@ -49,7 +49,7 @@ class KrylovRecycler {
   // step that moved an unknown by more than max_step but changed the Jacobian by at most
   // `max_change` keeps the pairs, and the drift grows by the smaller of the two.
   void new_jacobian(const double* x, std::size_t n, double jacobian_change = -1);
-  double max_change = 0.2;
+  double max_change = 0.2;  // relative (‖ΔJ s‖/‖J s‖ along the step); docs/numerics.md has the variants tried
   // The unknowns were moved by `shift` along an exact symmetry of the system (the Jacobian at
   // x + shift is the one at x): move the point of the last Jacobian with them, so that the
   // shift is not taken for a Newton step that made the pairs stale. Not collective; a recycler
