@@ -309,7 +309,7 @@ TEST(Model, ScaleToObservedGdpIsExact) {
 // The level scaling is a symmetry of the national residual in logs at every point, not only at
 // the solution: G(x + log c on the prices; c Ā) = G(x; Ā). So its Jacobian is unchanged, and the
 // Krylov pairs carried from the solve before the scaling stay valid after it
-// (NationalSystem::prices_scaled moves only their recorded point).
+// (NationalSystem::scale_level moves only their recorded point).
 TEST(Model, ScaleToObservedGdpLeavesTheResidualUnchangedEverywhere) {
   Scenario sc = Scenario::defaults();
   sc.regions = "<test>";

@@ -165,13 +165,13 @@ class NationalSystem {
     pack(x);
     return x;
   }
-  // Every factor price was multiplied by c together with every Ā (MODEL.md §6 level
+  // Multiply every Ā and every active factor price of the state by c (MODEL.md §6 level
   // normalisation, Simulation). In logs that is a symmetry of the residual, G(x + log c; cĀ) =
   // G(x; Ā) at every x (nearly so in an open economy, whose rest of the world keeps its prices),
   // so the Jacobian and the Krylov pairs carried to the next solve stay valid: only their
-  // record of where the Jacobian was moves (before, the shift of log c, 5.4 on the synthetic
-  // economies, dropped them as a large Newton step would).
-  void prices_scaled(double c);
+  // record of where the Jacobian was moves with the prices (before, the shift of log c, 5.4 on
+  // the synthetic economies, dropped them as a large Newton step would).
+  void scale_level(double c);
   // The economy's regime changed (a policy took effect): drop the state carried from earlier
   // solves, so that the next one probes the coarse correction afresh instead of waiting for a
   // slow linear solve to show it stale, recycles no old Krylov pairs, and does not extrapolate

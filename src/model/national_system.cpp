@@ -804,7 +804,11 @@ void NationalSystem::record_epoch_solution(bool trend_continues) {
   last_solution_ = std::move(now);
 }
 
-void NationalSystem::prices_scaled(double c) {
+void NationalSystem::scale_level(double c) {
+  for (auto& a : state_.log_productivity) a += std::log(c);
+  for (auto& p : state_.prices)
+    for (int f = 0; f < 3; ++f)
+      if (tech_.active[f]) p[f] *= c;
   if (!recycler_) return;
   std::vector<double> shift(n_own_ * static_cast<std::size_t>(block_), 0.0);
   for (std::size_t j = 0; j < n_own_; ++j)

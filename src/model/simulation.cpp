@@ -113,12 +113,7 @@ SolveStats Simulation::solve() {
       observed.push_back(state_.records[j].gdp);
       model.push_back(region_gdp(*system_, j));
     }
-    const double c = layout_->ordered_sum(observed) / layout_->ordered_sum(model);
-    for (auto& a : state_.log_productivity) a += std::log(c);
-    for (auto& p : state_.prices)
-      for (int f = 0; f < 3; ++f)
-        if (system_->technology().active[f]) p[f] *= c;
-    system_->prices_scaled(c);
+    system_->scale_level(layout_->ordered_sum(observed) / layout_->ordered_sum(model));
     gdp_scaled_ = true;
   }
   enact_policies();
