@@ -72,14 +72,20 @@ std::vector<int> lpt(const ProvinceGraph& g, int ranks) {
   return part;
 }
 
+// Regions per rank of an assignment of provinces.
+std::vector<long> rank_loads(const ProvinceGraph& g, int ranks, const std::vector<int>& part) {
+  std::vector<long> load(ranks, 0);
+  for (std::size_t p = 0; p < part.size(); ++p) load[part[p]] += g.work[p];
+  return load;
+}
+
 // LPT leaves up to a third above the optimum (e.g. {3,3,2,2,2} on two ranks: 7 against 6).
 // Improve it by moves and swaps of provinces between the heaviest rank and another, taking the
 // step that lowers the heavier of the two loads most, until none lowers it below the heaviest
 // load. Each step lowers the sorted vector of loads, so this ends; deterministic (lowest
 // indices on ties).
 void refine(const ProvinceGraph& g, int ranks, std::vector<int>& part) {
-  std::vector<long> load(ranks, 0);
-  for (std::size_t p = 0; p < part.size(); ++p) load[part[p]] += g.work[p];
+  std::vector<long> load = rank_loads(g, ranks, part);
   std::vector<std::vector<int>> members(ranks);
   for (std::size_t p = 0; p < part.size(); ++p) members[part[p]].push_back(static_cast<int>(p));
   for (std::size_t step = 0; step < 100 * part.size() + 100; ++step) {
@@ -124,8 +130,7 @@ void refine(const ProvinceGraph& g, int ranks, std::vector<int>& part) {
 // regions (0/1 subset sum), if that lowers the heavier of the two. Skipped for pairs holding
 // more than 2^22 regions (a few MB of table).
 void rebalance_pairs(const ProvinceGraph& g, int ranks, std::vector<int>& part) {
-  std::vector<long> load(ranks, 0);
-  for (std::size_t p = 0; p < part.size(); ++p) load[part[p]] += g.work[p];
+  std::vector<long> load = rank_loads(g, ranks, part);
   for (std::size_t step = 0; step < 10 * part.size() + 10; ++step) {
     const int hi = static_cast<int>(std::max_element(load.begin(), load.end()) - load.begin());
     long best = load[hi];
@@ -154,7 +159,6 @@ void rebalance_pairs(const ProvinceGraph& g, int ranks, std::vector<int>& part) 
         best = heavy, best_r = r, best_side.clear();
         for (long sum = light; sum > 0; sum -= g.work[items[first[sum]]]) best_side.push_back(items[first[sum]]);
         std::sort(best_side.begin(), best_side.end());
-        // Put the rest on hi; the subset goes to r.
       }
     }
     if (best_r < 0) break;
