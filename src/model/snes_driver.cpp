@@ -9,6 +9,7 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "regio/error.hpp"
@@ -53,13 +54,14 @@ struct OperatorDump {
                               const std::function<void(const double*, double*)>& apply_pc, std::size_t n) const {
     PetscFunctionBeginUser;
     if (!this_solve || it != step) PetscFunctionReturn(0);
-    std::FILE* file = std::fopen(path.c_str(), "wb");
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned_file(std::fopen(path.c_str(), "wb"), std::fclose);
+    std::FILE* file = owned_file.get();
     if (!file) throw InputError(fmt::format("cannot write the operator dump {}: check that its folder exists", path));
     const std::int64_t size = static_cast<std::int64_t>(n);
     bool ok = std::fwrite(&size, sizeof size, 1, file) == 1;
-    Vec Y, W;
-    PetscCall(VecDuplicate(X, &Y));
-    PetscCall(VecDuplicate(X, &W));
+    PetscVec Y, W;
+    PetscCall(VecDuplicate(X, Y.address()));
+    PetscCall(VecDuplicate(X, W.address()));
     std::vector<double> unit(n, 0.0);
     for (std::size_t k = 0; k < n && ok; ++k) {
       unit[k] = 1.0;
@@ -78,9 +80,7 @@ struct OperatorDump {
       VecReadView f(F);
       ok = std::fwrite(f.data(), sizeof(double), n, file) == n;
     }
-    PetscCall(VecDestroy(&Y));
-    PetscCall(VecDestroy(&W));
-    if (std::fclose(file) != 0 || !ok) throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
+    if (std::fflush(file) != 0 || !ok) throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
     std::fprintf(stderr, "wrote the preconditioned operator (%zu x %zu) of Newton step %d of solve %d to %s\n", n, n,
                  static_cast<int>(it), static_cast<int>(solve), path.c_str());
     PetscFunctionReturn(0);
