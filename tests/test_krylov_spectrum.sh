@@ -29,6 +29,11 @@ grep -q "DIFFERENT" "$W/wrong.txt" || fail "no DIFFERENT: $(cat "$W/wrong.txt")"
 head -c 100000 "$W/op.bin" > "$W/short.bin"
 if /usr/bin/python3 "$SRC/tools/krylov_spectrum.py" "$W/short.bin" --regions "$W/in/regions.csv" > "$W/short.txt" 2>&1; then fail "truncated dump accepted"; fi
 grep -q "not a complete dump" "$W/short.txt" || fail "$(cat "$W/short.txt")"
+# A step that never comes: the run completes and says that nothing was written.
+"$MPIEXEC" -np 1 "$REGIO" run "$W/in/scenario.yaml" --epochs 1 --quiet --out "$W/late" -- -national_dump_operator "$W/late.bin" \
+  -national_dump_operator_solve 1 -national_dump_operator_step 40 > "$W/late.log" 2>&1 || fail "late: $(tail -3 "$W/late.log")"
+grep -q "note: solve 1 of -national_dump_operator ended before Newton step 40; nothing written to $W/late.bin" "$W/late.log" || fail "$(cat "$W/late.log")"
+[ ! -e "$W/late.bin" ] || fail "late.bin written"
 # More than one rank: refused on every rank with one line, nothing passed off as complete.
 if "$MPIEXEC" -np 2 "$REGIO" run "$W/in/scenario.yaml" --epochs 1 --quiet --out "$W/two" -- "${dump[@]}" > "$W/two.log" 2>&1; then
   fail "two ranks accepted"; fi

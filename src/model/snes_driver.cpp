@@ -30,6 +30,7 @@ struct OperatorDump {
   std::string path;
   PetscInt solve = 1, step = 0;
   bool this_solve = false;
+  mutable bool written = false;
 
   void configure(MPI_Comm comm, const std::string& prefix) {
     static std::map<std::string, PetscInt> solves_by_prefix;  // per process, like the options
@@ -81,6 +82,7 @@ struct OperatorDump {
       ok = std::fwrite(f.data(), sizeof(double), n, file) == n;
     }
     if (std::fflush(file) != 0 || !ok) throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
+    written = true;
     std::fprintf(stderr, "wrote the preconditioned operator (%zu x %zu) of Newton step %d of solve %d to %s\n", n, n,
                  static_cast<int>(it), static_cast<int>(solve), path.c_str());
     PetscFunctionReturn(0);
@@ -421,6 +423,9 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(PetscPopErrorHandler());
   if (cb.error) std::rethrow_exception(cb.error);
   REGIO_PETSC(ierr);
+  if (dump.this_solve && !dump.written)
+    std::fprintf(stderr, "note: solve %d of -%sdump_operator ended before Newton step %d; nothing written to %s\n",
+                 static_cast<int>(dump.solve), prefix.c_str(), static_cast<int>(dump.step), dump.path.c_str());
 
   NonlinearSolve out;
   SNESConvergedReason reason;
