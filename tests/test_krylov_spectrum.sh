@@ -34,6 +34,12 @@ grep -q "not a complete dump" "$W/short.txt" || fail "$(cat "$W/short.txt")"
   -national_dump_operator_solve 1 -national_dump_operator_step 40 > "$W/late.log" 2>&1 || fail "late: $(tail -3 "$W/late.log")"
 grep -q "note: solve 1 of -national_dump_operator ended before Newton step 40; nothing written to $W/late.bin" "$W/late.log" || fail "$(cat "$W/late.log")"
 [ ! -e "$W/late.bin" ] || fail "late.bin written"
+# An unwritable dump path: one line naming it, exit 1, and run.yaml records the failure.
+if "$MPIEXEC" -np 1 "$REGIO" run "$W/in/scenario.yaml" --epochs 1 --quiet --out "$W/nowhere" -- -national_dump_operator \
+  "$W/missing/op.bin" -national_dump_operator_solve 1 -national_dump_operator_step 1 > "$W/nowhere.log" 2>&1; then
+  fail "unwritable dump accepted"; fi
+grep -q "cannot write the operator dump $W/missing/op.bin: check that its folder exists" "$W/nowhere.log" || fail "$(cat "$W/nowhere.log")"
+[ "$(tail -1 "$W/nowhere/run.yaml")" = "status: failed" ] || fail "run.yaml: $(tail -3 "$W/nowhere/run.yaml")"
 # More than one rank: refused on every rank with one line, nothing passed off as complete.
 if "$MPIEXEC" -np 2 "$REGIO" run "$W/in/scenario.yaml" --epochs 1 --quiet --out "$W/two" -- "${dump[@]}" > "$W/two.log" 2>&1; then
   fail "two ranks accepted"; fi

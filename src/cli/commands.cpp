@@ -175,25 +175,26 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     out.emplace(sc.output, sc, inputs.decomposition, info);
     if (migration_csv) out->enable_migration_csv(inputs.geography.province_names);
   });
-  std::optional<RegionPanelH5> panel;  // collective: every rank writes its own rows
-  if (formats.hdf5)
-    panel.emplace((std::filesystem::path(sc.output) / "regions.h5").string(), sim.layout(), inputs.geography, sc,
-                  first_epoch);
-
-  if (root && !opt.quiet) {
-    std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
-                kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
-                inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
-    std::printf("%s\n", kernel_storage.describe().c_str());
-    if (const auto note = rank_load_note(load, comm.size(), inputs.geography.province_names.size()); !note.empty())
-      std::printf("%s\n", note.c_str());
-    if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
-    std::fflush(stdout);
-  }
-  g_stop_requested = 0;
-  std::signal(SIGTERM, request_stop);
-  std::signal(SIGUSR1, request_stop);
+  // From here on run.yaml exists: an error leaves it at `failed` (the catch below).
   try {
+    std::optional<RegionPanelH5> panel;  // collective: every rank writes its own rows
+    if (formats.hdf5)
+      panel.emplace((std::filesystem::path(sc.output) / "regions.h5").string(), sim.layout(), inputs.geography, sc,
+                    first_epoch);
+
+    if (root && !opt.quiet) {
+      std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
+                  kVersion, sim.num_regions(), inputs.geography.province_names.size(), sc.num_sectors(), comm.size(),
+                  inputs.decomposition.source.c_str(), sc.epochs, sc.start_year, sc.output.c_str());
+      std::printf("%s\n", kernel_storage.describe().c_str());
+      if (const auto note = rank_load_note(load, comm.size(), inputs.geography.province_names.size()); !note.empty())
+        std::printf("%s\n", note.c_str());
+      if (first_epoch > 0) std::printf("restarting from %s at epoch %d/%d\n", opt.restart.c_str(), first_epoch + 1, sc.epochs);
+      std::fflush(stdout);
+    }
+    g_stop_requested = 0;
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGUSR1, request_stop);
     for (int e = first_epoch; e < sc.epochs; ++e) {
       if (root && !opt.quiet)
         for (const auto& p : sim.scenario().policies)
@@ -260,6 +261,15 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     }
   } catch (const SolverError& err) {
     if (root) out->finish("failed", err.what());
+    throw;
+  } catch (const std::exception& err) {
+    // Any other error met mid-run (an option or input found wrong late, I/O, PETSc) also leaves
+    // the record at `failed` with its message rather than at `running`; if even the record
+    // cannot be written, the original error is the one reported.
+    if (root) try {
+        out->finish("failed", err.what());
+      } catch (...) {
+      }
     throw;
   }
   on_root_collectively(comm, [&] { out->finish("complete"); });
