@@ -18,21 +18,22 @@
 namespace regio {
 
 namespace {
-// Developer diagnostic (docs/numerics.md, "The spectrum of the preconditioned operator"): the
-// explicit preconditioned operator J P⁻¹ of one Newton step, column by column (one matrix-free
-// product per unknown, through the raw finite-difference operator so that no product is kept
-// as a recycled pair: the run goes on unchanged, only its evaluation counts grow by n), and the
-// step's right-hand side G, for tools/krylov_spectrum.py. One rank only (the matrix is dense).
+// Developer diagnostic (docs/numerics.md, "What limits the Krylov iterations"): the explicit
+// preconditioned operator J P⁻¹ of one Newton step, column by column — P⁻¹ is the linear solve's
+// own PC (PCApply: regio's shell, or whatever the options chose), the products go through the
+// raw finite-difference operator so that none is kept as a recycled pair (the run goes on
+// unchanged, only its evaluation counts grow by n) — and the step's right-hand side G, for
+// tools/krylov_spectrum.py. One rank only (the matrix is dense).
 //   -<prefix>dump_operator PATH       -<prefix>dump_operator_solve K (1 = this process's first
 //   solve with that prefix)           -<prefix>dump_operator_step S (0 = the first Newton step)
 // File: int64 n, then n × n doubles column by column (column k = J P⁻¹ e_k), then G (n doubles).
 struct OperatorDump {
   std::string path;
   PetscInt solve = 1, step = 0;
-  bool this_solve = false;
-  mutable bool written = false;
+  bool written = false;
 
-  void configure(MPI_Comm comm, const std::string& prefix) {
+  // True if this solve is the one to dump (then path, solve and step are set).
+  bool configure(MPI_Comm comm, const std::string& prefix) {
     static std::map<std::string, PetscInt> solves_by_prefix;  // per process, like the options
     const PetscInt current = ++solves_by_prefix[prefix];
     char buffer[PETSC_MAX_PATH_LEN] = {0};
@@ -40,51 +41,51 @@ struct OperatorDump {
     REGIO_PETSC(PetscOptionsGetString(nullptr, prefix.c_str(), "-dump_operator", buffer, sizeof buffer, &given));
     REGIO_PETSC(PetscOptionsGetInt(nullptr, prefix.c_str(), "-dump_operator_solve", &solve, nullptr));
     REGIO_PETSC(PetscOptionsGetInt(nullptr, prefix.c_str(), "-dump_operator_step", &step, nullptr));
-    if (!given) return;
+    if (!given) return false;
     int size = 1;
     MPI_Comm_size(comm, &size);
     if (size != 1)
       throw InputError(fmt::format("-{}dump_operator writes the dense preconditioned operator from one rank: run it with mpirun -np 1",
                                    prefix));
     path = buffer;
-    this_solve = current == solve;
+    return current == solve;
   }
 
   // At the Jacobian update of Newton step `it`, after the preconditioner's setup.
-  PetscErrorCode write_if_due(SNES snes, PetscInt it, Vec X, Mat matrix_free,
-                              const std::function<void(const double*, double*)>& apply_pc, std::size_t n) const {
+  PetscErrorCode write_if_due(SNES snes, PetscInt it, Vec X, Mat matrix_free, PC pc) {
     PetscFunctionBeginUser;
-    if (!this_solve || it != step) PetscFunctionReturn(0);
+    if (it != step) PetscFunctionReturn(0);
     const std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned_file(std::fopen(path.c_str(), "wb"), std::fclose);
     std::FILE* file = owned_file.get();
     if (!file) throw InputError(fmt::format("cannot write the operator dump {}: check that its folder exists", path));
-    const std::int64_t size = static_cast<std::int64_t>(n);
+    PetscInt n = 0;
+    PetscCall(VecGetLocalSize(X, &n));
+    const std::int64_t size = n;
     bool ok = std::fwrite(&size, sizeof size, 1, file) == 1;
-    PetscVec Y, W;
+    PetscVec E, Y, W;
+    PetscCall(VecDuplicate(X, E.address()));
     PetscCall(VecDuplicate(X, Y.address()));
     PetscCall(VecDuplicate(X, W.address()));
-    std::vector<double> unit(n, 0.0);
-    for (std::size_t k = 0; k < n && ok; ++k) {
-      unit[k] = 1.0;
-      {
-        VecWriteView y(Y);
-        apply_pc(unit.data(), y.data());
-      }
-      unit[k] = 0.0;
+    for (PetscInt k = 0; k < n && ok; ++k) {
+      PetscCall(VecSet(E, 0.0));
+      PetscCall(VecSetValue(E, k, 1.0, INSERT_VALUES));  // one rank: global index = local index
+      PetscCall(VecAssemblyBegin(E));
+      PetscCall(VecAssemblyEnd(E));
+      PetscCall(PCApply(pc, E, Y));
       PetscCall(MatMult(matrix_free, Y, W));
       VecReadView w(W);
-      ok = std::fwrite(w.data(), sizeof(double), n, file) == n;
+      ok = std::fwrite(w.data(), sizeof(double), static_cast<std::size_t>(n), file) == static_cast<std::size_t>(n);
     }
     Vec F;
     PetscCall(SNESGetFunction(snes, &F, nullptr, nullptr));
     if (ok) {
       VecReadView f(F);
-      ok = std::fwrite(f.data(), sizeof(double), n, file) == n;
+      ok = std::fwrite(f.data(), sizeof(double), static_cast<std::size_t>(n), file) == static_cast<std::size_t>(n);
     }
     if (std::fflush(file) != 0 || !ok) throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
     written = true;
-    std::fprintf(stderr, "wrote the preconditioned operator (%zu x %zu) of Newton step %d of solve %d to %s\n", n, n,
-                 static_cast<int>(it), static_cast<int>(solve), path.c_str());
+    std::fprintf(stderr, "wrote the preconditioned operator (%d x %d) of Newton step %d of solve %d to %s\n",
+                 static_cast<int>(n), static_cast<int>(n), static_cast<int>(it), static_cast<int>(solve), path.c_str());
     PetscFunctionReturn(0);
   }
 };
@@ -97,7 +98,7 @@ struct Callback {
   KrylovRecycler* recycler = nullptr;  // enabled, or null
   Mat matrix_free = nullptr;           // the MFFD Jacobian (wrapped by a recording shell if recycling)
   std::size_t owned = 0;
-  const OperatorDump* dump = nullptr;
+  OperatorDump* dump = nullptr;  // set only for the solve to dump
   double last_fnorm = -1;  // ‖G‖ at the last Jacobian's point (this solve), or −1 before the first
 
   // Run `body`; an exception is kept in `error` and returned to PETSc as a user error code
@@ -155,14 +156,11 @@ struct Callback {
     });
     if (!failed && cb->dump) {
       PetscInt it = 0;
+      PC pc;
       PetscCall(SNESGetIterationNumber(snes, &it));
+      PetscCall(KSPGetPC(ksp, &pc));
       const PetscErrorCode dump_failed = cb->guarded([&] {
-        const auto apply_pc = [cb](const double* r, double* y) {
-          if (cb->recycler) cb->recycler->apply(r, y, cb->owned, cb->pre ? cb->pre->apply : std::function<void(const double*, double*)>());
-          else if (cb->pre) cb->pre->apply(r, y);
-          else std::copy(r, r + cb->owned, y);
-        };
-        if (cb->dump->write_if_due(snes, it, X, cb->matrix_free, apply_pc, cb->owned) != 0)
+        if (cb->dump->write_if_due(snes, it, X, cb->matrix_free, pc) != 0)
           throw std::runtime_error("PETSc failed while writing the operator dump (traceback above)");
       });
       PetscFunctionReturn(dump_failed);
@@ -356,8 +354,7 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   Callback cb{&G, nullptr, pre, recycler.enabled() ? &recycler : nullptr};
   cb.owned = x0.size();
   OperatorDump dump;
-  dump.configure(comm, prefix);
-  if (dump.this_solve) cb.dump = &dump;
+  if (dump.configure(comm, prefix)) cb.dump = &dump;
 
   REGIO_PETSC(SNESSetFunction(snes, F, Callback::function, &cb));
   PetscMat J, recording;
@@ -423,7 +420,7 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(PetscPopErrorHandler());
   if (cb.error) std::rethrow_exception(cb.error);
   REGIO_PETSC(ierr);
-  if (dump.this_solve && !dump.written)
+  if (cb.dump && !dump.written)
     std::fprintf(stderr, "note: solve %d of -%sdump_operator ended before Newton step %d; nothing written to %s\n",
                  static_cast<int>(dump.solve), prefix.c_str(), static_cast<int>(dump.step), dump.path.c_str());
 
