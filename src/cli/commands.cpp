@@ -259,17 +259,16 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         }
       }
     }
-  } catch (const SolverError& err) {
-    if (root) out->finish("failed", err.what());
-    throw;
   } catch (const std::exception& err) {
-    // Any other error met mid-run (an option or input found wrong late, I/O, PETSc) also leaves
-    // the record at `failed` with its message rather than at `running`; if even the record
-    // cannot be written, the original error is the one reported.
-    if (root) try {
+    // Any error met mid-run (the solver's, an option or input found wrong late, I/O, PETSc)
+    // leaves the record at `failed` with its message rather than at `running`; if even the
+    // record cannot be written, the original error is the one reported.
+    if (root) {
+      try {
         out->finish("failed", err.what());
       } catch (...) {
       }
+    }
     throw;
   }
   on_root_collectively(comm, [&] { out->finish("complete"); });
