@@ -132,11 +132,11 @@ int main(int argc, char** argv) {
       const double triad = stream_triad(comm);
       const double read = min_over(comm, stream_read(comm));
       auto& sys = sim.system();
-      const double per_residual = max_over(comm, sys.total_residual_seconds() / sys.total_residual_evaluations());
+      const double per_residual = max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
       const double bytes = max_over(comm, sys.kernel_bytes_per_residual());
       const double triad_min = min_over(comm, triad);
       const double bound = bytes / triad_min;
-      const int stored = sys.kernels().storage() == regio::KernelRows::Storage::Stored ? 1 : 0;
+      const int stored = sys.kernels().rows().storage() == regio::KernelRows::Storage::Stored ? 1 : 0;
       int all_stored = 0;
       MPI_Allreduce(&stored, &all_stored, 1, MPI_INT, MPI_MIN, comm);
       double warm = 0, warm_evals = 0, warm_newton = 0;

@@ -187,7 +187,7 @@ TEST(Model, AccountingIdentitiesHold) {
     for (std::size_t j = 0; j < sim.state().size(); ++j)
       for (std::size_t s = 0; s < S; ++s) {
         double sum = 0;
-        const double* row = sim.system().trade_row(s, j);
+        const double* row = sim.system().results().trade_row(s, j);
         for (std::size_t k = 0; k < N; ++k) sum += row[k] * v.price_pow_all[k * S + s];
         trade_share_error = std::max(trade_share_error, std::abs(sum / v.phi[j * S + s] - 1.0));
       }
@@ -350,9 +350,9 @@ TEST(Model, OnTheFlyKernelsMatchStoredBitwise) {
   auto a = make_sim(sc, regions);
   sc.solver.kernels = "on_the_fly";
   auto b = make_sim(sc, regions);
-  EXPECT_EQ(a.system().kernels().storage(), KernelRows::Storage::Stored);
-  EXPECT_EQ(b.system().kernels().storage(), KernelRows::Storage::OnTheFly);
-  EXPECT_EQ(a.system().kernels().groups(), 2u);
+  EXPECT_EQ(a.system().kernels().rows().storage(), KernelRows::Storage::Stored);
+  EXPECT_EQ(b.system().kernels().rows().storage(), KernelRows::Storage::OnTheFly);
+  EXPECT_EQ(a.system().kernels().rows().groups(), 2u);
   for (int epoch = 0; epoch < 2; ++epoch) {
     a.solve();
     b.solve();
@@ -450,9 +450,9 @@ TEST(Model, SinglePrecisionKernelsAreConsistentAndCloseToDouble) {
   auto a = make_sim(sc, regions);
   sc.solver.kernels = "on_the_fly";
   auto b = make_sim(sc, regions);
-  EXPECT_TRUE(a.system().kernels().single());
-  EXPECT_EQ(a.system().kernels().storage(), KernelRows::Storage::Stored);
-  EXPECT_EQ(b.system().kernels().storage(), KernelRows::Storage::OnTheFly);
+  EXPECT_TRUE(a.system().kernels().rows().single());
+  EXPECT_EQ(a.system().kernels().rows().storage(), KernelRows::Storage::Stored);
+  EXPECT_EQ(b.system().kernels().rows().storage(), KernelRows::Storage::OnTheFly);
   EXPECT_EQ(a.system().kernel_bytes_per_residual() * 2, d.system().kernel_bytes_per_residual());
   double largest = 0;
   for (int epoch = 0; epoch < 2; ++epoch) {
@@ -518,16 +518,16 @@ TEST(Model, ProvinceCoarseCorrectionIsKeptAcrossEpochs) {
   auto kept = make_sim(sc, regions);
   sc.solver.province_coarse_refresh = 0;
   auto fresh = make_sim(sc, regions);
-  EXPECT_FALSE(kept.system().has_preconditioner_state());
+  EXPECT_FALSE(kept.system().preconditioner().coarse_ready());
   std::vector<double> first_rows;
   int evals_kept = 0, evals_fresh = 0;
   for (int epoch = 0; epoch < 3; ++epoch) {
     evals_kept += kept.solve().residual_evaluations;
     evals_fresh += fresh.solve().residual_evaluations;
-    ASSERT_TRUE(kept.system().has_preconditioner_state());
-    ASSERT_TRUE(fresh.system().has_preconditioner_state());
-    const auto rows = kept.system().preconditioner_rows(), fresh_rows = fresh.system().preconditioner_rows();
-    ASSERT_EQ(rows.size(), kept.state().size() * static_cast<std::size_t>(kept.system().preconditioner_width()));
+    ASSERT_TRUE(kept.system().preconditioner().coarse_ready());
+    ASSERT_TRUE(fresh.system().preconditioner().coarse_ready());
+    const auto rows = kept.system().preconditioner().coarse_rows(), fresh_rows = fresh.system().preconditioner().coarse_rows();
+    ASSERT_EQ(rows.size(), kept.state().size() * static_cast<std::size_t>(kept.system().preconditioner().coarse_width()));
     if (epoch == 0) {
       first_rows = rows;
       EXPECT_EQ(rows, fresh_rows);  // the same probe in the first solve
@@ -551,8 +551,8 @@ TEST(Model, ProvinceCoarseCorrectionIsKeptAcrossEpochs) {
     if (kept.state().records[j].index % 2 == 0)
       for (std::size_t s = 0; s < sc.num_sectors(); ++s) kept.state().log_productivity[j * sc.num_sectors() + s] += std::log(2.0) * 3;
   kept.solve();
-  ASSERT_TRUE(kept.system().has_preconditioner_state());
-  EXPECT_NE(kept.system().preconditioner_rows(), first_rows) << "a far start must probe it afresh";
+  ASSERT_TRUE(kept.system().preconditioner().coarse_ready());
+  EXPECT_NE(kept.system().preconditioner().coarse_rows(), first_rows) << "a far start must probe it afresh";
 }
 
 // The numeraire first (NationalSystem::put_price_level_right): a start whose price level is

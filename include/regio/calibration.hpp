@@ -10,7 +10,7 @@
 //   3. verification: the ordinary equilibrium solve from the calibrated fundamentals, which
 //      must return the data.
 #include "regio/layout.hpp"
-#include "regio/national_system.hpp"
+#include "regio/equilibrium.hpp"
 
 namespace regio {
 

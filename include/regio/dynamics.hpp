@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "regio/economy_state.hpp"
-#include "regio/national_system.hpp"
+#include "regio/equilibrium.hpp"
+#include "regio/layout.hpp"
 
 namespace regio {
 
@@ -16,9 +17,9 @@ std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& 
                                                          std::size_t k);
 
 // Collective. Advance the owned regions' stocks and fundamentals from the solved equilibrium
-// held in `sys` (which must have been solved for the current epoch). `extra_growth` (owned
+// `eq` of the current epoch. `extra_growth` (owned
 // j*S + s, may be empty) adds policy-driven growth to log Ā_is.
-void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
+void advance_epoch(const Scenario& sc, const Equilibrium& eq, const Layout& layout, const std::vector<std::vector<std::size_t>>& neighbours,
                    EconomyState& st, const std::vector<double>& extra_growth = {});
 
 }  // namespace regio

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "regio/economy_state.hpp"
-#include "regio/national_system.hpp"
+#include "regio/equilibrium.hpp"
 
 namespace regio {
 
@@ -45,11 +45,11 @@ struct Aggregates {
 };
 
 // Outcomes of the owned regions at the solved equilibrium (not collective).
-std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSystem& sys, const EconomyState& st);
+std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const Equilibrium& eq, const EconomyState& st);
 
 // GDP of owned region j at the system's last evaluation: Σ_s R_js + δ_h I_j (the `gdp` of
 // region_outcomes; also what scaling to observed GDP matches).
-double region_gdp(const NationalSystem& sys, std::size_t j);
+double region_gdp(const Equilibrium& eq, std::size_t j);
 
 // National aggregates from all regions' outcomes in CSV order (pure function).
 Aggregates national_aggregates(const Scenario& sc, const std::vector<RegionOutcome>& all);

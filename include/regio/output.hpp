@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "regio/decomposition.hpp"
-#include "regio/national_system.hpp"
+#include "regio/equilibrium.hpp"
 #include "regio/outcomes.hpp"
 #include "regio/scenario.hpp"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "regio/economy_state.hpp"
-#include "regio/national_system.hpp"
+#include "regio/equilibrium.hpp"
 #include "regio/scenario.hpp"
 #include "regio/transport_costs.hpp"
 

@@ -63,6 +63,7 @@ class Simulation {
   SolveStats solve_once(const std::string& context);
   bool opened_ = false;  // the open economy has been solved once (directly or gradually)
   std::string opening_note_;  // why the cold start opened up gradually (external.cold_start: auto)
+  PolicyRegime regime_;       // the national side of the policies in force (enact_policies)
 };
 
 }  // namespace regio

@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "regio/error.hpp"
+#include "regio/national_system.hpp"
+#include "regio/productivity_inversion.hpp"
 #include "regio/snes_driver.hpp"
 
 namespace regio {
@@ -15,7 +17,7 @@ namespace {
 // Amenity inversion residual: G_d = log L̂_d(b) − log L_d + Σ_k w_k b_k, w = L/ΣL. At a root
 // Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique.
 struct AmenityInversion {
-  const NationalSystem& sys;
+  const Equilibrium sys;
   const Layout& layout;
   const EconomyState& st;
   std::vector<double> real_income;   // v_d = U_d / B_d at the calibrated prices
@@ -23,9 +25,9 @@ struct AmenityInversion {
   std::vector<double> weight;        // L_d / Σ L
   double eps;
 
-  AmenityInversion(const NationalSystem& s, const Layout& l, const EconomyState& state)
-      : sys(s), layout(l), st(state), eps(s.migration_elasticity()) {
-    const auto& v = sys.view();
+  AmenityInversion(const Equilibrium& s, const Layout& l, const EconomyState& state)
+      : sys(s), layout(l), st(state), eps(s.migration_elasticity) {
+    const auto& v = sys.view;
     const double total = layout.ordered_sum(st.population);
     for (std::size_t j = 0; j < st.size(); ++j) {
       real_income.push_back(v.utility[j] / st.amenity[j]);
@@ -36,7 +38,7 @@ struct AmenityInversion {
 
   // Population each owned destination attracts at log amenities b.
   std::vector<double> attracted(const double* b) const {
-    const std::size_t n = st.size(), N = sys.geography().size();
+    const std::size_t n = st.size(), N = sys.geography.size();
     std::vector<double> own(n), attraction(n), outflow(n), attraction_all, outflow_all, L(n);
     for (std::size_t j = 0; j < n; ++j) {
       own[j] = std::pow(std::exp(b[j]) * real_income[j], eps);
@@ -106,13 +108,13 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
 
   // 1. Productivity (and prices) with populations at the data.
   {
-    NationalSystem inversion(inversion_sc, layout, geo, st, NationalSystem::Mode::Calibration, observed_gdp);
+    ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp);
     rep.productivity = inversion.solve("calibration of productivity");
 
     // 2. Amenities from the migration equations at the calibrated prices.
     if (sc.migration.enabled) {
       const auto t0 = std::chrono::steady_clock::now();
-      AmenityInversion amen(inversion, layout, st);
+      AmenityInversion amen(inversion.results(), layout, st);
       std::vector<double> b0(st.size());
       for (std::size_t j = 0; j < st.size(); ++j) b0[j] = std::log(st.amenity[j]);
       int evaluations = 0;
@@ -134,7 +136,7 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
 
   // 3. Verification: the ordinary equilibrium from the calibrated fundamentals.
   NationalSystem check(sc, layout, geo, st);
-  rep.verification = check.solve("verification of the calibration");
+  rep.verification = check.solve(no_policy_regime(sc, nullptr), "verification of the calibration");
   const auto& v = check.view();
   const auto& tech = check.technology();
   double pop_err = 0, gdp_err = 0;

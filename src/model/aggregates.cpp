@@ -9,20 +9,20 @@
 
 namespace regio {
 
-double region_gdp(const NationalSystem& sys, std::size_t j) {
-  const auto& v = sys.view();
-  const auto& tech = sys.technology();
+double region_gdp(const Equilibrium& eq, std::size_t j) {
+  const auto& v = eq.view;
+  const auto& tech = eq.technology;
   double revenue = 0;
   for (std::size_t s = 0; s < tech.S; ++s) revenue += v.revenue[j * tech.S + s];
   return revenue + tech.housing_share * v.income[j];
 }
 
-std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSystem& sys, const EconomyState& st) {
-  const auto& v = sys.view();
-  const auto& tech = sys.technology();
-  const auto& geo = sys.geography();
+std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const Equilibrium& eq, const EconomyState& st) {
+  const auto& v = eq.view;
+  const auto& tech = eq.technology;
+  const auto& geo = eq.geography;
   const std::size_t S = tech.S, N = geo.size();
-  const double eps = sys.migration_elasticity();
+  const double eps = eq.migration_elasticity;
   std::vector<RegionOutcome> out;
   for (std::size_t j = 0; j < st.size(); ++j) {
     const auto i = static_cast<std::size_t>(st.records[j].index);
@@ -46,7 +46,7 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
       o.employment.push_back(tech.alpha[s] * v.revenue[j * S + s] / p.wage);
       if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();
     }
-    o.gdp = region_gdp(sys, j);
+    o.gdp = region_gdp(eq, j);
     o.gdp_pc = o.gdp / o.population;
     // Trade: π_nis = τ_nis^−θ p_is^−θ / Φ_ns for this destination n = i.
     double own = 0, other_prov = 0, goods = 0;
@@ -56,7 +56,7 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
         o.imports += X * v.external_pow[j * S + s] / phi;
         o.exports += v.external_pow[j * S + s] * v.price_pow_all[i * S + s] * v.external_demand[s] / v.external_phi[s];
       }
-      const double* row = sys.trade_row(s, j);
+      const double* row = eq.trade_row(s, j);
       double cross = 0;
       for (std::size_t k = 0; k < N; ++k)
         if (geo.province[k] != geo.province[i]) cross += row[k] * v.price_pow_all[k * S + s];
@@ -68,13 +68,13 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const NationalSys
     o.own_trade_share = own / goods;
     o.spending_elsewhere = goods - own - o.imports;  // bought from other Chinese regions
     o.spending_other_provinces = other_prov;
-    if (sys.migration_enabled()) {
+    if (eq.migration) {
       const double D = v.migration_denominator[j];
       // Σ_{o≠d} L_od scaled to the solved population (L_d = L̂_d at the solution), and
       // Σ_{d≠o} L_od = R_o Σ_{d≠o}(U_d/μ_od)^ε / D_o: sums, not differences of large numbers.
       o.migrants_in = v.inflow[j] * (o.population / v.population_demand[j]);
       o.migrants_out = st.registered[j] * v.leaving_weight[j] / D;
-      const double* row = sys.migration_row(j);
+      const double* row = eq.migration_row(j);
       double cross = 0;
       for (std::size_t k = 0; k < N; ++k)
         if (geo.province[k] != geo.province[i]) cross += row[k] * v.attraction_all[k];

@@ -36,12 +36,12 @@ std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::siz
   return nearest_neighbours(geo, std::vector<std::size_t>{i}, k).front();
 }
 
-void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vector<std::vector<std::size_t>>& neighbours,
-                   EconomyState& st, const std::vector<double>& extra_growth) {
-  const auto& v = sys.view();
-  const auto& tech = sys.technology();
-  const auto& layout = sys.layout();
-  const std::size_t n = st.size(), S = tech.S, N = sys.geography().size();
+void advance_epoch(const Scenario& sc, const Equilibrium& eq, const Layout& layout,
+                   const std::vector<std::vector<std::size_t>>& neighbours, EconomyState& st,
+                   const std::vector<double>& extra_growth) {
+  const auto& v = eq.view;
+  const auto& tech = eq.technology;
+  const std::size_t n = st.size(), S = tech.S, N = eq.geography.size();
 
   // Capital: K' = (1 − δ_k) K + J / P.
   for (std::size_t j = 0; j < n; ++j)
@@ -49,13 +49,13 @@ void advance_epoch(const Scenario& sc, const NationalSystem& sys, const std::vec
 
   // Registered population: R_o' = (1+g^L)[R_o − Σ_{d≠o} ρ_d L_od + ρ_o Σ_{o'≠o} L_o'o].
   const double growth = 1 + sc.population.growth;
-  if (sys.migration_enabled()) {
+  if (eq.migration) {
     std::vector<double> converting(n), converting_all;
     for (std::size_t j = 0; j < n; ++j) converting[j] = st.conversion_rate[j] * v.attraction_all[st.records[j].index];
     layout.allgather(converting.data(), 1, converting_all);
-    const double eps = sys.migration_elasticity();
+    const double eps = eq.migration_elasticity;
     for (std::size_t j = 0; j < n; ++j) {
-      const double* row = sys.migration_row(j);
+      const double* row = eq.migration_row(j);
       double lost = 0;
       for (std::size_t k = 0; k < N; ++k) lost += row[k] * converting_all[k];
       lost *= st.registered[j] / v.migration_denominator[j];                       // Σ_{d≠o} ρ_d L_od

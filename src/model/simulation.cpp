@@ -18,9 +18,10 @@ Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs i
   state_ = make_state(inputs_.scenario, inputs_.owned,
                       boost::mpi::all_reduce(comm_, have_gdp, boost::mpi::minimum<int>()) == 1);
   schedule_ = std::make_unique<PolicySchedule>(inputs_.scenario, inputs_.geography);
-  system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_,
-                                             NationalSystem::Mode::Equilibrium, std::vector<double>{},
-                                             schedule_->costs_at(-1));  // policy-free until the first solve enacts epoch 0
+  // Policy-free until the first solve enacts epoch 0.
+  auto costs = schedule_->costs_at(-1);
+  system_ = std::make_unique<NationalSystem>(inputs_.scenario, *layout_, inputs_.geography, state_, costs);
+  regime_ = no_policy_regime(inputs_.scenario, std::move(costs));
   std::vector<std::size_t> rows;
   for (const auto& r : state_.records) rows.push_back(static_cast<std::size_t>(r.index));
   neighbours_ = nearest_neighbours(inputs_.geography, rows, static_cast<std::size_t>(inputs_.scenario.productivity.neighbours));
@@ -33,14 +34,13 @@ void Simulation::enact_policies() {
     schedule_->apply_region_policies(e, state_);
     region_policies_done_ = e;
   }
-  // The national regime as of this epoch; kernels are rebuilt only when the costs change
-  // (a restart may jump several epochs at once).
-  auto costs = schedule_->costs_at(e);
-  if (!(*costs == system_->costs())) system_->set_costs(std::move(costs));
-  system_->set_fiscal_regime(schedule_->fiscal_at(e, state_));
-  inputs_.scenario.capital.home_bias = schedule_->home_bias_at(e);
-  inputs_.scenario.external.net_exports = schedule_->net_exports_at(e);
-  if (inputs_.scenario.external.enabled) system_->set_external_cost_factors(schedule_->external_cost_factors_at(e, state_));
+  // The national regime as of this epoch, a pure function of the epoch (a restart may jump
+  // several at once); the solver rebuilds its kernels only when the costs change.
+  regime_.costs = schedule_->costs_at(e);
+  regime_.fiscal = schedule_->fiscal_at(e, state_);
+  regime_.home_bias = schedule_->home_bias_at(e);
+  regime_.net_exports = schedule_->net_exports_at(e);
+  if (inputs_.scenario.external.enabled) regime_.external_cost_factors = schedule_->external_cost_factors_at(e, state_);
 }
 
 namespace {
@@ -57,7 +57,7 @@ void accumulate(SolveStats& total, const SolveStats& st) {
 }  // namespace
 
 SolveStats Simulation::solve_once(const std::string& context) {
-  if (!inputs_.scenario.external.enabled || opened_ || state_.epoch > 0) return system_->solve(context);
+  if (!inputs_.scenario.external.enabled || opened_ || state_.epoch > 0) return system_->solve(regime_, context);
   // Cold start of an open economy (external.cold_start). `auto`: Newton straight from the
   // closed-economy guess; with the capped first step of the line search this converged for
   // t_W = 1.05–5, net exports −0.05–0.1, calibrated and uncalibrated China-31, in 14–41
@@ -68,16 +68,16 @@ SolveStats Simulation::solve_once(const std::string& context) {
   if (inputs_.scenario.external.cold_start == "auto") {
     const auto prices = state_.prices;
     const auto population = state_.population;
-    const long before = system_->total_residual_evaluations();
+    const long before = system_->residual_log().total_evaluations();
     try {
-      total = system_->solve(context);
+      total = system_->solve(regime_, context);
       opened_ = true;
       return total;
     } catch (const SolverError& direct) {  // thrown on every rank alike
       state_.prices = prices;
       state_.population = population;
       system_->forget_carried_state();
-      total.residual_evaluations = static_cast<int>(system_->total_residual_evaluations() - before);
+      total.residual_evaluations = static_cast<int>(system_->residual_log().total_evaluations() - before);
       std::string why = direct.what();  // "...: SNES reason R after N nonlinear iterations, ||G|| = X (history..."
       if (const auto at = why.find("SNES reason"); at != std::string::npos) why = why.substr(at);
       why = why.substr(0, why.find(" (history"));
@@ -85,12 +85,13 @@ SolveStats Simulation::solve_once(const std::string& context) {
                                   "gradually instead (external costs x8, x4, x2, x1.4, x1)", why);
     }
   }
-  const auto factors = system_->external_cost_factors();
+  auto factors = regime_.external_cost_factors;
+  if (factors.empty()) factors.assign(state_.size(), 1.0);
+  PolicyRegime opening = regime_;
   for (double f : {8.0, 4.0, 2.0, 1.4, 1.0}) {
-    auto scaled = factors;
-    for (auto& x : scaled) x *= f;
-    system_->set_external_cost_factors(scaled);
-    accumulate(total, system_->solve(f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f)));
+    opening.external_cost_factors = factors;
+    for (auto& x : opening.external_cost_factors) x *= f;
+    accumulate(total, system_->solve(opening, f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f)));
   }
   opened_ = true;
   return total;
@@ -111,7 +112,7 @@ SolveStats Simulation::solve() {
     std::vector<double> observed, model;
     for (std::size_t j = 0; j < state_.size(); ++j) {
       observed.push_back(state_.records[j].gdp);
-      model.push_back(region_gdp(*system_, j));
+      model.push_back(region_gdp(system_->results(), j));
     }
     system_->scale_level(layout_->ordered_sum(observed) / layout_->ordered_sum(model));
     gdp_scaled_ = true;
@@ -132,7 +133,7 @@ SolveStats Simulation::solve() {
 std::vector<RegionOutcome> Simulation::local_outcomes() const {
   profiling::Stage stage(profiling::ids().outcomes);
   profiling::Event event(profiling::ids().outcomes_event);
-  return region_outcomes(inputs_.scenario, *system_, state_);
+  return region_outcomes(inputs_.scenario, system_->results(), state_);
 }
 
 Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& mine) const {
@@ -187,13 +188,14 @@ Aggregates Simulation::aggregates(const std::vector<RegionOutcome>& all) const {
 std::vector<double> Simulation::province_migration_flows() const {
   const auto& geo = inputs_.geography;
   const std::size_t P = geo.province_names.size(), N = geo.size();
-  if (!system_->migration_enabled()) return {};
-  const auto& v = system_->view();
+  const Equilibrium eq = system_->results();
+  if (!eq.migration) return {};
+  const auto& v = eq.view;
   std::vector<double> local(P * P, 0.0), flows(P * P, 0.0);
   for (std::size_t j = 0; j < state_.size(); ++j) {
     // L_od = R_o (U_d/μ_od)^ε / D_o: the migration row times the destinations' attraction.
     const auto o = static_cast<std::size_t>(state_.records[j].index);
-    const double* row = system_->migration_row(j);
+    const double* row = eq.migration_row(j);
     const double scale = state_.registered[j] / v.migration_denominator[j];
     double* out = &local[static_cast<std::size_t>(geo.province[o]) * P];
     for (std::size_t d = 0; d < N; ++d) out[geo.province[d]] += scale * row[d] * v.attraction_all[d];
@@ -205,7 +207,7 @@ std::vector<double> Simulation::province_migration_flows() const {
 void Simulation::advance() {
   profiling::Stage stage(profiling::ids().dynamics);
   profiling::Event event(profiling::ids().dynamics_event);
-  advance_epoch(inputs_.scenario, *system_, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
+  advance_epoch(inputs_.scenario, system_->results(), *layout_, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
 }
 
 }  // namespace regio

@@ -1,0 +1,53 @@
+#include "regio/solve_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace regio {
+
+SolveStats solve_stats(const NonlinearSolve& result) {
+  SolveStats st;
+  st.nonlinear_iterations = result.nonlinear_iterations;
+  st.linear_iterations = result.linear_iterations;
+  st.residual_norm = result.residual_norm;
+  st.initial_residual_norm = result.initial_residual_norm;
+  st.reason = result.reason_text;
+  return st;
+}
+
+namespace {
+// The five regions with the largest |G| (NaN first), "id name (value), ...".
+std::string worst_regions(const std::vector<double>& G, int block, const Layout& layout, const GlobalGeography& geo) {
+  const std::size_t n = block > 0 ? G.size() / static_cast<std::size_t>(block) : 0;
+  std::vector<double> worst(n, 0.0), all;
+  for (std::size_t j = 0; j < n; ++j)
+    for (int b = 0; b < block; ++b) worst[j] = std::max(worst[j], std::abs(G[j * block + b]));
+  layout.allgather(worst.data(), 1, all);
+  std::vector<std::size_t> order(all.size());
+  std::iota(order.begin(), order.end(), 0);
+  const std::size_t top = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                    [&](auto a, auto b) { return !(all[a] <= all[b]); });  // NaN first
+  std::string out;
+  for (std::size_t t = 0; t < top; ++t)
+    out += fmt::format("{}{}{} ({:.3g})", t ? ", " : "", geo.id[order[t]],
+                       geo.name[order[t]] == geo.id[order[t]] ? "" : " " + geo.name[order[t]], all[order[t]]);
+  return out;
+}
+}  // namespace
+
+std::string nonconvergence_message(const std::string& context, const std::string& what, const NonlinearSolve& result,
+                                   const std::vector<double>& G, int block, const Layout& layout,
+                                   const GlobalGeography& geo, const std::string& prefix) {
+  return fmt::format(
+      "{}: the {} solve did not converge: SNES reason {} after {} nonlinear iterations, ||G|| = {:.3e} "
+      "(history: {}); largest residuals in regions {}. Check those regions' inputs, raise solver.max_iterations, "
+      "or inspect with `-- -{}snes_monitor -{}ksp_monitor`",
+      context, what, result.reason_text, result.nonlinear_iterations, result.residual_norm, result.history,
+      worst_regions(G, block, layout, geo), prefix, prefix);
+}
+
+}  // namespace regio
