@@ -20,6 +20,7 @@
 #include <fstream>
 #include <vector>
 
+#include "regio/collectives.hpp"
 #include "regio/commands.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
     try {
       app.parse(rev);
       regio::Scenario sc;
-      regio::on_root_collectively(comm, [&] { sc = regio::load_scenario(scenario); });
+      regio::on_root(comm, [&] { sc = regio::load_scenario(scenario); });
       boost::mpi::broadcast(comm, sc, 0);
       PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str());
       std::string joined;

@@ -22,10 +22,6 @@ struct DistributedInputs {
   std::vector<Region> owned;  // this rank's records, CSV order
 };
 
-// Collective. Run `work` on rank 0; if it throws an InputError/SolverError, every rank throws
-// the same error (so all exit non-zero with one message and no hang).
-void on_root_collectively(const boost::mpi::communicator& comm, const std::function<void()>& work);
-
 // Rank-local: what `run` checks before solving, for `ranks` ranks — load and validate the region
 // CSV of `scenario` (gdp > 0 with require_gdp or scale_to_observed_gdp), resolve its policies
 // and network file against the regions, and the decomposition. `regio validate` calls it too.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/national_system.hpp"
 #include "regio/productivity_inversion.hpp"
@@ -71,17 +72,9 @@ struct AmenityInversion {
       G[j] = std::log(L[j]) - std::log(st.population[j]) + level;
       ok = ok && std::isfinite(G[j]);
     }
-    int bad = ok ? 0 : 1, any = 0;
-    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, layout.comm());
-    return any == 0;
+    return every_rank(layout.comm(), ok);
   }
 };
-
-double max_over_ranks(double v, MPI_Comm comm) {
-  double g = 0;
-  MPI_Allreduce(&v, &g, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return g;
-}
 
 }  // namespace
 
@@ -93,10 +86,10 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
   if (sc.migration.enabled) {
     const double R = layout.ordered_sum(st.registered), L = layout.ordered_sum(st.population);
     if (std::abs(R / L - 1) > 1e-9)
-      throw InputError(fmt::format(
+      raise_on_all_ranks(InputError(fmt::format(
           "{}: total registered population {} differs from total population {}; migration preserves the total, "
           "so no amenities can reproduce the data (make the registered column sum to the population total)",
-          sc.regions, R, L));
+          sc.regions, R, L)));
   }
 
   // The inversions do not recycle Krylov products: the productivity inversion has a nearly
@@ -123,9 +116,9 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
         return amen.residual(b, G);
       }, inversion_sc.solver);
       if (!res.converged)
-        throw SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
+        raise_on_all_ranks(SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
                                       "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
-                                      res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history));
+                                      res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history)));
       for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
       rep.amenity = {res.nonlinear_iterations, res.linear_iterations, evaluations, res.residual_norm,
                      res.initial_residual_norm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
@@ -146,8 +139,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
     pop_err = std::max(pop_err, std::abs(st.population[j] / observed_population[j] - 1));
     gdp_err = std::max(gdp_err, std::abs(gdp / observed_gdp[j] - 1));
   }
-  rep.max_population_error = max_over_ranks(pop_err, layout.comm());
-  rep.max_gdp_error = max_over_ranks(gdp_err, layout.comm());
+  rep.max_population_error = max_over_ranks(layout.comm(), pop_err);
+  rep.max_gdp_error = max_over_ranks(layout.comm(), gdp_err);
   return rep;
 }
 

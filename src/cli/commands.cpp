@@ -19,6 +19,7 @@
 
 #include "regio/calibration.hpp"
 #include "regio/checkpoint.hpp"
+#include "regio/collectives.hpp"
 #include "regio/distribute.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
@@ -41,7 +42,7 @@ std::string join_args(const std::vector<std::string>& v) {
 
 Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path) {
   Scenario sc;
-  on_root_collectively(comm, [&] { sc = load_scenario(path); });
+  on_root(comm, [&] { sc = load_scenario(path); });
   boost::mpi::broadcast(comm, sc, 0);
   return sc;
 }
@@ -57,11 +58,7 @@ std::string seconds_text(double s) {
 volatile std::sig_atomic_t g_stop_requested = 0;
 extern "C" void request_stop(int) { g_stop_requested = 1; }
 
-bool stop_requested(MPI_Comm comm) {
-  int mine = g_stop_requested ? 1 : 0, any = 0;
-  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-  return any != 0;
-}
+bool stop_requested(MPI_Comm comm) { return any_rank(comm, g_stop_requested != 0); }
 
 // A misspelt PETSc option is silently ignored by PETSc: say so once the solver has read its
 // options (after the first epoch), in the log where the user will look.
@@ -140,6 +137,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(opt.petsc_args).c_str()));
 
   DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition);
+  fail_point("setup", comm);
   const bool root = comm.rank() == 0;
   Simulation sim(comm, inputs);
 
@@ -155,8 +153,8 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
                                   &solver_state).epoch;
     sim.system().restore_solver_state(solver_state);  // so that the run continues exactly
     if (first_epoch >= sc.epochs)
-      throw InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
-                                   opt.restart, first_epoch, sc.epochs));
+      raise_on_all_ranks(InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
+                                   opt.restart, first_epoch, sc.epochs)));
   }
   const std::string checkpoint_dir = (std::filesystem::path(sc.output) / "checkpoints").string();
 
@@ -171,7 +169,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   info.decomposition_imbalance = load.imbalance;
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   const bool migration_csv = sc.migration.enabled && inputs.geography.province_names.size() <= 300;
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     out.emplace(sc.output, sc, inputs.decomposition, info);
     if (migration_csv) out->enable_migration_csv(inputs.geography.province_names);
   });
@@ -196,6 +194,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     std::signal(SIGTERM, request_stop);
     std::signal(SIGUSR1, request_stop);
     for (int e = first_epoch; e < sc.epochs; ++e) {
+      fail_point("epoch", comm);
       if (root && !opt.quiet)
         for (const auto& p : sim.scenario().policies)
           if (p.epoch == e)
@@ -216,7 +215,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       }
       // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
       const std::vector<double> flows = migration_csv ? sim.province_migration_flows() : std::vector<double>{};
-      on_root_collectively(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st, flows); });
+      on_root(comm, [&] { out->write_epoch(e, sim.year(), all, agg, st, flows); });
       output_event.reset();
       output_stage.reset();
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -250,7 +249,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         prune_checkpoints(checkpoint_dir, 2, sim.layout());
         if (root && !opt.quiet) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
         if (stop) {
-          on_root_collectively(comm, [&] { out->finish("interrupted", "stopped by a signal; continue with --restart " + path); });
+          on_root(comm, [&] { out->finish("interrupted", "stopped by a signal; continue with --restart " + path); });
           if (root)
             std::printf("stopped by signal after epoch %d/%d: restart with `regio run %s --restart %s`\n", e + 1,
                         sc.epochs, opt.scenario.c_str(), path.c_str());
@@ -271,7 +270,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
     }
     throw;
   }
-  on_root_collectively(comm, [&] { out->finish("complete"); });
+  on_root(comm, [&] { out->finish("complete"); });
   if (root && !opt.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc.output.c_str());
   return kExitOk;
 }
@@ -281,7 +280,7 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   REGIO_PETSC(PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str()));
   REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(opt.petsc_args).c_str()));
   const DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition, /*require_gdp=*/true);
-  on_root_collectively(comm, [&] {  // fail before solving if the output cannot be written
+  on_root(comm, [&] {  // fail before solving if the output cannot be written
     std::ofstream probe(opt.output, std::ios::app);
     if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
   });
@@ -297,7 +296,7 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   }
   std::vector<std::vector<Region>> parts;
   boost::mpi::gather(comm, mine, parts, 0);
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     std::vector<Region> all;
     for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -320,15 +319,15 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
     std::printf("wrote %s\n", opt.output.c_str());
   }
   if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
-    throw SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
+    raise_on_all_ranks(SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
                                   "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
-                                  "be unique for these parameters", rep.max_population_error, rep.max_gdp_error));
+                                  "be unique for these parameters", rep.max_population_error, rep.max_gdp_error)));
   return 0;
 }
 
 int decomp_command(const boost::mpi::communicator& comm, const std::string& scenario, int ranks,
                    const std::string& strategy, const std::string& out) {
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     const Scenario sc = load_scenario(scenario);
     std::vector<std::string> names;
     for (const auto& s : sc.sectors) names.push_back(s.name);
@@ -357,7 +356,7 @@ int decomp_command(const boost::mpi::communicator& comm, const std::string& scen
 }
 
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     const int ranks = opt.ranks > 0 ? opt.ranks : comm.size();
     const LoadedInputs in = load_inputs(load_scenario(opt.scenario), opt.decomposition, ranks);
     const Scenario& sc = in.scenario;
@@ -375,7 +374,7 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
 }
 
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt) {
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     const CompareSummary s = compare_runs(opt);
     std::printf("compared %s (scenario) with %s (baseline): %zu common epochs, %zu provinces at epochs",
                 opt.scenario.c_str(), opt.baseline.c_str(), s.epochs.size(), s.provinces);

@@ -39,12 +39,18 @@ int main(int argc, char** argv) {
     boost::mpi::communicator world(PETSC_COMM_WORLD, boost::mpi::comm_attach);
     try {
       rc = regio::regio_main(world, args.ours, args.petsc);
-    } catch (const regio::InputError& e) {
-      if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
-      rc = regio::kExitInputError;
-    } catch (const regio::SolverError& e) {
-      if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
-      rc = regio::kExitSolverError;
+    } catch (const regio::Error& e) {
+      const int code = dynamic_cast<const regio::InputError*>(&e) ? regio::kExitInputError : regio::kExitSolverError;
+      if (e.on_all_ranks() || world.size() == 1) {
+        if (world.rank() == 0) std::fprintf(stderr, "regio: error: %s\n", e.what());
+        rc = code;
+      } else {
+        // Raised on this rank only (not through collectives.hpp): the others may be waiting in a
+        // collective for it, so end the job now, with the error's exit code.
+        std::fprintf(stderr, "regio: error: %s (on rank %d only; the job is aborted)\n", e.what(), world.rank());
+        std::fflush(stderr);
+        MPI_Abort(PETSC_COMM_WORLD, code);
+      }
     } catch (const std::exception& e) {
       // Raised on this rank only: abort all ranks rather than leave them in a collective.
       std::fprintf(stderr, "regio: internal error on rank %d: %s\n", world.rank(), e.what());

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/version.hpp"
 
@@ -47,11 +48,7 @@ std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 146959810
 }
 
 // Every rank must agree on success; a failure anywhere is an InputError everywhere.
-void agree(bool ok_here, MPI_Comm comm, const std::string& message) {
-  int ok = ok_here ? 1 : 0, all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
-  if (!all) throw InputError(message);
-}
+void agree(bool ok_here, MPI_Comm comm, const std::string& message) { require_all(comm, ok_here, message); }
 
 // File dataspace selecting the owned rows (contiguous runs of CSV indices) of an N×width array.
 hid_t owned_selection(const Layout& layout, int width) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
 #include "regio/version.hpp"
@@ -14,11 +15,7 @@ namespace regio {
 namespace {
 constexpr std::size_t kCsvThreshold = 10000;  // auto: regions.csv up to this many regions
 
-void agree(bool ok_here, MPI_Comm comm, const std::string& message) {
-  int ok = ok_here ? 1 : 0, all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
-  if (!all) throw InputError(message);
-}
+void agree(bool ok_here, MPI_Comm comm, const std::string& message) { require_all(comm, ok_here, message); }
 }  // namespace
 
 PanelFormats panel_formats(const std::string& setting, std::size_t regions) {

@@ -34,7 +34,8 @@ KernelRows::Storage choose_kernel_storage(const std::string& setting, double nee
   if (setting == "stored") return KernelRows::Storage::Stored;
   if (setting == "on_the_fly") return KernelRows::Storage::OnTheFly;
   if (setting == "auto") return needed <= budget ? KernelRows::Storage::Stored : KernelRows::Storage::OnTheFly;
-  throw InputError("solver.kernels must be stored, on_the_fly or auto, not '" + setting + "'");
+  // Validated with the scenario; every rank holds the same setting.
+  raise_on_all_ranks(InputError("solver.kernels must be stored, on_the_fly or auto, not '" + setting + "'"));
 }
 
 std::string KernelStorageSummary::storage() const {

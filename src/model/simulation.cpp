@@ -165,8 +165,8 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
   // MODEL.md §4: transfers are financed within the nation (Σ T = 0 by construction; a violation
   // is a bug, not an input problem, and must not pass silently into the outputs).
   if (std::abs(a.net_transfers) > 1e-9 * std::max(a.transfers, 1e-300) && a.transfers > 0)
-    throw SolverError(fmt::format("epoch {}: fiscal transfers do not balance (Σ T = {:.3e}, gross {:.3e}); please report this",
-                                  state_.epoch, a.net_transfers, a.transfers));
+    raise_on_all_ranks(SolverError(fmt::format("epoch {}: fiscal transfers do not balance (Σ T = {:.3e}, gross {:.3e}); please report this",
+                                  state_.epoch, a.net_transfers, a.transfers)));
   return a;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "regio/collectives.hpp"
 #include "regio/profiling.hpp"
 
 namespace regio {
@@ -13,6 +14,7 @@ EquilibriumResidual::EquilibriumResidual(const Scenario& sc, const Technology& t
       epsilon_(sc.migration.elasticity) {}
 
 bool EquilibriumResidual::operator()(const double* x, double* G) {
+  fail_point("residual", layout_.comm());
   log_.begin();
   const std::size_t n = state_.size(), b = static_cast<std::size_t>(unknowns_.block);
   last_x_.assign(x, x + n * b);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "regio/collectives.hpp"
+
 namespace regio {
 
 namespace {
@@ -50,9 +52,7 @@ NationalPreconditioner::NationalPreconditioner(const Scenario& sc, const Technol
       // A fixed pseudo-random ±1 per province (Knuth's multiplicative hash of its index).
       sign[j] = ((static_cast<std::uint32_t>(prov) * 2654435761u) >> 7) & 1u ? 1.0 : -1.0;
     }
-    int multi = provinces.size() < n ? 1 : 0, any = 0;
-    MPI_Allreduce(&multi, &any, 1, MPI_INT, MPI_MAX, layout.comm());
-    if (any) coarse_ = std::make_unique<ProvinceCoarseCorrection>(layout.comm(), std::move(group), std::move(sign), unknowns.block);
+    if (any_rank(layout.comm(), provinces.size() < n)) coarse_ = std::make_unique<ProvinceCoarseCorrection>(layout.comm(), std::move(group), std::move(sign), unknowns.block);
   }
   if (sc.solver.recycle > 0 && sc.solver.recycle_across_epochs)
     recycler_ = std::make_unique<KrylovRecycler>(layout.comm(), static_cast<std::size_t>(sc.solver.recycle));
@@ -108,9 +108,9 @@ void NationalPreconditioner::setup(const double* x, int krylov_iterations) {
 // with the pairs dropped in every solve, 707 with neither dropped (735 before either was kept).
 void NationalPreconditioner::drop_after_far_start() {
   constexpr double kFarStartCoarse = 0.5, kFarStartRecycled = 0.1;
-  double squares = 0, all = 0;
+  double squares = 0;
   for (double g : residual_.last_residual()) squares += g * g;
-  MPI_Allreduce(&squares, &all, 1, MPI_DOUBLE, MPI_SUM, layout_.comm());
+  const double all = sum_over_ranks(layout_.comm(), squares);
   const double rms = std::sqrt(all / (static_cast<double>(layout_.num_regions()) * unknowns_.block));
   if (coarse_ && sc_.solver.province_coarse_refresh > 0 && rms > kFarStartCoarse) coarse_->reset();
   if (recycler_ && rms > kFarStartRecycled) recycler_->clear();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/solve_report.hpp"
 
@@ -105,12 +106,10 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
   unknowns_.unpack_prices(result.x.data(), state_.size(), state_.prices);
   unknowns_.unpack_population(result.x.data(), state_.registered, state_.population);
   if (!result.converged)
-    throw SolverError(nonconvergence_message(context, "national", result, residual_at_state(), unknowns_.block, layout_,
-                                             geo_, "national_"));
+    raise_on_all_ranks(SolverError(nonconvergence_message(context, "national", result, residual_at_state(),
+                                                          unknowns_.block, layout_, geo_, "national_")));
   // The view at the solution: usually the line search's last evaluation was there already.
-  int here = residual_.last_x() == result.x ? 1 : 0, everywhere = 0;
-  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, layout_.comm());
-  if (!everywhere) refresh();
+  if (!every_rank(layout_.comm(), residual_.last_x() == result.x)) refresh();
   st.residual_evaluations = residual_.log().evaluations();
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/profiling.hpp"
 
@@ -41,7 +42,8 @@ void NationalTerms::setup_external(const TransportCosts& costs) {
   for (std::size_t k = 0; k < geo_.port.size(); ++k)
     if (geo_.port[k]) ports.push_back(k);
   if (ports.empty())
-    throw InputError("external.enabled needs at least one region tagged 'port' in the region CSV (the gateways to the rest of the world)");
+    raise_on_all_ranks(InputError(  // every rank holds the whole geography
+        "external.enabled needs at least one region tagged 'port' in the region CSV (the gateways to the rest of the world)"));
   std::vector<double> D(N_);
   for (std::size_t j = 0; j < n_own_; ++j) {
     const auto i = static_cast<std::size_t>(state_.records[j].index);

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/petsc_util.hpp"
 
@@ -24,8 +25,8 @@ bool OperatorDump::configure(MPI_Comm comm, const std::string& prefix) {
   int size = 1;
   MPI_Comm_size(comm, &size);
   if (size != 1)
-    throw InputError(fmt::format("-{}dump_operator writes the dense preconditioned operator from one rank: run it with mpirun -np 1",
-                                 prefix));
+    raise_on_all_ranks(InputError(fmt::format(
+        "-{}dump_operator writes the dense preconditioned operator from one rank: run it with mpirun -np 1", prefix)));
   path = buffer;
   return current == solve;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/solve_report.hpp"
 
@@ -42,8 +43,8 @@ SolveStats ProductivityInversion::solve(const std::string& context) {
   if (!result.converged) {
     std::vector<double> x = unknowns_at_state(shift), G(x.size());
     residual_(x.data(), G.data());
-    throw SolverError(
-        nonconvergence_message(context, "calibration", result, G, unknowns_.block, layout_, geo_, "calibration_"));
+    raise_on_all_ranks(SolverError(
+        nonconvergence_message(context, "calibration", result, G, unknowns_.block, layout_, geo_, "calibration_")));
   }
   // Fold the calibrated shifts into the fundamentals, and evaluate there (the terms at the solution).
   const std::size_t S = tech_.S;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "regio/collectives.hpp"
 #include "regio/profiling.hpp"
 
 namespace regio {
@@ -16,9 +17,7 @@ void ResidualLog::begin() {
 bool ResidualLog::end(const double* G, std::size_t n, bool local_failure, MPI_Comm comm) {
   bool bad = local_failure;
   for (std::size_t k = 0; k < n; ++k) bad = bad || !std::isfinite(G[k]);
-  int bad_local = bad ? 1 : 0, bad_any = 0;
-  MPI_Allreduce(&bad_local, &bad_any, 1, MPI_INT, MPI_MAX, comm);
-  in_domain_ = bad_any == 0;
+  in_domain_ = !any_rank(comm, bad);
   total_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   PetscLogEventEnd(profiling::ids().residual, 0, 0, 0, 0);
   return in_domain_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "regio/collectives.hpp"
+
 namespace regio {
 
 namespace {
@@ -46,9 +48,7 @@ void WarmStart::append_state(std::vector<SolverArray>& arrays, std::size_t regio
   // Written only when held on every rank alike (sizes follow the owned regions, so a rank with
   // none holds an empty array: compare the presence, not the size).
   const auto held = [&](const std::vector<double>& v) {
-    int mine = v.size() == regions * static_cast<std::size_t>(block) ? 1 : 0, all = 0;
-    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm);
-    return all == 1;
+    return every_rank(comm, v.size() == regions * static_cast<std::size_t>(block));
   };
   if (!held(last_solution_)) return;
   arrays.push_back({kWarmSolution, block, last_solution_});

@@ -5,29 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/partition.hpp"
 
 namespace regio {
 
 namespace mpi = boost::mpi;
-
-void on_root_collectively(const mpi::communicator& comm, const std::function<void()>& work) {
-  // kind: 0 ok, 1 input error, 2 solver error
-  std::pair<int, std::string> verdict{0, ""};
-  if (comm.rank() == 0) {
-    try {
-      work();
-    } catch (const InputError& e) {
-      verdict = {1, e.what()};
-    } catch (const SolverError& e) {
-      verdict = {2, e.what()};
-    }
-  }
-  mpi::broadcast(comm, verdict, 0);
-  if (verdict.first == 1) throw InputError(verdict.second);
-  if (verdict.first == 2) throw SolverError(verdict.second);
-}
 
 Decomposition resolve_decomposition(const Scenario& sc, const std::string& decomp_path,
                                     const std::vector<Region>& regions, int ranks) {
@@ -85,7 +69,7 @@ LoadedInputs load_inputs(const Scenario& scenario, const std::string& decomp_pat
 DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& scenario, const std::string& decomp_path,
                                     bool require_gdp) {
   LoadedInputs in{scenario, {}, {}, {}};  // filled on rank 0; scatter broadcasts the resolved scenario
-  on_root_collectively(comm, [&] { in = load_inputs(scenario, decomp_path, comm.size(), require_gdp); });
+  on_root(comm, [&] { in = load_inputs(scenario, decomp_path, comm.size(), require_gdp); });
   return scatter(comm, in.scenario, in.regions, std::move(in.decomposition), std::move(in.owners));
 }
 
@@ -94,7 +78,7 @@ DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenar
   Scenario sc = scenario;
   Decomposition d;
   std::vector<int> owners;
-  on_root_collectively(comm, [&] {
+  on_root(comm, [&] {
     resolve_policies(sc, regions);
     d = decomposition ? *decomposition : auto_decomposition(regions, comm.size());
     owners = region_owners(d, regions, comm.size());
