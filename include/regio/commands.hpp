@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "regio/compare.hpp"
+#include "regio/scenario.hpp"
 
 namespace regio {
 
@@ -62,6 +63,14 @@ int compare_command(const boost::mpi::communicator& comm, const CompareOptions& 
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);
+
+// Shared by the commands: the scenario read on rank 0 and broadcast (collective), the scenario's
+// and then the command line's PETSc options inserted into the options database, argv joined.
+Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path);
+void insert_petsc_options(const Scenario& sc, const std::vector<std::string>& petsc_args);
+std::string join_args(const std::vector<std::string>& args);
+int decomp_command(const boost::mpi::communicator& comm, const std::string& scenario, int ranks,
+                   const std::string& strategy, const std::string& out);
 
 // Parse argv (PETSc and MPI already initialised) and run the chosen subcommand.
 int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,

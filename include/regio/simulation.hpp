@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "regio/checkpoint.hpp"
 #include "regio/distribute.hpp"
 #include "regio/dynamics.hpp"
 #include "regio/layout.hpp"
@@ -36,11 +37,17 @@ class Simulation {
   std::vector<double> province_migration_flows() const;
   // Move to the next epoch (MODEL.md §3).
   void advance();
+  // Checkpoints: write the state at the start of the next epoch with the solver's carried state
+  // (identity.epoch is set to it), or continue from one (any rank count); restore returns the
+  // epoch to solve next. Both collective.
+  void save(const std::string& path, CheckpointInfo identity) const;
+  int restore(const std::string& path, const CheckpointInfo& identity);
 
   int epoch() const { return state_.epoch; }
   int year() const { return inputs_.scenario.start_year + state_.epoch; }
   const Scenario& scenario() const { return inputs_.scenario; }
   const Decomposition& decomposition() const { return inputs_.decomposition; }
+  const std::vector<int>& owners() const { return inputs_.owners; }  // owning rank of each region (CSV order)
   const GlobalGeography& geography() const { return inputs_.geography; }
   EconomyState& state() { return state_; }
   NationalSystem& system() { return *system_; }

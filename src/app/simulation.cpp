@@ -204,6 +204,18 @@ std::vector<double> Simulation::province_migration_flows() const {
   return flows;
 }
 
+void Simulation::save(const std::string& path, CheckpointInfo identity) const {
+  identity.epoch = state_.epoch;
+  write_checkpoint(path, *layout_, state_, identity, system_->solver_state());
+}
+
+int Simulation::restore(const std::string& path, const CheckpointInfo& identity) {
+  std::vector<SolverArray> solver_state;
+  const int epoch = read_checkpoint(path, *layout_, state_, identity, system_->solver_state_names(), &solver_state).epoch;
+  system_->restore_solver_state(solver_state);  // so that the run continues exactly
+  return epoch;
+}
+
 void Simulation::advance() {
   profiling::Stage stage(profiling::ids().dynamics);
   profiling::Event event(profiling::ids().dynamics_event);

@@ -1,0 +1,56 @@
+#pragma once
+// The life of one `regio run` once its inputs are distributed (deal.II step-40 and MFEM ex1p
+// are the model): set up the outputs, then for each epoch solve, write, report and advance,
+// checkpointing when due or when SLURM's signal asks; the run record (run.yaml) says at every
+// moment what happened. Construction and run() are collective.
+#include <boost/mpi/communicator.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "regio/checkpoint.hpp"
+#include "regio/commands.hpp"
+#include "regio/output.hpp"
+#include "regio/region_panel.hpp"
+#include "regio/simulation.hpp"
+
+namespace regio {
+
+class EpochDriver {
+ public:
+  // `sc`: the run's scenario (as loaded, with the command line's overrides); `identity`: what
+  // its checkpoints carry; `first_epoch`: 0, or the epoch a restart continues from.
+  EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
+              CheckpointInfo identity, int first_epoch, std::chrono::steady_clock::time_point start);
+
+  // Run the epochs; returns the exit code (kExitOk, or kExitInterrupted after a signal). Any
+  // error leaves run.yaml at `failed` with its message and is rethrown.
+  int run();
+
+ private:
+  void set_up_outputs();
+  void announce() const;
+  void epoch(int e);                 // solve, outcomes, outputs, progress line
+  void report(int e, const SolveStats& st) const;
+  bool checkpoint(int e);            // after advancing past epoch e; true if a signal stops the run
+  bool root() const { return comm_.rank() == 0; }
+  bool talk() const { return root() && !opt_.quiet; }
+
+  const boost::mpi::communicator& comm_;
+  const RunOptions& opt_;
+  const Scenario& sc_;
+  Simulation& sim_;
+  CheckpointInfo identity_;
+  int first_epoch_;
+  std::chrono::steady_clock::time_point start_;
+  std::string checkpoint_dir_;
+  bool migration_csv_ = false;
+  RunInfo info_;
+  KernelStorageSummary kernel_storage_;
+  std::optional<OutputWriter> out_;     // rank 0
+  std::optional<RegionPanelH5> panel_;  // every rank writes its own rows
+  bool csv_panel_ = true;
+};
+
+}  // namespace regio

@@ -1,0 +1,107 @@
+// regio's command line (CLI11): the subcommands and their options, and argv split at `--`.
+#include "regio/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "regio/scenario.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+CommandLine::CommandLine(int argc, char** argv) {
+  bool after = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!after && a == "--" && i > 0) { after = true; continue; }
+    (after ? petsc : ours).push_back(a);
+  }
+  storage_.push_back(argv[0]);
+  for (auto& a : petsc) storage_.push_back(a.data());
+  storage_.push_back(nullptr);
+  petsc_argc = static_cast<int>(storage_.size()) - 1;
+  petsc_argv = storage_.data();
+}
+
+int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
+               const std::vector<std::string>& petsc_args) {
+  CLI::App app{"regio: distributed simulator of China's inter-regional factor markets (MODEL.md)\n"
+               "Solver options for PETSc go after `--`, e.g. regio run s.yaml -- -national_snes_monitor -log_view", "regio"};
+  app.set_version_flag("--version", std::string("regio ") + kVersion);
+  app.require_subcommand(1);
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario epoch by epoch and write outputs");
+  run_cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
+  run_cmd->add_option("--decomp", run.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  run_cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
+  run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
+  run_cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+
+  ValidateOptions val;
+  auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
+  val_cmd->add_option("scenario", val.scenario, "Scenario YAML")->required();
+  val_cmd->add_option("--decomp", val.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  val_cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
+      ->check(CLI::PositiveNumber);
+
+  CalibrateOptions cal;
+  auto* cal_cmd = app.add_subcommand("calibrate", "Invert productivity and amenities so that epoch 0 reproduces the "
+                                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
+  cal_cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
+  cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
+  cal_cmd->add_option("--decomp", cal.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+
+  std::string decomp_scenario, decomp_strategy = "balanced", decomp_out;
+  int decomp_ranks = 0;
+  auto* dec_cmd = app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
+  dec_cmd->add_option("scenario", decomp_scenario, "Scenario YAML (its region CSV)")->required();
+  dec_cmd->add_option("--ranks", decomp_ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
+  dec_cmd->add_option("--strategy", decomp_strategy, "contiguous | balanced (default) | graph (PT-Scotch)");
+  dec_cmd->add_option("-o,--out", decomp_out, "Decomposition YAML to write (default: print)");
+
+  bool markdown = false;
+  auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
+  par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
+
+  CompareOptions cmp;
+  auto* cmp_cmd = app.add_subcommand("compare", "Compare a scenario run with a baseline run: national differences per "
+                                                "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
+  cmp_cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
+  cmp_cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
+  cmp_cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")->required();
+  cmp_cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
+  cmp_cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
+
+  std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
+  try {
+    app.parse(rev);
+  } catch (const CLI::ParseError& e) {
+    int rc = 0;
+    if (comm.rank() == 0) rc = app.exit(e);
+    else rc = e.get_exit_code();
+    return rc;
+  }
+  run.petsc_args = petsc_args;
+  run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
+  if (*run_cmd) return run_command(comm, run);
+  if (*val_cmd) return validate_command(comm, val);
+  if (*cmp_cmd) return compare_command(comm, cmp);
+  if (*dec_cmd) return decomp_command(comm, decomp_scenario, decomp_ranks, decomp_strategy, decomp_out);
+  if (*cal_cmd) {
+    cal.petsc_args = petsc_args;
+    return calibrate_command(comm, cal);
+  }
+  if (*par_cmd) {
+    if (comm.rank() == 0) {
+      if (markdown) std::cout << parameters_markdown();
+      else std::cout << scenario_to_yaml(Scenario::defaults());
+    }
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace regio

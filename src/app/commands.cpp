@@ -1,0 +1,157 @@
+// The small `regio` subcommands (calibrate, validate, decomp, compare) and what the commands
+// share: the scenario read on rank 0 and broadcast, the PETSc options of a scenario.
+#include "regio/commands.hpp"
+
+#include <boost/mpi/collectives.hpp>
+#include <fmt/format.h>
+#include <petscsys.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "regio/calibration.hpp"
+#include "regio/collectives.hpp"
+#include "regio/distribute.hpp"
+#include "regio/error.hpp"
+#include "regio/partition.hpp"
+#include "regio/petsc_util.hpp"
+#include "regio/region.hpp"
+#include "regio/run_log.hpp"
+#include "regio/simulation.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+std::string join_args(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path) {
+  Scenario sc;
+  on_root(comm, [&] { sc = load_scenario(path); });
+  boost::mpi::broadcast(comm, sc, 0);
+  return sc;
+}
+
+void insert_petsc_options(const Scenario& sc, const std::vector<std::string>& petsc_args) {
+  // YAML first, then the command line again so that it wins.
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str()));
+  REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(petsc_args).c_str()));
+}
+
+int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
+  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  insert_petsc_options(sc, opt.petsc_args);
+  const DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition, /*require_gdp=*/true);
+  on_root(comm, [&] {  // fail before solving if the output cannot be written
+    std::ofstream probe(opt.output, std::ios::app);
+    if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
+  });
+  Simulation sim(comm, inputs);
+  const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
+
+  // Calibrated fundamentals into the records, gathered to rank 0 in CSV order.
+  auto& st = sim.state();
+  std::vector<Region> mine = st.records;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    for (std::size_t s = 0; s < sc.num_sectors(); ++s) mine[j].productivity[s] = std::exp(st.log_productivity[j * sc.num_sectors() + s]);
+    mine[j].amenity = st.amenity[j];
+  }
+  std::vector<std::vector<Region>> parts;
+  boost::mpi::gather(comm, mine, parts, 0);
+  on_root(comm, [&] {
+    std::vector<Region> all;
+    for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    write_regions(opt.output, all, names);
+  });
+  if (comm.rank() == 0) {
+    auto line = [](const char* what, const SolveStats& s) {
+      std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n", what,
+                  s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm, s.seconds);
+    };
+    std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, sim.num_regions(), comm.size());
+    line("productivity", rep.productivity);
+    if (rep.amenities_identified) line("amenities", rep.amenity);
+    else std::printf("  amenities     not identified with migration off: kept as given\n");
+    line("verification", rep.verification);
+    std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
+                rep.max_gdp_error);
+    std::printf("wrote %s\n", opt.output.c_str());
+  }
+  if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
+    raise_on_all_ranks(SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
+                                  "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
+                                  "be unique for these parameters", rep.max_population_error, rep.max_gdp_error)));
+  return 0;
+}
+
+int decomp_command(const boost::mpi::communicator& comm, const std::string& scenario, int ranks,
+                   const std::string& strategy, const std::string& out) {
+  on_root(comm, [&] {
+    const Scenario sc = load_scenario(scenario);
+    std::vector<std::string> names;
+    for (const auto& s : sc.sectors) names.push_back(s.name);
+    const auto regions = load_regions(sc.regions, names);
+    PartitionReport rep;
+    const Decomposition d = partition_provinces(regions, ranks, strategy, &rep);
+    std::string text = fmt::format(
+        "# {} regions of {} on {} ranks (regio decomp --strategy {}): work imbalance max/mean {:.3f}, "
+        "{} of {} neighbour-province links cut\nranks: {}\nassignment:\n",
+        regions.size(), sc.regions, ranks, strategy, rep.imbalance, rep.edge_cut, rep.graph_edges, ranks);
+    for (int r = 0; r < ranks; ++r) {
+      YAML::Emitter e;
+      e << YAML::Flow << d.assignment[r];
+      text += fmt::format("  - {}   # rank {}: {} provinces\n", e.c_str(), r, d.assignment[r].size());
+    }
+    if (out.empty()) {
+      std::fputs(text.c_str(), stdout);
+    } else {
+      std::ofstream f(out, std::ios::trunc);
+      if (!(f << text)) throw InputError(fmt::format("{}: cannot write the decomposition", out));
+      std::printf("wrote %s: %d ranks, strategy %s, work imbalance %.3f, %d of %d neighbour links cut\n", out.c_str(),
+                  ranks, strategy.c_str(), rep.imbalance, rep.edge_cut, rep.graph_edges);
+    }
+  });
+  return 0;
+}
+
+int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt) {
+  on_root(comm, [&] {
+    const int ranks = opt.ranks > 0 ? opt.ranks : comm.size();
+    const LoadedInputs in = load_inputs(load_scenario(opt.scenario), opt.decomposition, ranks);
+    const Scenario& sc = in.scenario;
+    const auto& regions = in.regions;
+    const Decomposition& d = in.decomposition;
+    const RankLoad load = rank_load(in.owners, ranks);
+    const auto geo = make_geography(regions);
+    std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs, %zu policies; decomposition %s for %d ranks "
+                "(work imbalance max/mean %.2f)\n",
+                opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
+                sc.policies.size(), d.source.c_str(), ranks, load.imbalance);
+    if (const auto note = rank_load_note(load, ranks, geo.province_names.size()); !note.empty()) std::printf("%s\n", note.c_str());
+  });
+  return 0;
+}
+
+int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt) {
+  on_root(comm, [&] {
+    const CompareSummary s = compare_runs(opt);
+    std::printf("compared %s (scenario) with %s (baseline): %zu common epochs, %zu provinces at epochs",
+                opt.scenario.c_str(), opt.baseline.c_str(), s.epochs.size(), s.provinces);
+    for (std::size_t k = 0; k < s.province_epochs.size(); ++k) std::printf("%s%d", k ? "," : " ", s.province_epochs[k]);
+    std::printf("\n");
+    for (const auto& f : s.files) std::printf("wrote %s\n", f.c_str());
+    std::fflush(stdout);
+  });
+  return kExitOk;
+}
+
+}  // namespace regio

@@ -1,0 +1,161 @@
+#include "regio/epoch_driver.hpp"
+
+#include <boost/mpi/collectives.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "regio/collectives.hpp"
+#include "regio/profiling.hpp"
+#include "regio/run_log.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+namespace {
+// SLURM's --signal (and scancel, preemption) deliver SIGUSR1 or SIGTERM: finish the epoch,
+// checkpoint, exit with kExitInterrupted. Only a flag is set here; ranks agree after each epoch.
+volatile std::sig_atomic_t g_stop_requested = 0;
+extern "C" void request_stop(int) { g_stop_requested = 1; }
+}  // namespace
+
+EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
+                         CheckpointInfo identity, int first_epoch, std::chrono::steady_clock::time_point start)
+    : comm_(comm), opt_(opt), sc_(sc), sim_(sim), identity_(identity), first_epoch_(first_epoch), start_(start),
+      checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()) {
+  set_up_outputs();
+}
+
+// run.yaml (status: running), the CSVs and migration.csv on rank 0. From here on an error leaves
+// run.yaml at `failed` (run()).
+void EpochDriver::set_up_outputs() {
+  const std::size_t N = sim_.num_regions();
+  const PanelFormats formats = panel_formats(sc_.output_format, N);
+  csv_panel_ = formats.csv;
+  info_ = RunInfo{kVersion, opt_.scenario, opt_.command_line, "", "", "", "", opt_.restart, formats.csv, comm_.size(),
+                  sc_.epochs, first_epoch_, first_epoch_, N, "", 0};
+  kernel_storage_ = sim_.system().kernel_storage_summary();  // collective
+  info_.kernel_storage = kernel_storage_.storage();
+  info_.kernel_stored_ranks = kernel_storage_.stored_ranks;
+  info_.decomposition_imbalance = rank_load(sim_.owners(), comm_.size()).imbalance;
+  // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
+  migration_csv_ = sc_.migration.enabled && sim_.geography().province_names.size() <= 300;
+  on_root(comm_, [&] {
+    out_.emplace(sc_.output, sc_, sim_.decomposition(), info_);
+    if (migration_csv_) out_->enable_migration_csv(sim_.geography().province_names);
+  });
+}
+
+void EpochDriver::announce() const {
+  if (!talk()) return;
+  const auto& geo = sim_.geography();
+  std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
+              kVersion, sim_.num_regions(), geo.province_names.size(), sc_.num_sectors(), comm_.size(),
+              sim_.decomposition().source.c_str(), sc_.epochs, sc_.start_year, sc_.output.c_str());
+  std::printf("%s\n", kernel_storage_.describe().c_str());
+  const RankLoad load = rank_load(sim_.owners(), comm_.size());
+  if (const auto note = rank_load_note(load, comm_.size(), geo.province_names.size()); !note.empty())
+    std::printf("%s\n", note.c_str());
+  if (first_epoch_ > 0) std::printf("restarting from %s at epoch %d/%d\n", opt_.restart.c_str(), first_epoch_ + 1, sc_.epochs);
+  std::fflush(stdout);
+}
+
+int EpochDriver::run() {
+  try {
+    const PanelFormats formats = panel_formats(sc_.output_format, sim_.num_regions());
+    if (formats.hdf5)
+      panel_.emplace((std::filesystem::path(sc_.output) / "regions.h5").string(), sim_.layout(), sim_.geography(), sc_,
+                     first_epoch_);
+    announce();
+    g_stop_requested = 0;
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGUSR1, request_stop);
+    for (int e = first_epoch_; e < sc_.epochs; ++e) {
+      fail_point("epoch", comm_);
+      epoch(e);
+      if (e + 1 == sc_.epochs) break;
+      sim_.advance();
+      if (checkpoint(e)) return kExitInterrupted;
+    }
+  } catch (const std::exception& err) {
+    // Any error met mid-run (the solver's, an option or input found wrong late, I/O, PETSc)
+    // leaves the record at `failed` with its message rather than at `running`; if even the
+    // record cannot be written, the original error is the one reported.
+    if (root()) {
+      try {
+        out_->finish("failed", err.what());
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  panel_.reset();  // closed before the run is marked complete
+  on_root(comm_, [&] { out_->finish("complete"); });
+  if (talk()) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc_.output.c_str());
+  return kExitOk;
+}
+
+void EpochDriver::epoch(int e) {
+  if (talk())
+    for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
+  const SolveStats st = sim_.solve();
+  const auto mine = sim_.local_outcomes();
+  const Aggregates agg = sim_.aggregates_from_local(mine);
+  {
+    profiling::Stage output_stage(profiling::ids().output);
+    profiling::Event output_event(profiling::ids().output_event);
+    if (panel_) panel_->write_epoch(e, sim_.year(), mine);
+    std::vector<RegionOutcome> all;  // regions.csv: gathered on rank 0 only
+    if (csv_panel_) {
+      std::vector<std::vector<RegionOutcome>> parts;
+      boost::mpi::gather(comm_, mine, parts, 0);
+      for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+    }
+    // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
+    const std::vector<double> flows = migration_csv_ ? sim_.province_migration_flows() : std::vector<double>{};
+    on_root(comm_, [&] { out_->write_epoch(e, sim_.year(), all, agg, st, flows); });
+  }
+  report(e, st);
+}
+
+void EpochDriver::report(int e, const SolveStats& st) const {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (talk()) {
+    const double eta = elapsed / (e + 1 - first_epoch_) * (sc_.epochs - e - 1);
+    std::printf("%s\n", progress_line(e + 1, sc_.epochs, sim_.year(), st, elapsed, eta).c_str());
+    std::fflush(stdout);
+  }
+  // The network this epoch solved with: in the run's first epoch (the network file, and the
+  // links of policies already in force, e.g. on a restart) and whenever a policy adds links.
+  const auto& policies = sim_.scenario().policies;
+  if (talk() && ((e == first_epoch_ && sim_.system().costs().links() > 0) ||
+                 std::any_of(policies.begin(), policies.end(),
+                             [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; })))
+    std::printf("%s\n", network_line(sim_.system().costs(), sim_.num_regions()).c_str());
+  if (e == first_epoch_ && root()) warn_unused_petsc_options();
+  if (e == 0 && talk() && !sim_.opening_note().empty()) std::printf("note: %s\n", sim_.opening_note().c_str());
+}
+
+bool EpochDriver::checkpoint(int e) {
+  const bool stop = any_rank(comm_, g_stop_requested != 0);
+  if (!stop && !(sc_.checkpoint_every > 0 && (e + 1) % sc_.checkpoint_every == 0)) return false;
+  profiling::Stage checkpoint_stage(profiling::ids().checkpoint);
+  profiling::Event checkpoint_event(profiling::ids().checkpoint_event);
+  const std::string path = (std::filesystem::path(checkpoint_dir_) / checkpoint_name(e + 1)).string();
+  sim_.save(path, identity_);
+  prune_checkpoints(checkpoint_dir_, 2, sim_.layout());
+  if (talk()) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
+  if (!stop) return false;
+  on_root(comm_, [&] { out_->finish("interrupted", "stopped by a signal; continue with --restart " + path); });
+  if (root())
+    std::printf("stopped by signal after epoch %d/%d: restart with `regio run %s --restart %s`\n", e + 1, sc_.epochs,
+                opt_.scenario.c_str(), path.c_str());
+  std::fflush(stdout);
+  return true;
+}
+
+}  // namespace regio

@@ -1,0 +1,36 @@
+// `regio run`: read and distribute the inputs, build the simulation (or restore it from a
+// checkpoint), and let the epoch driver run it.
+//   mpirun -np 4 regio run inputs/china31/baseline.yaml --out out/x -- -national_snes_monitor
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "regio/collectives.hpp"
+#include "regio/commands.hpp"
+#include "regio/epoch_driver.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
+  const auto start = std::chrono::steady_clock::now();
+  // 1. The scenario, with the command line's overrides and solver options.
+  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  if (opt.epochs > 0) sc.epochs = opt.epochs;
+  if (!opt.output.empty()) sc.output = opt.output;
+  insert_petsc_options(sc, opt.petsc_args);
+  // 2. The regions, read on rank 0 and sent to the ranks that own their provinces.
+  Simulation sim(comm, distribute_inputs(comm, sc, opt.decomposition));
+  fail_point("setup", comm);
+  // 3. A restart continues from the checkpoint's epoch with the checkpoint's state.
+  const CheckpointInfo identity{0, scenario_hash(sc), geography_hash(sim.geography()), kVersion};
+  const int first_epoch = opt.restart.empty() ? 0 : sim.restore(opt.restart, identity);
+  if (first_epoch >= sc.epochs)
+    raise_on_all_ranks(InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
+                                              opt.restart, first_epoch, sc.epochs)));
+  // 4. The epochs.
+  EpochDriver driver(comm, opt, sc, sim, identity, first_epoch, start);
+  return driver.run();
+}
+
+}  // namespace regio
