@@ -19,6 +19,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/hdf5_handle.hpp"
 
 namespace regio {
 
@@ -261,20 +262,6 @@ RegionPanel read_regions_csv(const std::string& file, const std::string& dir, co
   return p;
 }
 
-// HDF5 identifiers closed on scope exit.
-class H5Id {
- public:
-  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~H5Id() { if (id_ >= 0) close_(id_); }
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-  operator hid_t() const { return id_; }
-  bool ok() const { return id_ >= 0; }
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
 // HDF5 prints its error stack by default; our messages say what is wrong instead.
 class QuietHdf5 {
  public:
@@ -291,9 +278,9 @@ class QuietHdf5 {
 };
 
 std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file, const char* name) {
-  H5Id d(H5Dopen2(file_id, name, H5P_DEFAULT), H5Dclose);
+  Hdf5Handle d(H5Dopen2(file_id, name, H5P_DEFAULT));
   if (!d.ok()) fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`)", name));
-  H5Id type(H5Dget_type(d), H5Tclose), space(H5Dget_space(d), H5Sclose);
+  Hdf5Handle type(H5Dget_type(d)), space(H5Dget_space(d));
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) != 0 || H5Sget_simple_extent_ndims(space) != 1)
     fail(file, 0, fmt::format("{} is not a 1-d array of fixed-length strings", name));
   hsize_t n = 0;
@@ -313,7 +300,7 @@ std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file,
 
 RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wanted) {
   QuietHdf5 quiet;
-  H5Id f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Hdf5Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.ok()) fail(file, 0, "cannot open the HDF5 region panel (damaged, or still being written?)");
   RegionPanel p;
   p.file = file;
@@ -326,14 +313,14 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
   for (int epoch : wanted) p.columns[epoch].assign(src.size(), std::vector<double>(n));
   for (std::size_t c = 0; c < src.size(); ++c) {
     const std::string name = "regions/" + src[c];
-    H5Id d(H5Dopen2(f, name.c_str(), H5P_DEFAULT), H5Dclose);
+    Hdf5Handle d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
     if (!d.ok()) fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`, or an older one: re-run it)", name));
-    H5Id space(H5Dget_space(d), H5Sclose);
+    Hdf5Handle space(H5Dget_space(d));
     hsize_t dims[2] = {0, 0};
     if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[1] != n)
       fail(file, 0, fmt::format("{} is not an [epochs, {}] array", name, n));
     const hsize_t mem_dims[1] = {std::max<hsize_t>(n, 1)};
-    H5Id mem(H5Screate_simple(1, mem_dims, nullptr), H5Sclose);
+    Hdf5Handle mem(H5Screate_simple(1, mem_dims, nullptr));
     for (int epoch : wanted) {
       if (static_cast<hsize_t>(epoch) >= dims[0])
         fail(file, 0, fmt::format("no row for epoch {} ({} rows; partial run?); choose other epochs with --epochs", epoch, dims[0]));
