@@ -9,9 +9,11 @@
 #include "regio/error.hpp"
 #include "regio/hdf5_handle.hpp"
 #include "regio/output.hpp"
-#include "regio/version.hpp"
+#include "regio/output_schema.hpp"
 
 namespace regio {
+
+namespace h5 = schema::regions_h5;
 
 namespace {
 constexpr std::size_t kCsvThreshold = 10000;  // auto: regions.csv up to this many regions
@@ -72,30 +74,15 @@ PanelFormats panel_formats(const std::string& setting, std::size_t regions) {
   return regions <= kCsvThreshold ? PanelFormats{true, false} : PanelFormats{false, true};
 }
 
-std::vector<std::string> RegionPanelH5::columns(const Scenario& sc) {
-  auto all = region_columns(sc);
-  return {all.begin() + 4, all.end()};  // after epoch, year, region, province
-}
-
-double RegionPanelH5::value(const RegionOutcome& o, std::size_t c, std::size_t S) {
-  const double head[] = {o.population, o.registered, o.migrants_in, o.migrants_out};
-  if (c < 4) return head[c];
-  if (c < 4 + S) return o.employment[c - 4];
-  const double tail[] = {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income, o.transfer, o.exports, o.imports,
-                         o.real_income_pc, o.own_trade_share, o.capital, o.utility};
-  return tail[c - 4 - S];
-}
-
 struct RegionPanelH5::Impl {
   const Layout& layout;
-  std::size_t S;
-  std::vector<std::string> names;
+  std::vector<RegionField> fields;  // one dataset each, named as the regions.csv column
   Hdf5Handle file;  // declared first, so closed last: after every dataset of it
   std::vector<Hdf5Handle> datasets;
   Hdf5Handle year;
   hsize_t rows = 0;
 
-  explicit Impl(const Layout& l, std::size_t sectors) : layout(l), S(sectors) {}
+  Impl(const Layout& l, const Scenario& sc) : layout(l), fields(region_fields(sc)) {}
 
   // File selection of row `epoch` at the owned regions (contiguous runs of CSV indices).
   Hdf5Handle row_selection(hid_t dset, hsize_t epoch) const {
@@ -124,13 +111,13 @@ struct RegionPanelH5::Impl {
 
   // Collective. Opens the datasets of an existing panel and drops the rows of epochs >= first_epoch.
   void resume(const std::string& path, int first_epoch) {
-    Hdf5Handle g(H5Gopen2(file, "regions", H5P_DEFAULT));
+    Hdf5Handle g(H5Gopen2(file, std::string(h5::file.group).c_str(), H5P_DEFAULT));
     bool ok = g.ok();
-    for (const auto& n : names) {
-      datasets.emplace_back(ok ? H5Dopen2(g, n.c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
+    for (const auto& f : fields) {
+      datasets.emplace_back(ok ? H5Dopen2(g, f.name.c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
       ok = ok && datasets.back().ok();
     }
-    year = Hdf5Handle(ok ? H5Dopen2(g, "year", H5P_DEFAULT) : H5I_INVALID_HID);
+    year = Hdf5Handle(ok ? H5Dopen2(g, std::string(h5::year.name).c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
     g.close();
     agree(ok && year.ok(), layout.comm(), fmt::format("{}: not a region panel of this scenario (columns differ)", path));
     extend(static_cast<hsize_t>(first_epoch));  // drop rows written after the checkpoint
@@ -142,16 +129,16 @@ struct RegionPanelH5::Impl {
   void create(const std::string& path, const GlobalGeography& geo, int start_year) {
     const hsize_t N = static_cast<hsize_t>(layout.num_regions());
     {
-      Hdf5Handle g(H5Gcreate2(file, "regions", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-      for (const auto& n : names) datasets.push_back(create_extendible(g, n.c_str(), H5T_NATIVE_DOUBLE, 2, N, 1));
-      year = create_extendible(g, "year", H5T_NATIVE_INT64, 1, N, 64);
+      Hdf5Handle g(H5Gcreate2(file, std::string(h5::file.group).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      for (const auto& f : fields) datasets.push_back(create_extendible(g, f.name.c_str(), H5T_NATIVE_DOUBLE, 2, N, 1));
+      year = create_extendible(g, std::string(h5::year.name).c_str(), H5T_NATIVE_INT64, 1, N, 64);
       std::vector<std::string> provinces(geo.size());
       for (std::size_t i = 0; i < geo.size(); ++i) provinces[i] = geo.province_names[geo.province[i]];
-      write_strings(g, "id", geo.id, layout.rank() == 0);
-      write_strings(g, "province", provinces, layout.rank() == 0);
+      write_strings(g, std::string(h5::id.name).c_str(), geo.id, layout.rank() == 0);
+      write_strings(g, std::string(h5::province.name).c_str(), provinces, layout.rank() == 0);
     }
-    write_attribute(file, "start_year", start_year);
-    write_attribute(file, "regions", static_cast<long long>(N));
+    write_attribute(file, std::string(h5::start_year.name).c_str(), start_year);
+    write_attribute(file, std::string(h5::regions.name).c_str(), static_cast<long long>(N));
     agree(std::all_of(datasets.begin(), datasets.end(), [](const Hdf5Handle& d) { return d.ok(); }) && year.ok(),
           layout.comm(), fmt::format("{}: creating the region panel datasets failed (disk full?)", path));
   }
@@ -159,9 +146,8 @@ struct RegionPanelH5::Impl {
 
 RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, const GlobalGeography& geo,
                              const Scenario& sc, int first_epoch)
-    : impl_(std::make_unique<Impl>(layout, sc.num_sectors())) {
+    : impl_(std::make_unique<Impl>(layout, sc)) {
   auto& im = *impl_;
-  im.names = columns(sc);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const bool resume = first_epoch > 0;
   im.file = open_file(path, layout.comm(), resume);
@@ -185,7 +171,7 @@ void RegionPanelH5::write_epoch(int epoch, int year, const std::vector<RegionOut
   std::vector<double> row(std::max<std::size_t>(1, mine.size()));
   bool ok = true;
   for (std::size_t c = 0; c < im.datasets.size(); ++c) {
-    for (std::size_t j = 0; j < mine.size(); ++j) row[j] = value(mine[j], c, im.S);
+    for (std::size_t j = 0; j < mine.size(); ++j) row[j] = im.fields[c].of(mine[j]);
     const Hdf5Handle sel = im.row_selection(im.datasets[c], e);
     ok = H5Dwrite(im.datasets[c], H5T_NATIVE_DOUBLE, mem, sel, xfer, row.data()) >= 0 && ok;
   }
