@@ -1,10 +1,11 @@
 // The output schema (output_schema.hpp): the columns the writers put in each file for a given
-// scenario, where each value comes from, and that `regio compare` reads the CSV files
-// OutputWriter writes. Column names are spelt out here on purpose: this is the independent
-// statement of the file formats docs/outputs.md documents.
+// scenario, where each value comes from, the generated JSON and Markdown, and that
+// `regio compare` reads the CSV files OutputWriter writes. Column names are spelt out here on
+// purpose: this is the independent statement of the file formats docs/outputs.md documents.
 // Serial; each rank works in its own temporary folder.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,41 @@ TEST(OutputSchema, NamesAreUniqueAndDocumented) {
     EXPECT_FALSE(f->rows.empty()) << f->name;
   }
   EXPECT_EQ(schema::column_names(schema::run_yaml::file).back(), "status");  // the verdict is the last line
+}
+
+TEST(OutputSchema, JsonListsEveryFileColumnAndDataset) {
+  const YAML::Node root = YAML::Load(schema::json());  // JSON is YAML: yaml-cpp parses it
+  const YAML::Node files = root["files"];
+  ASSERT_TRUE(files.IsSequence());
+  ASSERT_EQ(files.size(), schema::files().size());
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const schema::File& f = *schema::files()[k];
+    EXPECT_EQ(files[k]["name"].as<std::string>(), f.name);
+    const YAML::Node columns = files[k]["columns"];
+    ASSERT_EQ(columns ? columns.size() : 0u, f.columns.size()) << f.name;
+    for (std::size_t c = 0; c < f.columns.size(); ++c) {
+      EXPECT_EQ(columns[c]["name"].as<std::string>(), schema::display_name(*f.columns[c]));
+      EXPECT_EQ(columns[c]["meaning"].as<std::string>(), f.columns[c]->meaning);
+    }
+  }
+  const YAML::Node h5 = files[1];
+  EXPECT_EQ(h5["name"].as<std::string>(), "regions.h5");
+  EXPECT_EQ(h5["group"].as<std::string>(), "regions");
+  EXPECT_EQ(h5["datasets"][1]["name"].as<std::string>(), "id");
+  EXPECT_EQ(h5["datasets"][1]["column"].as<std::string>(), "region");
+  EXPECT_TRUE(h5["datasets"][0]["column"].IsNull());
+}
+
+TEST(OutputSchema, MarkdownHasOneTableRowPerColumn) {
+  const std::string md = schema::markdown();
+  for (const schema::File* f : schema::files()) {
+    const auto begin = md.find(fmt::format("<!-- schema {}:", f->name));
+    ASSERT_NE(begin, std::string::npos) << f->name;
+    const std::string block = md.substr(begin, md.find("<!-- end schema -->", begin) - begin);
+    std::size_t rows = 0;
+    for (std::size_t at = block.find("\n| "); at != std::string::npos; at = block.find("\n| ", at + 1)) ++rows;
+    EXPECT_EQ(rows, 1 + f->columns.size() + f->datasets.size() + f->attributes.size()) << f->name;  // with the header
+  }
 }
 
 // regio compare on two folders written by OutputWriter: it finds every file and column it needs.

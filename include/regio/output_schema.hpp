@@ -3,7 +3,11 @@
 // (run.yaml) or datasets (regions.h5) in file order, each with its unit and one-line meaning.
 // It is the one place that names them. From it
 //   - the writers take their headers and column order (output.cpp, region_panel.cpp),
-//   - `regio compare` takes the columns it reads (compare.cpp).
+//   - `regio compare` takes the columns it reads (compare.cpp),
+//   - `regio schema` prints tools/output_schema.json, which tools/regio_outputs.py reads,
+//   - `regio schema --markdown` prints the column tables of docs/outputs.md;
+// CTests docs_output_schema_current and docs_outputs_current fail when those two are stale
+// (regenerate both with tools/output_schema.py).
 //
 // The definitions (names, units, meanings) are in src/io/output_schema.cpp; this header
 // declares one object per column so that code refers to a column, never to its name spelt out.
@@ -105,5 +109,11 @@ extern const File file;
 extern const Dataset column, id, province, year;  // `column`: one per numeric regions.csv column
 extern const Dataset start_year, regions;         // attributes of the root group
 }  // namespace regions_h5
+
+// tools/output_schema.json: every file with its columns, keys or datasets (`regio schema`).
+std::string json();
+// The column tables of docs/outputs.md, one block per file between marker comments
+// (`regio schema --markdown`; tools/output_schema.py puts them into the document).
+std::string markdown();
 
 }  // namespace regio::schema

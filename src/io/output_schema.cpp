@@ -1,7 +1,7 @@
 // The output schema (output_schema.hpp): names, units and meanings of every column, key and
-// dataset of a run's output folder. Changing a name here changes the files regio writes and
-// what `regio compare` reads. Units: `money` the model's money unit (docs/outputs.md),
-// `capital` the unit of the region CSV's capital column, `fraction` a share in [0, 1].
+// dataset of a run's output folder. Changing a name here changes the files regio writes, what
+// `regio compare` reads and, once regenerated, tools/output_schema.json and docs/outputs.md.
+// The units (money, capital, fraction, ...) are explained at the top of docs/outputs.md.
 #include "regio/output_schema.hpp"
 
 namespace regio::schema {
