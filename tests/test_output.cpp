@@ -4,14 +4,22 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <petscsys.h>
+#include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <random>
+#include <sstream>
 
+#include "regio/compare.hpp"
+#include "regio/csv.hpp"
 #include "regio/distribute.hpp"
 #include "test_support.hpp"
+#include "regio/output.hpp"
 #include "regio/region_panel.hpp"
 #include "regio/simulation.hpp"
 
@@ -73,15 +81,14 @@ TEST(Output, HdfPanelHoldsEveryOutcomeAndRestartTruncates) {
     }
   }
   MPI_Barrier(PETSC_COMM_WORLD);
-  const auto names = RegionPanelH5::columns(sc);
+  const auto fields = region_fields(sc);
   const std::size_t N = regions.size();
-  for (std::size_t c = 0; c < names.size(); ++c) {
+  for (const auto& field : fields) {
     hsize_t rows = 0;
-    const auto v = read_all(path, names[c], &rows);
-    ASSERT_EQ(rows, 3u) << names[c];
+    const auto v = read_all(path, field.name, &rows);
+    ASSERT_EQ(rows, 3u) << field.name;
     for (std::size_t e = 0; e < 3; ++e)
-      for (std::size_t i = 0; i < N; ++i)
-        EXPECT_EQ(v[e * N + i], RegionPanelH5::value(epochs[e][i], c, sc.num_sectors())) << names[c] << " " << e << " " << i;
+      for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(v[e * N + i], field.of(epochs[e][i])) << field.name << " " << e << " " << i;
   }
   MPI_Barrier(PETSC_COMM_WORLD);
   {  // a restart at epoch 1 keeps row 0 only, then appends
@@ -93,6 +100,61 @@ TEST(Output, HdfPanelHoldsEveryOutcomeAndRestartTruncates) {
   }
   MPI_Barrier(PETSC_COMM_WORLD);
   if (comm.rank() == 0) std::filesystem::remove(path);
+}
+
+// `regio compare` reads what the writers write: a run's folder with regions.csv (OutputWriter,
+// rank 0) and regions.h5 (RegionPanelH5, every rank) against a copy with regions.h5 alone. The
+// panel holds full doubles, regions.csv 15 digits, so the provinces agree to about 1e-15.
+TEST(Output, CompareReadsThePanelTheWritersWrite) {
+  auto comm = world();
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  Simulation sim(comm, distribute_regions(comm, sc, regions_for_output(17), nullptr));
+  namespace fs = std::filesystem;
+  // Rank 0's process id in the name: the test runs at several rank counts at once under ctest -j.
+  std::string dir = (fs::temp_directory_path() / ("regio-test-writers-" + std::to_string(::getpid()))).string();
+  boost::mpi::broadcast(comm, dir, 0);
+  if (comm.rank() == 0) fs::remove_all(dir), fs::create_directories(dir + "/csv");
+  MPI_Barrier(PETSC_COMM_WORLD);
+  {
+    const Decomposition decomposition{"auto", comm.size(), {}, {}};  // OutputWriter keeps a reference
+    RunInfo info;
+    info.version = "test", info.epochs = 2, info.regions = 17, info.ranks = comm.size();
+    std::unique_ptr<OutputWriter> out;  // rank 0 writes the CSV files
+    if (comm.rank() == 0) out = std::make_unique<OutputWriter>(dir + "/csv", sc, decomposition, info);
+    RegionPanelH5 panel(dir + "/csv/regions.h5", sim.layout(), sim.geography(), sc, 0);
+    for (int e = 0; e < 2; ++e) {
+      const SolveStats stats = sim.solve();
+      panel.write_epoch(e, sc.start_year + e, sim.local_outcomes());
+      const auto all = sim.all_outcomes();
+      if (out) out->write_epoch(e, sc.start_year + e, all, sim.aggregates(all), stats);
+      sim.advance();
+    }
+    if (out) out->finish("complete");
+  }
+  MPI_Barrier(PETSC_COMM_WORLD);
+  if (comm.rank() == 0) {
+    fs::copy(dir + "/csv", dir + "/h5");
+    fs::remove(dir + "/h5/regions.csv");
+    CompareOptions opt;
+    opt.baseline = dir + "/csv";
+    opt.scenario = dir + "/h5";
+    opt.output = dir + "/cmp";
+    EXPECT_NO_THROW(compare_runs(opt));
+    std::ifstream in(dir + "/cmp/provinces.csv");
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto rows = csv::parse(text.str(), "provinces.csv");
+    EXPECT_EQ(rows.size(), 1 + 2 * 4u);  // header, epochs 0 and 1 x 4 provinces
+    for (std::size_t r = 1; r < rows.size(); ++r)
+      for (std::size_t c = 6; c < rows[r].fields.size(); c += 4) {  // every <quantity>_pct
+        double pct = 0;
+        EXPECT_TRUE(csv::to_double(rows[r].fields[c], pct) && std::fabs(pct) < 1e-11)
+            << rows[0].fields[c] << " = " << rows[r].fields[c];
+      }
+    fs::remove_all(dir);
+  }
+  MPI_Barrier(PETSC_COMM_WORLD);
 }
 
 TEST(Output, DistributedAggregatesEqualGathered) {

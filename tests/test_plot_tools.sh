@@ -8,8 +8,8 @@
 # draws every kind of figure from them and checks that each PNG exists, is large enough
 # (bytes and pixels) and is not blank; checks that the GeoJSON has exactly the 31 mainland
 # provinces of inputs/china31/regions.csv (and of the prefecture and county inputs) and the
-# province aggregation, and that regio's migration.csv adds up to the migrants in and out of
-# regions.csv.
+# province aggregation, that regio's migration.csv adds up to the migrants in and out of
+# regions.csv, and that the CSV headers regio wrote are tools/output_schema.json's.
 set -euo pipefail
 REGIO=${1:?regio binary}; MPIEXEC=${2:?mpiexec}; SRC=${3:?source dir}; WORK=${4:?work dir}
 PY=/usr/bin/python3
@@ -141,9 +141,16 @@ reg = run.regions()
 rows = reg["epoch"] == 0
 if not np.allclose(vals, reg["gdp_pc"][rows] * var.scale, rtol=1e-9):
     problems.append("China-31 gdp_pc aggregated from gdp / population differs from regions.csv gdp_pc")
+# The reader's schema (tools/output_schema.json) is what regio wrote: every CSV's header.
+sectors = [s["name"] for s in run.scenario["sectors"]]
+for name in ["regions.csv", "aggregates.csv", "migration.csv", "solver.csv"]:
+    with open(os.path.join(work, "baseline", name), newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    if header != ro.column_names(name, sectors):
+        problems.append(f"{name}: header {header} is not tools/output_schema.json's {ro.column_names(name, sectors)}")
 for p in problems:
     print("FAIL:", p)
-print("PASS: PNGs, GeoJSON, aggregation" if not problems else f"FAIL: {len(problems)} problems")
+print("PASS: PNGs, GeoJSON, aggregation, output schema" if not problems else f"FAIL: {len(problems)} problems")
 sys.exit(1 if problems else 0)
 EOF
 [ $fail -eq 0 ] && passed=$((passed + 1))

@@ -1,10 +1,12 @@
 #pragma once
-// Output files of a run (docs/outputs.md): regions.csv, aggregates.csv, solver.csv, run.yaml.
+// Output files of a run (docs/outputs.md): regions.csv, aggregates.csv, solver.csv, run.yaml;
+// their names, columns and keys are the output schema's (output_schema.hpp).
 // Only rank 0 writes. run.yaml is written first with `status: running` and rewritten at the
 // end with `status: complete` (or `failed` and the error), so a folder whose run.yaml does
 // not say complete must not be used.
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "regio/decomposition.hpp"
@@ -25,6 +27,23 @@ struct RunInfo {
   double decomposition_imbalance = 0;  // max/mean regions per rank; 0: not written
 };
 
+// regions.csv's column names for the scenario's sectors (output_schema.hpp).
+std::vector<std::string> region_columns(const Scenario& sc);
+
+// One outcome column of the region panel (regions.csv after the keys, one regions.h5 dataset
+// each): an outcome member, or (member null) the employment of one sector.
+struct RegionField {
+  std::string name;
+  double RegionOutcome::*member = nullptr;
+  std::size_t sector = 0;
+  double of(const RegionOutcome& o) const { return member ? o.*member : o.employment[sector]; }
+};
+// The outcome columns of regions.csv in schema order (every column but the keys epoch, year,
+// region, province). Throws std::logic_error if a schema column has no outcome member.
+std::vector<RegionField> region_fields(const Scenario& sc);
+// The Aggregates member of each aggregates.csv column after epoch and year, in schema order.
+std::vector<double Aggregates::*> aggregate_fields();
+
 class OutputWriter {
  public:
   // Rank 0 only. Creates the folder (throws InputError if it cannot be created or written).
@@ -43,20 +62,16 @@ class OutputWriter {
 
  private:
   void write_run_yaml();
-  void open_csv(std::ofstream& f, const char* name, const std::vector<std::string>& cols);
+  void open_csv(std::ofstream& f, std::string_view name, const std::vector<std::string>& cols);
   std::vector<std::string> provinces_;
   std::string dir_;
   const Scenario& sc_;
   const Decomposition& decomposition_;
   RunInfo info_;
+  std::vector<RegionField> region_fields_;
+  std::vector<double Aggregates::*> aggregate_fields_;
   std::ofstream regions_, aggregates_, solver_, migration_;
 };
-
-// Column names (documented in docs/outputs.md; tests check both agree).
-std::vector<std::string> region_columns(const Scenario& sc);
-std::vector<std::string> aggregate_columns();
-std::vector<std::string> solver_columns();
-std::vector<std::string> migration_columns();
 
 // "2026-11-23T19:33:51Z"
 std::string utc_now();

@@ -2,13 +2,10 @@
 // The region panel in parallel HDF5 (regions.h5), for runs too large for regions.csv: every rank
 // writes its own regions' rows; nothing is gathered on one rank.
 //
-// Layout (h5py: f["regions/wage"][epoch, region]):
-//   /regions/<column>   float64 [epochs, N], one dataset per regions.csv column after
-//                       `province` (population, registered, ..., utility), rows = epochs,
-//                       columns = regions in CSV order; extendible along epochs, chunk (1, N)
-//   /regions/id, /regions/province   fixed-length UTF-8 strings [N]
-//   /regions/year       int64 [epochs]
-//   attributes on /: start_year, regions, regio_version
+// Layout: schema::regions_h5 (output_schema.hpp; docs/outputs.md). h5py: f["regions/wage"][epoch,
+// region]; one float64 [epochs, N] dataset per outcome column of regions.csv (region_fields),
+// extendible along epochs, chunk (1, N); ids, provinces and years beside them; attributes
+// start_year and regions on the root group.
 // pandas: pd.DataFrame(f["regions/wage"][:], columns=[s.decode() for s in f["regions/id"][:]]).
 #include <memory>
 #include <string>
@@ -33,11 +30,6 @@ class RegionPanelH5 {
 
   // Collective. Row `epoch` of every column from this rank's outcomes (CSV order of its regions).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine);
-
-  // The numeric columns, in file order (= regions.csv's columns after `province`).
-  static std::vector<std::string> columns(const Scenario& sc);
-  // One value of a column from an outcome.
-  static double value(const RegionOutcome& o, std::size_t column, std::size_t num_sectors);
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "regio/output_schema.hpp"
 #include "regio/scenario.hpp"
 #include "regio/version.hpp"
 
@@ -65,6 +66,9 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   bool markdown = false;
   auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
   par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
+  auto* sch_cmd = app.add_subcommand("schema", "Print the output files' columns, units and meanings as JSON (the source "
+                                               "of tools/output_schema.json)");
+  sch_cmd->add_flag("--markdown", markdown, "Markdown tables instead (the source of docs/outputs.md's tables)");
 
   CompareOptions cmp;
   auto* cmp_cmd = app.add_subcommand("compare", "Compare a scenario run with a baseline run: national differences per "
@@ -93,6 +97,10 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;
     return calibrate_command(comm, cal);
+  }
+  if (*sch_cmd) {
+    if (comm.rank() == 0) std::cout << (markdown ? schema::markdown() : schema::json());
+    return 0;
   }
   if (*par_cmd) {
     if (comm.rank() == 0) {

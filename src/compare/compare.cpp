@@ -19,16 +19,28 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/hdf5_handle.hpp"
+#include "regio/output_schema.hpp"
 
 namespace regio {
 
 namespace fs = std::filesystem;
+// The files and columns read here are the output schema's (output_schema.hpp).
+namespace rc = schema::regions_csv;
+namespace ac = schema::aggregates_csv;
+namespace ry = schema::run_yaml;
+namespace h5 = schema::regions_h5;
 
 namespace {
 
 // ---- small helpers ---------------------------------------------------------------------------
 
-std::string path_in(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
+std::string path_in(const std::string& dir, std::string_view name) { return (fs::path(dir) / name).string(); }
+
+std::string name_of(const schema::Column& c) { return std::string(c.name); }
+
+// A dataset of regions.h5 by its path from the root ("regions/wage").
+std::string h5_path(std::string_view name) { return fmt::format("{}/{}", h5::file.group, name); }
 
 std::string num(double v) { return fmt::format("{:.15g}", v); }  // as the run outputs
 
@@ -36,7 +48,7 @@ std::string num(double v) { return fmt::format("{:.15g}", v); }  // as the run o
   throw InputError(located(file, line, message));
 }
 
-std::string read_text(const std::string& path, const std::string& dir, const char* what) {
+std::string read_text(const std::string& path, const std::string& dir, std::string_view what) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     fail(dir, 0, fmt::format("no {} here; is this an output folder of `regio run`?", what));
@@ -103,8 +115,8 @@ void flatten(const YAML::Node& n, const std::string& prefix, std::vector<std::pa
 }
 
 RunRecord read_run_record(const std::string& dir, bool allow_partial) {
-  const std::string file = path_in(dir, "run.yaml");
-  const std::string text = read_text(file, dir, "run.yaml");
+  const std::string file = path_in(dir, ry::file.name);
+  const std::string text = read_text(file, dir, ry::file.name);
   RunRecord r;
   r.dir = dir;
   // The verdict is the last line, by design (docs/outputs.md): a run.yaml without it is partial.
@@ -114,16 +126,18 @@ RunRecord read_run_record(const std::string& dir, bool allow_partial) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!trim(line).empty()) last = line;
   }
-  r.status = last.rfind("status:", 0) == 0 ? trim(last.substr(7)) : "missing";
+  const std::string status_key = name_of(ry::status) + ":";
+  r.status = last.rfind(status_key, 0) == 0 ? trim(last.substr(status_key.size())) : "missing";
   if (r.status != "complete" && !allow_partial)
     fail(file, 0, fmt::format("the run is not complete (status: {}): the folder holds partial results; let the run "
                               "finish (or restart it), or pass --allow-partial to compare what it holds", r.status));
   try {
     const YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) fail(file, 0, "not a regio run record (expected a YAML map)");
-    if (root["scenario_file"] && root["scenario_file"].IsScalar()) r.scenario_file = root["scenario_file"].Scalar();
-    if (root["regio_version"] && root["regio_version"].IsScalar()) r.version = root["regio_version"].Scalar();
-    const YAML::Node sc = root["scenario"];
+    const YAML::Node file_node = root[name_of(ry::scenario_file)], version = root[name_of(ry::regio_version)];
+    if (file_node && file_node.IsScalar()) r.scenario_file = file_node.Scalar();
+    if (version && version.IsScalar()) r.version = version.Scalar();
+    const YAML::Node sc = root[name_of(ry::scenario)];
     if (sc && sc.IsMap()) {
       if (sc["start_year"] && sc["start_year"].IsScalar()) {
         int y = 0;
@@ -144,7 +158,7 @@ struct NationalTable {
   std::vector<std::string> metrics;         // every column after epoch, year (file order)
   std::vector<int> epochs, years;           // in file order, epochs unique
   std::vector<std::vector<double>> values;  // [row][metric]
-  int metric(const std::string& name) const {
+  int metric(std::string_view name) const {
     const auto it = std::find(metrics.begin(), metrics.end(), name);
     return it == metrics.end() ? -1 : static_cast<int>(it - metrics.begin());
   }
@@ -155,23 +169,26 @@ struct NationalTable {
 };
 
 NationalTable read_aggregates(const std::string& dir) {
-  const std::string file = path_in(dir, "aggregates.csv");
-  const auto rows = csv::parse(read_text(file, dir, "aggregates.csv"), file);
+  const std::string file = path_in(dir, ac::file.name);
+  const auto rows = csv::parse(read_text(file, dir, ac::file.name), file);
   if (rows.empty()) fail(file, 1, "the file is empty (no header)");
-  std::vector<std::string> needed = {"epoch", "year"};
+  const std::string epoch_col = name_of(schema::epoch), year_col = name_of(schema::year);
+  std::vector<std::string> needed = {epoch_col, year_col};
   for (const auto& m : national_metrics()) needed.push_back(m);
   const auto col = header_columns(rows[0], file, needed);
   NationalTable t;
   for (const auto& h : rows[0].fields)
-    if (trim(h) != "epoch" && trim(h) != "year") t.metrics.push_back(trim(h));
+    if (trim(h) != epoch_col && trim(h) != year_col) t.metrics.push_back(trim(h));
   std::set<int> seen;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& f = rows[r].fields;
     if (f.size() != rows[0].fields.size())
       fail(file, rows[r].line, fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
     int epoch = 0, year = 0;
-    if (!to_int(f[col.at("epoch")], epoch) || epoch < 0) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", f[col.at("epoch")]));
-    if (!to_int(f[col.at("year")], year)) fail(file, rows[r].line, fmt::format("year '{}' is not a year", f[col.at("year")]));
+    const std::string& epoch_field = f[col.at(epoch_col)];
+    const std::string& year_field = f[col.at(year_col)];
+    if (!to_int(epoch_field, epoch) || epoch < 0) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", epoch_field));
+    if (!to_int(year_field, year)) fail(file, rows[r].line, fmt::format("year '{}' is not a year", year_field));
     if (!seen.insert(epoch).second) fail(file, rows[r].line, fmt::format("epoch {} appears twice", epoch));
     std::vector<double> v;
     for (const auto& m : t.metrics) {
@@ -197,9 +214,11 @@ struct RegionPanel {
 };
 
 RegionPanel read_regions_csv(const std::string& file, const std::string& dir, const std::vector<int>& wanted) {
-  const auto rows = csv::parse(read_text(file, dir, "regions.csv"), file);
+  const auto rows = csv::parse(read_text(file, dir, rc::file.name), file);
   if (rows.empty()) fail(file, 1, "the file is empty (no header)");
-  std::vector<std::string> needed = {"epoch", "region", "province"};
+  const std::string epoch_col = name_of(schema::epoch), region_col = name_of(rc::region),
+                    province_col = name_of(rc::province);
+  std::vector<std::string> needed = {epoch_col, region_col, province_col};
   const auto& src = province_source_columns();
   needed.insert(needed.end(), src.begin(), src.end());
   const auto col = header_columns(rows[0], file, needed);
@@ -217,12 +236,12 @@ RegionPanel read_regions_csv(const std::string& file, const std::string& dir, co
     if (f.size() != rows[0].fields.size())
       fail(file, rows[r].line, fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
     int epoch = 0;
-    if (!to_int(f[col.at("epoch")], epoch)) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", f[col.at("epoch")]));
+    if (!to_int(f[col.at(epoch_col)], epoch)) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", f[col.at(epoch_col)]));
     if (!want.count(epoch)) continue;
     auto& e = by_epoch[epoch];
     if (e.columns.empty()) e.columns.resize(src.size());
-    e.ids.push_back(f[col.at("region")]);
-    e.provinces.push_back(f[col.at("province")]);
+    e.ids.push_back(f[col.at(region_col)]);
+    e.provinces.push_back(f[col.at(province_col)]);
     e.lines.push_back(rows[r].line);
     for (std::size_t c = 0; c < src.size(); ++c) {
       double x = 0;
@@ -261,20 +280,6 @@ RegionPanel read_regions_csv(const std::string& file, const std::string& dir, co
   return p;
 }
 
-// HDF5 identifiers closed on scope exit.
-class H5Id {
- public:
-  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~H5Id() { if (id_ >= 0) close_(id_); }
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-  operator hid_t() const { return id_; }
-  bool ok() const { return id_ >= 0; }
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
 // HDF5 prints its error stack by default; our messages say what is wrong instead.
 class QuietHdf5 {
  public:
@@ -290,10 +295,10 @@ class QuietHdf5 {
   void* data_ = nullptr;
 };
 
-std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file, const char* name) {
-  H5Id d(H5Dopen2(file_id, name, H5P_DEFAULT), H5Dclose);
+std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file, const std::string& name) {
+  Hdf5Handle d(H5Dopen2(file_id, name.c_str(), H5P_DEFAULT));
   if (!d.ok()) fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`)", name));
-  H5Id type(H5Dget_type(d), H5Tclose), space(H5Dget_space(d), H5Sclose);
+  Hdf5Handle type(H5Dget_type(d)), space(H5Dget_space(d));
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) != 0 || H5Sget_simple_extent_ndims(space) != 1)
     fail(file, 0, fmt::format("{} is not a 1-d array of fixed-length strings", name));
   hsize_t n = 0;
@@ -313,27 +318,28 @@ std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file,
 
 RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wanted) {
   QuietHdf5 quiet;
-  H5Id f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Hdf5Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.ok()) fail(file, 0, "cannot open the HDF5 region panel (damaged, or still being written?)");
   RegionPanel p;
   p.file = file;
-  p.ids = read_h5_strings(f, file, "regions/id");
-  p.provinces = read_h5_strings(f, file, "regions/province");
+  p.ids = read_h5_strings(f, file, h5_path(h5::id.name));
+  p.provinces = read_h5_strings(f, file, h5_path(h5::province.name));
   const hsize_t n = p.ids.size();
   if (p.provinces.size() != n)
-    fail(file, 0, fmt::format("regions/id has {} entries but regions/province {}", n, p.provinces.size()));
+    fail(file, 0, fmt::format("{} has {} entries but {} {}", h5_path(h5::id.name), n, h5_path(h5::province.name),
+                              p.provinces.size()));
   const auto& src = province_source_columns();
   for (int epoch : wanted) p.columns[epoch].assign(src.size(), std::vector<double>(n));
   for (std::size_t c = 0; c < src.size(); ++c) {
-    const std::string name = "regions/" + src[c];
-    H5Id d(H5Dopen2(f, name.c_str(), H5P_DEFAULT), H5Dclose);
+    const std::string name = h5_path(src[c]);
+    Hdf5Handle d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
     if (!d.ok()) fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`, or an older one: re-run it)", name));
-    H5Id space(H5Dget_space(d), H5Sclose);
+    Hdf5Handle space(H5Dget_space(d));
     hsize_t dims[2] = {0, 0};
     if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[1] != n)
       fail(file, 0, fmt::format("{} is not an [epochs, {}] array", name, n));
     const hsize_t mem_dims[1] = {std::max<hsize_t>(n, 1)};
-    H5Id mem(H5Screate_simple(1, mem_dims, nullptr), H5Sclose);
+    Hdf5Handle mem(H5Screate_simple(1, mem_dims, nullptr));
     for (int epoch : wanted) {
       if (static_cast<hsize_t>(epoch) >= dims[0])
         fail(file, 0, fmt::format("no row for epoch {} ({} rows; partial run?); choose other epochs with --epochs", epoch, dims[0]));
@@ -348,11 +354,12 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
 }
 
 RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wanted) {
-  const std::string csv_file = path_in(dir, "regions.csv"), h5_file = path_in(dir, "regions.h5");
+  const std::string csv_file = path_in(dir, rc::file.name), h5_file = path_in(dir, h5::file.name);
   std::error_code ec;
   if (fs::is_regular_file(csv_file, ec)) return read_regions_csv(csv_file, dir, wanted);
   if (fs::is_regular_file(h5_file, ec)) return read_regions_h5(h5_file, wanted);
-  fail(dir, 0, "neither regions.csv nor regions.h5 here; is this an output folder of `regio run`?");
+  fail(dir, 0, fmt::format("neither {} nor {} here; is this an output folder of `regio run`?", rc::file.name,
+                           h5::file.name));
 }
 
 // The scenario panel's columns in the baseline's region order; refuses other region sets.
@@ -440,36 +447,64 @@ std::string province_ranking(const std::vector<ProvinceRow>& all, bool gains, co
 // ---- public ------------------------------------------------------------------------------------
 
 const std::vector<std::string>& national_metrics() {
-  static const std::vector<std::string> m = {
-      "gdp", "real_gdp", "population", "migrant_share", "interprovincial_migrant_share", "urbanization",
-      "internal_trade_share", "interprovincial_trade_share", "welfare", "theil", "gini", "cv", "maxmin_ratio"};
+  // The aggregates.csv columns every run has; `optional` ones (added later) are compared when
+  // both runs have them.
+  static const std::vector<std::string> m = [] {
+    std::vector<std::string> v;
+    for (const schema::Column* c : ac::file.columns)
+      if (c != &schema::epoch && c != &schema::year && !c->optional) v.push_back(name_of(*c));
+    return v;
+  }();
   return m;
 }
 
-bool is_level_metric(const std::string& m) { return m == "gdp" || m == "real_gdp" || m == "population"; }
+bool is_level_metric(const std::string& m) { return m == ac::gdp.name || m == ac::real_gdp.name || m == ac::population.name; }
+
+namespace {
+// provinces.csv's quantities in column order; gdp_pc is recomputed from the province sums.
+const std::vector<const schema::Column*>& quantity_columns() {
+  static const std::vector<const schema::Column*> q = {&rc::population, &rc::registered, &rc::migrants_in,
+                                                       &rc::migrants_out, &rc::gdp, &rc::gdp_pc, &rc::income,
+                                                       &rc::real_income_pc, &rc::wage, &rc::capital};
+  return q;
+}
+// The regions.csv columns they are made from: all but the ratio (gdp_pc).
+const std::vector<const schema::Column*>& source_columns() {
+  static const std::vector<const schema::Column*> c = [] {
+    std::vector<const schema::Column*> v;
+    for (const schema::Column* q : quantity_columns())
+      if (q->to_province != schema::ToProvince::ratio) v.push_back(q);
+    return v;
+  }();
+  return c;
+}
+std::vector<std::string> names_of(const std::vector<const schema::Column*>& columns) {
+  std::vector<std::string> names;
+  for (const schema::Column* c : columns) names.push_back(name_of(*c));
+  return names;
+}
+}  // namespace
 
 const std::vector<std::string>& province_quantities() {
-  static const std::vector<std::string> q = {"population", "registered", "migrants_in", "migrants_out", "gdp",
-                                             "gdp_pc", "income", "real_income_pc", "wage", "capital"};
+  static const std::vector<std::string> q = names_of(quantity_columns());
   return q;
 }
 
 const std::vector<std::string>& province_source_columns() {
-  static const std::vector<std::string> c = {"population", "registered", "migrants_in", "migrants_out", "gdp",
-                                             "income", "real_income_pc", "wage", "capital"};
+  static const std::vector<std::string> c = names_of(source_columns());
   return c;
 }
 
 ProvinceTable aggregate_provinces(const std::vector<std::string>& province,
                                   const std::vector<std::vector<double>>& columns) {
-  const auto& src = province_source_columns();
-  auto at = [&](const char* name) {
-    return static_cast<std::size_t>(std::find(src.begin(), src.end(), name) - src.begin());
+  const auto& src = source_columns();
+  auto at = [&](const schema::Column* c) {
+    return static_cast<std::size_t>(std::find(src.begin(), src.end(), c) - src.begin());
   };
-  const std::size_t pop = at("population"), gdp = at("gdp"), rinc = at("real_income_pc"), wage = at("wage");
+  const std::size_t pop = at(&rc::population), gdp = at(&rc::gdp);
   ProvinceTable t;
   std::unordered_map<std::string, std::size_t> index;
-  // Accumulators per province: the source columns summed (means weighted by population).
+  // Accumulators per province: the source columns summed (the schema's means weighted by population).
   std::vector<std::vector<double>> acc;
   for (std::size_t i = 0; i < province.size(); ++i) {
     const auto [it, added] = index.emplace(province[i], t.provinces.size());
@@ -479,16 +514,16 @@ ProvinceTable aggregate_provinces(const std::vector<std::string>& province,
     }
     auto& a = acc[it->second];
     const double L = columns[pop][i];
-    for (std::size_t c = 0; c < src.size(); ++c) a[c] += (c == rinc || c == wage) ? L * columns[c][i] : columns[c][i];
+    for (std::size_t c = 0; c < src.size(); ++c)
+      a[c] += src[c]->to_province == schema::ToProvince::mean ? L * columns[c][i] : columns[c][i];
   }
   for (const auto& a : acc) {
     const double L = a[pop];
     std::vector<double> v;
-    for (const auto& q : province_quantities()) {
-      if (q == "gdp_pc") v.push_back(a[gdp] / L);
-      else if (q == "real_income_pc") v.push_back(a[rinc] / L);
-      else if (q == "wage") v.push_back(a[wage] / L);
-      else v.push_back(a[at(q.c_str())]);
+    for (const schema::Column* q : quantity_columns()) {
+      if (q == &rc::gdp_pc) v.push_back(a[gdp] / L);  // the ratio of the sums
+      else if (q->to_province == schema::ToProvince::mean) v.push_back(a[at(q)] / L);
+      else v.push_back(a[at(q)]);
     }
     t.values.push_back(std::move(v));
   }
@@ -580,11 +615,11 @@ CompareSummary compare_runs(const CompareOptions& opt) {
     if (ns.metric(m) >= 0 && std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
   std::vector<int> kb, ks;  // column of each metric in the two tables
   for (const auto& m : metrics) kb.push_back(nb.metric(m)), ks.push_back(ns.metric(m));
-  std::string text = "epoch,year";
+  std::string text = fmt::format("{},{}", schema::epoch.name, schema::year.name);
   for (const auto& m : metrics) {
     text += fmt::format(",{0}_baseline,{0}_scenario,{0}_diff", m);
     if (is_level_metric(m)) text += "," + m + "_pct";
-    if (m == "welfare") text += ",welfare_equivalent_pct";
+    if (m == ac::welfare.name) text += ",welfare_equivalent_pct";
   }
   text += "\n";
   for (int e : common) {
@@ -595,7 +630,7 @@ CompareSummary compare_runs(const CompareOptions& opt) {
       const double b = rowb[kb[k]], s = rows[ks[k]];
       text += fmt::format(",{:.15g},{:.15g},{:.15g}", b, s, s - b);
       if (is_level_metric(metrics[k])) text += fmt::format(",{:.15g}", percent_change(b, s));
-      if (metrics[k] == "welfare") text += fmt::format(",{:.15g}", welfare_equivalent_percent(s - b));
+      if (metrics[k] == ac::welfare.name) text += fmt::format(",{:.15g}", welfare_equivalent_percent(s - b));
     }
     text += "\n";
   }
@@ -604,7 +639,7 @@ CompareSummary compare_runs(const CompareOptions& opt) {
 
   // ---- provinces.csv
   const auto& quantities = province_quantities();
-  text = "epoch,year,province";
+  text = fmt::format("{},{},{}", schema::epoch.name, schema::year.name, rc::province.name);
   for (const auto& q : quantities) text += fmt::format(",{0}_baseline,{0}_scenario,{0}_diff,{0}_pct", q);
   text += "\n";
   std::map<int, std::pair<ProvinceTable, ProvinceTable>> tables;  // epoch -> (baseline, scenario)
@@ -656,31 +691,31 @@ CompareSummary compare_runs(const CompareOptions& opt) {
     else md += "Parameters that differ (resolved scenarios in run.yaml):\n\n| parameter | baseline | scenario |\n|---|---|---|\n" + rows + "\n";
   }
   {
-    auto B = [&](const char* m) { return nb.values[nb.row_of(last)][nb.metric(m)]; };
-    auto S = [&](const char* m) { return ns.values[ns.row_of(last)][ns.metric(m)]; };
+    auto B = [&](const schema::Column* m) { return nb.values[nb.row_of(last)][nb.metric(m->name)]; };
+    auto S = [&](const schema::Column* m) { return ns.values[ns.row_of(last)][ns.metric(m->name)]; };
     md += fmt::format("## National, epoch {} ({})\n\n| measure | baseline | scenario | change |\n|---|---:|---:|---:|\n",
                       last, year);
-    for (const char* m : {"gdp", "real_gdp"})
-      md += fmt::format("| {} | {} | {} | {} |\n", m[0] == 'g' ? "GDP" : "real GDP", readable(B(m)), readable(S(m)),
+    for (const auto& [m, label] : {std::pair{&ac::gdp, "GDP"}, std::pair{&ac::real_gdp, "real GDP"}})
+      md += fmt::format("| {} | {} | {} | {} |\n", label, readable(B(m)), readable(S(m)),
                         signed_text(percent_change(B(m), S(m)), " %", 3));
-    md += fmt::format("| welfare (consumption equivalent) | {} | {} | {} |\n", readable(B("welfare")),
-                      readable(S("welfare")),
-                      signed_text(welfare_equivalent_percent(S("welfare") - B("welfare")), " %", 3));
-    for (const auto& [m, label] : {std::pair{"theil", "Theil"}, std::pair{"gini", "Gini"}, std::pair{"cv", "CV"}}) {
+    md += fmt::format("| welfare (consumption equivalent) | {} | {} | {} |\n", readable(B(&ac::welfare)),
+                      readable(S(&ac::welfare)),
+                      signed_text(welfare_equivalent_percent(S(&ac::welfare) - B(&ac::welfare)), " %", 3));
+    for (const auto& [m, label] : {std::pair{&ac::theil, "Theil"}, std::pair{&ac::gini, "Gini"}, std::pair{&ac::cv, "CV"}}) {
       const double d = S(m) - B(m);
       md += fmt::format("| {} (GDP per capita) | {} | {} | {} |\n", label, fmt::format("{:.4f}", B(m)),
                         fmt::format("{:.4f}", S(m)), std::isfinite(d) ? fmt::format("{:+.4g}", d) : num(d));
     }
     // Income inequality after transfers (runs of regio ≥ policies; older runs lack the column).
-    if (nb.metric("theil_income") >= 0 && ns.metric("theil_income") >= 0) {
-      const double d = S("theil_income") - B("theil_income");
-      md += fmt::format("| Theil (income per capita, after transfers) | {:.4f} | {:.4f} | {:+.4g} |\n", B("theil_income"),
-                        S("theil_income"), d);
+    if (nb.metric(ac::theil_income.name) >= 0 && ns.metric(ac::theil_income.name) >= 0) {
+      const double d = S(&ac::theil_income) - B(&ac::theil_income);
+      md += fmt::format("| Theil (income per capita, after transfers) | {:.4f} | {:.4f} | {:+.4g} |\n",
+                        B(&ac::theil_income), S(&ac::theil_income), d);
     }
-    for (const auto& [m, label] : {std::pair{"migrant_share", "migrant share"},
-                                   std::pair{"internal_trade_share", "internal trade share"},
-                                   std::pair{"import_share", "import share (of goods spending)"}}) {
-      if (nb.metric(m) < 0 || ns.metric(m) < 0) continue;
+    for (const auto& [m, label] : {std::pair{&ac::migrant_share, "migrant share"},
+                                   std::pair{&ac::internal_trade_share, "internal trade share"},
+                                   std::pair{&ac::import_share, "import share (of goods spending)"}}) {
+      if (nb.metric(m->name) < 0 || ns.metric(m->name) < 0) continue;
       md += fmt::format("| {} | {} | {} | {} |\n", label, fmt::format("{:.3f} %", 100 * B(m)),
                         fmt::format("{:.3f} %", 100 * S(m)), signed_text(100 * (S(m) - B(m)), " pp", 3));
     }
@@ -689,8 +724,8 @@ CompareSummary compare_runs(const CompareOptions& opt) {
   {
     const auto& [tb, ts] = tables.at(last);
     md += fmt::format("## Provinces, epoch {} ({})\n\n", last, year);
-    for (const auto& [q, label] : {std::pair{"gdp_pc", "GDP per capita"}, std::pair{"population", "Population"}}) {
-      const auto qi = static_cast<std::size_t>(std::find(quantities.begin(), quantities.end(), q) - quantities.begin());
+    for (const auto& [q, label] : {std::pair{&rc::gdp_pc, "GDP per capita"}, std::pair{&rc::population, "Population"}}) {
+      const auto qi = static_cast<std::size_t>(std::find(quantities.begin(), quantities.end(), q->name) - quantities.begin());
       std::vector<ProvinceRow> rows;
       for (std::size_t p = 0; p < tb.provinces.size(); ++p)
         rows.push_back({tb.provinces[p], tb.values[p][qi], ts.values[p][qi], percent_change(tb.values[p][qi], ts.values[p][qi])});

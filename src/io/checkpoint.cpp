@@ -10,6 +10,7 @@
 
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
+#include "regio/hdf5_handle.hpp"
 #include "regio/version.hpp"
 
 #ifndef H5_HAVE_PARALLEL
@@ -23,23 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kFormatVersion = 1;
-
-// Owns an HDF5 identifier; closes it with the matching H5?close on scope exit.
-class H5Id {
- public:
-  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-  ~H5Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  operator hid_t() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
 
 std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 1469598103934665603ull) {
   const auto* p = static_cast<const unsigned char*>(data);
@@ -81,28 +65,28 @@ hid_t memory_space(const Layout& layout, int width) {
 
 bool write_array(hid_t group, const char* name, const Layout& layout, const std::vector<double>& data, int width) {
   const hsize_t dims[2] = {static_cast<hsize_t>(layout.num_regions()), static_cast<hsize_t>(width)};
-  H5Id file_space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  H5Id dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  Hdf5Handle file_space(H5Screate_simple(2, dims, nullptr));
+  Hdf5Handle dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dset.ok()) return false;
-  H5Id sel(owned_selection(layout, width), H5Sclose);
-  H5Id mem(memory_space(layout, width), H5Sclose);
-  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  Hdf5Handle sel(owned_selection(layout, width));
+  Hdf5Handle mem(memory_space(layout, width));
+  Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   const double dummy = 0;
   return H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, sel, xfer, data.empty() ? &dummy : data.data()) >= 0;
 }
 
 bool read_array(hid_t group, const char* name, const Layout& layout, std::vector<double>& data, int width) {
-  H5Id dset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  Hdf5Handle dset(H5Dopen2(group, name, H5P_DEFAULT));
   if (!dset.ok()) return false;
-  H5Id space(H5Dget_space(dset), H5Sclose);
+  Hdf5Handle space(H5Dget_space(dset));
   hsize_t dims[2] = {0, 0};
   if (H5Sget_simple_extent_ndims(space) != 2) return false;
   H5Sget_simple_extent_dims(space, dims, nullptr);
   if (dims[0] != static_cast<hsize_t>(layout.num_regions()) || dims[1] != static_cast<hsize_t>(width)) return false;
-  H5Id sel(owned_selection(layout, width), H5Sclose);
-  H5Id mem(memory_space(layout, width), H5Sclose);
-  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  Hdf5Handle sel(owned_selection(layout, width));
+  Hdf5Handle mem(memory_space(layout, width));
+  Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   data.assign(std::max<std::size_t>(1, layout.num_owned()) * width, 0.0);
   const bool ok = H5Dread(dset, H5T_NATIVE_DOUBLE, mem, sel, xfer, data.data()) >= 0;
@@ -114,49 +98,49 @@ bool read_array(hid_t group, const char* name, const Layout& layout, std::vector
 // every rank reads it. Per-region arrays are two-dimensional (N × width).
 bool write_global_array(hid_t group, const char* name, const Layout& layout, const std::vector<double>& data, int width) {
   const hsize_t dims[1] = {static_cast<hsize_t>(width)};
-  H5Id file_space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  H5Id dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  Hdf5Handle file_space(H5Screate_simple(1, dims, nullptr));
+  Hdf5Handle dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dset.ok()) return false;
-  H5Id mem(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  Hdf5Handle mem(H5Screate_simple(1, dims, nullptr));
   if (layout.rank() != 0) H5Sselect_none(mem), H5Sselect_none(file_space);
-  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   return H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, file_space, xfer, data.data()) >= 0;
 }
 
 bool read_global_array(hid_t group, const char* name, std::vector<double>& data, int width) {
-  H5Id dset(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  Hdf5Handle dset(H5Dopen2(group, name, H5P_DEFAULT));
   if (!dset.ok()) return false;
   data.assign(static_cast<std::size_t>(width), 0.0);
-  H5Id xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   return H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, xfer, data.data()) >= 0;
 }
 
 void write_attribute(hid_t obj, const char* name, std::uint64_t v) {
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Id attr(H5Acreate2(obj, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle space(H5Screate(H5S_SCALAR));
+  Hdf5Handle attr(H5Acreate2(obj, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT));
   H5Awrite(attr, H5T_NATIVE_UINT64, &v);
 }
 
 void write_attribute(hid_t obj, const char* name, const std::string& v) {
-  H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1));
   H5Tset_size(type, std::max<std::size_t>(1, v.size()));
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Id attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle space(H5Screate(H5S_SCALAR));
+  Hdf5Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT));
   H5Awrite(attr, type, v.c_str());
 }
 
 bool read_attribute(hid_t obj, const char* name, std::uint64_t& v) {
   if (H5Aexists(obj, name) <= 0) return false;
-  H5Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
   return H5Aread(attr, H5T_NATIVE_UINT64, &v) >= 0;
 }
 
 bool read_attribute(hid_t obj, const char* name, std::string& v) {
   if (H5Aexists(obj, name) <= 0) return false;
-  H5Id attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
-  H5Id type(H5Aget_type(attr), H5Tclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT));
+  Hdf5Handle type(H5Aget_type(attr));
   std::string buf(H5Tget_size(type), '\0');
   if (H5Aread(attr, type, buf.data()) < 0) return false;
   v = buf.substr(0, buf.find('\0'));
@@ -230,14 +214,14 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
   MPI_Allreduce(&S, &S_all, 1, MPI_INT, MPI_MAX, comm);
   bool ok = true;
   {
-    H5Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    H5Id file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
     agree(file.ok(), comm, fmt::format("{}: cannot create the checkpoint file (check that the output folder is writable)", tmp));
-    H5Id group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    Hdf5Handle group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (const auto& c : state_columns(st, prices, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
     if (!solver.empty()) {
-      H5Id group_solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+      Hdf5Handle group_solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       ok = group_solver.ok() && ok;
       for (const auto& a : solver) {
         const std::size_t expected = a.per_region ? static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(std::max(0, a.width))
@@ -272,9 +256,9 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   agree(fs::is_regular_file(path), comm, where + "no such checkpoint file (give a checkpoint-e*.h5 written by regio run)");
   // Silence HDF5's own error stack: we report one line.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  H5Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose);
+  Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl));
   agree(file.ok(), comm, where + "not a readable HDF5 checkpoint");
   CheckpointInfo got;
   std::uint64_t epoch = 0, regions = 0, sectors = 0, format = 0;
@@ -294,7 +278,7 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   int S = sectors_of(st);
   if (st.size() == 0) S = static_cast<int>(sectors);
   agree(static_cast<std::uint64_t>(S) == sectors, comm, where + "has a different number of sectors");
-  H5Id group(H5Gopen2(file, "state", H5P_DEFAULT), H5Gclose);
+  Hdf5Handle group(H5Gopen2(file, "state", H5P_DEFAULT));
   ok = group.ok();
   for (const auto& c : state_columns(st, prices, S)) ok = ok && read_array(group, c.name, layout, *c.data, c.width);
   agree(ok, comm, where + "a state dataset is missing or has the wrong shape");
@@ -303,14 +287,14 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   // Optional solver state: the named arrays the file has (the same file on every rank).
   if (solver) solver->clear();
   if (solver && !solver_names.empty() && H5Lexists(file, "solver", H5P_DEFAULT) > 0) {
-    H5Id group_solver(H5Gopen2(file, "solver", H5P_DEFAULT), H5Gclose);
+    Hdf5Handle group_solver(H5Gopen2(file, "solver", H5P_DEFAULT));
     for (const auto& name : solver_names) {
       if (!group_solver.ok() || H5Lexists(group_solver, name.c_str(), H5P_DEFAULT) <= 0) continue;
       hsize_t dims[2] = {0, 0};
       int rank = 0;
       {
-        H5Id dset(H5Dopen2(group_solver, name.c_str(), H5P_DEFAULT), H5Dclose);
-        H5Id space(H5Dget_space(dset), H5Sclose);
+        Hdf5Handle dset(H5Dopen2(group_solver, name.c_str(), H5P_DEFAULT));
+        Hdf5Handle space(H5Dget_space(dset));
         rank = dset.ok() ? H5Sget_simple_extent_ndims(space) : 0;
         if (rank == 1 || rank == 2) H5Sget_simple_extent_dims(space, dims, nullptr);
       }

@@ -3,19 +3,65 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
+#include "regio/hdf5_handle.hpp"
 #include "regio/output.hpp"
-#include "regio/version.hpp"
+#include "regio/output_schema.hpp"
 
 namespace regio {
+
+namespace h5 = schema::regions_h5;
 
 namespace {
 constexpr std::size_t kCsvThreshold = 10000;  // auto: regions.csv up to this many regions
 
 void agree(bool ok_here, MPI_Comm comm, const std::string& message) { require_all(comm, ok_here, message); }
+
+// Collective. The panel file opened with MPI-IO: created, or (resume) opened for appending.
+Hdf5Handle open_file(const std::string& path, MPI_Comm comm, bool resume) {
+  Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  return Hdf5Handle(resume ? H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl)
+                           : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+}
+
+// Collective. A fixed-length UTF-8 string dataset [N]; written by the rank with `writer` alone
+// (independent I/O), since every rank holds the same values.
+void write_strings(hid_t group, const char* name, const std::vector<std::string>& values, bool writer) {
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Hdf5Handle type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type, width);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hsize_t n[1] = {values.size()};
+  Hdf5Handle space(H5Screate_simple(1, n, nullptr));
+  Hdf5Handle d(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!writer) return;
+  std::string buf(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) buf.replace(i * width, values[i].size(), values[i]);
+  H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+}
+
+// Collective. A scalar int64 attribute of `obj`.
+void write_attribute(hid_t obj, const char* name, long long v) {
+  Hdf5Handle space(H5Screate(H5S_SCALAR));
+  Hdf5Handle attr(H5Acreate2(obj, name, H5T_NATIVE_LLONG, space, H5P_DEFAULT, H5P_DEFAULT));
+  H5Awrite(attr, H5T_NATIVE_LLONG, &v);
+}
+
+// Collective. An empty dataset extendible along its first dimension: [0] or [0, N] chunked by
+// rows, so that each epoch appends one row.
+Hdf5Handle create_extendible(hid_t group, const char* name, hid_t type, int rank, hsize_t N, hsize_t chunk_rows) {
+  const hsize_t dims[2] = {0, N}, maxdims[2] = {H5S_UNLIMITED, N}, chunk[2] = {chunk_rows, std::max<hsize_t>(1, N)};
+  Hdf5Handle space(H5Screate_simple(rank, dims, maxdims));
+  Hdf5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  H5Pset_chunk(dcpl, rank, chunk);
+  return Hdf5Handle(H5Dcreate2(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+}
 }  // namespace
 
 PanelFormats panel_formats(const std::string& setting, std::size_t regions) {
@@ -25,39 +71,19 @@ PanelFormats panel_formats(const std::string& setting, std::size_t regions) {
   return regions <= kCsvThreshold ? PanelFormats{true, false} : PanelFormats{false, true};
 }
 
-std::vector<std::string> RegionPanelH5::columns(const Scenario& sc) {
-  auto all = region_columns(sc);
-  return {all.begin() + 4, all.end()};  // after epoch, year, region, province
-}
-
-double RegionPanelH5::value(const RegionOutcome& o, std::size_t c, std::size_t S) {
-  const double head[] = {o.population, o.registered, o.migrants_in, o.migrants_out};
-  if (c < 4) return head[c];
-  if (c < 4 + S) return o.employment[c - 4];
-  const double tail[] = {o.wage, o.capital_rent, o.land_rent, o.price_index, o.gdp, o.gdp_pc, o.income, o.transfer, o.exports, o.imports,
-                         o.real_income_pc, o.own_trade_share, o.capital, o.utility};
-  return tail[c - 4 - S];
-}
-
 struct RegionPanelH5::Impl {
   const Layout& layout;
-  std::size_t S;
-  std::vector<std::string> names;
-  hid_t file = -1;
-  std::vector<hid_t> datasets;
-  hid_t year = -1;
+  std::vector<RegionField> fields;  // one dataset each, named as the regions.csv column
+  Hdf5Handle file;  // declared first, so closed last: after every dataset of it
+  std::vector<Hdf5Handle> datasets;
+  Hdf5Handle year;
   hsize_t rows = 0;
 
-  explicit Impl(const Layout& l, std::size_t sectors) : layout(l), S(sectors) {}
-  ~Impl() {
-    for (hid_t d : datasets) if (d >= 0) H5Dclose(d);
-    if (year >= 0) H5Dclose(year);
-    if (file >= 0) H5Fclose(file);
-  }
+  Impl(const Layout& l, const Scenario& sc) : layout(l), fields(region_fields(sc)) {}
 
   // File selection of row `epoch` at the owned regions (contiguous runs of CSV indices).
-  hid_t row_selection(hid_t dset, hsize_t epoch) const {
-    hid_t space = H5Dget_space(dset);
+  Hdf5Handle row_selection(hid_t dset, hsize_t epoch) const {
+    Hdf5Handle space(H5Dget_space(dset));
     const auto& owned = layout.owned();
     if (owned.empty()) { H5Sselect_none(space); return space; }
     bool first = true;
@@ -74,96 +100,58 @@ struct RegionPanelH5::Impl {
 
   void extend(hsize_t new_rows) {
     const hsize_t dims[2] = {new_rows, static_cast<hsize_t>(layout.num_regions())};
-    for (hid_t d : datasets) H5Dset_extent(d, dims);
+    for (const auto& d : datasets) H5Dset_extent(d, dims);
     const hsize_t ydims[1] = {new_rows};
     H5Dset_extent(year, ydims);
     rows = new_rows;
+  }
+
+  // Collective. Opens the datasets of an existing panel and drops the rows of epochs >= first_epoch.
+  void resume(const std::string& path, int first_epoch) {
+    Hdf5Handle g(H5Gopen2(file, std::string(h5::file.group).c_str(), H5P_DEFAULT));
+    bool ok = g.ok();
+    for (const auto& f : fields) {
+      datasets.emplace_back(ok ? H5Dopen2(g, f.name.c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
+      ok = ok && datasets.back().ok();
+    }
+    year = Hdf5Handle(ok ? H5Dopen2(g, std::string(h5::year.name).c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
+    g.close();
+    agree(ok && year.ok(), layout.comm(), fmt::format("{}: not a region panel of this scenario (columns differ)", path));
+    extend(static_cast<hsize_t>(first_epoch));  // drop rows written after the checkpoint
+    H5Fflush(file, H5F_SCOPE_GLOBAL);
+  }
+
+  // Collective. Creates the empty panel: one dataset per column, the years, ids, provinces and
+  // the root attributes.
+  void create(const std::string& path, const GlobalGeography& geo, int start_year) {
+    const hsize_t N = static_cast<hsize_t>(layout.num_regions());
+    {
+      Hdf5Handle g(H5Gcreate2(file, std::string(h5::file.group).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      for (const auto& f : fields) datasets.push_back(create_extendible(g, f.name.c_str(), H5T_NATIVE_DOUBLE, 2, N, 1));
+      year = create_extendible(g, std::string(h5::year.name).c_str(), H5T_NATIVE_INT64, 1, N, 64);
+      std::vector<std::string> provinces(geo.size());
+      for (std::size_t i = 0; i < geo.size(); ++i) provinces[i] = geo.province_names[geo.province[i]];
+      write_strings(g, std::string(h5::id.name).c_str(), geo.id, layout.rank() == 0);
+      write_strings(g, std::string(h5::province.name).c_str(), provinces, layout.rank() == 0);
+    }
+    write_attribute(file, std::string(h5::start_year.name).c_str(), start_year);
+    write_attribute(file, std::string(h5::regions.name).c_str(), static_cast<long long>(N));
+    agree(std::all_of(datasets.begin(), datasets.end(), [](const Hdf5Handle& d) { return d.ok(); }) && year.ok(),
+          layout.comm(), fmt::format("{}: creating the region panel datasets failed (disk full?)", path));
   }
 };
 
 RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, const GlobalGeography& geo,
                              const Scenario& sc, int first_epoch)
-    : impl_(std::make_unique<Impl>(layout, sc.num_sectors())) {
+    : impl_(std::make_unique<Impl>(layout, sc)) {
   auto& im = *impl_;
-  const MPI_Comm comm = layout.comm();
-  const hsize_t N = static_cast<hsize_t>(layout.num_regions());
-  im.names = columns(sc);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   const bool resume = first_epoch > 0;
-  im.file = resume ? H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl) : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  agree(im.file >= 0, comm, fmt::format("{}: cannot {} the HDF5 region panel{}", path, resume ? "open" : "create",
-                                        resume ? " (restart into the original output folder)" : " (check the output folder)"));
-  if (resume) {
-    hid_t g = H5Gopen2(im.file, "regions", H5P_DEFAULT);
-    bool ok = g >= 0;
-    for (const auto& n : im.names) {
-      const hid_t d = ok ? H5Dopen2(g, n.c_str(), H5P_DEFAULT) : -1;
-      ok = ok && d >= 0;
-      im.datasets.push_back(d);
-    }
-    im.year = ok ? H5Dopen2(g, "year", H5P_DEFAULT) : -1;
-    if (g >= 0) H5Gclose(g);
-    agree(ok && im.year >= 0, comm, fmt::format("{}: not a region panel of this scenario (columns differ)", path));
-    im.extend(static_cast<hsize_t>(first_epoch));  // drop rows written after the checkpoint
-    H5Fflush(im.file, H5F_SCOPE_GLOBAL);
-    return;
-  }
-  hid_t g = H5Gcreate2(im.file, "regions", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  const hsize_t dims[2] = {0, N}, maxdims[2] = {H5S_UNLIMITED, N}, chunk[2] = {1, std::max<hsize_t>(1, N)};
-  hid_t space = H5Screate_simple(2, dims, maxdims);
-  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_chunk(dcpl, 2, chunk);
-  for (const auto& n : im.names)
-    im.datasets.push_back(H5Dcreate2(g, n.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
-  H5Sclose(space);
-  H5Pclose(dcpl);
-  {
-    const hsize_t ydims[1] = {0}, ymax[1] = {H5S_UNLIMITED}, ychunk[1] = {64};
-    hid_t ys = H5Screate_simple(1, ydims, ymax);
-    hid_t ycpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_chunk(ycpl, 1, ychunk);
-    im.year = H5Dcreate2(g, "year", H5T_NATIVE_INT64, ys, H5P_DEFAULT, ycpl, H5P_DEFAULT);
-    H5Pclose(ycpl);
-    H5Sclose(ys);
-  }
-  // Identifiers: created collectively, written by rank 0 alone (independent I/O).
-  for (const char* what : {"id", "province"}) {
-    std::size_t width = 1;
-    for (std::size_t i = 0; i < geo.size(); ++i)
-      width = std::max(width, (what[0] == 'i' ? geo.id[i] : geo.province_names[geo.province[i]]).size());
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, width);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    const hsize_t n[1] = {N};
-    hid_t s1 = H5Screate_simple(1, n, nullptr);
-    hid_t d = H5Dcreate2(g, what, type, s1, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (layout.rank() == 0) {
-      std::string buf(width * geo.size(), '\0');
-      for (std::size_t i = 0; i < geo.size(); ++i) {
-        const std::string& v = what[0] == 'i' ? geo.id[i] : geo.province_names[geo.province[i]];
-        buf.replace(i * width, v.size(), v);
-      }
-      H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
-    }
-    H5Dclose(d);
-    H5Sclose(s1);
-    H5Tclose(type);
-  }
-  H5Gclose(g);
-  auto attr = [&](const char* name, long long v) {
-    hid_t s = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(im.file, name, H5T_NATIVE_LLONG, s, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, H5T_NATIVE_LLONG, &v);
-    H5Aclose(a);
-    H5Sclose(s);
-  };
-  attr("start_year", sc.start_year);
-  attr("regions", static_cast<long long>(N));
-  agree(std::all_of(im.datasets.begin(), im.datasets.end(), [](hid_t d) { return d >= 0; }) && im.year >= 0, comm,
-        fmt::format("{}: creating the region panel datasets failed (disk full?)", path));
+  im.file = open_file(path, layout.comm(), resume);
+  agree(im.file.ok(), layout.comm(), fmt::format("{}: cannot {} the HDF5 region panel{}", path, resume ? "open" : "create",
+                                                 resume ? " (restart into the original output folder)" : " (check the output folder)"));
+  if (resume) im.resume(path, first_epoch);
+  else im.create(path, geo, sc.start_year);
 }
 
 RegionPanelH5::~RegionPanelH5() = default;
@@ -172,33 +160,28 @@ void RegionPanelH5::write_epoch(int epoch, int year, const std::vector<RegionOut
   auto& im = *impl_;
   const auto e = static_cast<hsize_t>(epoch);
   if (e + 1 > im.rows) im.extend(e + 1);
-  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+  Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   const hsize_t n_mem[2] = {1, std::max<hsize_t>(1, mine.size())};
-  hid_t mem = H5Screate_simple(2, n_mem, nullptr);
+  Hdf5Handle mem(H5Screate_simple(2, n_mem, nullptr));
   if (mine.empty()) H5Sselect_none(mem);
   std::vector<double> row(std::max<std::size_t>(1, mine.size()));
   bool ok = true;
   for (std::size_t c = 0; c < im.datasets.size(); ++c) {
-    for (std::size_t j = 0; j < mine.size(); ++j) row[j] = value(mine[j], c, im.S);
-    hid_t sel = im.row_selection(im.datasets[c], e);
+    for (std::size_t j = 0; j < mine.size(); ++j) row[j] = im.fields[c].of(mine[j]);
+    const Hdf5Handle sel = im.row_selection(im.datasets[c], e);
     ok = H5Dwrite(im.datasets[c], H5T_NATIVE_DOUBLE, mem, sel, xfer, row.data()) >= 0 && ok;
-    H5Sclose(sel);
   }
   {  // the year of the row (every rank writes the same value collectively; rank 0's selection only)
-    hid_t ys = H5Dget_space(im.year);
+    Hdf5Handle ys(H5Dget_space(im.year));
     const hsize_t start[1] = {e}, count[1] = {1};
     const hsize_t one[1] = {1};
-    hid_t ym = H5Screate_simple(1, one, nullptr);
+    Hdf5Handle ym(H5Screate_simple(1, one, nullptr));
     if (im.layout.rank() == 0) H5Sselect_hyperslab(ys, H5S_SELECT_SET, start, nullptr, count, nullptr);
     else H5Sselect_none(ys), H5Sselect_none(ym);
     const long long y = year;
     ok = H5Dwrite(im.year, H5T_NATIVE_LLONG, ym, ys, xfer, &y) >= 0 && ok;
-    H5Sclose(ym);
-    H5Sclose(ys);
   }
-  H5Sclose(mem);
-  H5Pclose(xfer);
   H5Fflush(im.file, H5F_SCOPE_GLOBAL);
   agree(ok, im.layout.comm(), "writing the HDF5 region panel failed (disk full?)");
 }
