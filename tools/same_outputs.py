@@ -9,7 +9,8 @@ Walks BEFORE_DIR and compares every file with its namesake under AFTER_DIR:
   model: the `seconds` column of solver.csv, and in run.yaml the lines `regio_version:`,
   `started:`, `finished:` and `elapsed_seconds:`;
 * HDF5 files (regions.h5, checkpoints) dataset by dataset and attribute by attribute, bit for
-  bit (the files' bytes hold object modification times, so they differ between any two runs);
+  bit (the files' bytes hold object modification times, so they differ between any two runs),
+  except the `regio_version` attribute, which names the build like run.yaml's line;
 * a file present on one side only is a difference.
 
 Prints one line per difference and a summary; exit 0 if there is none, 1 otherwise.
@@ -23,6 +24,7 @@ import sys
 import numpy as np
 
 IGNORED_RUN_YAML = ("regio_version:", "started:", "finished:", "elapsed_seconds:")
+IGNORED_H5_ATTRIBUTES = ("regio_version",)
 
 
 def text_lines(path):
@@ -47,11 +49,13 @@ def h5_items(path):
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             for key, value in obj.attrs.items():
-                items[f"{name}@{key}"] = np.asarray(value)
+                if key not in IGNORED_H5_ATTRIBUTES:
+                    items[f"{name}@{key}"] = np.asarray(value)
             if isinstance(obj, h5py.Dataset):
                 items[name] = obj[()]
         for key, value in f.attrs.items():
-            items[f"/@{key}"] = np.asarray(value)
+            if key not in IGNORED_H5_ATTRIBUTES:
+                items[f"/@{key}"] = np.asarray(value)
         f.visititems(visit)
     return items
 
