@@ -23,6 +23,7 @@
 #include "regio/error.hpp"
 #include "regio/output.hpp"
 #include "regio/partition.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/profiling.hpp"
 #include "regio/region_panel.hpp"
 #include "regio/petsc_util.hpp"
@@ -233,7 +234,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
       if (root && !opt.quiet &&
           ((e == first_epoch && sim.system().costs().links() > 0) ||
            std::any_of(sim.scenario().policies.begin(), sim.scenario().policies.end(),
-                       [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; })))
+                       [&](const Policy& p) { return p.epoch == e && policy_kind(p).adds_links(); })))
         print_network(sim);
       if (e == first_epoch && root) warn_unused_petsc_options();
       if (e == 0 && root && !opt.quiet && !sim.opening_note().empty()) std::printf("note: %s\n", sim.opening_note().c_str());

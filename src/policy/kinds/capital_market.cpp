@@ -1,6 +1,7 @@
 // capital_market (MODEL.md §4): capital-market friction ζ_i of the selected regions, and the
 // national investment home bias ϕ.
 #include "kinds.hpp"
+#include "regio/economy_state.hpp"
 
 namespace regio::kinds {
 
@@ -19,6 +20,15 @@ class CapitalMarket final : public PolicyKind {
 
   std::string inconsistency(const Policy& p, std::size_t index) const override {
     return national_only(p, index, "home_bias", "friction");
+  }
+
+  void apply_to_region(const Policy& p, std::size_t j, std::size_t, EconomyState& st) const override {
+    if (p.has("friction")) st.capital_friction[j] = p.value("friction");
+  }
+
+  // The latest home_bias in force wins.
+  void edit_home_bias(const Policy& p, double& home_bias) const override {
+    if (p.has("home_bias")) home_bias = p.value("home_bias");
   }
 };
 

@@ -1,6 +1,7 @@
 // external (MODEL.md §4–§5, dual circulation): trade costs with the rest of the world τ_nW of
 // the selected regions, and national net exports; needs the rest of the world in the scenario.
 #include "kinds.hpp"
+#include "regio/economy_state.hpp"
 #include "regio/scenario.hpp"
 
 namespace regio::kinds {
@@ -26,6 +27,18 @@ class External final : public PolicyKind {
     if (sc.external.enabled) return {};
     return "an external policy needs the rest of the world: set external.enabled: true in a scenario calibrated with it "
            "(base: ../baseline-open.yaml)";
+  }
+
+  // Factors compound over the policies in force.
+  void edit_external_costs(const Policy& p, const EconomyState& st, std::vector<double>& factor) const override {
+    if (!p.has("trade_cost_factor")) return;
+    for (std::size_t j = 0; j < st.size(); ++j)
+      if (p.selects(st.records[j].index)) factor[j] *= p.value("trade_cost_factor");
+  }
+
+  // The latest net_exports in force wins.
+  void edit_net_exports(const Policy& p, double& net_exports) const override {
+    if (p.has("net_exports")) net_exports = p.value("net_exports");
   }
 };
 

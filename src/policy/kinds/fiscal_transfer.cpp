@@ -27,6 +27,12 @@ class FiscalTransfer final : public PolicyKind {
                        "could turn negative); lower one of them", index,
                        format_number(p.value("equalisation_rate") + p.value("targeted_share")));
   }
+
+  // The latest fiscal_transfer in force replaces the whole regime.
+  void edit_fiscal(const Policy& p, FiscalRules& rules) const override {
+    rules = {&p, p.has("equalisation_rate") ? p.value("equalisation_rate") : 0.0,
+             p.has("targeted_share") ? p.value("targeted_share") : 0.0};
+  }
 };
 
 }  // namespace

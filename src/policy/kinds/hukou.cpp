@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kinds.hpp"
+#include "regio/economy_state.hpp"
 #include "regio/scenario.hpp"
 
 namespace regio::kinds {
@@ -26,6 +27,11 @@ class Hukou final : public PolicyKind {
     if (!p.has("barrier") || !(sc.migration.moving_cost * p.value("barrier") < 1)) return {};
     return fmt::format("barrier = {} makes the cost of moving μ_0·h_d = {} < 1 (moving would beat staying); use barrier >= {}",
                        p.value("barrier"), sc.migration.moving_cost * p.value("barrier"), 1.0 / sc.migration.moving_cost);
+  }
+
+  void apply_to_region(const Policy& p, std::size_t j, std::size_t, EconomyState& st) const override {
+    if (p.has("conversion_rate")) st.conversion_rate[j] = p.value("conversion_rate");
+    if (p.has("barrier")) st.hukou_barrier[j] = p.value("barrier");
   }
 };
 

@@ -9,6 +9,11 @@ namespace {
 class Infrastructure final : public PolicyKind {
  public:
   Infrastructure() : PolicyKind("infrastructure", {.target = PolicyTarget::Links}, {}) {}
+
+  // Links add to the network file's and to those of earlier policies.
+  void edit_costs(const Policy& p, CostChanges& changes) const override {
+    changes.links.insert(changes.links.end(), p.links.begin(), p.links.end());
+  }
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kinds.hpp"
+#include "regio/economy_state.hpp"
 #include "regio/error.hpp"
 #include "regio/region.hpp"
 
@@ -36,6 +37,10 @@ class Land final : public PolicyKind {
                                        p->file.empty() ? file : p->file, p->line, p->value("land_factor"), r.id, h,
                                        r.area_km2));
       }
+  }
+
+  void apply_to_region(const Policy& p, std::size_t j, std::size_t, EconomyState& st) const override {
+    st.land[j] *= p.value("land_factor");
   }
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kinds.hpp"
+#include "regio/economy_state.hpp"
 
 namespace regio::kinds {
 
@@ -27,6 +28,22 @@ class Productivity final : public PolicyKind {
   std::string inconsistency(const Policy& p, std::size_t index) const override {
     if (!p.has("duration") || p.has("growth")) return {};
     return fmt::format("policies[{}]: 'duration' applies to 'growth', which is not given", index);
+  }
+
+  void apply_to_region(const Policy& p, std::size_t j, std::size_t sectors, EconomyState& st) const override {
+    if (!p.has("shock")) return;
+    for (int s : p.sector_index) st.log_productivity[j * sectors + static_cast<std::size_t>(s)] += p.value("shock");
+  }
+
+  // Growth adds up over the policies in force, each for its `duration` (0: to the end).
+  void add_growth(const Policy& p, int epoch, const EconomyState& st, std::size_t sectors,
+                  std::vector<double>& growth) const override {
+    if (!p.has("growth")) return;
+    const int duration = p.has("duration") ? static_cast<int>(p.value("duration")) : 0;
+    if (duration > 0 && epoch >= p.epoch + duration) return;
+    for (std::size_t j = 0; j < st.size(); ++j)
+      if (p.selects(st.records[j].index))
+        for (int s : p.sector_index) growth[j * sectors + static_cast<std::size_t>(s)] += p.value("growth");
   }
 };
 
