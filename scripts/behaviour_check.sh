@@ -1,8 +1,8 @@
 #!/bin/bash
 # Does a change keep regio's behaviour? Runs every shipped scenario, a checkpoint restart on
 # another rank count and the calibrations with the regio of two commits, and compares the
-# outputs byte for byte (tools/same_outputs.py: run.yaml's version and clock lines and
-# solver.csv's seconds aside; HDF5 files dataset by dataset).
+# outputs byte for byte (tools/same_outputs.py: run.yaml's version and clock lines, the HDF5
+# files' regio_version attribute and solver.csv's seconds aside; HDF5 files dataset by dataset).
 #
 #   bash scripts/behaviour_check.sh BEFORE [AFTER]
 #

@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 
+#include "regio/error.hpp"
 #include "regio/partition.hpp"
 
 using namespace regio;
@@ -28,16 +29,32 @@ std::vector<Region> clustered(int n, int provinces, unsigned seed) {
 }
 }  // namespace
 
+TEST(Partition, TheRegistryListsEveryStrategyOnceWithAOneLineDescription) {
+  std::vector<std::string> names;
+  for (const auto& s : partition_strategies()) {
+    names.push_back(s.name);
+    EXPECT_FALSE(s.description.empty()) << s.name;
+    EXPECT_EQ(s.description.find('\n'), std::string::npos) << s.name;
+    EXPECT_EQ(&partition_strategy(s.name), &s);
+    const std::string help = partition_strategies_help();  // `regio decomp --help`
+    EXPECT_NE(help.find(s.name + " ("), std::string::npos) << s.name;
+    EXPECT_NE(help.find(s.description + ")"), std::string::npos) << s.name;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"contiguous", "balanced", "graph"}));
+  EXPECT_EQ(partition_strategy(kDefaultPartitionStrategy).name, "balanced");
+}
+
 TEST(Partition, EveryStrategyAssignsEveryProvinceOnce) {
   const auto regions = clustered(400, 23, 5);
-  for (const char* strategy : {"contiguous", "balanced", "graph"})
+  for (const auto& strategy : partition_strategies())
     for (int ranks : {1, 2, 3, 5, 8, 23, 30}) {
       PartitionReport rep;
-      const auto d = partition_provinces(regions, ranks, strategy, &rep);
+      const auto d = partition_provinces(regions, ranks, strategy.name, &rep);
       EXPECT_EQ(d.ranks, ranks);
+      EXPECT_EQ(d.source, strategy.name);
       const auto owners = region_owners(d, regions, ranks);  // throws on a missing/duplicate province
       EXPECT_EQ(owners.size(), regions.size());
-      EXPECT_GE(rep.imbalance, 1.0 - 1e-12) << strategy << " " << ranks;
+      EXPECT_GE(rep.imbalance, 1.0 - 1e-12) << strategy.name << " " << ranks;
     }
 }
 
@@ -100,6 +117,11 @@ TEST(Partition, GraphKeepsNeighboursTogetherBetterThanBalanced) {
   EXPECT_LT(g.imbalance, 1.5);
 }
 
-TEST(Partition, UnknownStrategyIsAnInputError) {
-  EXPECT_THROW(partition_provinces(clustered(10, 3, 1), 2, "metis"), std::runtime_error);
+TEST(Partition, UnknownStrategyIsAnInputErrorNamingTheRegisteredOnes) {
+  try {
+    partition_provinces(clustered(10, 3, 1), 2, "metis");
+    ADD_FAILURE() << "no error for an unknown strategy";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "unknown decomposition strategy 'metis': use contiguous, balanced or graph");
+  }
 }

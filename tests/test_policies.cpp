@@ -12,6 +12,7 @@
 #include "regio/distribute.hpp"
 #include "regio/geography.hpp"
 #include "regio/policy.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/scenario.hpp"
 #include "regio/simulation.hpp"
 #include "regio/transport_costs.hpp"
@@ -101,6 +102,44 @@ TEST(PolicyLanguage, SyntaxErrorsNameTheLineAndTheFix) {
             std::string::npos);
   EXPECT_NE(err("  - {kind: land, epoch: 1, all: true, land_factor: 1.1}\n  - kind: land").find("policy-test.yaml:"),
             std::string::npos);
+}
+
+TEST(PolicyKinds, TheRegistryListsEveryKindOnceWithItsValueKeys) {
+  const std::vector<std::string> expected = {"hukou", "infrastructure", "market_integration", "fiscal_transfer",
+                                             "land", "capital_market", "productivity", "external"};
+  std::vector<std::string> names;
+  std::size_t values = 0;
+  for (const PolicyKind* kind : registered_policy_kinds()) {
+    names.push_back(kind->name());
+    EXPECT_EQ(find_policy_kind(kind->name()), kind);
+    for (const auto& v : kind->values()) {
+      EXPECT_EQ(v.kind, kind->name());
+      EXPECT_EQ(kind->value_spec(v.key), &v);
+    }
+    values += kind->values().size();
+  }
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(policy_kinds(), expected);
+  // The docs table is the kinds' value keys, kind by kind in registration order.
+  ASSERT_EQ(policy_values().size(), values);
+  std::size_t row = 0;
+  for (const PolicyKind* kind : registered_policy_kinds())
+    for (const auto& v : kind->values()) {
+      EXPECT_EQ(policy_values()[row].kind, v.kind);
+      EXPECT_EQ(policy_values()[row++].key, v.key);
+    }
+  EXPECT_EQ(find_policy_kind("hukoo"), nullptr);
+}
+
+TEST(PolicyKinds, AnUnknownKindIsOneLineNamingTheNearestAndEveryKind) {
+  const std::string e = input_error([] { china31("policies:\n  - {kind: hukoo, epoch: 1, all: true, barrier: 0.9}"); });
+  EXPECT_EQ(e, "policy-test.yaml:4: unknown policy kind 'hukoo', did you mean 'hukou'? (one of hukou, infrastructure, "
+               "market_integration, fiscal_transfer, land, capital_market, productivity, external)");
+  Policy made_elsewhere;
+  made_elsewhere.kind = "tariff";
+  EXPECT_EQ(input_error([&] { policy_kind(made_elsewhere); }),
+            "unknown policy kind 'tariff' (one of hukou, infrastructure, market_integration, fiscal_transfer, land, "
+            "capital_market, productivity, external)");
 }
 
 TEST(PolicyLanguage, ResolutionErrorsNameRegionsProvincesAndEpochs) {

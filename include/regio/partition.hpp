@@ -1,11 +1,15 @@
 #pragma once
 // Assigning provinces to ranks (`regio decomp`). Work of a province = its regions × N × (kernel
 // groups + 1): the row cost of the dense kernels, so balance = regions per rank.
-//   contiguous: blocks of provinces in CSV order (= `auto`);
-//   balanced:   longest-processing-time greedy (heaviest province to the lightest rank);
+// The strategies are registered by name (partition_strategies(), in partition.cpp):
+//   contiguous: blocks of provinces in CSV order;
+//   balanced:   longest-processing-time greedy (heaviest province to the lightest rank), then
+//               moves, swaps and exact re-splits off the heaviest rank (= `auto`);
 //   graph:      PT-Scotch (PETSc MatPartitioning) on the graph of neighbouring provinces
 //               (k nearest by population-weighted centroid), vertex weights = work: keeps
 //               neighbours together (spillovers, networks) at a small cost in balance.
+// Adding a strategy: a function (regions, ranks) -> Decomposition in partition.cpp and a row in
+// its registry; `regio decomp --strategy` (help and errors) and the tests pick it up.
 #include <string>
 #include <vector>
 
@@ -20,7 +24,25 @@ struct PartitionReport {
   int graph_edges = 0;
 };
 
-// Not collective (PT-Scotch runs on PETSC_COMM_SELF). Throws InputError for an unknown strategy.
+// A partition strategy, selected by name.
+struct PartitionStrategy {
+  std::string name;
+  std::string description;  // one line, for `regio decomp --help`
+  Decomposition (*partition)(const std::vector<Region>& regions, int ranks);  // ranks >= 1; source: set by the caller
+};
+
+// What `regio decomp` uses unless told otherwise, and `decomposition: auto`.
+inline constexpr const char* kDefaultPartitionStrategy = "balanced";
+
+// The registered strategies, in the order help and error messages list them. Not collective.
+const std::vector<PartitionStrategy>& partition_strategies();
+// The strategy called `name`; throws InputError naming the registered ones.
+const PartitionStrategy& partition_strategy(const std::string& name);
+// `regio decomp --strategy` help: every strategy with its description, the default marked.
+std::string partition_strategies_help();
+
+// The decomposition `strategy` makes (its source: the strategy's name). Not collective
+// (PT-Scotch runs on PETSC_COMM_SELF). Throws InputError for an unknown strategy.
 Decomposition partition_provinces(const std::vector<Region>& regions, int ranks, const std::string& strategy,
                                   PartitionReport* report = nullptr);
 

@@ -4,8 +4,8 @@
 //
 // Life of a policy:
 //   1. parse_policies (YAML, every rank alike): keys, types and ranges, with file:line errors;
-//      the value keys of each kind come from ONE table, policy_values(), which also generates
-//      the docs (docs/parameters.md, "Policies").
+//      each kind is one registered class (policy_kind.hpp) that declares its value keys;
+//      policy_values() collects them and generates the docs (docs/parameters.md, "Policies").
 //   2. resolve_policies (rank 0, before distribution): region ids, provinces, tags, sectors,
 //      province pairs and link endpoints are checked against the region CSV and replaced by
 //      indices; the epoch must lie inside the run. Errors name the scenario file and line.
@@ -57,7 +57,7 @@ struct TransportLinkSpec {
 };
 
 struct Policy {
-  std::string kind;    // hukou | infrastructure | market_integration | fiscal_transfer | land | capital_market | productivity
+  std::string kind;    // name of a registered kind (policy_kind.hpp): hukou, infrastructure, ...
   std::string name;    // optional label shown in the log
   int epoch = -1;      // resolved start epoch (from `epoch:` or `year:` − start_year)
   int year = -1;       // as given (-1: not given)
@@ -84,7 +84,8 @@ struct Policy {
   }
 };
 
-// One value key of one policy kind (the single source of truth for names, ranges and docs).
+// One value key of one policy kind (the single source of truth for names, ranges and docs),
+// declared by its kind (src/policy/kinds/).
 struct PolicyValueSpec {
   std::string kind, key;
   double lo, hi;
@@ -92,6 +93,7 @@ struct PolicyValueSpec {
   bool integer;
   std::string symbol, doc;
 };
+// Every kind's value keys, kind by kind; the kinds' names. Both in registration order.
 const std::vector<PolicyValueSpec>& policy_values();
 const std::vector<std::string>& policy_kinds();
 // Transport modes and their scenario parameter (network.<mode>: cost factor per km).

@@ -4,12 +4,14 @@
 // shocks (productivity) — are written into the state once, at the start of their epoch, and
 // travel with checkpoints. The national regime — border costs and transport links, fiscal
 // rules, home bias, extra productivity growth — is a pure function of the epoch and the policy
-// list, so a restart from a checkpoint rebuilds it without replaying anything.
+// list, so a restart from a checkpoint rebuilds it without replaying anything. What each policy
+// does is up to its kind (policy_kind.hpp); the schedule decides when, and in which order.
 #include <memory>
 #include <vector>
 
 #include "regio/economy_state.hpp"
 #include "regio/equilibrium.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/scenario.hpp"
 #include "regio/transport_costs.hpp"
 
@@ -42,8 +44,10 @@ class PolicySchedule {
   const Scenario& sc_;
   const GlobalGeography& geo_;
   double baseline_home_bias_, baseline_net_exports_;
-  // Value of `key` set by the latest `kind` policy in force at `epoch`, or `fallback`.
-  double latest(const char* kind, const char* key, int epoch, double fallback) const;
+  std::vector<const PolicyKind*> kinds_;  // the kind of each of sc_.policies, looked up once
+  // f(policy, kind) for every policy in force during `epoch` (started at or before it), in the
+  // order they take effect.
+  template <class F> void for_each_in_force(int epoch, F&& f) const;
 };
 
 }  // namespace regio

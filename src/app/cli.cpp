@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "regio/output_schema.hpp"
+#include "regio/partition.hpp"
 #include "regio/scenario.hpp"
 #include "regio/version.hpp"
 
@@ -55,12 +56,12 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
   cal_cmd->add_option("--decomp", cal.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
 
-  std::string decomp_scenario, decomp_strategy = "balanced", decomp_out;
+  std::string decomp_scenario, decomp_strategy = kDefaultPartitionStrategy, decomp_out;
   int decomp_ranks = 0;
   auto* dec_cmd = app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
   dec_cmd->add_option("scenario", decomp_scenario, "Scenario YAML (its region CSV)")->required();
   dec_cmd->add_option("--ranks", decomp_ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
-  dec_cmd->add_option("--strategy", decomp_strategy, "contiguous | balanced (default) | graph (PT-Scotch)");
+  dec_cmd->add_option("--strategy", decomp_strategy, partition_strategies_help());
   dec_cmd->add_option("-o,--out", decomp_out, "Decomposition YAML to write (default: print)");
 
   bool markdown = false;

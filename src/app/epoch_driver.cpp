@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "regio/collectives.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/profiling.hpp"
 #include "regio/run_log.hpp"
 #include "regio/version.hpp"
@@ -134,7 +135,7 @@ void EpochDriver::report(int e, const SolveStats& st) const {
   const auto& policies = sim_.scenario().policies;
   if (talk() && ((e == first_epoch_ && sim_.system().costs().links() > 0) ||
                  std::any_of(policies.begin(), policies.end(),
-                             [&](const Policy& p) { return p.epoch == e && p.kind == "infrastructure"; })))
+                             [&](const Policy& p) { return p.epoch == e && policy_kind(p).adds_links(); })))
     std::printf("%s\n", network_line(sim_.system().costs(), sim_.num_regions()).c_str());
   if (e == first_epoch_ && root()) warn_unused_petsc_options();
   if (e == 0 && talk() && !sim_.opening_note().empty()) std::printf("note: %s\n", sim_.opening_note().c_str());

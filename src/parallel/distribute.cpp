@@ -16,8 +16,8 @@ namespace mpi = boost::mpi;
 Decomposition resolve_decomposition(const Scenario& sc, const std::string& decomp_path,
                                     const std::vector<Region>& regions, int ranks) {
   const std::string path = decomp_path.empty() ? sc.decomposition : decomp_path;
-  if (path.empty() || path == "auto") {  // balanced (LPT) assignment for the rank count at hand
-    Decomposition d = partition_provinces(regions, ranks, "balanced");
+  if (path.empty() || path == "auto") {  // the default strategy for the rank count at hand
+    Decomposition d = partition_provinces(regions, ranks, kDefaultPartitionStrategy);
     d.source = "auto";
     return d;
   }

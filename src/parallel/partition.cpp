@@ -48,9 +48,8 @@ ProvinceGraph province_graph(const std::vector<Region>& regions) {
   return g;
 }
 
-Decomposition from_parts(const ProvinceGraph& g, const std::vector<int>& part, int ranks, const std::string& source) {
+Decomposition from_parts(const ProvinceGraph& g, const std::vector<int>& part, int ranks) {
   Decomposition d;
-  d.source = source;
   d.ranks = ranks;
   d.assignment.resize(ranks);
   d.lines.assign(ranks, 0);
@@ -210,6 +209,33 @@ std::vector<int> scotch(const ProvinceGraph& g, int ranks) {
   return out;
 }
 
+// ---- the strategies ----
+
+Decomposition contiguous(const std::vector<Region>& regions, int ranks) { return auto_decomposition(regions, ranks); }
+
+Decomposition balanced(const std::vector<Region>& regions, int ranks) {
+  const ProvinceGraph g = province_graph(regions);
+  std::vector<int> part = lpt(g, ranks);
+  refine(g, ranks, part);
+  rebalance_pairs(g, ranks, part);
+  return from_parts(g, part, ranks);
+}
+
+Decomposition graph(const std::vector<Region>& regions, int ranks) {
+  const ProvinceGraph g = province_graph(regions);
+  // PT-Scotch needs at least one province per part; with more ranks than provinces the
+  // extra ranks stay empty whatever the strategy, so balance is the only criterion left.
+  const bool enough = static_cast<int>(g.names.size()) >= ranks && ranks > 1;
+  return from_parts(g, enough ? scotch(g, ranks) : lpt(g, ranks), ranks);
+}
+
+// "a, b or c"
+std::string one_of(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out;
+}
+
 }  // namespace
 
 PartitionReport evaluate_partition(const Decomposition& d, const std::vector<Region>& regions) {
@@ -232,29 +258,38 @@ PartitionReport evaluate_partition(const Decomposition& d, const std::vector<Reg
   return rep;
 }
 
+const std::vector<PartitionStrategy>& partition_strategies() {
+  // A new strategy goes here; the order is that of `regio decomp --help` and of error messages.
+  static const std::vector<PartitionStrategy> strategies = {
+      {"contiguous", "blocks of provinces in CSV order", contiguous},
+      {"balanced", "largest first, then moves, swaps and exact re-splits", balanced},
+      {"graph", "PT-Scotch on neighbouring provinces", graph},
+  };
+  return strategies;
+}
+
+const PartitionStrategy& partition_strategy(const std::string& name) {
+  const auto& all = partition_strategies();
+  auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; });
+  if (it != all.end()) return *it;
+  std::vector<std::string> names;
+  for (const auto& s : all) names.push_back(s.name);
+  throw InputError(fmt::format("unknown decomposition strategy '{}': use {}", name, one_of(names)));
+}
+
+std::string partition_strategies_help() {
+  std::vector<std::string> rows;
+  for (const auto& s : partition_strategies())
+    rows.push_back(fmt::format("{} ({}{})", s.name, s.name == kDefaultPartitionStrategy ? "default; " : "", s.description));
+  return fmt::format("{}", fmt::join(rows, " | "));
+}
+
 Decomposition partition_provinces(const std::vector<Region>& regions, int ranks, const std::string& strategy,
                                   PartitionReport* report) {
   if (ranks < 1) throw InputError("--ranks must be at least 1");
-  Decomposition d;
-  if (strategy == "contiguous") {
-    d = auto_decomposition(regions, ranks);
-    d.source = "contiguous";
-  } else {
-    const ProvinceGraph g = province_graph(regions);
-    if (strategy == "balanced") {
-      std::vector<int> part = lpt(g, ranks);
-      refine(g, ranks, part);
-      rebalance_pairs(g, ranks, part);
-      d = from_parts(g, part, ranks, "balanced");
-    } else if (strategy == "graph") {
-      // PT-Scotch needs at least one province per part; with more ranks than provinces the
-      // extra ranks stay empty whatever the strategy, so balance is the only criterion left.
-      const bool enough = static_cast<int>(g.names.size()) >= ranks && ranks > 1;
-      d = from_parts(g, enough ? scotch(g, ranks) : lpt(g, ranks), ranks, "graph");
-    } else {
-      throw InputError(fmt::format("unknown decomposition strategy '{}': use contiguous, balanced or graph", strategy));
-    }
-  }
+  const PartitionStrategy& s = partition_strategy(strategy);
+  Decomposition d = s.partition(regions, ranks);
+  d.source = s.name;
   if (report) *report = evaluate_partition(d, regions);
   return d;
 }

@@ -12,6 +12,7 @@
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
 #include "regio/policy.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
 
@@ -130,6 +131,68 @@ std::vector<TransportLinkSpec> read_network(const std::string& path, const Names
   return links;
 }
 
+std::vector<int> sector_indices(const Policy& p, const Scenario& sc, const std::string& where) {
+  std::vector<std::string> sector_names;
+  for (const auto& s : sc.sectors) sector_names.push_back(s.name);
+  std::vector<int> out;
+  if (p.sectors.empty())
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) out.push_back(static_cast<int>(s));
+  for (const auto& name : p.sectors) {
+    auto it = std::find(sector_names.begin(), sector_names.end(), name);
+    if (it == sector_names.end())
+      throw InputError(fmt::format("{}: unknown sector '{}'{} (sectors: {})", where, name, suggestion(name, sector_names),
+                                   fmt::join(sector_names, ", ")));
+    out.push_back(static_cast<int>(it - sector_names.begin()));
+  }
+  return out;
+}
+
+// Every pair of the provinces the policy's selection covers (at least two).
+std::vector<std::pair<int, int>> pairs_within(const Policy& p, const std::vector<Region>& regions, const Names& names,
+                                              const std::string& where) {
+  std::set<int> provs;
+  for (auto i : p.selected) provs.insert(names.province.at(regions[static_cast<std::size_t>(i)].province));
+  if (provs.size() < 2)
+    throw InputError(fmt::format("{}: {} needs regions in at least two provinces (the selection covers {})", where, p.kind,
+                                 provs.size()));
+  std::vector<std::pair<int, int>> out;
+  for (auto a = provs.begin(); a != provs.end(); ++a)
+    for (auto b = std::next(a); b != provs.end(); ++b) out.emplace_back(*a, *b);
+  return out;
+}
+
+// One policy: its epoch, then what its kind applies to, as indices.
+void resolve_policy(Policy& p, const PolicyKind& kind, const Scenario& sc, const std::vector<Region>& regions,
+                    const Names& names, const std::string& file) {
+  const std::string where = fmt::format("{}:{}", p.file.empty() ? file : p.file, p.line);
+  if (p.year >= 0) p.epoch = p.year - sc.start_year;
+  if (p.epoch < 0 || p.epoch >= sc.epochs)
+    throw InputError(fmt::format(
+        "{}: the {} policy {} is outside the run (epochs 0–{}, years {}–{}); move it or raise 'epochs'", where, p.kind,
+        p.year >= 0 ? fmt::format("in year {}", p.year) : fmt::format("at epoch {}", p.epoch), sc.epochs - 1,
+        sc.start_year, sc.start_year + sc.epochs - 1));
+  if (kind.target() == PolicyTarget::Links) {
+    for (auto& l : p.links) resolve_link(l, names, fmt::format("{}:{}", p.file.empty() ? file : p.file, l.line), sc.regions);
+    return;
+  }
+  if (const std::string why = kind.scenario_conflict(p, sc); !why.empty()) throw InputError(fmt::format("{}: {}", where, why));
+  p.sector_index.clear();
+  if (kind.takes_sectors()) p.sector_index = sector_indices(p, sc, where);
+  p.province_pairs.clear();
+  if (kind.target() == PolicyTarget::SelectionOrPairs && !p.pairs.empty()) {
+    for (const auto& pr : p.pairs) {
+      int a = province_index(names, pr[0], where), b = province_index(names, pr[1], where);
+      p.province_pairs.emplace_back(std::min(a, b), std::max(a, b));
+    }
+    return;
+  }
+  p.selected = select_regions(p.select, regions, names, where, sc.regions);
+  if (kind.target() == PolicyTarget::SelectionOrPairs) {
+    p.province_pairs = pairs_within(p, regions, names, where);
+    p.selected.clear();
+  }
+}
+
 }  // namespace
 
 void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
@@ -139,76 +202,14 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   if (sc.external.enabled && names.tags.count("port") == 0)
     throw InputError(fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
                                  "rest of the world); tag the port regions or set external.enabled: false", file, sc.regions));
-  for (auto& p : sc.policies) {
-    const std::string where = fmt::format("{}:{}", p.file.empty() ? file : p.file, p.line);
-    if (p.year >= 0) p.epoch = p.year - sc.start_year;
-    if (p.epoch < 0 || p.epoch >= sc.epochs)
-      throw InputError(fmt::format(
-          "{}: the {} policy {} is outside the run (epochs 0–{}, years {}–{}); move it or raise 'epochs'", where, p.kind,
-          p.year >= 0 ? fmt::format("in year {}", p.year) : fmt::format("at epoch {}", p.epoch), sc.epochs - 1,
-          sc.start_year, sc.start_year + sc.epochs - 1));
-    if (p.kind == "infrastructure") {
-      for (auto& l : p.links) resolve_link(l, names, fmt::format("{}:{}", p.file.empty() ? file : p.file, l.line), sc.regions);
-      continue;
-    }
-    if (p.kind == "external" && !sc.external.enabled)
-      throw InputError(fmt::format("{}: an external policy needs the rest of the world: set external.enabled: true in a scenario "
-                                   "calibrated with it (base: ../baseline-open.yaml)", where));
-    if (p.kind == "hukou" && p.has("barrier") && sc.migration.moving_cost * p.value("barrier") < 1)
-      throw InputError(fmt::format("{}: barrier = {} makes the cost of moving μ_0·h_d = {} < 1 (moving would beat staying); "
-                                   "use barrier >= {}", where, p.value("barrier"), sc.migration.moving_cost * p.value("barrier"),
-                                   1.0 / sc.migration.moving_cost));
-    p.sector_index.clear();
-    if (p.kind == "productivity") {
-      std::vector<std::string> sector_names;
-      for (const auto& s : sc.sectors) sector_names.push_back(s.name);
-      if (p.sectors.empty())
-        for (std::size_t s = 0; s < sc.sectors.size(); ++s) p.sector_index.push_back(static_cast<int>(s));
-      for (const auto& name : p.sectors) {
-        auto it = std::find(sector_names.begin(), sector_names.end(), name);
-        if (it == sector_names.end())
-          throw InputError(fmt::format("{}: unknown sector '{}'{} (sectors: {})", where, name, suggestion(name, sector_names),
-                                       fmt::join(sector_names, ", ")));
-        p.sector_index.push_back(static_cast<int>(it - sector_names.begin()));
-      }
-    }
-    p.province_pairs.clear();
-    if (p.kind == "market_integration" && !p.pairs.empty()) {
-      for (const auto& pr : p.pairs) {
-        int a = province_index(names, pr[0], where), b = province_index(names, pr[1], where);
-        p.province_pairs.emplace_back(std::min(a, b), std::max(a, b));
-      }
-      continue;
-    }
-    p.selected = select_regions(p.select, regions, names, where, sc.regions);
-    if (p.kind == "market_integration") {
-      std::set<int> provs;
-      for (auto i : p.selected) provs.insert(names.province.at(regions[static_cast<std::size_t>(i)].province));
-      if (provs.size() < 2)
-        throw InputError(fmt::format("{}: market_integration needs regions in at least two provinces (the selection covers {})",
-                                     where, provs.size()));
-      for (auto a = provs.begin(); a != provs.end(); ++a)
-        for (auto b = std::next(a); b != provs.end(); ++b) p.province_pairs.emplace_back(*a, *b);
-      p.selected.clear();
-    }
-  }
+  for (auto& p : sc.policies) resolve_policy(p, policy_kind(p), sc, regions, names, file);
   // Policies in the order they take effect (stable: the file order within an epoch).
   std::stable_sort(sc.policies.begin(), sc.policies.end(), [](const Policy& a, const Policy& b) { return a.epoch < b.epoch; });
-  // Developable land may not exceed a region's area, after every land policy up to the end.
-  std::vector<double> land(regions.size());
-  for (const auto& r : regions) land[static_cast<std::size_t>(r.index)] = r.land_km2;
-  for (const auto& p : sc.policies) {
-    if (p.kind != "land") continue;
-    for (auto i : p.selected) {
-      const auto& r = regions[static_cast<std::size_t>(i)];
-      land[static_cast<std::size_t>(i)] *= p.value("land_factor");
-      if (land[static_cast<std::size_t>(i)] > r.area_km2)
-        throw InputError(fmt::format("{}:{}: land_factor = {} raises the developable land of region '{}' to {:.6g} km², above its "
-                                     "area of {:.6g} km²; lower the factor or exclude the region",
-                                     p.file.empty() ? file : p.file, p.line, p.value("land_factor"), r.id,
-                                     land[static_cast<std::size_t>(i)], r.area_km2));
-    }
-  }
+  // Checks over each kind's whole sequence (e.g. land factors compound).
+  std::map<std::string, std::vector<const Policy*>> by_kind;
+  for (const auto& p : sc.policies) by_kind[p.kind].push_back(&p);
+  for (const PolicyKind* kind : registered_policy_kinds())
+    if (auto it = by_kind.find(kind->name()); it != by_kind.end()) kind->check_sequence(it->second, regions, file);
 }
 
 }  // namespace regio

@@ -11,18 +11,13 @@
 #include "regio/error.hpp"
 #include "regio/parameters.hpp"
 #include "regio/policy.hpp"
+#include "regio/policy_kind.hpp"
 #include "regio/scenario.hpp"
 
 namespace regio {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-}
-
-const std::vector<std::string>& policy_kinds() {
-  static const std::vector<std::string> kinds = {"hukou", "infrastructure", "market_integration", "fiscal_transfer",
-                                                 "land", "capital_market", "productivity", "external"};
-  return kinds;
 }
 
 const std::vector<std::string>& transport_modes() {
@@ -36,40 +31,6 @@ double NetworkParams::mode_cost(const std::string& mode) const {
   if (mode == "high_speed_rail") return high_speed_rail;
   if (mode == "waterway") return waterway;
   throw InputError(fmt::format("unknown transport mode '{}' (use road, rail, high_speed_rail or waterway)", mode));
-}
-
-const std::vector<PolicyValueSpec>& policy_values() {
-  static const std::vector<PolicyValueSpec> table = {
-      {"hukou", "conversion_rate", 0, 1, false, false, false, "ρ_d",
-       "Share of the migrants living in a selected destination that obtain its hukou each epoch."},
-      {"hukou", "barrier", 0, kInf, true, false, false, "h_d",
-       "Destination hukou barrier of the selected regions, relative to the status quo of the calibration (h_d = 1: μ_0 and b_m hold today's average barrier); < 1 eases registration, > 1 tightens it (megacity caps). μ_0·h_d must stay ≥ 1."},
-      {"market_integration", "trade_border_cost", 1, kInf, false, false, false, "b_s",
-       "Trade border cost between the chosen provinces (1 removes it)."},
-      {"market_integration", "migration_border_cost", 1, kInf, false, false, false, "b_m",
-       "Migration border cost between the chosen provinces (1 removes it)."},
-      {"fiscal_transfer", "equalisation_rate", 0, 1, false, false, false, "t_f",
-       "T_n = t_f (Ȳ_pc − Y_n/L_n) L_n over the selected regions (Y: pre-transfer income; Ȳ_pc: their mean)."},
-      {"fiscal_transfer", "targeted_share", 0, 0.5, false, false, false, "",
-       "Share of national pre-transfer income paid to the selected regions per resident, financed by a proportional levy on every region's income."},
-      {"land", "land_factor", 0, kInf, true, false, false, "H_i",
-       "Multiplies the developable land of the selected regions (construction-land quotas)."},
-      {"capital_market", "friction", 1, kInf, false, false, false, "ζ_i",
-       "Capital-market friction of the selected regions (1 = none)."},
-      {"capital_market", "home_bias", 0, 1, false, false, false, "ϕ",
-       "National investment home bias from this epoch on (needs `all: true`)."},
-      {"productivity", "shock", -5, 5, false, false, false, "Ā_is",
-       "One-off change of log productivity (log points) in the selected regions and sectors."},
-      {"productivity", "growth", -0.5, 0.5, false, false, false, "g_s",
-       "Extra productivity growth (log points per epoch) in the selected regions and sectors."},
-      {"productivity", "duration", 0, 10000, false, false, true, "",
-       "Epochs the extra growth lasts (0: to the end of the run)."},
-      {"external", "trade_cost_factor", 0, kInf, true, false, false, "τ_nW",
-       "Multiplies the rest-of-the-world trade cost of the selected regions (tariffs, shipping; needs external.enabled)."},
-      {"external", "net_exports", -0.5, 0.5, false, false, false, "NX",
-       "Net exports as a share of GDP from this epoch on (external demand; national: needs `all: true`)."},
-  };
-  return table;
 }
 
 bool Policy::selects(std::int64_t region_index) const {
@@ -155,109 +116,124 @@ TransportLinkSpec parse_link(const PolicyReader& rd, const YAML::Node& n) {
   return link;
 }
 
+// The kind named by entry `index`, looked up once; an unknown name fails with the nearest one.
+const PolicyKind& read_kind(const PolicyReader& rd, const YAML::Node& n, std::size_t index, Policy& p) {
+  const auto& kinds = policy_kinds();
+  if (!n["kind"]) rd.fail(n, fmt::format("policies[{}] lacks 'kind' (one of {})", index, fmt::join(kinds, ", ")));
+  p.kind = rd.scalar(n["kind"], "kind");
+  const PolicyKind* kind = find_policy_kind(p.kind);
+  if (!kind) {
+    const std::string near = nearest(p.kind, kinds);
+    rd.fail(n["kind"], fmt::format("unknown policy kind '{}'{} (one of {})", p.kind,
+                                   near.empty() ? "" : fmt::format(", did you mean '{}'?", near), fmt::join(kinds, ", ")));
+  }
+  return *kind;
+}
+
+// The keys an entry of `kind` takes, in the order an unknown-key message lists them.
+std::vector<std::string> valid_keys(const PolicyKind& kind) {
+  std::vector<std::string> valid = {"kind", "name", "epoch", "year", "all", "regions", "provinces", "tags", "exclude"};
+  if (kind.target() == PolicyTarget::Links) valid = {"kind", "name", "epoch", "year", "links"};
+  if (kind.takes_sectors()) valid.push_back("sectors");
+  if (kind.target() == PolicyTarget::SelectionOrPairs) valid.push_back("pairs");
+  const auto values = kind.value_keys();
+  valid.insert(valid.end(), values.begin(), values.end());
+  return valid;
+}
+
+void read_exclude(const PolicyReader& rd, const YAML::Node& v, PolicySelection& select) {
+  if (!v.IsMap()) rd.fail(v, "'exclude' must be a mapping with regions, provinces and/or tags");
+  for (const auto& e : v) {
+    const std::string ek = rd.scalar(e.first, "exclude key");
+    if (ek == "regions") select.exclude_regions = rd.names(e.second, "exclude.regions");
+    else if (ek == "provinces") select.exclude_provinces = rd.names(e.second, "exclude.provinces");
+    else if (ek == "tags") select.exclude_tags = rd.names(e.second, "exclude.tags");
+    else rd.unknown(e.first, ek, {"regions", "provinces", "tags"}, "'exclude'");
+  }
+}
+
+void read_pairs(const PolicyReader& rd, const YAML::Node& v, Policy& p) {
+  if (!v.IsSequence() || v.size() == 0) rd.fail(v, "'pairs' must be a list of [province, province] pairs");
+  for (const auto& pair : v) {
+    if (!pair.IsSequence() || pair.size() != 2)
+      rd.fail(pair, "each entry of 'pairs' must be a two-element list [province, province]");
+    p.pairs.push_back({rd.scalar(pair[0], "pairs"), rd.scalar(pair[1], "pairs")});
+    if (p.pairs.back()[0] == p.pairs.back()[1]) rd.fail(pair, fmt::format("pair [{0}, {0}] names one province twice", p.pairs.back()[0]));
+  }
+}
+
+// A value key of the kind, checked against its range.
+void read_value(const PolicyReader& rd, const std::string& key, const YAML::Node& v, const PolicyValueSpec& spec, Policy& p) {
+  const double x = spec.integer ? rd.integer(v, key) : rd.number(v, key);
+  const bool ok = (spec.lo_open ? x > spec.lo : x >= spec.lo) && (spec.hi_open ? x < spec.hi : x <= spec.hi);
+  if (!ok)
+    rd.fail(v, fmt::format("{} = {} is out of range {}{}, {}{}: {}", key, v.Scalar(), spec.lo_open ? "(" : "[",
+                           format_number(spec.lo), spec.hi == kInf ? "inf" : format_number(spec.hi),
+                           spec.hi_open || spec.hi == kInf ? ")" : "]", spec.doc));
+  p.values[key] = x;
+}
+
+// One key of an entry (already known to be valid for its kind).
+void read_key(const PolicyReader& rd, const std::string& key, const YAML::Node& v, const PolicyKind& kind, Policy& p) {
+  if (key == "kind") return;
+  if (key == "name") p.name = rd.scalar(v, "name");
+  else if (key == "epoch") {
+    p.epoch = rd.integer(v, "epoch");
+    if (p.epoch < 0) rd.fail(v, fmt::format("epoch = {} must be >= 0 (epoch 0 is start_year)", p.epoch));
+  } else if (key == "year") p.year = rd.integer(v, "year");
+  else if (key == "all") {
+    bool b = false;
+    if (!YAML::convert<bool>::decode(v, b)) rd.fail(v, "'all' must be true or false");
+    p.select.all = b;
+  } else if (key == "regions") p.select.regions = rd.names(v, "regions");
+  else if (key == "provinces") p.select.provinces = rd.names(v, "provinces");
+  else if (key == "tags") p.select.tags = rd.names(v, "tags");
+  else if (key == "exclude") read_exclude(rd, v, p.select);
+  else if (key == "sectors") p.sectors = rd.names(v, "sectors");
+  else if (key == "pairs") read_pairs(rd, v, p);
+  else if (key == "links") {
+    if (!v.IsSequence() || v.size() == 0) rd.fail(v, "'links' must be a non-empty list of {from, to, mode[, km]}");
+    for (const auto& l : v) p.links.push_back(parse_link(rd, l));
+  } else read_value(rd, key, v, *kind.value_spec(key), p);
+}
+
+// What the entry applies to and whether it sets anything, then the kind's own checks.
+void check_entry(const PolicyReader& rd, const YAML::Node& n, std::size_t index, const PolicyKind& kind, const Policy& p) {
+  if (kind.target() == PolicyTarget::Links) {
+    if (p.links.empty()) rd.fail(n, fmt::format("policies[{}] ({}) needs 'links'", index, p.kind));
+    return;
+  }
+  const bool has_selection = !p.select.empty();
+  if (kind.target() == PolicyTarget::SelectionOrPairs) {
+    if (has_selection == !p.pairs.empty())
+      rd.fail(n, fmt::format("policies[{}] ({}) needs either 'pairs' or a selection (all/regions/provinces/tags) "
+                             "whose provinces are integrated with each other, not both", index, p.kind));
+  } else if (!has_selection) {
+    rd.fail(n, fmt::format("policies[{}] ({}) needs a selection: all: true, regions, provinces or tags", index, p.kind));
+  }
+  if (!kind.sets_something(p))
+    rd.fail(n, fmt::format("policies[{}] ({}) sets nothing: give {}", index, p.kind, fmt::join(kind.value_keys(), " and/or ")));
+  if (const std::string why = kind.inconsistency(p, index); !why.empty()) rd.fail(n, why);
+}
+
 Policy parse_policy(const PolicyReader& rd, const YAML::Node& n, std::size_t index) {
   if (!n.IsMap()) rd.fail(n, fmt::format("policies[{}] must be a mapping with kind, epoch (or year) and a selection", index));
   Policy p;
   p.line = rd.line(n);
   p.file = rd.file;
-  const auto& kinds = policy_kinds();
-  if (!n["kind"]) rd.fail(n, fmt::format("policies[{}] lacks 'kind' (one of {})", index, fmt::join(kinds, ", ")));
-  p.kind = rd.scalar(n["kind"], "kind");
-  if (std::find(kinds.begin(), kinds.end(), p.kind) == kinds.end()) {
-    const std::string near = nearest(p.kind, kinds);
-    rd.fail(n["kind"], fmt::format("unknown policy kind '{}'{} (one of {})", p.kind,
-                                   near.empty() ? "" : fmt::format(", did you mean '{}'?", near), fmt::join(kinds, ", ")));
-  }
-  std::vector<std::string> value_keys;
-  for (const auto& v : policy_values())
-    if (v.kind == p.kind) value_keys.push_back(v.key);
-  std::vector<std::string> valid = {"kind", "name", "epoch", "year", "all", "regions", "provinces", "tags", "exclude"};
-  if (p.kind == "productivity") valid.push_back("sectors");
-  if (p.kind == "market_integration") valid.push_back("pairs");
-  if (p.kind == "infrastructure") valid = {"kind", "name", "epoch", "year", "links"};
-  valid.insert(valid.end(), value_keys.begin(), value_keys.end());
-
+  const PolicyKind& kind = read_kind(rd, n, index, p);
+  const std::vector<std::string> valid = valid_keys(kind);
   std::set<std::string> seen;
   const std::string where = fmt::format("a {} policy", p.kind);
   for (const auto& kv : n) {
     const std::string key = rd.scalar(kv.first, "policy key");
     if (!seen.insert(key).second) rd.fail(kv.first, fmt::format("key '{}' appears twice in policies[{}]", key, index));
     if (std::find(valid.begin(), valid.end(), key) == valid.end()) rd.unknown(kv.first, key, valid, where);
-    const YAML::Node& v = kv.second;
-    if (key == "kind") continue;
-    if (key == "name") p.name = rd.scalar(v, "name");
-    else if (key == "epoch") {
-      p.epoch = rd.integer(v, "epoch");
-      if (p.epoch < 0) rd.fail(v, fmt::format("epoch = {} must be >= 0 (epoch 0 is start_year)", p.epoch));
-    } else if (key == "year") p.year = rd.integer(v, "year");
-    else if (key == "all") {
-      bool b = false;
-      if (!YAML::convert<bool>::decode(v, b)) rd.fail(v, "'all' must be true or false");
-      p.select.all = b;
-    } else if (key == "regions") p.select.regions = rd.names(v, "regions");
-    else if (key == "provinces") p.select.provinces = rd.names(v, "provinces");
-    else if (key == "tags") p.select.tags = rd.names(v, "tags");
-    else if (key == "exclude") {
-      if (!v.IsMap()) rd.fail(v, "'exclude' must be a mapping with regions, provinces and/or tags");
-      for (const auto& e : v) {
-        const std::string ek = rd.scalar(e.first, "exclude key");
-        if (ek == "regions") p.select.exclude_regions = rd.names(e.second, "exclude.regions");
-        else if (ek == "provinces") p.select.exclude_provinces = rd.names(e.second, "exclude.provinces");
-        else if (ek == "tags") p.select.exclude_tags = rd.names(e.second, "exclude.tags");
-        else rd.unknown(e.first, ek, {"regions", "provinces", "tags"}, "'exclude'");
-      }
-    } else if (key == "sectors") p.sectors = rd.names(v, "sectors");
-    else if (key == "pairs") {
-      if (!v.IsSequence() || v.size() == 0) rd.fail(v, "'pairs' must be a list of [province, province] pairs");
-      for (const auto& pair : v) {
-        if (!pair.IsSequence() || pair.size() != 2)
-          rd.fail(pair, "each entry of 'pairs' must be a two-element list [province, province]");
-        p.pairs.push_back({rd.scalar(pair[0], "pairs"), rd.scalar(pair[1], "pairs")});
-        if (p.pairs.back()[0] == p.pairs.back()[1]) rd.fail(pair, fmt::format("pair [{0}, {0}] names one province twice", p.pairs.back()[0]));
-      }
-    } else if (key == "links") {
-      if (!v.IsSequence() || v.size() == 0) rd.fail(v, "'links' must be a non-empty list of {from, to, mode[, km]}");
-      for (const auto& l : v) p.links.push_back(parse_link(rd, l));
-    } else {
-      const auto& spec = *std::find_if(policy_values().begin(), policy_values().end(),
-                                       [&](const auto& s) { return s.kind == p.kind && s.key == key; });
-      const double x = spec.integer ? rd.integer(v, key) : rd.number(v, key);
-      const bool ok = (spec.lo_open ? x > spec.lo : x >= spec.lo) && (spec.hi_open ? x < spec.hi : x <= spec.hi);
-      if (!ok)
-        rd.fail(v, fmt::format("{} = {} is out of range {}{}, {}{}: {}", key, v.Scalar(), spec.lo_open ? "(" : "[",
-                               format_number(spec.lo), spec.hi == kInf ? "inf" : format_number(spec.hi),
-                               spec.hi_open || spec.hi == kInf ? ")" : "]", spec.doc));
-      p.values[key] = x;
-    }
+    read_key(rd, key, kv.second, kind, p);
   }
   if (seen.count("epoch") == seen.count("year"))
     rd.fail(n, fmt::format("policies[{}] ({}) needs exactly one of 'epoch' or 'year' (when it takes effect)", index, p.kind));
-  if (p.kind == "infrastructure") {
-    if (p.links.empty()) rd.fail(n, fmt::format("policies[{}] (infrastructure) needs 'links'", index));
-    return p;
-  }
-  const bool has_selection = !p.select.empty();
-  if (p.kind == "market_integration") {
-    if (has_selection == !p.pairs.empty())
-      rd.fail(n, fmt::format("policies[{}] (market_integration) needs either 'pairs' or a selection (all/regions/provinces/tags) "
-                             "whose provinces are integrated with each other, not both", index));
-  } else if (!has_selection) {
-    rd.fail(n, fmt::format("policies[{}] ({}) needs a selection: all: true, regions, provinces or tags", index, p.kind));
-  }
-  if (p.values.empty() || (p.kind == "productivity" && !p.has("shock") && !p.has("growth")))
-    rd.fail(n, fmt::format("policies[{}] ({}) sets nothing: give {}", index, p.kind, fmt::join(value_keys, " and/or ")));
-  if (p.kind == "fiscal_transfer" && p.has("equalisation_rate") && p.has("targeted_share") &&
-      p.value("equalisation_rate") + p.value("targeted_share") > 1)
-    rd.fail(n, fmt::format("policies[{}]: equalisation_rate + targeted_share = {} exceeds 1 (the richest regions' income "
-                           "could turn negative); lower one of them", index,
-                           format_number(p.value("equalisation_rate") + p.value("targeted_share"))));
-  if (p.kind == "productivity" && p.has("duration") && !p.has("growth"))
-    rd.fail(n, fmt::format("policies[{}]: 'duration' applies to 'growth', which is not given", index));
-  if (((p.kind == "capital_market" && p.has("home_bias")) || (p.kind == "external" && p.has("net_exports"))) && !(p.select.all && p.select.exclude_regions.empty() &&
-                                                            p.select.exclude_provinces.empty() && p.select.exclude_tags.empty()))
-    rd.fail(n, fmt::format("policies[{}]: {} is national; select all: true (without exclusions){}", index,
-                           p.kind == "external" ? "net_exports" : "home_bias",
-                           p.kind == "external" ? " or use trade_cost_factor" : " or use friction"));
+  check_entry(rd, n, index, kind, p);
   return p;
 }
 
