@@ -219,7 +219,10 @@ int Simulation::restore(const std::string& path, const CheckpointInfo& identity)
 void Simulation::advance() {
   profiling::Stage stage(profiling::ids().dynamics);
   profiling::Event event(profiling::ids().dynamics_event);
-  advance_epoch(inputs_.scenario, system_->results(), *layout_, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
+  const GatherNational gather = [this](const double* owned, int width, std::vector<double>& national) {
+    layout_->allgather(owned, width, national);
+  };
+  advance_epoch(inputs_.scenario, system_->results(), gather, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
 }
 
 }  // namespace regio

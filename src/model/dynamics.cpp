@@ -36,7 +36,7 @@ std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::siz
   return nearest_neighbours(geo, std::vector<std::size_t>{i}, k).front();
 }
 
-void advance_epoch(const Scenario& sc, const Equilibrium& eq, const Layout& layout,
+void advance_epoch(const Scenario& sc, const Equilibrium& eq, const GatherNational& gather,
                    const std::vector<std::vector<std::size_t>>& neighbours, EconomyState& st,
                    const std::vector<double>& extra_growth) {
   const auto& v = eq.view;
@@ -52,7 +52,7 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const Layout& layo
   if (eq.migration) {
     std::vector<double> converting(n), converting_all;
     for (std::size_t j = 0; j < n; ++j) converting[j] = st.conversion_rate[j] * v.attraction_all[st.records[j].index];
-    layout.allgather(converting.data(), 1, converting_all);
+    gather(converting.data(), 1, converting_all);
     const double eps = eq.migration_elasticity;
     for (std::size_t j = 0; j < n; ++j) {
       const double* row = eq.migration_row(j);
@@ -70,7 +70,7 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const Layout& layo
 
   // Productivity: log Ā' = log Ā + g_s + κ Σ_j W_ij max(0, log Ā_js − log Ā_is).
   std::vector<double> logA_all;
-  layout.allgather(st.log_productivity.data(), static_cast<int>(S), logA_all);
+  gather(st.log_productivity.data(), static_cast<int>(S), logA_all);
   for (std::size_t j = 0; j < n; ++j) {
     const auto& nb = neighbours[j];
     for (std::size_t s = 0; s < S; ++s) {
