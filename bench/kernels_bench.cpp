@@ -64,7 +64,7 @@ BENCHMARK(BM_RowBlockProducts)
     ->ArgsProduct({{4000, 16000}, {1, 8}, {3, 1}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
 
-// A whole kernel pass as the residual runs it (national_system.cpp, dot_then_scatter): each
+// A whole kernel pass as the residual runs it (src/solver/kernel_passes.cpp, dot_then_scatter): each
 // block of 8 rows gives its products with the M columns, then its column contributions from
 // cache while the next block is prefetched. Bytes: the kernel rows once (≈ 256 MB).
 void BM_RowPass(benchmark::State& state) {

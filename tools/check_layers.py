@@ -21,7 +21,7 @@ HEADER_ONLY = {
     "policy.hpp": "regio_economics",
     "policy_kind.hpp": "regio_economics",
     "equilibrium.hpp": "regio_economics",      # results the solver hands to the model's users
-    "outcomes.hpp": "regio_economics",         # src/model/aggregates.cpp
+    "outcomes.hpp": "regio_economics",         # src/economics/model/aggregates.cpp
     "huge_page_allocator.hpp": "regio_economics",
     "solver_state.hpp": "regio_solver",
     "petsc_util.hpp": "regio_parallel",

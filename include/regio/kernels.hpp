@@ -1,7 +1,7 @@
 #pragma once
 // Serial economics kernels (MODEL.md §2): technology and prices, trade and migration shares,
 // and the per-region local clearing of the labor, capital and land markets. No MPI here, so
-// everything is unit-testable on one rank; the distributed layer (national_system.cpp) calls
+// everything is unit-testable on one rank; the distributed layer (src/solver/) calls
 // these on the rows a rank owns.
 #include <array>
 #include <cmath>

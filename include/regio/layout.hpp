@@ -5,7 +5,7 @@
 // independent of the number of ranks. The residual's column sums (market access, migrant
 // inflows) are the exception: each rank sums its own rows' contributions and reduce_sum adds
 // the ranks' partial sums, so they depend on the decomposition at round-off level (relative
-// ≈ 1e-16), for half the kernel traffic (national_system.cpp).
+// ≈ 1e-16), for half the kernel traffic (src/solver/kernel_passes.cpp).
 #include <mpi.h>
 
 #include <cstdint>

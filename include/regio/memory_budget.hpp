@@ -2,7 +2,7 @@
 // How much memory this process may still use: the smaller of the kernel's MemAvailable and the
 // headroom of the tightest cgroup memory limit above the process (a SLURM job's --mem, a
 // container's limit). `solver.kernels: auto` stores the kernel rows only if they fit in half of
-// it (national_system.cpp); a job that trusted MemAvailable alone would be killed by the cgroup's
+// it (src/solver/kernel_passes.cpp); a job that trusted MemAvailable alone would be killed by the cgroup's
 // OOM killer as soon as its kernels outgrew --mem.
 #include <mpi.h>
 

@@ -85,7 +85,7 @@ struct Policy {
 };
 
 // One value key of one policy kind (the single source of truth for names, ranges and docs),
-// declared by its kind (src/policy/kinds/).
+// declared by its kind (src/economics/policy/kinds/).
 struct PolicyValueSpec {
   std::string kind, key;
   double lo, hi;

@@ -1,6 +1,6 @@
 #pragma once
 // Policy kinds registered by name, as LAMMPS registers its styles (src/force.cpp): each kind of
-// MODEL.md §4 is one class in src/policy/kinds/ that holds, in one place, its name, its value
+// MODEL.md §4 is one class in src/economics/policy/kinds/ that holds, in one place, its name, its value
 // keys (ranges, symbols and docs: policy_values() and docs/parameters.md are made from them),
 // what the resolver must turn into indices, the checks only it makes, and how it acts: region
 // values written into the state at its epoch, or its part of the national regime. The parser,
@@ -8,9 +8,9 @@
 // else compares kind names. Policy::kind stays the name (it is serialised and written to
 // run.yaml).
 //
-// Adding a kind: derive a class from PolicyKind in src/policy/kinds/<name>.cpp, override the
+// Adding a kind: derive a class from PolicyKind in src/economics/policy/kinds/<name>.cpp, override the
 // hooks it needs (every hook does nothing by default), give it a make_<name>_kind() factory in
-// src/policy/kinds/kinds.hpp, list that factory in src/policy/policy_kinds.cpp (the list's
+// src/economics/policy/kinds/kinds.hpp, list that factory in src/economics/policy/policy_kinds.cpp (the list's
 // order is the order of the docs table), add the file to CMakeLists.txt and regenerate
 // docs/parameters.md (`regio params --markdown`).
 #include <cstddef>

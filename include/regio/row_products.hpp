@@ -44,7 +44,7 @@ void row_block_products(const float* const* rows, std::size_t num_rows, const do
 // for k < n, m < num_vectors. For each k the rows are added one after another in order r = 0,
 // 1, …, so a block gives bitwise the sums of the rows scattered one at a time. The residual
 // calls it right after row_block_products on the same rows (still in cache), so a kernel row
-// serves both its row sum and its column contributions from one read (national_system.cpp).
+// serves both its row sum and its column contributions from one read (src/solver/kernel_passes.cpp).
 // next (or null): num_rows rows of the next block, prefetched meanwhile (a hint; no effect on
 // the sums).
 void row_block_scatter(const double* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,

@@ -1,5 +1,5 @@
 #pragma once
-// The registered policy kinds: one factory per file of this folder (src/policy/policy_kinds.cpp
+// The registered policy kinds: one factory per file of this folder (src/economics/policy/policy_kinds.cpp
 // lists them), and what several kinds share.
 #include <cstddef>
 #include <limits>
