@@ -27,6 +27,7 @@ HEADER_ONLY = {
     "petsc_util.hpp": "regio_parallel",
     "hdf5_handle.hpp": "regio_io",
     "commands.hpp": "regio_app",
+    "hat/counterfactual.hpp": "regio_app",       # src/app/counterfactual.cpp
     "version.hpp": "regio_economics",          # generated: the build stamp, any layer may write it
 }
 
@@ -51,19 +52,23 @@ def main():
     rank = {name: i for i, name in enumerate(order)}
     header_layer = dict(HEADER_ONLY)
     for src, layer in sources.items():
-        header_layer.setdefault(pathlib.Path(src).stem + ".hpp", layer)
+        stem = pathlib.Path(src).stem + ".hpp"
+        header_layer.setdefault(stem, layer)
+        # a module's headers sit in include/regio/<module>/ when its sources sit in .../<module>/
+        header_layer.setdefault(f"{pathlib.Path(src).parent.name}/{stem}", layer)
 
     files = {src: layer for src, layer in sources.items()}
-    for h in (root / "include" / "regio").glob("*.hpp"):
-        if h.name not in header_layer:
-            print(f"include/regio/{h.name}: no layer (add a .cpp of that name to a layer or list it in HEADER_ONLY)")
+    for h in sorted((root / "include" / "regio").rglob("*.hpp")):
+        name = h.relative_to(root / "include" / "regio").as_posix()  # "kernels.hpp", "hat/base_year.hpp"
+        if name not in header_layer:
+            print(f"include/regio/{name}: no layer (add a .cpp of that name to a layer or list it in HEADER_ONLY)")
             return 1
-        files[f"include/regio/{h.name}"] = header_layer[h.name]
+        files[f"include/regio/{name}"] = header_layer[name]
 
     bad = 0
     for path, layer in sorted(files.items()):
         text = (root / path).read_text(errors="replace")
-        for inc in re.findall(r'#include\s+"regio/([\w.]+)"', text):
+        for inc in re.findall(r'#include\s+"regio/([\w./]+)"', text):
             target = header_layer.get(inc)
             if target is None:
                 print(f"{path}: includes regio/{inc}, which has no layer")

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "regio/hat/counterfactual.hpp"
 #include "regio/output_schema.hpp"
 #include "regio/partition.hpp"
 #include "regio/scenario.hpp"
@@ -80,6 +81,13 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   cmp_cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
   cmp_cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
 
+  hat::CounterfactualOptions cf;
+  auto* cf_cmd = app.add_subcommand("counterfactual", "Solve one counterfactual in changes (exact hat algebra, MODEL.md §12) "
+                                                      "from a base-year folder of observed shares; docs/hat-algebra.md");
+  cf_cmd->add_option("file", cf.file, "Counterfactual YAML (base_year, migration, shocks)")->required();
+  cf_cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
+  cf_cmd->add_flag("--quiet", cf.quiet, "No progress lines");
+
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
     app.parse(rev);
@@ -92,6 +100,10 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run.petsc_args = petsc_args;
   run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
   if (*run_cmd) return run_command(comm, run);
+  if (*cf_cmd) {
+    cf.command_line = run.command_line;
+    return hat::counterfactual_command(comm, cf);
+  }
   if (*val_cmd) return validate_command(comm, val);
   if (*cmp_cmd) return compare_command(comm, cmp);
   if (*dec_cmd) return decomp_command(comm, decomp_scenario, decomp_ranks, decomp_strategy, decomp_out);

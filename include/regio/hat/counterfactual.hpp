@@ -1,0 +1,20 @@
+#pragma once
+// `regio counterfactual FILE.yaml [--out DIR]`: one exact-hat-algebra counterfactual (MODEL.md
+// §12) from a base-year folder; writes DIR/run.yaml (status last), units.csv, sectors.csv,
+// national.csv and, with migration shares, migration_costs.csv (docs/outputs.md). Collective.
+#include <boost/mpi/communicator.hpp>
+#include <string>
+#include <vector>
+
+namespace regio::hat {
+
+struct CounterfactualOptions {
+  std::string file;
+  std::string output;  // overrides the file's `output`
+  bool quiet = false;
+  std::string command_line;
+};
+
+int counterfactual_command(const boost::mpi::communicator& comm, const CounterfactualOptions& opt);
+
+}  // namespace regio::hat
