@@ -18,6 +18,7 @@ PACKAGES=(
   libsleef-dev                                   # deterministic vector exp/log1p/asin (kernel rows)
   libgtest-dev libbenchmark-dev                  # tests, micro-benchmarks
   clang libclang-rt-14-dev                       # libFuzzer for fuzz/ (label fuzz)
+  clang-format                                   # scripts/check_format.sh (CTest format)
 )
 # Single-node SLURM for the jobscripts tests (label slurm); skip with REGIO_NO_SLURM=1.
 if [ "${REGIO_NO_SLURM:-0}" != 1 ]; then PACKAGES+=(slurm-wlm munge); fi

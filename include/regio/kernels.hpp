@@ -19,9 +19,9 @@ enum Factor : int { kLabor = 0, kCapital = 1, kLand = 2 };
 struct Technology {
   std::size_t S = 0;
   std::vector<double> theta, alpha, beta, lambda, eta, gamma;
-  std::vector<double> log_cost_const;  // log of α^-α β^-β λ^-λ (0^0 = 1)
-  double housing_share = 0;            // δ_h
-  double saving_rate = 0;              // σ
+  std::vector<double> log_cost_const;            // log of α^-α β^-β λ^-λ (0^0 = 1)
+  double housing_share = 0;                      // δ_h
+  double saving_rate = 0;                        // σ
   std::array<bool, 3> active{true, true, true};  // factor markets that exist (MODEL.md §2)
 
   explicit Technology(const Scenario& s);
@@ -47,7 +47,8 @@ inline LogFactorPrices log_factor_prices(const FactorPrices& p) {
 }
 
 // log p_is = log c_s + α_s log w + β_s log r + λ_s log q − log A_is  (A_is includes agglomeration)
-inline double log_unit_price(const Technology& tech, std::size_t s, const LogFactorPrices& log_p, double log_productivity) {
+inline double log_unit_price(const Technology& tech, std::size_t s, const LogFactorPrices& log_p,
+                             double log_productivity) {
   double lp = tech.log_cost_const[s] - log_productivity + tech.alpha[s] * log_p.wage;
   if (tech.beta[s] > 0) lp += tech.beta[s] * log_p.capital_rent;
   if (tech.lambda[s] > 0) lp += tech.lambda[s] * log_p.land_rent;
@@ -93,14 +94,14 @@ struct OwnMarket {
 
 // Inputs of one region's local clearing: national terms held fixed.
 struct LocalMarketInputs {
-  std::span<const double> market_access;      // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
-  std::span<const double> log_productivity;   // log A_is (with agglomeration), per sector
-  double population = 1;   // L_i
-  double capital = 1;      // K_i
-  double land = 1;         // H_i
-  double transfer = 0;     // T_i
-  double price_level = 1;  // P̄: the numeraire enters the labor equation (see docs/numerics.md)
-  const OwnMarket* own = nullptr;  // if set, market_access is ignored in favour of the exact own terms
+  std::span<const double> market_access;     // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
+  std::span<const double> log_productivity;  // log A_is (with agglomeration), per sector
+  double population = 1;                     // L_i
+  double capital = 1;                        // K_i
+  double land = 1;                           // H_i
+  double transfer = 0;                       // T_i
+  double price_level = 1;                    // P̄: the numeraire enters the labor equation (see docs/numerics.md)
+  const OwnMarket* own = nullptr;            // if set, market_access is ignored in favour of the exact own terms
 };
 
 struct LocalClearingResult {
@@ -114,8 +115,8 @@ struct LocalClearingResult {
 //   Σ_s α_s R_is = w L / P̄,   Σ_s β_s R_is = r K,   Σ_s λ_s R_is + δ_h I = q H,
 // with R_is = p_is^−θ_s MA_is, by Newton's method in log prices with backtracking. The system
 // is strictly diagonally dominant in logs (own-price elasticities ≤ −1), so the root is unique.
-LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in,
-                                        FactorPrices guess, double tol = 1e-14, int max_iterations = 100);
+LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in, FactorPrices guess,
+                                        double tol = 1e-14, int max_iterations = 100);
 
 struct LocalInversionResult {
   LocalClearingResult clearing;  // prices at the inverted productivity
@@ -128,8 +129,9 @@ struct LocalInversionResult {
 // that its cleared markets produce the observed income/GDP Y_i (at a solution GDP_i = I_i).
 // `in.log_productivity` holds the unshifted log A_is. Newton on c with a finite-difference
 // slope; d log I / d c > 0 (higher productivity raises every factor price), so the root is unique.
-LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in, double observed_income,
-                                               FactorPrices guess, double shift_guess, double tol = 1e-13);
+LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in,
+                                               double observed_income, FactorPrices guess, double shift_guess,
+                                               double tol = 1e-13);
 
 // Log residuals of the local markets at given prices (for tests and diagnostics).
 std::array<double, 3> local_market_residuals(const Technology& tech, const LocalMarketInputs& in,

@@ -13,10 +13,10 @@
 namespace regio {
 
 struct UnknownLayout {
-  int block = 0;                           // unknowns per region
+  int block = 0;                               // unknowns per region
   std::array<int, 3> factor_slot{-1, -1, -1};  // slot of factor f in the block, -1 if inactive
-  int population_slot = -1;                // log L_i (migration on)
-  int shift_slot = -1;                     // c_i (productivity inversion)
+  int population_slot = -1;                    // log L_i (migration on)
+  int shift_slot = -1;                         // c_i (productivity inversion)
 
   UnknownLayout() = default;
   UnknownLayout(const Technology& tech, bool population, bool shift);

@@ -10,7 +10,12 @@ namespace regio {
 EquilibriumResidual::EquilibriumResidual(const Scenario& sc, const Technology& tech, const Layout& layout,
                                          const EconomyState& st, const UnknownLayout& unknowns, NationalTerms& terms,
                                          KernelPasses& passes)
-    : tech_(tech), layout_(layout), state_(st), unknowns_(unknowns), terms_(terms), passes_(passes),
+    : tech_(tech),
+      layout_(layout),
+      state_(st),
+      unknowns_(unknowns),
+      terms_(terms),
+      passes_(passes),
       epsilon_(sc.migration.elasticity) {}
 
 bool EquilibriumResidual::operator()(const double* x, double* G) {
@@ -34,7 +39,8 @@ bool EquilibriumResidual::operator()(const double* x, double* G) {
 
 // 4. Local clearing of every owned region with the national terms fixed -> the factor-market
 // entries of G.
-void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L, double* G) {
+void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L,
+                                              double* G) {
   profiling::Event event(profiling::ids().local_clearing);
   const std::size_t S = tech_.S;
   const int b = unknowns_.block;
@@ -46,7 +52,8 @@ void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p
     const LocalClearingResult res = clear_local_markets(tech_, in, p[j]);
     if (!res.converged && !(res.residual < 1e-10)) local_failure_ = true;
     for (int f = 0; f < 3; ++f)
-      if (unknowns_.factor_slot[f] >= 0) G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
+      if (unknowns_.factor_slot[f] >= 0)
+        G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
   }
 }
 
