@@ -33,6 +33,14 @@ Verdict run_guarded(const std::function<void()>& work) {
   raise_on_all_ranks(SolverError(v.second));
 }
 
+// One value reduced over the ranks with `op`; every rank gets the result.
+template <typename T>
+T allreduce_one(MPI_Comm comm, T value, MPI_Datatype type, MPI_Op op) {
+  T out{};
+  MPI_Allreduce(&value, &out, 1, type, op, comm);
+  return out;
+}
+
 }  // namespace
 
 void all_ranks(MPI_Comm comm, const std::function<void()>& work) {
@@ -40,8 +48,7 @@ void all_ranks(MPI_Comm comm, const std::function<void()>& work) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
-  int failed = mine.first != kNone ? rank : size, first = size;
-  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, comm);
+  const int first = allreduce_one(comm, mine.first != kNone ? rank : size, MPI_INT, MPI_MIN);  // first failing rank
   if (first == size) return;
   Verdict v = mine;
   boost::mpi::broadcast(boost::mpi::communicator(comm, boost::mpi::comm_attach), v, first);
@@ -61,41 +68,12 @@ void require_all(MPI_Comm comm, bool ok_here, const std::string& message) {
   if (!every_rank(comm, ok_here)) raise_on_all_ranks(InputError(message));
 }
 
-bool any_rank(MPI_Comm comm, bool value) {
-  int mine = value ? 1 : 0, any = 0;
-  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-  return any != 0;
-}
-
-bool every_rank(MPI_Comm comm, bool value) {
-  int mine = value ? 1 : 0, all = 0;
-  MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm);
-  return all != 0;
-}
-
-double max_over_ranks(MPI_Comm comm, double value) {
-  double out = 0;
-  MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return out;
-}
-
-double min_over_ranks(MPI_Comm comm, double value) {
-  double out = 0;
-  MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MIN, comm);
-  return out;
-}
-
-long sum_over_ranks(MPI_Comm comm, long value) {
-  long out = 0;
-  MPI_Allreduce(&value, &out, 1, MPI_LONG, MPI_SUM, comm);
-  return out;
-}
-
-double sum_over_ranks(MPI_Comm comm, double value) {
-  double out = 0;
-  MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, comm);
-  return out;
-}
+bool any_rank(MPI_Comm comm, bool value) { return allreduce_one(comm, value ? 1 : 0, MPI_INT, MPI_MAX) != 0; }
+bool every_rank(MPI_Comm comm, bool value) { return allreduce_one(comm, value ? 1 : 0, MPI_INT, MPI_MIN) != 0; }
+double max_over_ranks(MPI_Comm comm, double value) { return allreduce_one(comm, value, MPI_DOUBLE, MPI_MAX); }
+double min_over_ranks(MPI_Comm comm, double value) { return allreduce_one(comm, value, MPI_DOUBLE, MPI_MIN); }
+long sum_over_ranks(MPI_Comm comm, long value) { return allreduce_one(comm, value, MPI_LONG, MPI_SUM); }
+double sum_over_ranks(MPI_Comm comm, double value) { return allreduce_one(comm, value, MPI_DOUBLE, MPI_SUM); }
 
 void fail_point(const char* point, MPI_Comm comm) {
   static const char* const spec = std::getenv("REGIO_FAIL_AT");  // read once: the residual calls this
