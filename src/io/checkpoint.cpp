@@ -211,8 +211,7 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
   std::vector<double> prices;
   for (const auto& p : st.prices) prices.insert(prices.end(), {p.wage, p.capital_rent, p.land_rent});
   const int S = sectors_of(st);
-  int S_all = 0;
-  MPI_Allreduce(&S, &S_all, 1, MPI_INT, MPI_MAX, comm);
+  const int S_all = static_cast<int>(max_over_ranks(comm, S));
   bool ok = true;
   {
     Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
@@ -231,10 +230,9 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
             a.per_region ? static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(std::max(0, a.width))
                          : static_cast<std::size_t>(std::max(0, a.width));
         const bool fits = a.rows.size() == expected;
-        int width = fits ? a.width : -1, lowest = 0;  // the same width on every rank, or none
-        MPI_Allreduce(&width, &lowest, 1, MPI_INT, MPI_MIN, comm);
-        int highest = 0;
-        MPI_Allreduce(&width, &highest, 1, MPI_INT, MPI_MAX, comm);
+        const int width = fits ? a.width : -1;  // the same width on every rank, or none
+        const int lowest = static_cast<int>(min_over_ranks(comm, width));
+        const int highest = static_cast<int>(max_over_ranks(comm, width));
         if (lowest > 0 && lowest == highest)
           ok = (a.per_region ? write_array(group_solver, a.name.c_str(), layout, a.rows, lowest)
                              : write_global_array(group_solver, a.name.c_str(), layout, a.rows, lowest)) &&

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "regio/collectives.hpp"
+
 namespace regio {
 
 void KrylovRecycler::clear() {  // keeps last_base_: it is where the current Jacobian is
@@ -78,10 +80,10 @@ void KrylovRecycler::commit(double drift) {
 }
 
 void KrylovRecycler::new_jacobian(const double* x, std::size_t n, double jacobian_change) {
-  double moved = 0, global = 0;
+  double moved = 0;
   if (last_base_.size() == n)
     for (std::size_t k = 0; k < n; ++k) moved = std::max(moved, std::abs(x[k] - last_base_[k]));
-  MPI_Allreduce(&moved, &global, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  const double global = max_over_ranks(comm_, moved);
   last_base_.assign(x, x + n);
   const bool estimated = jacobian_change >= 0;  // the same on every rank (from global norms)
   if (global > max_step && !(estimated && jacobian_change <= max_change)) {
@@ -162,9 +164,7 @@ bool KrylovRecycler::restore(const State& st, std::size_t blocks, std::size_t bl
                     st.pending_images.size() == st.pending * n && st.pending_sources.size() == st.pending * n &&
                     st.base.size() == st.bases * n && st.bases <= 1 && st.kept <= capacity_ &&
                     st.drift.size() == st.kept;
-  int here = fits ? 1 : 0, everywhere = 0;
-  MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm_);
-  if (!everywhere) {
+  if (!every_rank(comm_, fits)) {
     clear();
     last_base_.clear();
     return false;

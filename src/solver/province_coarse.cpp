@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "regio/collectives.hpp"
+
 namespace regio {
 
 bool invert_small(std::vector<double>& a, std::size_t n, double tiny) {
@@ -68,9 +70,7 @@ void ProvinceCoarseCorrection::build(const std::function<void(const double*, dou
     for (std::size_t f = 0; f < b && ok; ++f) a[f * b + f] -= 1.0;
     if (ok) std::copy(a.begin(), a.end(), correction_.begin() + static_cast<std::ptrdiff_t>(p * b * b));
   }
-  int local = ok ? 1 : 0, all = 0;
-  MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_MIN, comm_);
-  ready_ = all == 1;
+  ready_ = every_rank(comm_, ok);
 }
 
 void ProvinceCoarseCorrection::apply(const double* r, double* q) const {
@@ -117,9 +117,7 @@ void ProvinceCoarseCorrection::restore(const std::vector<double>& rows) {
     total[group_[j]] += weight[j];
   }
   for (std::size_t p = 0; p < groups_ && ok; ++p) ok = std::abs(total[p] - 1.0) <= 1e-12;
-  int local = ok ? 1 : 0, all = 0;
-  MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_MIN, comm_);
-  ready_ = all == 1;
+  ready_ = every_rank(comm_, ok);
   if (ready_) correction_ = std::move(correction), weight_ = std::move(weight);
 }
 
