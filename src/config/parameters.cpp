@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "regio/error.hpp"
 
@@ -55,10 +56,15 @@ std::string markdown_cell(const std::string& text) {
   return out;
 }
 
-const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
-  using P = ParamSpec<Scenario>;
-  using K = ParamKind;
-  static const std::vector<P> table = {
+namespace {
+
+// The scenario table by YAML section, in the order docs/parameters.md and run.yaml list them.
+using ScenarioSpecs = std::vector<ParamSpec<Scenario>>;
+using K = ParamKind;
+
+// Top-level keys: the inputs, the run's length and what it writes.
+ScenarioSpecs run_parameters() {
+  return {
       {"regions", K::Text, "", {}, "path", "", "Region CSV (relative to the scenario file). Required.",
        REGIO_TEXT(regions)},
       {"decomposition", K::Text, "auto", {}, "path", "",
@@ -79,12 +85,24 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"checkpoint_every", K::Integer, "0", {0, 1000000}, "epochs", "",
        "Write a checkpoint (parallel HDF5, in <output>/checkpoints, last two kept) every K epochs; 0 = only when stopped by SIGTERM/SIGUSR1.",
        REGIO_FIELD(checkpoint_every)},
+  };
+}
+
+// households.*: how income is split between housing, saving and goods.
+ScenarioSpecs households_parameters() {
+  return {
       {"households.housing_share", K::Real, "0.15", {0, 1, false, true}, "", "δ_h",
        "Share of income spent on housing (paid to local land). China's housing share of consumption is about 0.2 (NBS household survey).",
        REGIO_FIELD(households.housing_share)},
       {"households.saving_rate", K::Real, "0.35", {0, 1, false, true}, "", "σ",
        "Share of income saved and invested (national saving ≈ 45% of GDP in China; households and firms pooled).",
        REGIO_FIELD(households.saving_rate)},
+  };
+}
+
+// capital.*: depreciation and where savings are invested.
+ScenarioSpecs capital_parameters() {
+  return {
       {"capital.depreciation", K::Real, "0.096", kUnit, "1/epoch", "δ_k",
        "Capital depreciation rate (Zhang, Wu & Zhang 2004: 9.6%).", REGIO_FIELD(capital.depreciation)},
       {"capital.home_bias", K::Real, "0.7", kUnit, "", "ϕ",
@@ -93,6 +111,12 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"capital.allocation_elasticity", K::Real, "2", kNonNegative, "", "ν",
        "Elasticity of the pooled-savings allocation ω_n to last epoch's capital return r̄_n/ζ_n.",
        REGIO_FIELD(capital.allocation_elasticity)},
+  };
+}
+
+// trade.*: the cost of shipping goods between regions.
+ScenarioSpecs trade_parameters() {
+  return {
       {"trade.d0_km", K::Real, "100", kPositive, "km", "d0",
        "Distance scale of trade and migration costs: τ = (1 + D/d0)^φ (the fits are flat in d0 between 25 and 400 km).", REGIO_FIELD(trade.d0_km)},
       {"trade.distance_elasticity", K::Real, "0.0671", kNonNegative, "", "φ_s",
@@ -101,6 +125,12 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"trade.border_cost", K::Real, "3.34", kAtLeastOne, "", "b_s",
        "Iceberg cost factor for crossing a provincial border (local protection, market segmentation); fitted with φ_s (docs/calibration-costs.md).",
        REGIO_FIELD(trade.border_cost)},
+  };
+}
+
+// network.*: the transport network and the cost per km of each mode.
+ScenarioSpecs network_parameters() {
+  return {
       {"network.file", K::Text, "", {}, "", "",
        "Optional transport network CSV (columns from, to, mode, km; region ids): effective distances D become shortest-path costs (MODEL.md §1). Empty: D = great-circle distance. Changes τ and μ, so a calibrated baseline must be re-calibrated with it.",
        REGIO_TEXT(network.file)},
@@ -112,6 +142,12 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        REGIO_FIELD(network.high_speed_rail)},
       {"network.waterway", K::Real, "0.4", kPositive, "cost/km", "", "Cost factor per km of a waterway link.",
        REGIO_FIELD(network.waterway)},
+  };
+}
+
+// external.*: the rest of the world (MODEL.md §5).
+ScenarioSpecs external_parameters() {
+  return {
       {"external.enabled", K::Boolean, "false", {0, 1}, "", "",
        "Rest of the world (MODEL.md §5): imports compete in every price index, W buys Chinese goods worth imports + NX. Calibrate with it on (inputs/china31/calibration-open.yaml).",
        REGIO_FIELD(external.enabled)},
@@ -126,6 +162,12 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        "×2, ×1.4, ×1) only if that fails; `gradual` always opens up in those steps (3–5 × the residual evaluations; "
        "the behaviour before 2026-11-24).",
        REGIO_TEXT(external.cold_start)},
+  };
+}
+
+// migration.*: where residents choose to live, and the hukou frictions.
+ScenarioSpecs migration_parameters() {
+  return {
       {"migration.enabled", K::Boolean, "true", {0, 1}, "", "",
        "Whether residents choose where to live; `false` keeps L = R.", REGIO_FIELD(migration.enabled)},
       {"migration.elasticity", K::Real, "1.5", kPositive, "", "ε",
@@ -144,13 +186,31 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
       {"migration.conversion_rate", K::Real, "0.02", kUnit, "1/epoch", "ρ_d",
        "Share of migrants living in d that obtain d's hukou each epoch.",
        REGIO_FIELD(migration.conversion_rate)},
+  };
+}
+
+// productivity.*: catch-up towards neighbours.
+ScenarioSpecs productivity_parameters() {
+  return {
       {"productivity.spillover", K::Real, "0.02", kUnit, "", "κ",
        "Catch-up speed towards better neighbours' log productivity.", REGIO_FIELD(productivity.spillover)},
       {"productivity.neighbours", K::Integer, "6", {1, 1000}, "", "k",
        "Neighbours in the k-nearest-neighbour spatial weights W (great-circle distance, ties by input order).",
        REGIO_FIELD(productivity.neighbours)},
+  };
+}
+
+// population.*: natural growth.
+ScenarioSpecs population_parameters() {
+  return {
       {"population.growth", K::Real, "0", {-0.5, 0.5}, "1/epoch", "g^L",
        "Natural growth of the registered population (China 2020–2024 ≈ 0).", REGIO_FIELD(population.growth)},
+  };
+}
+
+// solver.*: the equilibrium solve (tolerances, kernels, preconditioner, warm starts).
+ScenarioSpecs solver_parameters() {
+  return {
       {"solver.rtol", K::Real, "1e-12", {0, 1, false, true}, "", "",
        "SNES relative tolerance on ||G|| (PETSc -national_snes_rtol overrides).", REGIO_FIELD(solver.rtol)},
       {"solver.atol", K::Real, "1e-10", kPositive, "", "",
@@ -200,6 +260,19 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
        "Extra PETSc options, e.g. `-national_snes_monitor`; the command line after `--` wins.",
        REGIO_TEXT(solver.petsc_options)},
   };
+}
+
+}  // namespace
+
+const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
+  static const std::vector<ParamSpec<Scenario>> table = [] {
+    ScenarioSpecs all;
+    for (auto section : {run_parameters, households_parameters, capital_parameters, trade_parameters,
+                         network_parameters, external_parameters, migration_parameters,
+                         productivity_parameters, population_parameters, solver_parameters})
+      for (auto& p : section()) all.push_back(std::move(p));
+    return all;
+  }();
   return table;
 }
 
