@@ -86,94 +86,153 @@ double min_over(MPI_Comm comm, double v) {
   return m;
 }
 
+// What to run and where the row goes.
+struct BenchOptions {
+  std::string scenario, decomp = "auto", csv, label;
+  int epochs = 3;
+};
+
+void add_bench_options(CLI::App& app, BenchOptions& o) {
+  app.add_option("scenario", o.scenario, "Scenario YAML")->required();
+  app.add_option("--epochs", o.epochs, "Epochs to time (>= 2: one cold, the rest warm)")->check(CLI::Range(1, 1000));
+  app.add_option("--decomp", o.decomp, "Decomposition YAML or auto");
+  app.add_option("--csv", o.csv, "Append one result row to this CSV (header written if new)");
+  app.add_option("--label", o.label, "Free-form label for the row");
+}
+
+// The scenario on every rank, its solver options and then the command line's in PETSc's database.
+regio::Scenario load_everywhere(const boost::mpi::communicator& comm, const std::string& path,
+                                const std::vector<std::string>& petsc) {
+  regio::Scenario sc;
+  regio::on_root(comm, [&] { sc = regio::load_scenario(path); });
+  boost::mpi::broadcast(comm, sc, 0);
+  PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str());
+  std::string joined;
+  for (const auto& a : petsc) joined += a + " ";
+  PetscOptionsInsertString(nullptr, joined.c_str());
+  return sc;
+}
+
+// One run's figures (slowest rank's times, every rank's peak memory and bandwidth).
+struct BenchResult {
+  std::size_t regions = 0, sectors = 0;
+  int ranks = 0, epochs = 0;
+  double setup = 0;  // building the simulation, s
+  double cold = 0;   // epoch 0, s
+  int cold_newton = 0, cold_evals = 0;
+  double warm = 0, warm_newton = 0, warm_evals = 0;  // means over the epochs after
+  double per_residual = 0, bytes = 0;                // s and kernel bytes per residual and rank
+  double triad = 0, read = 0;                        // bytes/s per rank (slowest rank)
+  double rss = 0;                                    // peak MB per rank
+  bool stored = false;                               // kernel rows stored on every rank
+  std::string snes_type;
+  const char* product_path = "";
+  double bound() const { return bytes / triad; }      // residual time the triad bandwidth allows
+  double read_bound() const { return bytes / read; }  // the same for a read-only stream
+};
+
+// Times the epochs (cold epoch 0, then warm ones) into `r`.
+void time_epochs(const boost::mpi::communicator& comm, regio::Simulation& sim, BenchResult& r) {
+  std::vector<double> seconds;
+  std::vector<int> newton, evals;
+  for (int e = 0; e < r.epochs; ++e) {
+    MPI_Barrier(comm);
+    const auto t0 = Clock::now();
+    const auto st = sim.solve();
+    seconds.push_back(max_over(comm, since(t0)));
+    newton.push_back(st.nonlinear_iterations);
+    evals.push_back(st.residual_evaluations);
+    if (e + 1 < r.epochs) sim.advance();
+  }
+  r.cold = seconds[0], r.cold_newton = newton[0], r.cold_evals = evals[0];
+  double warm = 0, warm_evals = 0, warm_newton = 0;
+  for (int e = 1; e < r.epochs; ++e) warm += seconds[e], warm_evals += evals[e], warm_newton += newton[e];
+  const int nw = std::max(1, r.epochs - 1);
+  r.warm = warm / nw, r.warm_newton = warm_newton / nw, r.warm_evals = warm_evals / nw;
+}
+
+// Peak memory, bandwidths and what one residual costs and streams, after the timed epochs.
+void measure_machine(const boost::mpi::communicator& comm, regio::Simulation& sim, BenchResult& r) {
+  // Peak memory of the solver itself, before the STREAM arrays are allocated.
+  r.rss = max_over(comm, peak_rss_mb());
+  const double triad = stream_triad(comm);
+  r.read = min_over(comm, stream_read(comm));
+  auto& sys = sim.system();
+  r.per_residual = max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
+  r.bytes = max_over(comm, sys.kernel_bytes_per_residual());
+  r.triad = min_over(comm, triad);
+  const int stored = sys.kernels().rows().storage() == regio::KernelRows::Storage::Stored ? 1 : 0;
+  int all_stored = 0;
+  MPI_Allreduce(&stored, &all_stored, 1, MPI_INT, MPI_MIN, comm);
+  r.stored = all_stored != 0;
+  char snes_type[64] = "newtonls";
+  PetscBool set = PETSC_FALSE;
+  PetscOptionsGetString(nullptr, "national_", "-snes_type", snes_type, sizeof snes_type, &set);
+  r.snes_type = snes_type;
+  // Stored rows go through row_block_products: the code path chosen for this CPU (rank 0's).
+  r.product_path = regio::detail::product_path_name(regio::detail::best_product_path());
+}
+
+BenchResult run_bench(const boost::mpi::communicator& comm, const BenchOptions& o, const regio::Scenario& sc) {
+  BenchResult r;
+  r.epochs = o.epochs;
+  r.ranks = comm.size();
+  r.sectors = sc.num_sectors();
+  const auto t_setup = Clock::now();
+  regio::Simulation sim(comm, regio::distribute_inputs(comm, sc, o.decomp));
+  r.setup = max_over(comm, since(t_setup));
+  r.regions = sim.num_regions();
+  time_epochs(comm, sim, r);
+  measure_machine(comm, sim, r);
+  return r;
+}
+
+void print_result(const BenchResult& r) {
+  std::printf(
+      "regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
+      "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
+      "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s (%s) | snes %s\n",
+      regio::kVersion, r.regions, r.sectors, r.ranks, r.setup, r.cold, r.cold_newton, r.cold_evals, r.warm,
+      r.warm_newton, r.warm_evals, r.per_residual, r.bytes / 1e6, r.triad / 1e9, r.bound(), r.per_residual / r.bound(),
+      r.read / 1e9, r.read_bound(), r.per_residual / r.read_bound(), r.rss, r.stored ? "stored" : "on_the_fly",
+      r.product_path, r.snes_type.c_str());
+}
+
+void append_csv(const std::string& csv, const std::string& label, const BenchResult& r) {
+  const bool fresh = !std::filesystem::exists(csv);
+  std::ofstream f(csv, std::ios::app);
+  if (fresh)
+    f << "label,regions,sectors,ranks,epochs,setup_s,cold_epoch_s,cold_newton,cold_residuals,warm_epoch_s,"
+         "warm_newton,warm_residuals,residual_s,bytes_per_residual_per_rank,triad_bytes_per_s_per_rank,"
+         "bandwidth_bound_s,bound_ratio,peak_rss_mb_per_rank,kernels,snes_type,read_bytes_per_s_per_rank,"
+         "read_bound_s,read_bound_ratio,version,product_path\n";
+  f << label << ',' << r.regions << ',' << r.sectors << ',' << r.ranks << ',' << r.epochs << ',' << r.setup << ','
+    << r.cold << ',' << r.cold_newton << ',' << r.cold_evals << ',' << r.warm << ',' << r.warm_newton << ','
+    << r.warm_evals << ',' << r.per_residual << ',' << r.bytes << ',' << r.triad << ',' << r.bound() << ','
+    << r.per_residual / r.bound() << ',' << r.rss << ',' << (r.stored ? "stored" : "on_the_fly") << ',' << r.snes_type
+    << ',' << r.read << ',' << r.read_bound() << ',' << r.per_residual / r.read_bound() << ',' << regio::kVersion << ','
+    << r.product_path << '\n';
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   regio::CommandLine cmd(argc, argv);
-  const auto& ours = cmd.ours;
-  const auto& petsc = cmd.petsc;
   if (PetscInitialize(&cmd.petsc_argc, &cmd.petsc_argv, nullptr, nullptr)) return 3;
   int rc = 0;
   {
     boost::mpi::communicator comm(PETSC_COMM_WORLD, boost::mpi::comm_attach);
     CLI::App app{"regio_bench: time epochs of a scenario (no model outputs)"};
-    std::string scenario, decomp = "auto", csv, label;
-    int epochs = 3;
-    app.add_option("scenario", scenario, "Scenario YAML")->required();
-    app.add_option("--epochs", epochs, "Epochs to time (>= 2: one cold, the rest warm)")->check(CLI::Range(1, 1000));
-    app.add_option("--decomp", decomp, "Decomposition YAML or auto");
-    app.add_option("--csv", csv, "Append one result row to this CSV (header written if new)");
-    app.add_option("--label", label, "Free-form label for the row");
-    std::vector<std::string> rev(ours.rbegin(), ours.rend() - 1);
+    BenchOptions o;
+    add_bench_options(app, o);
+    std::vector<std::string> rev(cmd.ours.rbegin(), cmd.ours.rend() - 1);
     try {
       app.parse(rev);
-      regio::Scenario sc;
-      regio::on_root(comm, [&] { sc = regio::load_scenario(scenario); });
-      boost::mpi::broadcast(comm, sc, 0);
-      PetscOptionsInsertString(nullptr, sc.solver.petsc_options.c_str());
-      std::string joined;
-      for (const auto& a : petsc) joined += a + " ";
-      PetscOptionsInsertString(nullptr, joined.c_str());
-      const auto t_setup = Clock::now();
-      regio::Simulation sim(comm, regio::distribute_inputs(comm, sc, decomp));
-      const double setup = max_over(comm, since(t_setup));
-      std::vector<double> seconds;
-      std::vector<int> newton, evals;
-      for (int e = 0; e < epochs; ++e) {
-        MPI_Barrier(comm);
-        const auto t0 = Clock::now();
-        const auto st = sim.solve();
-        seconds.push_back(max_over(comm, since(t0)));
-        newton.push_back(st.nonlinear_iterations);
-        evals.push_back(st.residual_evaluations);
-        if (e + 1 < epochs) sim.advance();
-      }
-      // Peak memory of the solver itself, before the STREAM arrays are allocated.
-      const double rss = max_over(comm, peak_rss_mb());
-      const double triad = stream_triad(comm);
-      const double read = min_over(comm, stream_read(comm));
-      auto& sys = sim.system();
-      const double per_residual =
-          max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
-      const double bytes = max_over(comm, sys.kernel_bytes_per_residual());
-      const double triad_min = min_over(comm, triad);
-      const double bound = bytes / triad_min;
-      const int stored = sys.kernels().rows().storage() == regio::KernelRows::Storage::Stored ? 1 : 0;
-      int all_stored = 0;
-      MPI_Allreduce(&stored, &all_stored, 1, MPI_INT, MPI_MIN, comm);
-      double warm = 0, warm_evals = 0, warm_newton = 0;
-      for (int e = 1; e < epochs; ++e) warm += seconds[e], warm_evals += evals[e], warm_newton += newton[e];
-      const int nw = std::max(1, epochs - 1);
-      char snes_type[64] = "newtonls";
-      PetscBool set = PETSC_FALSE;
-      PetscOptionsGetString(nullptr, "national_", "-snes_type", snes_type, sizeof snes_type, &set);
-      // Stored rows go through row_block_products: the code path chosen for this CPU (rank 0's).
-      const char* product_path = regio::detail::product_path_name(regio::detail::best_product_path());
+      const regio::Scenario sc = load_everywhere(comm, o.scenario, cmd.petsc);
+      const BenchResult r = run_bench(comm, o, sc);
       if (comm.rank() == 0) {
-        const std::size_t N = sim.num_regions(), S = sc.num_sectors();
-        std::printf(
-            "regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
-            "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
-            "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s (%s) | snes %s\n",
-            regio::kVersion, N, S, comm.size(), setup, seconds[0], newton[0], evals[0], warm / nw, warm_newton / nw,
-            warm_evals / nw, per_residual, bytes / 1e6, triad_min / 1e9, bound, per_residual / bound, read / 1e9,
-            bytes / read, per_residual / (bytes / read), rss, all_stored ? "stored" : "on_the_fly", product_path,
-            snes_type);
-        if (!csv.empty()) {
-          const bool fresh = !std::filesystem::exists(csv);
-          std::ofstream f(csv, std::ios::app);
-          if (fresh)
-            f << "label,regions,sectors,ranks,epochs,setup_s,cold_epoch_s,cold_newton,cold_residuals,warm_epoch_s,"
-                 "warm_newton,warm_residuals,residual_s,bytes_per_residual_per_rank,triad_bytes_per_s_per_rank,"
-                 "bandwidth_bound_s,bound_ratio,peak_rss_mb_per_rank,kernels,snes_type,read_bytes_per_s_per_rank,"
-                 "read_bound_s,read_bound_ratio,version,product_path\n";
-          f << label << ',' << N << ',' << S << ',' << comm.size() << ',' << epochs << ',' << setup << ',' << seconds[0]
-            << ',' << newton[0] << ',' << evals[0] << ',' << warm / nw << ',' << warm_newton / nw << ','
-            << warm_evals / nw << ',' << per_residual << ',' << bytes << ',' << triad_min << ',' << bound << ','
-            << per_residual / bound << ',' << rss << ',' << (all_stored ? "stored" : "on_the_fly") << ',' << snes_type
-            << ',' << read << ',' << bytes / read << ',' << per_residual / (bytes / read) << ',' << regio::kVersion
-            << ',' << product_path << '\n';
-        }
+        print_result(r);
+        if (!o.csv.empty()) append_csv(o.csv, o.label, r);
       }
     } catch (const CLI::ParseError& e) {
       rc = comm.rank() == 0 ? app.exit(e) : e.get_exit_code();

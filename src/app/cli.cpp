@@ -30,6 +30,105 @@ CommandLine::CommandLine(int argc, char** argv) {
   petsc_argv = storage_.data();
 }
 
+namespace {
+
+// run, validate and calibrate take the same decomposition option.
+void add_decomp_option(CLI::App& cmd, std::string& decomposition) {
+  cmd.add_option("--decomp", decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+}
+
+// One function per subcommand: its name, help, arguments and options, bound to what it fills.
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
+  auto* cmd = app.add_subcommand("run", "Run a scenario epoch by epoch and write outputs");
+  cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
+  add_decomp_option(*cmd, run.decomposition);
+  cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
+  cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  cmd->add_flag("--quiet", run.quiet, "No progress lines");
+  cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  return cmd;
+}
+
+CLI::App* add_validate_command(CLI::App& app, ValidateOptions& val) {
+  auto* cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
+  cmd->add_option("scenario", val.scenario, "Scenario YAML")->required();
+  add_decomp_option(*cmd, val.decomposition);
+  cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
+      ->check(CLI::PositiveNumber);
+  return cmd;
+}
+
+CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
+  auto* cmd = app.add_subcommand("calibrate",
+                                 "Invert productivity and amenities so that epoch 0 reproduces the "
+                                 "observed population and GDP (MODEL.md §6); writes a region CSV");
+  cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
+  cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
+  add_decomp_option(*cmd, cal.decomposition);
+  return cmd;
+}
+
+// What `regio decomp` is asked for.
+struct DecompRequest {
+  std::string scenario, strategy = kDefaultPartitionStrategy, out;
+  int ranks = 0;
+};
+
+CLI::App* add_decomp_command(CLI::App& app, DecompRequest& dec) {
+  auto* cmd =
+      app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
+  cmd->add_option("scenario", dec.scenario, "Scenario YAML (its region CSV)")->required();
+  cmd->add_option("--ranks", dec.ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--strategy", dec.strategy, partition_strategies_help());
+  cmd->add_option("-o,--out", dec.out, "Decomposition YAML to write (default: print)");
+  return cmd;
+}
+
+CLI::App* add_params_command(CLI::App& app, bool& markdown) {
+  auto* cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
+  cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
+  return cmd;
+}
+
+CLI::App* add_schema_command(CLI::App& app, bool& markdown) {
+  auto* cmd = app.add_subcommand("schema",
+                                 "Print the output files' columns, units and meanings as JSON (the source "
+                                 "of tools/output_schema.json)");
+  cmd->add_flag("--markdown", markdown, "Markdown tables instead (the source of docs/outputs.md's tables)");
+  return cmd;
+}
+
+CLI::App* add_compare_command(CLI::App& app, CompareOptions& cmp) {
+  auto* cmd = app.add_subcommand("compare",
+                                 "Compare a scenario run with a baseline run: national differences per "
+                                 "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
+  cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
+  cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
+  cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")->required();
+  cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
+  cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
+  return cmd;
+}
+
+// `regio params` and `regio schema` print from rank 0 only.
+int print_on_root(const boost::mpi::communicator& comm, const std::string& text) {
+  if (comm.rank() == 0) std::cout << text;
+  return 0;
+}
+
+CLI::App* add_counterfactual_command(CLI::App& app, hat::CounterfactualOptions& cf) {
+  auto* cmd = app.add_subcommand("counterfactual",
+                                 "Solve one counterfactual in changes (exact hat algebra, MODEL.md §12) "
+                                 "from a base-year folder of observed shares; docs/hat-algebra.md");
+  cmd->add_option("file", cf.file, "Counterfactual YAML (base_year, migration, shocks)")->required();
+  cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
+  cmd->add_flag("--quiet", cf.quiet, "No progress lines");
+  return cmd;
+}
+
+}  // namespace
+
 int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
                const std::vector<std::string>& petsc_args) {
   CLI::App app{
@@ -40,68 +139,20 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   app.require_subcommand(1);
 
   RunOptions run;
-  auto* run_cmd = app.add_subcommand("run", "Run a scenario epoch by epoch and write outputs");
-  run_cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
-  run_cmd->add_option("--decomp", run.decomposition,
-                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
-  run_cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
-  run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
-  run_cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
-
   ValidateOptions val;
-  auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
-  val_cmd->add_option("scenario", val.scenario, "Scenario YAML")->required();
-  val_cmd->add_option("--decomp", val.decomposition,
-                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
-  val_cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
-      ->check(CLI::PositiveNumber);
-
   CalibrateOptions cal;
-  auto* cal_cmd = app.add_subcommand("calibrate",
-                                     "Invert productivity and amenities so that epoch 0 reproduces the "
-                                     "observed population and GDP (MODEL.md §6); writes a region CSV");
-  cal_cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
-  cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
-  cal_cmd->add_option("--decomp", cal.decomposition,
-                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
-
-  std::string decomp_scenario, decomp_strategy = kDefaultPartitionStrategy, decomp_out;
-  int decomp_ranks = 0;
-  auto* dec_cmd =
-      app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
-  dec_cmd->add_option("scenario", decomp_scenario, "Scenario YAML (its region CSV)")->required();
-  dec_cmd->add_option("--ranks", decomp_ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
-  dec_cmd->add_option("--strategy", decomp_strategy, partition_strategies_help());
-  dec_cmd->add_option("-o,--out", decomp_out, "Decomposition YAML to write (default: print)");
-
+  DecompRequest dec;
   bool markdown = false;
-  auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
-  par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
-  auto* sch_cmd = app.add_subcommand("schema",
-                                     "Print the output files' columns, units and meanings as JSON (the source "
-                                     "of tools/output_schema.json)");
-  sch_cmd->add_flag("--markdown", markdown, "Markdown tables instead (the source of docs/outputs.md's tables)");
-
   CompareOptions cmp;
-  auto* cmp_cmd = app.add_subcommand("compare",
-                                     "Compare a scenario run with a baseline run: national differences per "
-                                     "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
-  cmp_cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
-  cmp_cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
-  cmp_cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")
-      ->required();
-  cmp_cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
-  cmp_cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
-
+  auto* run_cmd = add_run_command(app, run);
+  auto* val_cmd = add_validate_command(app, val);
+  auto* cal_cmd = add_calibrate_command(app, cal);
+  auto* dec_cmd = add_decomp_command(app, dec);
+  auto* par_cmd = add_params_command(app, markdown);
+  auto* sch_cmd = add_schema_command(app, markdown);
+  auto* cmp_cmd = add_compare_command(app, cmp);
   hat::CounterfactualOptions cf;
-  auto* cf_cmd = app.add_subcommand("counterfactual",
-                                    "Solve one counterfactual in changes (exact hat algebra, MODEL.md §12) "
-                                    "from a base-year folder of observed shares; docs/hat-algebra.md");
-  cf_cmd->add_option("file", cf.file, "Counterfactual YAML (base_year, migration, shocks)")->required();
-  cf_cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
-  cf_cmd->add_flag("--quiet", cf.quiet, "No progress lines");
+  auto* cf_cmd = add_counterfactual_command(app, cf);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
@@ -123,24 +174,13 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   }
   if (*val_cmd) return validate_command(comm, val);
   if (*cmp_cmd) return compare_command(comm, cmp);
-  if (*dec_cmd) return decomp_command(comm, decomp_scenario, decomp_ranks, decomp_strategy, decomp_out);
+  if (*dec_cmd) return decomp_command(comm, dec.scenario, dec.ranks, dec.strategy, dec.out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;
     return calibrate_command(comm, cal);
   }
-  if (*sch_cmd) {
-    if (comm.rank() == 0) std::cout << (markdown ? schema::markdown() : schema::json());
-    return 0;
-  }
-  if (*par_cmd) {
-    if (comm.rank() == 0) {
-      if (markdown)
-        std::cout << parameters_markdown();
-      else
-        std::cout << scenario_to_yaml(Scenario::defaults());
-    }
-    return 0;
-  }
+  if (*sch_cmd) return print_on_root(comm, markdown ? schema::markdown() : schema::json());
+  if (*par_cmd) return print_on_root(comm, markdown ? parameters_markdown() : scenario_to_yaml(Scenario::defaults()));
   return 0;
 }
 

@@ -38,24 +38,26 @@ const NumericColumn kNumeric[] = {
 };
 const char* kTextColumns[] = {"id", "name", "province", "tags"};
 
-}  // namespace
+// The header of a region CSV: where each column is, and the productivity column of each sector.
+struct RegionHeader {
+  const csv::Row& row;
+  std::map<std::string, std::size_t> col;  // trimmed column name -> position
+  std::vector<std::size_t> productivity;   // per sector: productivity_<sector>, else productivity
+  bool has(const std::string& c) const { return col.count(c) > 0; }
+};
 
-std::vector<Region> parse_regions(const std::string& text, const std::string& file,
-                                  const std::vector<std::string>& sectors) {
-  const auto rows = csv::parse(text, file);
-  if (rows.empty())
-    throw InputError(located(file, 1, "the region CSV is empty (it needs a header and one row per region)"));
-
-  // ---- header
-  std::map<std::string, std::size_t> col;
+// Column names as written (blanks around them and a UTF-8 BOM aside); every name known, once,
+// and the required columns there.
+RegionHeader read_header(const csv::Row& header, const std::string& file, const std::vector<std::string>& sectors) {
   std::vector<std::string> valid;
   for (auto* t : kTextColumns) valid.push_back(t);
   for (const auto& c : kNumeric) valid.push_back(c.name);
   valid.push_back("productivity");
   for (const auto& s : sectors) valid.push_back("productivity_" + s);
-  const int hline = rows[0].line;
-  for (std::size_t j = 0; j < rows[0].fields.size(); ++j) {
-    std::string name = rows[0].fields[j];
+  const int hline = header.line;
+  RegionHeader h{header, {}, {}};
+  for (std::size_t j = 0; j < header.fields.size(); ++j) {
+    std::string name = header.fields[j];
     name.erase(0, name.find_first_not_of(" \t"));
     name.erase(name.find_last_not_of(" \t") + 1);
     if (j == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);  // UTF-8 BOM
@@ -67,109 +69,129 @@ std::vector<Region> parse_regions(const std::string& text, const std::string& fi
                       "registered,capital,gdp,productivity|productivity_<sector>,amenity,tags)",
                       name, near.empty() ? "" : fmt::format(", did you mean '{}'?", near))));
     }
-    if (!col.emplace(name, j).second)
+    if (!h.col.emplace(name, j).second)
       throw InputError(located(file, hline, fmt::format("column '{}' appears twice in the header", name)));
   }
   auto require = [&](const std::string& c) {
-    if (!col.count(c)) throw InputError(located(file, hline, fmt::format("missing required column '{}'", c)));
+    if (!h.has(c)) throw InputError(located(file, hline, fmt::format("missing required column '{}'", c)));
   };
   require("id");
   require("province");
   for (const auto& c : kNumeric)
     if (c.required) require(c.name);
-  const bool common_productivity = col.count("productivity") > 0;
-  std::vector<std::size_t> prod_col;
   for (const auto& s : sectors) {
-    auto it = col.find("productivity_" + s);
-    if (it != col.end())
-      prod_col.push_back(it->second);
-    else if (common_productivity)
-      prod_col.push_back(col["productivity"]);
+    auto it = h.col.find("productivity_" + s);
+    if (it != h.col.end())
+      h.productivity.push_back(it->second);
+    else if (h.has("productivity"))
+      h.productivity.push_back(h.col.at("productivity"));
     else
       throw InputError(located(
           file, hline, fmt::format("missing column 'productivity' (or 'productivity_{}' for sector '{}')", s, s)));
   }
+  return h;
+}
 
-  // ---- rows
+// One field of a region's row as the number its column's rule allows.
+double region_number(const std::string& file, const csv::Row& row, const std::string& who, const std::string& c,
+                     std::size_t j, Rule rule) {
+  const std::string& f = row.fields[j];
+  double v = 0;
+  if (!csv::to_double(f, v))
+    throw InputError(located(file, row.line, fmt::format("{}: column '{}' is not a number: '{}'", who, c, f)));
+  bool ok = std::isfinite(v);
+  const char* want = "a finite number";
+  switch (rule) {
+    case Rule::Positive:
+      ok = ok && v > 0;
+      want = "a finite number > 0";
+      break;
+    case Rule::NonNegative:
+      ok = ok && v >= 0;
+      want = "a finite number >= 0";
+      break;
+    case Rule::Latitude:
+      ok = ok && v >= -90 && v <= 90;
+      want = "a latitude in [-90, 90]";
+      break;
+    case Rule::Longitude:
+      ok = ok && v >= -180 && v <= 180;
+      want = "a longitude in [-180, 180]";
+      break;
+  }
+  if (!ok) throw InputError(located(file, row.line, fmt::format("{}: column '{}' = '{}' must be {}", who, c, f, want)));
+  return v;
+}
+
+// Tags separated by blanks, ';' or '|'.
+std::vector<std::string> region_tags(std::string text) {
+  for (char& c : text)
+    if (c == ';' || c == '|') c = ' ';
+  std::istringstream ts(text);
+  std::vector<std::string> tags;
+  for (std::string t; ts >> t;) tags.push_back(t);
+  return tags;
+}
+
+// One row of the CSV as region number `index`; `seen_ids` holds the ids so far and their lines.
+Region read_region(const csv::Row& row, const RegionHeader& h, const std::string& file,
+                   const std::vector<std::string>& sectors, std::size_t index, std::map<std::string, int>& seen_ids) {
+  const std::size_t width = h.row.fields.size();
+  if (row.fields.size() != width)
+    throw InputError(
+        located(file, row.line,
+                fmt::format("region '{}': has {} fields but the header has {} (a stray comma, or a name with a comma "
+                            "that needs quotes?)",
+                            h.has("id") && h.col.at("id") < row.fields.size() ? row.fields[h.col.at("id")] : "?",
+                            row.fields.size(), width)));
+  auto field = [&](const std::string& c) -> std::string {
+    auto it = h.col.find(c);
+    return it == h.col.end() ? std::string() : row.fields[it->second];
+  };
+  Region r;
+  r.index = static_cast<std::int64_t>(index);
+  r.csv_line = row.line;
+  r.id = field("id");
+  if (r.id.empty()) throw InputError(located(file, row.line, "empty region id"));
+  r.name = field("name").empty() ? r.id : field("name");
+  r.province = field("province");
+  const std::string who = fmt::format("region '{}'", r.id);
+  if (r.province.empty()) throw InputError(located(file, row.line, who + ": empty province"));
+  if (auto [it, fresh] = seen_ids.emplace(r.id, row.line); !fresh)
+    throw InputError(located(file, row.line,
+                             fmt::format("{}: duplicate id (first on line {}); ids must be unique", who, it->second)));
+  for (const auto& c : kNumeric) {
+    auto it = h.col.find(c.name);
+    if (it == h.col.end() || (!c.required && row.fields[it->second].find_first_not_of(" \t") == std::string::npos))
+      continue;  // optional and blank: keep the default
+    r.*c.field = region_number(file, row, who, c.name, it->second, c.rule);
+  }
+  if (r.registered == 0) r.registered = r.population;
+  if (r.land_km2 > r.area_km2 * (1 + 1e-9))
+    throw InputError(
+        located(file, row.line,
+                fmt::format("{}: land_km2 = {} exceeds area_km2 = {} (developable land is part of the area)", who,
+                            r.land_km2, r.area_km2)));
+  for (std::size_t s = 0; s < sectors.size(); ++s)
+    r.productivity.push_back(
+        region_number(file, row, who, h.row.fields[h.productivity[s]], h.productivity[s], Rule::Positive));
+  r.tags = region_tags(field("tags"));
+  return r;
+}
+
+}  // namespace
+
+std::vector<Region> parse_regions(const std::string& text, const std::string& file,
+                                  const std::vector<std::string>& sectors) {
+  const auto rows = csv::parse(text, file);
+  if (rows.empty())
+    throw InputError(located(file, 1, "the region CSV is empty (it needs a header and one row per region)"));
+  const RegionHeader header = read_header(rows[0], file, sectors);
   std::vector<Region> regions;
   std::map<std::string, int> seen_ids;
-  for (std::size_t k = 1; k < rows.size(); ++k) {
-    const auto& row = rows[k];
-    if (row.fields.size() != rows[0].fields.size())
-      throw InputError(
-          located(file, row.line,
-                  fmt::format("region '{}': has {} fields but the header has {} (a stray comma, or a name with a comma "
-                              "that needs quotes?)",
-                              col.count("id") && col["id"] < row.fields.size() ? row.fields[col["id"]] : "?",
-                              row.fields.size(), rows[0].fields.size())));
-    auto field = [&](const std::string& c) -> std::string {
-      auto it = col.find(c);
-      return it == col.end() ? std::string() : row.fields[it->second];
-    };
-    Region r;
-    r.index = static_cast<std::int64_t>(regions.size());
-    r.csv_line = row.line;
-    r.id = field("id");
-    if (r.id.empty()) throw InputError(located(file, row.line, "empty region id"));
-    r.name = field("name").empty() ? r.id : field("name");
-    r.province = field("province");
-    const std::string who = fmt::format("region '{}'", r.id);
-    if (r.province.empty()) throw InputError(located(file, row.line, who + ": empty province"));
-    if (auto [it, fresh] = seen_ids.emplace(r.id, row.line); !fresh)
-      throw InputError(located(
-          file, row.line, fmt::format("{}: duplicate id (first on line {}); ids must be unique", who, it->second)));
-
-    auto number = [&](const std::string& c, std::size_t j, Rule rule) {
-      const std::string& f = row.fields[j];
-      double v = 0;
-      if (!csv::to_double(f, v))
-        throw InputError(located(file, row.line, fmt::format("{}: column '{}' is not a number: '{}'", who, c, f)));
-      bool ok = std::isfinite(v);
-      const char* want = "a finite number";
-      switch (rule) {
-        case Rule::Positive:
-          ok = ok && v > 0;
-          want = "a finite number > 0";
-          break;
-        case Rule::NonNegative:
-          ok = ok && v >= 0;
-          want = "a finite number >= 0";
-          break;
-        case Rule::Latitude:
-          ok = ok && v >= -90 && v <= 90;
-          want = "a latitude in [-90, 90]";
-          break;
-        case Rule::Longitude:
-          ok = ok && v >= -180 && v <= 180;
-          want = "a longitude in [-180, 180]";
-          break;
-      }
-      if (!ok)
-        throw InputError(located(file, row.line, fmt::format("{}: column '{}' = '{}' must be {}", who, c, f, want)));
-      return v;
-    };
-    for (const auto& c : kNumeric) {
-      auto it = col.find(c.name);
-      if (it == col.end() || (!c.required && row.fields[it->second].find_first_not_of(" \t") == std::string::npos))
-        continue;  // optional and blank: keep the default
-      r.*c.field = number(c.name, it->second, c.rule);
-    }
-    if (r.registered == 0) r.registered = r.population;
-    if (r.land_km2 > r.area_km2 * (1 + 1e-9))
-      throw InputError(
-          located(file, row.line,
-                  fmt::format("{}: land_km2 = {} exceeds area_km2 = {} (developable land is part of the area)", who,
-                              r.land_km2, r.area_km2)));
-    for (std::size_t s = 0; s < sectors.size(); ++s)
-      r.productivity.push_back(number(rows[0].fields[prod_col[s]], prod_col[s], Rule::Positive));
-    std::string tags = field("tags");
-    for (char& c : tags)
-      if (c == ';' || c == '|') c = ' ';
-    std::istringstream ts(tags);
-    for (std::string t; ts >> t;) r.tags.push_back(t);
-    regions.push_back(std::move(r));
-  }
-  if (regions.empty()) throw InputError(located(file, hline, "the region CSV has a header but no regions"));
+  for (std::size_t k = 1; k < rows.size(); ++k)
+    regions.push_back(read_region(rows[k], header, file, sectors, regions.size(), seen_ids));
+  if (regions.empty()) throw InputError(located(file, rows[0].line, "the region CSV has a header but no regions"));
   return regions;
 }
 

@@ -222,115 +222,149 @@ void Scenario::validate(const std::string& where) const {
         format_number(households.housing_share + households.saving_rate)));
 }
 
-Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label, const std::string& base_dir) {
-  Reader rd{file_label};
-  YAML::Node root;
+namespace {
+
+// The scenario file's YAML document; malformed YAML is an InputError at its line.
+YAML::Node load_yaml(const std::string& yaml_text, const std::string& file_label) {
   try {
-    root = YAML::Load(yaml_text);
+    return YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
     // yaml-cpp's depth guard against stack overflow reports nesting deeper than ~500 as "bad file".
     const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "lists or mappings nested too deeply" : e.msg;
     throw InputError(
         located(file_label, e.mark.line + 1, fmt::format("malformed YAML: {} (check indentation and quoting)", what)));
   }
-  if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
+}
 
-  // `base: FILE` starts from another scenario (resolved, validated) and overrides what this file
-  // sets: a policy scenario restates only its policies. Its policies come first.
-  Scenario s = Scenario::defaults();
-  std::set<std::string> set_here;
-  if (const auto base = root[kBaseKey]) {
-    if (!base.IsScalar() || base.Scalar().empty()) rd.fail(base, "'base' must be the path of a scenario YAML");
-    namespace fs = std::filesystem;
-    fs::path path = base.Scalar();
-    if (!path.is_absolute()) path = (fs::path(base_dir) / path).lexically_normal();
-    if (base_depth >= 8) rd.fail(base, "'base' files nest more than 8 deep (a cycle?)");
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-      rd.fail(base, fmt::format("'base' = '{}' is not a scenario file (resolved relative to this file: {})",
-                                base.Scalar(), path.string()));
-    ++base_depth;
-    try {
-      s = load_scenario(path.string());
-    } catch (...) {
-      --base_depth;
-      throw;
-    }
+// What the file's keys override: the defaults, or with `base: FILE` another scenario (resolved,
+// validated), so that a policy scenario restates only its policies. Its policies come first.
+Scenario base_scenario(const Reader& rd, const YAML::Node& root, const std::string& base_dir) {
+  const auto base = root[kBaseKey];
+  if (!base) return Scenario::defaults();
+  if (!base.IsScalar() || base.Scalar().empty()) rd.fail(base, "'base' must be the path of a scenario YAML");
+  namespace fs = std::filesystem;
+  fs::path path = base.Scalar();
+  if (!path.is_absolute()) path = (fs::path(base_dir) / path).lexically_normal();
+  if (base_depth >= 8) rd.fail(base, "'base' files nest more than 8 deep (a cycle?)");
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    rd.fail(base, fmt::format("'base' = '{}' is not a scenario file (resolved relative to this file: {})",
+                              base.Scalar(), path.string()));
+  ++base_depth;
+  try {
+    Scenario s = load_scenario(path.string());
     --base_depth;
+    return s;
+  } catch (...) {
+    --base_depth;
+    throw;
   }
-  s.source_file = file_label;
-  const auto& table = scenario_parameters();
-  std::vector<std::string> valid = keys_of(table);
-  valid.push_back(kSectorsKey);
-  valid.push_back(kPoliciesKey);
-  valid.push_back(kBaseKey);
-  std::set<std::string> groups;
-  for (const auto& p : table)
-    if (auto dot = p.key.find('.'); dot != std::string::npos) groups.insert(p.key.substr(0, dot));
-  for (const auto& g : groups) valid.push_back(g);
+}
 
-  auto unknown = [&](const YAML::Node& key_node, const std::string& key) {
-    const std::string near = nearest(key, valid);
-    rd.fail(key_node, fmt::format("unknown key '{}'{}", key,
-                                  near.empty() ? " (see docs/parameters.md for the valid keys)"
-                                               : fmt::format(" (did you mean '{}'?)", near)));
-  };
-  auto find = [&](const std::string& key) {
-    return std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.key == key; });
-  };
+// Reads a scenario file's top-level keys into the scenario: parameters, `group:` mappings of
+// dotted ones, `sectors:` and `policies:`. Unknown keys get the nearest valid one; it records
+// which keys the file sets itself (not its `base:`).
+class KeyReader {
+ public:
+  explicit KeyReader(const Reader& rd) : rd_(rd) {
+    // Suggestions come from the table's keys, then the list keys, then the groups.
+    valid_ = keys_of(table_);
+    valid_.push_back(kSectorsKey);
+    valid_.push_back(kPoliciesKey);
+    valid_.push_back(kBaseKey);
+    for (const auto& p : table_)
+      if (auto dot = p.key.find('.'); dot != std::string::npos) groups_.insert(p.key.substr(0, dot));
+    for (const auto& g : groups_) valid_.push_back(g);
+  }
+
+  void read(const YAML::Node& key_node, const YAML::Node& value, Scenario& s) {
+    const std::string key = rd_.key(key_node);
+    check_unique(key_node, key);
+    if (key == kSectorsKey) {
+      if (!value.IsSequence()) rd_.fail(value, "'sectors' must be a list of sector mappings");
+      s.sectors.clear();
+      for (std::size_t i = 0; i < value.size(); ++i) s.sectors.push_back(parse_sector(rd_, value[i], i));
+      return;
+    }
+    if (key == kBaseKey) return;
+    set_here_.insert(key);
+    if (key == kPoliciesKey) {
+      auto own = parse_policies(value, rd_.file);
+      s.policies.insert(s.policies.end(), own.begin(), own.end());
+      return;
+    }
+    if (groups_.count(key)) return read_group(key, value, s);
+    auto it = find(key);
+    if (it == table_.end()) unknown(key_node, key);
+    rd_.assign(s, *it, value, key);
+  }
+
+  const std::set<std::string>& set_here() const { return set_here_; }
+
+ private:
+  // `trade:` holds trade.* keys; an empty group sets nothing.
+  void read_group(const std::string& group, const YAML::Node& value, Scenario& s) {
+    if (value.IsNull()) return;
+    if (!value.IsMap()) rd_.fail(value, fmt::format("'{}' must be a mapping of {}.* keys", group, group));
+    for (const auto& sub : value) {
+      const std::string full = group + "." + rd_.key(sub.first);
+      check_unique(sub.first, full);
+      auto it = find(full);
+      if (it == table_.end()) unknown(sub.first, full);
+      set_here_.insert(full);
+      rd_.assign(s, *it, sub.second, full);
+    }
+  }
+
+  std::vector<ParamSpec<Scenario>>::const_iterator find(const std::string& key) const {
+    return std::find_if(table_.begin(), table_.end(), [&](const auto& p) { return p.key == key; });
+  }
+
+  [[noreturn]] void unknown(const YAML::Node& key_node, const std::string& key) const {
+    const std::string near = nearest(key, valid_);
+    rd_.fail(key_node, fmt::format("unknown key '{}'{}", key,
+                                   near.empty() ? " (see docs/parameters.md for the valid keys)"
+                                                : fmt::format(" (did you mean '{}'?)", near)));
+  }
 
   // yaml-cpp keeps duplicate keys silently; a repeated key is almost always a mistake.
-  std::map<std::string, int> first_line;
-  auto check_unique = [&](const YAML::Node& key_node, const std::string& key) {
-    auto [it, fresh] = first_line.emplace(key, rd.line(key_node));
-    if (!fresh) rd.fail(key_node, fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second));
-  };
-  for (const auto& kv : root) {
-    const std::string key = rd.key(kv.first);
-    check_unique(kv.first, key);
-    if (key == kSectorsKey) {
-      if (!kv.second.IsSequence()) rd.fail(kv.second, "'sectors' must be a list of sector mappings");
-      s.sectors.clear();
-      for (std::size_t i = 0; i < kv.second.size(); ++i) s.sectors.push_back(parse_sector(rd, kv.second[i], i));
-      continue;
-    }
-    if (key == kBaseKey) continue;
-    set_here.insert(key);
-    if (key == kPoliciesKey) {
-      auto own = parse_policies(kv.second, file_label);
-      s.policies.insert(s.policies.end(), own.begin(), own.end());
-      continue;
-    }
-    if (groups.count(key)) {
-      if (kv.second.IsNull()) continue;
-      if (!kv.second.IsMap()) rd.fail(kv.second, fmt::format("'{}' must be a mapping of {}.* keys", key, key));
-      for (const auto& sub : kv.second) {
-        const std::string full = key + "." + rd.key(sub.first);
-        check_unique(sub.first, full);
-        auto it = find(full);
-        if (it == table.end()) unknown(sub.first, full);
-        set_here.insert(full);
-        rd.assign(s, *it, sub.second, full);
-      }
-      continue;
-    }
-    auto it = find(key);
-    if (it == table.end()) unknown(kv.first, key);
-    rd.assign(s, *it, kv.second, key);
+  void check_unique(const YAML::Node& key_node, const std::string& key) {
+    auto [it, fresh] = first_line_.emplace(key, rd_.line(key_node));
+    if (!fresh) rd_.fail(key_node, fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second));
   }
-  if (!root["regions"] && !root[kBaseKey]) rd.fail(root, "missing required key 'regions' (path of the region CSV)");
 
-  // Paths in the file are relative to the file.
+  const Reader& rd_;
+  const std::vector<ParamSpec<Scenario>>& table_ = scenario_parameters();
+  std::vector<std::string> valid_;
+  std::set<std::string> groups_;
+  std::map<std::string, int> first_line_;
+  std::set<std::string> set_here_;
+};
+
+// Paths in the file are relative to the file; those from `base:` are already resolved.
+void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std::string& base_dir) {
   namespace fs = std::filesystem;
-  auto resolve = [&](std::string& p) {
-    if (p.empty() || p == "auto" || fs::path(p).is_absolute()) return;
-    if (!set_here.count(&p == &s.regions ? "regions" : &p == &s.decomposition ? "decomposition" : "network.file"))
-      return;  // from `base:`, already resolved
+  auto resolve = [&](std::string& p, const char* key) {
+    if (p.empty() || p == "auto" || fs::path(p).is_absolute() || !set_here.count(key)) return;
     p = (fs::path(base_dir) / p).lexically_normal().string();
   };
-  resolve(s.regions);
-  resolve(s.decomposition);
-  resolve(s.network.file);
+  resolve(s.regions, "regions");
+  resolve(s.decomposition, "decomposition");
+  resolve(s.network.file, "network.file");
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label, const std::string& base_dir) {
+  Reader rd{file_label};
+  const YAML::Node root = load_yaml(yaml_text, file_label);
+  if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
+  Scenario s = base_scenario(rd, root, base_dir);
+  s.source_file = file_label;
+  KeyReader keys(rd);
+  for (const auto& kv : root) keys.read(kv.first, kv.second, s);
+  if (!root["regions"] && !root[kBaseKey]) rd.fail(root, "missing required key 'regions' (path of the region CSV)");
+  resolve_paths(s, keys.set_here(), base_dir);
   s.validate(file_label);
   return s;
 }
@@ -342,90 +376,6 @@ Scenario load_scenario(const std::string& path) {
   buf << in.rdbuf();
   const auto base = std::filesystem::path(path).parent_path().string();
   return parse_scenario(buf.str(), path, base.empty() ? "." : base);
-}
-
-namespace {
-template <class Target>
-std::string value_text(const ParamSpec<Target>& p, const Target& t) {
-  switch (p.kind) {
-    case ParamKind::Text: {
-      const std::string v = p.get_text(t);
-      YAML::Emitter e;
-      e << v;
-      try {
-        if (YAML::Load(std::string(e.c_str()) + "\n").as<std::string>() == v) return e.c_str();
-      } catch (const YAML::Exception&) {}
-      // yaml-cpp's emitter leaves a CR unquoted (a reader takes it for a line break), and its
-      // double quoting replaces bytes that are not UTF-8: quote such a value here.
-      std::string q = "\"";
-      for (const char c : v) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\')
-          q += '\\', q += c;
-        else if (u < 0x20 || u == 0x7f)
-          q += fmt::format("\\x{:02x}", u);
-        else
-          q += c;
-      }
-      return q + "\"";
-    }
-    case ParamKind::Boolean:
-      return p.get_number(t) != 0 ? "true" : "false";
-    default:
-      return format_number(p.get_number(t));
-  }
-}
-}  // namespace
-
-std::string scenario_to_yaml(const Scenario& s, int indent) {
-  const std::string pad(indent, ' ');
-  std::ostringstream out;
-  std::string group;
-  for (const auto& p : scenario_parameters()) {
-    auto dot = p.key.find('.');
-    if (dot == std::string::npos) {
-      out << pad << p.key << ": " << value_text(p, s) << "\n";
-      continue;
-    }
-    const std::string g = p.key.substr(0, dot);
-    if (g != group) out << pad << g << ":\n", group = g;
-    out << pad << "  " << p.key.substr(dot + 1) << ": " << value_text(p, s) << "\n";
-  }
-  out << pad << "sectors:\n";
-  for (const auto& sec : s.sectors) {
-    bool first = true;
-    for (const auto& p : sector_parameters()) {
-      out << pad << (first ? "  - " : "    ") << p.key << ": " << value_text(p, sec) << "\n";
-      first = false;
-    }
-  }
-  out << policies_to_yaml(s.policies, indent);
-  return out.str();
-}
-
-std::string parameters_markdown() {
-  std::ostringstream md;
-  auto row = [&](const auto& p) {
-    md << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key, markdown_cell(p.symbol),
-                      p.default_text.empty() ? "*required*" : "`" + p.default_text + "`",
-                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer ? p.range.describe() : "",
-                      markdown_cell(p.unit), markdown_cell(p.doc));
-  };
-  md << "<!-- generated by `regio params --markdown`; do not edit (a test checks it is current) -->\n";
-  md << "## Scenario parameters\n\n| key | symbol | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
-  for (const auto& p : scenario_parameters()) row(p);
-  md << "\n## Sector parameters (each entry of `sectors:`)\n\n"
-        "| key | symbol | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
-  for (const auto& p : sector_parameters()) row(p);
-  md << "\nDefault economy when `sectors:` is absent:\n\n| name | θ | α | β | λ | η | γ | g | agricultural |\n"
-        "|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& s : default_sectors())
-    md << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, format_number(s.theta),
-                      format_number(s.labor_share), format_number(s.capital_share), format_number(s.land_share()),
-                      format_number(s.consumption_share), format_number(s.agglomeration),
-                      format_number(s.productivity_growth), s.agricultural ? "yes" : "no");
-  md << policies_markdown();
-  return md.str();
 }
 
 }  // namespace regio
