@@ -75,17 +75,6 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-double max_over(MPI_Comm comm, double v) {
-  double m = 0;
-  MPI_Allreduce(&v, &m, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return m;
-}
-double min_over(MPI_Comm comm, double v) {
-  double m = 0;
-  MPI_Allreduce(&v, &m, 1, MPI_DOUBLE, MPI_MIN, comm);
-  return m;
-}
-
 // What to run and where the row goes.
 struct BenchOptions {
   std::string scenario, decomp = "auto", csv, label;
@@ -139,7 +128,7 @@ void time_epochs(const boost::mpi::communicator& comm, regio::Simulation& sim, B
     MPI_Barrier(comm);
     const auto t0 = Clock::now();
     const auto st = sim.solve();
-    seconds.push_back(max_over(comm, since(t0)));
+    seconds.push_back(regio::max_over_ranks(comm, since(t0)));
     newton.push_back(st.nonlinear_iterations);
     evals.push_back(st.residual_evaluations);
     if (e + 1 < r.epochs) sim.advance();
@@ -154,13 +143,14 @@ void time_epochs(const boost::mpi::communicator& comm, regio::Simulation& sim, B
 // Peak memory, bandwidths and what one residual costs and streams, after the timed epochs.
 void measure_machine(const boost::mpi::communicator& comm, regio::Simulation& sim, BenchResult& r) {
   // Peak memory of the solver itself, before the STREAM arrays are allocated.
-  r.rss = max_over(comm, peak_rss_mb());
+  r.rss = regio::max_over_ranks(comm, peak_rss_mb());
   const double triad = stream_triad(comm);
-  r.read = min_over(comm, stream_read(comm));
+  r.read = regio::min_over_ranks(comm, stream_read(comm));
   auto& sys = sim.system();
-  r.per_residual = max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
-  r.bytes = max_over(comm, sys.kernel_bytes_per_residual());
-  r.triad = min_over(comm, triad);
+  r.per_residual =
+      regio::max_over_ranks(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
+  r.bytes = regio::max_over_ranks(comm, sys.kernel_bytes_per_residual());
+  r.triad = regio::min_over_ranks(comm, triad);
   const int stored = sys.kernels().rows().storage() == regio::KernelRows::Storage::Stored ? 1 : 0;
   int all_stored = 0;
   MPI_Allreduce(&stored, &all_stored, 1, MPI_INT, MPI_MIN, comm);
@@ -180,7 +170,7 @@ BenchResult run_bench(const boost::mpi::communicator& comm, const BenchOptions& 
   r.sectors = sc.num_sectors();
   const auto t_setup = Clock::now();
   regio::Simulation sim(comm, regio::distribute_inputs(comm, sc, o.decomp));
-  r.setup = max_over(comm, since(t_setup));
+  r.setup = regio::max_over_ranks(comm, since(t_setup));
   r.regions = sim.num_regions();
   time_epochs(comm, sim, r);
   measure_machine(comm, sim, r);
