@@ -17,6 +17,15 @@
 
 namespace regio {
 
+// The bilateral costs with the given border-cost changes and transport links (the network
+// file's, then any a policy adds): border costs set first, then effective distances by shortest
+// paths over the links.
+std::shared_ptr<const TransportCosts> costs_with(const Scenario& sc, const GlobalGeography& geo,
+                                                 const CostChanges& changes);
+// The base year's costs: the scenario's border costs and its network file's links, no policy.
+// What the calibration inverts against, as the run's first epoch without policies sees it.
+std::shared_ptr<const TransportCosts> network_costs(const Scenario& sc, const GlobalGeography& geo);
+
 class PolicySchedule {
  public:
   PolicySchedule(const Scenario& sc, const GlobalGeography& geo);

@@ -8,6 +8,7 @@
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/national_system.hpp"
+#include "regio/policy_schedule.hpp"
 #include "regio/productivity_inversion.hpp"
 #include "regio/snes_driver.hpp"
 
@@ -98,10 +99,12 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
   // (docs/numerics.md).
   Scenario inversion_sc = sc;
   inversion_sc.solver.recycle = 0;
+  // The costs of the base year: the scenario's border costs and its network's links.
+  const auto costs = network_costs(sc, geo);
 
   // 1. Productivity (and prices) with populations at the data.
   {
-    ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp);
+    ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp, costs);
     rep.productivity = inversion.solve("calibration of productivity");
 
     // 2. Amenities from the migration equations at the calibrated prices.
@@ -136,8 +139,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
   }
 
   // 3. Verification: the ordinary equilibrium from the calibrated fundamentals.
-  NationalSystem check(sc, layout, geo, st);
-  rep.verification = check.solve(no_policy_regime(sc, nullptr), "verification of the calibration");
+  NationalSystem check(sc, layout, geo, st, costs);
+  rep.verification = check.solve(no_policy_regime(sc, costs), "verification of the calibration");
   const auto& v = check.view();
   const auto& tech = check.technology();
   double pop_err = 0, gdp_err = 0;

@@ -32,11 +32,9 @@ void PolicySchedule::apply_region_policies(int epoch, EconomyState& st) const {
   }
 }
 
-std::shared_ptr<const TransportCosts> PolicySchedule::costs_at(int epoch) const {
-  CostChanges changes;
-  changes.links = sc_.network_links;
-  for_each_in_force(epoch, [&](const Policy& p, const PolicyKind& kind) { kind.edit_costs(p, changes); });
-  auto costs = std::make_shared<TransportCosts>(sc_, geo_);
+std::shared_ptr<const TransportCosts> costs_with(const Scenario& sc, const GlobalGeography& geo,
+                                                 const CostChanges& changes) {
+  auto costs = std::make_shared<TransportCosts>(sc, geo);
   for (const auto& b : changes.borders) {
     if (b.trade) costs->set_trade_border(b.p, b.q, *b.trade);
     if (b.migration) costs->set_migration_border(b.p, b.q, *b.migration);
@@ -45,10 +43,23 @@ std::shared_ptr<const TransportCosts> PolicySchedule::costs_at(int epoch) const 
   for (const auto& l : changes.links) {
     const auto a = static_cast<std::size_t>(l.from_index), b = static_cast<std::size_t>(l.to_index);
     const double km = l.km > 0 ? l.km : costs->great_circle(a, b);  // the length of the direct leg
-    links.push_back({a, b, km * sc_.network.mode_cost(l.mode)});
+    links.push_back({a, b, km * sc.network.mode_cost(l.mode)});
   }
   if (!links.empty()) costs->set_links(std::move(links));
   return costs;
+}
+
+std::shared_ptr<const TransportCosts> network_costs(const Scenario& sc, const GlobalGeography& geo) {
+  CostChanges changes;
+  changes.links = sc.network_links;
+  return costs_with(sc, geo, changes);
+}
+
+std::shared_ptr<const TransportCosts> PolicySchedule::costs_at(int epoch) const {
+  CostChanges changes;
+  changes.links = sc_.network_links;
+  for_each_in_force(epoch, [&](const Policy& p, const PolicyKind& kind) { kind.edit_costs(p, changes); });
+  return costs_with(sc_, geo_, changes);
 }
 
 FiscalRegime PolicySchedule::fiscal_at(int epoch, const EconomyState& st) const {
