@@ -81,6 +81,10 @@ struct BaseYear {
 // to the model. `migration_needed`: migration_shares.csv must exist.
 BaseYear load_base_year(MPI_Comm comm, const std::string& folder, bool migration_needed);
 
+// Λ at revenues R = R_n· (a row of S): the rent of the land group g uses (the whole region's land
+// with one land market), Σ λ_s R_ns + δ_h I over the sectors on that land (production + housing).
+double land_rent_at(const HatParameters& par, const double* R, int g);
+
 // The stayers' rebate factor C_u = 1 + Λ_u/(w_u m_uu R_u) (MODEL.md §11) of a unit, given the
 // rent-to-wage ratio Λ_u/w_u; 1 under `residents`.
 double rebate_factor(const HatParameters& par, double rent_over_wage, double own_share, double registered);

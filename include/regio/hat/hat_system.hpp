@@ -6,6 +6,7 @@
 // are Layout's O(N) allgathers and reduce-scatters. docs/hat-algebra.md lists every equation.
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,13 @@ class HatSystem {
   void own_blocks(const double* x);
   void trade(const double* x, double* f);
   void migration_flows(const double* x, double* f);
+  // Pieces of migration_flows (hat_migration.cpp).
+  std::vector<double> log_utility_changes() const;
+  double other_destinations(std::int64_t u, const double* m, const std::vector<double>& log_u,
+                            std::vector<double>& e) const;
+  void unit_migration(int ln, int g, const std::vector<double>& log_u, std::vector<double>& e,
+                      std::vector<double>& columns);
+  void employment_equations(const double* x, const std::vector<double>& inflow, double* f) const;
 
   const BaseYear& base_;
   const Layout& layout_;

@@ -1,4 +1,5 @@
-// The system in changes (MODEL.md §12; equations in docs/hat-algebra.md §2).
+// The system in changes (MODEL.md §12; equations in docs/hat-algebra.md §3): the own blocks,
+// trade and the SNES solve; migration (steps 5–6) in hat_migration.cpp.
 #include "regio/hat/hat_system.hpp"
 
 #include <fmt/format.h>
@@ -13,19 +14,6 @@
 #include "regio/petsc_util.hpp"
 
 namespace regio::hat {
-
-namespace {
-// Rent of land used by group g (all the region's land with one market) at revenues R (row of S).
-double land_rent_at(const HatParameters& par, const double* R, int g) {
-  const double dh = par.housing_share;
-  double rent = 0;
-  for (int s = 0; s < par.S(); ++s) {
-    if (par.land_by_group && par.group_of_sector[s] != g) continue;
-    rent += par.land_share[s] * R[s] + dh * par.value_added(s) * R[s] / (1 - dh);
-  }
-  return rent;
-}
-}  // namespace
 
 HatSystem::HatSystem(const BaseYear& base, const Layout& layout, const Shocks& shocks, bool migration)
     : base_(base), layout_(layout), shocks_(shocks), migration_(migration), S_(base.S()), G_(base.G()), N_(base.N()) {
@@ -175,98 +163,6 @@ void HatSystem::trade(const double* x, double* f) {
     // Numeraire (replaces the redundant goods market, Walras): the numeraire region's mean wage,
     // weighted by base wage bills, is 1 (the outside region's wage, MODEL.md §13).
     if (n == numeraire_) fb[G_ + S_ + S_ - 1] = std::log(wb_hat / wb_sum);
-  }
-}
-
-// Steps 5–6: migration shares by hukou origin (stayers' rebate fixed point per unit), inflows
-// reduced to the destinations' owners; employment equations (MODEL.md §10–§12).
-void HatSystem::migration_flows(const double* x, double* f) {
-  const HatParameters& par = base_.par;
-  const double eps = par.migration_elasticity;
-  const int K = block();
-  const std::int64_t U = N_ * G_;
-  std::vector<double> log_u_owned(static_cast<std::size_t>(layout_.num_owned() * G_)), log_u;
-  for (int ln = 0; ln < layout_.num_owned(); ++ln)
-    for (int g = 0; g < G_; ++g)
-      log_u_owned[ln * G_ + g] =
-          std::log(state_.real_income[ln * G_ + g]) + shocks_.log_B[layout_.owned()[ln]];  // log Û = log B̂ + log V̂
-  layout_.allgather(log_u_owned.data(), G_, log_u);
-  std::vector<double> columns(static_cast<std::size_t>(U), 0.0), e(static_cast<std::size_t>(U));
-  for (int ln = 0; ln < layout_.num_owned(); ++ln) {
-    const std::int64_t n = layout_.owned()[ln];
-    if (base_.outside[n]) continue;
-    const int prov = base_.province_of[n];
-    for (int g = 0; g < G_; ++g) {
-      const std::int64_t u = n * G_ + g;
-      const std::size_t lu = static_cast<std::size_t>(ln * G_ + g);
-      const double* m = base_.migration_shares.data() + lu * U;
-      const double Ru = base_.registered[u], L0 = base_.employment[u], wb0 = base_.wage_bill(n, g);
-      double bb = 0;  // Σ_{v≠u} m_uv (Û_v/μ̂_uv)^ε
-      for (std::int64_t v = 0; v < U; ++v) {
-        if (v == u || m[v] <= 0) {
-          e[v] = 0;
-          continue;
-        }
-        const bool same = base_.province_of[v / G_] == prov;
-        e[v] = m[v] * std::exp(eps * (log_u[v] - (same ? shocks_.log_mu_within : shocks_.log_mu_between)));
-        bb += e[v];
-      }
-      // Rebate factors (MODEL.md §11): C = 1 + Λ/(w m_uu R); Λ/w from the land rent and wage.
-      const double rent0 = land_rent_at(par, &base_.revenue[n * S_], g);
-      std::vector<double> R1(S_);
-      for (int s = 0; s < S_; ++s) R1[s] = base_.revenue[n * S_ + s] * state_.revenue[ln * S_ + s];
-      const double rent1 = land_rent_at(par, R1.data(), g);
-      const double C0 = rebate_factor(par, rent0 * L0 / wb0, m[u], Ru);
-      const double cc = par.stayers ? rent1 / (wb0 / L0 * state_.wage[lu] * Ru) : 0.0;  // C' = 1 + cc / m'_uu
-      const double aa = m[u] * std::exp(eps * log_u[u]) / std::pow(C0, eps);            // m'_uu Φ = aa C'^ε
-      // Unique root of g(y) = log z − log(z + bb) − y, y = log m'_uu, z = aa C^ε (Newton; g' < 0).
-      double y = std::log(m[u]), C = 1, z = aa;
-      for (int it = 0; it < 100; ++it) {
-        C = 1 + cc * std::exp(-y);
-        z = aa * std::pow(C, eps);
-        const double gy = std::log(z) - std::log(z + bb) - y;
-        const double dg = -eps * (C - 1) / C * bb / (z + bb) - 1;
-        const double step = -gy / dg;
-        y = std::min(y + step, 0.0);
-        if (std::abs(step) < 1e-15) break;
-      }
-      C = 1 + cc * std::exp(-y);
-      z = aa * std::pow(C, eps);
-      const double Phi = z + bb;
-      double within = 0, between = 0;
-      for (std::int64_t v = 0; v < U; ++v) {
-        const double share = v == u ? z / Phi : e[v] / Phi;  // m'_uv
-        columns[(v % G_) * N_ + v / G_] += Ru * share;       // L'_v = Σ_u R_u m'_uv
-        if (v == u) continue;
-        (base_.province_of[v / G_] == prov ? within : between) += share;
-      }
-      state_.rebate_base[lu] = C0;
-      state_.rebate_new[lu] = C;
-      state_.own_share_new[lu] = z / Phi;
-      state_.expected_utility[lu] = std::pow(Phi, 1 / eps);
-      state_.within_share_new[lu] = within;
-      state_.between_share_new[lu] = between;
-    }
-  }
-  std::vector<double> inflow(static_cast<std::size_t>(layout_.num_owned() * G_));
-  layout_.reduce_sum(columns, G_, inflow.data());
-  for (int ln = 0; ln < layout_.num_owned(); ++ln) {
-    const std::int64_t n = layout_.owned()[ln];
-    double* fb = f + ln * K + G_ + 2 * S_;
-    const double* xb = x + ln * K;
-    if (!base_.outside[n]) {
-      for (int g = 0; g < G_; ++g)
-        fb[g] = std::log(inflow[ln * G_ + g] / base_.employment[n * G_ + g]) - xb[G_ + 2 * S_ + g];
-      continue;
-    }
-    // Outside the choice set: total labour fixed, one wage across its groups (MODEL.md §13).
-    double L0 = 0, L1 = 0;
-    for (int g = 0; g < G_; ++g) {
-      L0 += base_.employment[n * G_ + g];
-      L1 += base_.employment[n * G_ + g] * std::exp(xb[G_ + 2 * S_ + g]);
-    }
-    fb[0] = std::log(L1 / L0);
-    for (int g = 1; g < G_; ++g) fb[g] = xb[g] - xb[0];
   }
 }
 

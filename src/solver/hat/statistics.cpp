@@ -13,77 +13,88 @@ double region_sum(const Layout& layout, F f) {
   for (int ln = 0; ln < layout.num_owned(); ++ln) part[ln] = f(ln, layout.owned()[ln]);
   return layout.ordered_sum(part);
 }
-}  // namespace
 
-std::vector<Statistic> national_statistics(const BaseYear& b, const Layout& layout, const HatSystem& sys) {
-  const HatState& st = sys.state();
-  const int S = b.S(), G = b.G();
-  const std::int64_t N = b.N(), U = b.units();
-  const double eps = b.par.migration_elasticity;
-  auto inside_units = [&](int ln, std::int64_t n, auto term) {
+// Σ over the units u = (n, g) of the regions inside the choice set (region order) of
+// `term(lu, u)`, lu = ln·G + g the unit's owned index.
+template <class F>
+double unit_sum(const BaseYear& b, const Layout& layout, F term) {
+  const int G = b.G();
+  return region_sum(layout, [&](int ln, std::int64_t n) {
     double t = 0;
     if (b.outside[n]) return 0.0;
     for (int g = 0; g < G; ++g) t += term(static_cast<std::size_t>(ln * G + g), n * G + g);
     return t;
-  };
-  // Real GDP: Σ_u φ_u V̂_u L̂_u, φ_u ∝ V_u L_u (post_simulate.m:153).
-  const double gdp_w = region_sum(layout, [&](int ln, std::int64_t n) {
-    return inside_units(ln, n, [&](std::size_t, std::int64_t u) { return b.real_income[u] * b.employment[u]; });
   });
-  const double gdp = region_sum(layout,
-                                [&](int ln, std::int64_t n) {
-                                  return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                                    return b.real_income[u] * b.employment[u] * st.real_income[lu] * st.employment[lu];
-                                  });
-                                }) /
-                     gdp_w;
-  // Welfare: with migration Σ_u ω_u Φ_u^(1/ε), ω ∝ R_u V_u C_u m_uu^(−1/ε) (post_simulate.m:72); without, real GDP.
-  double welfare = gdp, welfare_log = 1;
-  const double R_total = region_sum(layout, [&](int ln, std::int64_t n) {
-    return inside_units(ln, n, [&](std::size_t, std::int64_t u) { return b.registered[u]; });
-  });
+}
+
+// Real GDP: Σ_u φ_u V̂_u L̂_u, φ_u ∝ V_u L_u (post_simulate.m:153).
+double real_gdp(const BaseYear& b, const Layout& layout, const HatState& st) {
+  const double weight =
+      unit_sum(b, layout, [&](std::size_t, std::int64_t u) { return b.real_income[u] * b.employment[u]; });
+  return unit_sum(b, layout,
+                  [&](std::size_t lu, std::int64_t u) {
+                    return b.real_income[u] * b.employment[u] * st.real_income[lu] * st.employment[lu];
+                  }) /
+         weight;
+}
+
+struct Welfare {
+  double tombe_zhu = 0;  // Σ_u ω_u Φ_u^(1/ε), ω_u ∝ R_u V_u C_u m_uu^(−1/ε); without migration real GDP
+  double log_mean = 1;   // MODEL.md §7: exp(R-weighted mean of log Φ_u^(1/ε)); without, of log V̂ by L
+};
+
+// Welfare with migration (post_simulate.m:72): the hukou units' expected utility changes Φ_u^(1/ε).
+Welfare welfare_with_migration(const BaseYear& b, const Layout& layout, const HatState& st, double R_total) {
+  const double eps = b.par.migration_elasticity;
+  const std::int64_t U = b.units();
   auto own_share = [&](std::size_t lu, std::int64_t u) { return b.migration_shares[lu * U + u]; };
-  if (sys.migration()) {
-    auto omega = [&](std::size_t lu, std::int64_t u) {
-      return b.registered[u] * b.real_income[u] * st.rebate_base[lu] * std::pow(own_share(lu, u), -1 / eps);
-    };
-    const double om = region_sum(layout, [&](int ln, std::int64_t n) { return inside_units(ln, n, omega); });
-    welfare = region_sum(layout,
-                         [&](int ln, std::int64_t n) {
-                           return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                             return omega(lu, u) * st.expected_utility[lu];
-                           });
-                         }) /
-              om;
-    welfare_log = std::exp(region_sum(layout,
-                                      [&](int ln, std::int64_t n) {
-                                        return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                                          return b.registered[u] * std::log(st.expected_utility[lu]);
-                                        });
-                                      }) /
-                           R_total);
-  } else {
-    const double L_total = region_sum(layout, [&](int ln, std::int64_t n) {
-      return inside_units(ln, n, [&](std::size_t, std::int64_t u) { return b.employment[u]; });
-    });
-    welfare_log = std::exp(region_sum(layout,
-                                      [&](int ln, std::int64_t n) {
-                                        return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                                          return b.employment[u] * std::log(st.real_income[lu]);
-                                        });
-                                      }) /
-                           L_total);
-  }
-  // Trade: spending-weighted import shares of the regions inside (post_simulate.m:129-137).
-  auto base_imports = [&](int ln, std::int64_t n, bool foreign) {
-    double t = 0;
-    for (int s = 0; s < S; ++s) {
-      const double* pi = b.trade_shares.data() + (static_cast<std::size_t>(ln) * S + s) * N;
-      for (std::int64_t i = 0; i < N; ++i)
-        if (i != n && static_cast<bool>(b.outside[i]) == foreign) t += pi[i] * b.spending[n * S + s];
-    }
-    return t;
+  auto omega = [&](std::size_t lu, std::int64_t u) {
+    return b.registered[u] * b.real_income[u] * st.rebate_base[lu] * std::pow(own_share(lu, u), -1 / eps);
   };
+  const double om = unit_sum(b, layout, omega);
+  Welfare w;
+  w.tombe_zhu =
+      unit_sum(b, layout, [&](std::size_t lu, std::int64_t u) { return omega(lu, u) * st.expected_utility[lu]; }) / om;
+  w.log_mean = std::exp(
+      unit_sum(b, layout,
+               [&](std::size_t lu, std::int64_t u) { return b.registered[u] * std::log(st.expected_utility[lu]); }) /
+      R_total);
+  return w;
+}
+
+// Welfare without migration: real GDP, and the L-weighted mean of log V̂_u.
+Welfare welfare_fixed_labour(const BaseYear& b, const Layout& layout, const HatState& st, double gdp) {
+  const double L_total = unit_sum(b, layout, [&](std::size_t, std::int64_t u) { return b.employment[u]; });
+  Welfare w;
+  w.tombe_zhu = gdp;
+  w.log_mean = std::exp(
+      unit_sum(b, layout,
+               [&](std::size_t lu, std::int64_t u) { return b.employment[u] * std::log(st.real_income[lu]); }) /
+      L_total);
+  return w;
+}
+
+// Spending-weighted shares bought from other regions inside (internal) and from outside
+// (international), over the regions inside (post_simulate.m:129-137), before and after.
+struct TradeShares {
+  double internal_base, international_base, internal_new, international_new;
+};
+
+// Σ_s Σ_{i≠n} π_nis X_ns over exporters i outside (`foreign`) or inside: region n's base imports.
+double base_imports(const BaseYear& b, int ln, std::int64_t n, bool foreign) {
+  const int S = b.S();
+  const std::int64_t N = b.N();
+  double t = 0;
+  for (int s = 0; s < S; ++s) {
+    const double* pi = b.trade_shares.data() + (static_cast<std::size_t>(ln) * S + s) * N;
+    for (std::int64_t i = 0; i < N; ++i)
+      if (i != n && static_cast<bool>(b.outside[i]) == foreign) t += pi[i] * b.spending[n * S + s];
+  }
+  return t;
+}
+
+TradeShares trade_shares(const BaseYear& b, const Layout& layout, const HatState& st) {
+  const int S = b.S();
   auto inside_region = [&](std::int64_t n, double v) { return b.outside[n] ? 0.0 : v; };
   const double X0 = region_sum(layout, [&](int, std::int64_t n) {
     double x = 0;
@@ -95,78 +106,93 @@ std::vector<Statistic> national_statistics(const BaseYear& b, const Layout& layo
     for (int s = 0; s < S; ++s) x += st.spending_new[ln * S + s];
     return inside_region(n, x);
   });
-  const double dom0 =
-      region_sum(layout, [&](int ln, std::int64_t n) { return inside_region(n, base_imports(ln, n, false)); }) / X0;
-  const double for0 =
-      region_sum(layout, [&](int ln, std::int64_t n) { return inside_region(n, base_imports(ln, n, true)); }) / X0;
-  const double dom1 =
-      region_sum(layout, [&](int ln, std::int64_t n) { return inside_region(n, st.domestic_imports_new[ln]); }) / X1;
-  const double for1 =
-      region_sum(layout, [&](int ln, std::int64_t n) { return inside_region(n, st.foreign_imports_new[ln]); }) / X1;
-  // Migration: hukou holders living in another unit of their province / in another province.
-  double within0 = NAN, between0 = NAN, within1 = NAN, between1 = NAN;
-  if (b.has_migration) {
-    auto base_share = [&](std::size_t lu, std::int64_t u, bool same) {
-      double t = 0;
-      for (std::int64_t v = 0; v < U; ++v)
-        if (v != u && (b.province_of[v / G] == b.province_of[u / G]) == same) t += b.migration_shares[lu * U + v];
-      return b.registered[u] * t;
-    };
-    within0 = region_sum(layout,
-                         [&](int ln, std::int64_t n) {
-                           return inside_units(ln, n,
-                                               [&](std::size_t lu, std::int64_t u) { return base_share(lu, u, true); });
-                         }) /
-              R_total;
-    between0 = region_sum(layout,
-                          [&](int ln, std::int64_t n) {
-                            return inside_units(
-                                ln, n, [&](std::size_t lu, std::int64_t u) { return base_share(lu, u, false); });
-                          }) /
-               R_total;
-    within1 = within0, between1 = between0;
-    if (sys.migration()) {
-      within1 = region_sum(layout,
-                           [&](int ln, std::int64_t n) {
-                             return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                               return b.registered[u] * st.within_share_new[lu];
-                             });
-                           }) /
-                R_total;
-      between1 = region_sum(layout,
-                            [&](int ln, std::int64_t n) {
-                              return inside_units(ln, n, [&](std::size_t lu, std::int64_t u) {
-                                return b.registered[u] * st.between_share_new[lu];
-                              });
-                            }) /
-                 R_total;
-    }
-  }
+  auto share = [&](double X, auto imports) {
+    return region_sum(layout, [&](int ln, std::int64_t n) { return inside_region(n, imports(ln, n)); }) / X;
+  };
+  TradeShares t;
+  t.internal_base = share(X0, [&](int ln, std::int64_t n) { return base_imports(b, ln, n, false); });
+  t.international_base = share(X0, [&](int ln, std::int64_t n) { return base_imports(b, ln, n, true); });
+  t.internal_new = share(X1, [&](int ln, std::int64_t) { return st.domestic_imports_new[ln]; });
+  t.international_new = share(X1, [&](int ln, std::int64_t) { return st.foreign_imports_new[ln]; });
+  return t;
+}
+
+// Hukou holders living in another unit of their province (within) / in another province
+// (between), as shares of Σ_u R_u, before and after; NaN without migration shares.
+struct MigrantShares {
+  double within_base = NAN, between_base = NAN, within_new = NAN, between_new = NAN;
+};
+
+MigrantShares migrant_shares(const BaseYear& b, const Layout& layout, const HatSystem& sys, double R_total) {
+  MigrantShares ms;
+  if (!b.has_migration) return ms;
+  const HatState& st = sys.state();
+  const int G = b.G();
+  const std::int64_t U = b.units();
+  auto base_share = [&](std::size_t lu, std::int64_t u, bool same) {  // R_u Σ_{v≠u} m_uv, v in / out of u's province
+    double t = 0;
+    for (std::int64_t v = 0; v < U; ++v)
+      if (v != u && (b.province_of[v / G] == b.province_of[u / G]) == same) t += b.migration_shares[lu * U + v];
+    return b.registered[u] * t;
+  };
+  ms.within_base =
+      unit_sum(b, layout, [&](std::size_t lu, std::int64_t u) { return base_share(lu, u, true); }) / R_total;
+  ms.between_base =
+      unit_sum(b, layout, [&](std::size_t lu, std::int64_t u) { return base_share(lu, u, false); }) / R_total;
+  ms.within_new = ms.within_base, ms.between_new = ms.between_base;
+  if (!sys.migration()) return ms;
+  ms.within_new =
+      unit_sum(b, layout, [&](std::size_t lu, std::int64_t u) { return b.registered[u] * st.within_share_new[lu]; }) /
+      R_total;
+  ms.between_new =
+      unit_sum(b, layout, [&](std::size_t lu, std::int64_t u) { return b.registered[u] * st.between_share_new[lu]; }) /
+      R_total;
+  return ms;
+}
+
+// The rows of national.csv, in its order.
+std::vector<Statistic> statistic_rows(double gdp, const Welfare& w, const TradeShares& t, const MigrantShares& ms,
+                                      bool mig) {
   const double nan = NAN;
-  const bool mig = sys.migration();
   return {
       {"real_gdp_pct", 100 * (gdp - 1), "%", "real GDP: Σ_u φ_u V̂_u L̂_u − 1, φ_u ∝ V_u L_u over units inside"},
-      {"welfare_pct", 100 * (welfare - 1), "%",
+      {"welfare_pct", 100 * (w.tombe_zhu - 1), "%",
        "welfare: Σ_u ω_u Φ_u^(1/ε) − 1, ω_u ∝ R_u V_u C_u m_uu^(−1/ε) (Tombe & Zhu); without migration = real GDP"},
-      {"welfare_logmean_pct", 100 * (welfare_log - 1), "%",
+      {"welfare_logmean_pct", 100 * (w.log_mean - 1), "%",
        "MODEL.md §7: exp(R-weighted mean of log Φ_u^(1/ε)) − 1; without migration exp(L-weighted mean of log V̂) − 1"},
-      {"internal_trade_pp", 100 * (dom1 - dom0), "pp",
+      {"internal_trade_pp", 100 * (t.internal_new - t.internal_base), "pp",
        "change of the spending-weighted share bought from other regions inside"},
-      {"international_trade_pp", 100 * (for1 - for0), "pp",
+      {"international_trade_pp", 100 * (t.international_new - t.international_base), "pp",
        "change of the spending-weighted share bought from regions outside"},
-      {"within_province_migration_pct", mig ? 100 * (within1 / within0 - 1) : nan, "%",
+      {"within_province_migration_pct", mig ? 100 * (ms.within_new / ms.within_base - 1) : nan, "%",
        "change of hukou holders living in another unit of their province"},
-      {"between_province_migration_pct", mig ? 100 * (between1 / between0 - 1) : nan, "%",
+      {"between_province_migration_pct", mig ? 100 * (ms.between_new / ms.between_base - 1) : nan, "%",
        "change of hukou holders living in another province"},
-      {"internal_trade_share_base", dom0, "share", "base: spending-weighted share bought from other regions inside"},
-      {"internal_trade_share_new", dom1, "share", "counterfactual: the same"},
-      {"international_trade_share_base", for0, "share", "base: spending-weighted share bought from outside"},
-      {"international_trade_share_new", for1, "share", "counterfactual: the same"},
-      {"within_province_migrant_share_base", within0, "share", "base: hukou holders in another unit of their province"},
-      {"within_province_migrant_share_new", within1, "share", "counterfactual: the same"},
-      {"between_province_migrant_share_base", between0, "share", "base: hukou holders in another province"},
-      {"between_province_migrant_share_new", between1, "share", "counterfactual: the same"},
+      {"internal_trade_share_base", t.internal_base, "share",
+       "base: spending-weighted share bought from other regions inside"},
+      {"internal_trade_share_new", t.internal_new, "share", "counterfactual: the same"},
+      {"international_trade_share_base", t.international_base, "share",
+       "base: spending-weighted share bought from outside"},
+      {"international_trade_share_new", t.international_new, "share", "counterfactual: the same"},
+      {"within_province_migrant_share_base", ms.within_base, "share",
+       "base: hukou holders in another unit of their province"},
+      {"within_province_migrant_share_new", ms.within_new, "share", "counterfactual: the same"},
+      {"between_province_migrant_share_base", ms.between_base, "share", "base: hukou holders in another province"},
+      {"between_province_migrant_share_new", ms.between_new, "share", "counterfactual: the same"},
   };
+}
+
+}  // namespace
+
+std::vector<Statistic> national_statistics(const BaseYear& b, const Layout& layout, const HatSystem& sys) {
+  const HatState& st = sys.state();
+  const double gdp = real_gdp(b, layout, st);
+  const double R_total = unit_sum(b, layout, [&](std::size_t, std::int64_t u) { return b.registered[u]; });
+  const Welfare w =
+      sys.migration() ? welfare_with_migration(b, layout, st, R_total) : welfare_fixed_labour(b, layout, st, gdp);
+  const TradeShares t = trade_shares(b, layout, st);
+  const MigrantShares ms = migrant_shares(b, layout, sys, R_total);
+  return statistic_rows(gdp, w, t, ms, sys.migration());
 }
 
 std::vector<CostStatistic> migration_cost_statistics(const BaseYear& b, const Layout& layout) {
@@ -191,7 +217,6 @@ std::vector<CostStatistic> migration_cost_statistics(const BaseYear& b, const La
   const std::size_t C = classes.size();
   std::vector<std::vector<double>> weight(C, std::vector<double>(static_cast<std::size_t>(layout.num_owned()), 0.0)),
       inv_cost = weight;
-  double R_part = 0;
   std::vector<double> R_owned(static_cast<std::size_t>(layout.num_owned()), 0.0);
   for (int ln = 0; ln < layout.num_owned(); ++ln) {
     const std::int64_t n = layout.owned()[ln];
@@ -212,7 +237,6 @@ std::vector<CostStatistic> migration_cost_statistics(const BaseYear& b, const La
       }
     }
   }
-  (void)R_part;
   const double R_total = layout.ordered_sum(R_owned);
   std::vector<CostStatistic> out;
   for (std::size_t c = 0; c < C; ++c) {

@@ -1,7 +1,8 @@
 #pragma once
 // YAML and CSV reading for the hat-algebra inputs with regio's error style: every problem is an
 // InputError "FILE:LINE: message" naming the key or column and what is allowed; unknown keys are
-// errors with the nearest valid key (as src/config/scenario_yaml.cpp does for scenarios).
+// errors with the nearest valid key, through regio's located() and nearest() (error.hpp, defined
+// in src/economics/config/scenario_yaml.cpp with the scenario reader that uses them too).
 #include <yaml-cpp/yaml.h>
 
 #include <map>
