@@ -21,17 +21,29 @@ struct SectorParams {
   double agglomeration = 0;         // γ_s
   double productivity_growth = 0;   // g_s   (log points per epoch)
   bool agricultural = false;        // counts as rural employment in the urbanization proxy
+  double given_land_share = std::nan("");  // λ_s when the scenario gives it (NaN: the remainder)
+  std::vector<double> intermediate_shares = {};  // ι_sk in sector order (MODEL.md §9); empty = all 0
 
-  // λ_s = 1 − α_s − β_s; shares that add up to 1 in decimal notation leave round-off
-  // (0.7 + 0.3 ≠ 1 in binary), which must not switch on a land market: |λ| < 1e-12 is 0.
+  // Σ_k ι_sk (0 without intermediates).
+  double intermediate_total() const {
+    double t = 0;
+    for (double v : intermediate_shares) t += v;
+    return t;
+  }
+  bool uses_intermediates() const { return intermediate_total() > 0; }
+  // λ_s as given, else the remainder 1 − α_s − β_s − Σ_k ι_sk; shares that add up to 1 in
+  // decimal notation leave round-off (0.7 + 0.3 ≠ 1 in binary), which must not switch on a land
+  // market: |λ| < 1e-12 is 0.
   double land_share() const {
-    const double l = 1.0 - labor_share - capital_share;
+    if (!std::isnan(given_land_share)) return given_land_share;
+    double l = 1.0 - labor_share - capital_share;
+    if (uses_intermediates()) l -= intermediate_total();
     return std::abs(l) < 1e-12 ? 0.0 : l;
   }
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & name & theta & labor_share & capital_share & consumption_share & agglomeration &
-        productivity_growth & agricultural;
+        productivity_growth & agricultural & given_land_share & intermediate_shares;
   }
 };
 
@@ -152,6 +164,7 @@ struct Scenario {
   std::size_t num_sectors() const { return sectors.size(); }
   bool uses_capital() const;  // some β_s > 0
   bool uses_land() const;     // some λ_s > 0 or δ_h > 0
+  bool uses_intermediates() const;  // some ι_sk > 0 (MODEL.md §9)
 
   template <class Ar> void serialize(Ar& ar, unsigned) {
     ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & output_format & sectors &

@@ -14,6 +14,7 @@
 #include "regio/error.hpp"
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
+#include "regio/sector_shares.hpp"
 
 namespace regio {
 
@@ -141,7 +142,7 @@ void apply_defaults(Target& t, const std::vector<ParamSpec<Target>>& table) {
   }
 }
 
-SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index) {
+SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index, const std::vector<std::string>& names) {
   if (!node.IsMap()) rd.fail(node, fmt::format("sectors[{}] must be a mapping of sector parameters", index));
   SectorParams s;
   apply_defaults(s, sector_parameters());
@@ -156,14 +157,26 @@ SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t 
       rd.fail(kv.first, fmt::format("unknown sector key 'sectors[{}].{}'{}", index, key,
                                     near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
-    rd.assign(s, *it, kv.second, fmt::format("sectors[{}].{}", index, key));
+    const std::string shown = fmt::format("sectors[{}].{}", index, key);
+    if (it->kind == ParamKind::Shares) it->set_list(s, parse_sector_shares(kv.second, rd.file, shown, names));
+    else rd.assign(s, *it, kv.second, shown);
     seen.insert(key);
   }
   for (const auto& p : table) {
     if ((p.required() || p.key == "name") && !seen.count(p.key))
       rd.fail(node, fmt::format("sectors[{}] lacks required key '{}': {}", index, p.key, p.doc));
   }
+  if (const std::string problem = share_problem(s); !problem.empty())
+    rd.fail(node, fmt::format("sectors[{}] ('{}'): {}", index, s.name, problem));
   return s;
+}
+
+// The sector names of a `sectors:` list, for intermediate_shares given by name.
+std::vector<std::string> sector_names(const YAML::Node& list) {
+  std::vector<std::string> names;
+  for (const auto& node : list)
+    names.push_back(node.IsMap() && node["name"] && node["name"].IsScalar() ? node["name"].Scalar() : "");
+  return names;
 }
 
 }  // namespace
@@ -177,6 +190,10 @@ Scenario Scenario::defaults() {
 
 bool Scenario::uses_capital() const {
   return std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.capital_share > 0; });
+}
+
+bool Scenario::uses_intermediates() const {
+  return std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.uses_intermediates(); });
 }
 
 bool Scenario::uses_land() const {
@@ -196,7 +213,12 @@ void Scenario::validate(const std::string& where) const {
     if (!names.insert(s.name).second) fail(fmt::format("sector name '{}' appears twice", s.name));
     if (s.name.find_first_of(" ,;\"") != std::string::npos)
       fail(fmt::format("sector name '{}' may not contain spaces, commas, semicolons or quotes", s.name));
-    if (s.land_share() < -1e-12)
+    if (!s.intermediate_shares.empty() && s.intermediate_shares.size() != sectors.size())
+      fail(fmt::format("sector '{}': intermediate_shares has {} entries, one per sector ({}) needed", s.name,
+                       s.intermediate_shares.size(), sectors.size()));
+    if (const std::string problem = share_problem(s); !problem.empty())
+      fail(fmt::format("sector '{}': {}", s.name, problem));
+    else if (s.land_share() < -1e-12)
       fail(fmt::format("sector '{}': labor_share + capital_share = {} exceeds 1 (the land share "
                        "1 - labor_share - capital_share must be >= 0)",
                        s.name, format_number(s.labor_share + s.capital_share)));
@@ -289,7 +311,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     if (key == kSectorsKey) {
       if (!kv.second.IsSequence()) rd.fail(kv.second, "'sectors' must be a list of sector mappings");
       s.sectors.clear();
-      for (std::size_t i = 0; i < kv.second.size(); ++i) s.sectors.push_back(parse_sector(rd, kv.second[i], i));
+      const auto names = sector_names(kv.second);
+      for (std::size_t i = 0; i < kv.second.size(); ++i) s.sectors.push_back(parse_sector(rd, kv.second[i], i, names));
       continue;
     }
     if (key == kBaseKey) continue;
@@ -365,6 +388,11 @@ std::string value_text(const ParamSpec<Target>& p, const Target& t) {
       return q + "\"";
     }
     case ParamKind::Boolean: return p.get_number(t) != 0 ? "true" : "false";
+    case ParamKind::Shares: {
+      std::vector<std::string> v;
+      for (double x : p.get_list(t)) v.push_back(format_number(x));
+      return fmt::format("[{}]", fmt::join(v, ", "));
+    }
     default: return format_number(p.get_number(t));
   }
 }
@@ -388,6 +416,7 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
   for (const auto& sec : s.sectors) {
     bool first = true;
     for (const auto& p : sector_parameters()) {
+      if (!p.given(sec)) continue;  // optional keys only where given: run.yaml of Part I unchanged
       out << pad << (first ? "  - " : "    ") << p.key << ": " << value_text(p, sec) << "\n";
       first = false;
     }
@@ -400,8 +429,8 @@ std::string parameters_markdown() {
   std::ostringstream md;
   auto row = [&](const auto& p) {
     md << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key, markdown_cell(p.symbol),
-                      p.default_text.empty() ? "*required*" : "`" + p.default_text + "`",
-                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer ? p.range.describe() : "",
+                      p.optional ? "*optional*" : p.default_text.empty() ? "*required*" : "`" + p.default_text + "`",
+                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer || p.kind == ParamKind::Shares ? p.range.describe() : "",
                       markdown_cell(p.unit), markdown_cell(p.doc));
   };
   md << "<!-- generated by `regio params --markdown`; do not edit (a test checks it is current) -->\n";
