@@ -42,6 +42,8 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
   run_cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  run_cmd->add_option("--export-base", run.export_base,
+                      "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
 
   ValidateOptions val;
   auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
