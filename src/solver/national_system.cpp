@@ -97,11 +97,20 @@ bool NationalSystem::put_price_level_right(std::vector<double>& x0, std::vector<
 // Each sweep is a fixed-point step of the input–output system, which contracts at the rate of
 // the largest Σ_k ι_sk (0.75 for China's manufacturing): kInitialSweeps leave ~1e-4 for Newton.
 // Collective; nothing to do without links or once the state holds them.
-void NationalSystem::initialise_intermediates() {
+bool NationalSystem::initialise_intermediates() {
+  if (!tech_.intermediates() || !state_.sector_price.empty()) return false;
+  sweep_intermediates();
+  return true;
+}
+
+// The sweeps, from the state's P and R where it has them (after the price level was put right:
+// in an open economy the rest of the world's prices do not move with the level).
+void NationalSystem::sweep_intermediates() {
   constexpr int kInitialSweeps = 40;
-  if (!tech_.intermediates() || !state_.sector_price.empty()) return;
   const std::size_t n = state_.size(), S = tech_.S;
   std::vector<double> log_price(n * S, 0.0), revenue(n * S, 0.0);
+  if (!state_.sector_price.empty())
+    for (std::size_t k = 0; k < n * S; ++k) log_price[k] = std::log(state_.sector_price[k]), revenue[k] = state_.gross_revenue[k];
   const std::vector<double>& L = state_.population;  // = registered without migration
   const NationalTerms::IntermediatePoint io{&log_price, &revenue};
   for (int sweep = 0; sweep < kInitialSweeps; ++sweep) {
@@ -123,9 +132,13 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
   terms_.prepare_solve();
   residual_.log().start_solve();
   preconditioner_.start_solve();
-  initialise_intermediates();
+  const bool fresh_intermediates = initialise_intermediates();
   std::vector<double> x0 = warm_start_guess(), G0;
-  const bool have_G0 = put_price_level_right(x0, G0);
+  bool have_G0 = put_price_level_right(x0, G0);
+  if (fresh_intermediates && !have_G0 && sc_.external.enabled) {  // rescaled: sweep again at the new level
+    sweep_intermediates();
+    x0 = current_unknowns();
+  }
   const Preconditioner pre{[this](const double* x, int krylov_iterations) { preconditioner_.setup(x, krylov_iterations); },
                            [this](const double* r, double* y) { preconditioner_.apply(r, y); }};
   const auto result = solve_nonlinear(layout_.comm(), "national_", unknowns_.block, x0,
