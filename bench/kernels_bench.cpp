@@ -60,15 +60,14 @@ void BM_RowBlockProducts(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * rows * n * sizeof(double)));
 }
-BENCHMARK(BM_RowBlockProducts)
-    ->ArgsProduct({{4000, 16000}, {1, 8}, {3, 1}, {0, 1, 2}})
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RowBlockProducts)->ArgsProduct({{4000, 16000}, {1, 8}, {3, 1}, {0, 1, 2}})->Unit(benchmark::kMillisecond);
 
 // A whole kernel pass as the residual runs it (src/solver/kernel_passes.cpp, dot_then_scatter): each
 // block of 8 rows gives its products with the M columns, then its column contributions from
 // cache while the next block is prefetched. Bytes: the kernel rows once (≈ 256 MB).
 void BM_RowPass(benchmark::State& state) {
-  const std::size_t n = static_cast<std::size_t>(state.range(0)), num_vectors = static_cast<std::size_t>(state.range(1));
+  const std::size_t n = static_cast<std::size_t>(state.range(0)),
+                    num_vectors = static_cast<std::size_t>(state.range(1));
   const auto path = static_cast<detail::ProductPath>(state.range(2));
   if (!take_path(state, path)) return;
   const std::size_t rows = std::max<std::size_t>(16, (std::size_t(256) << 20) / (n * sizeof(double)) / 8 * 8);

@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
       const double triad = stream_triad(comm);
       const double read = min_over(comm, stream_read(comm));
       auto& sys = sim.system();
-      const double per_residual = max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
+      const double per_residual =
+          max_over(comm, sys.residual_log().total_seconds() / sys.residual_log().total_evaluations());
       const double bytes = max_over(comm, sys.kernel_bytes_per_residual());
       const double triad_min = min_over(comm, triad);
       const double bound = bytes / triad_min;
@@ -150,13 +151,14 @@ int main(int argc, char** argv) {
       const char* product_path = regio::detail::product_path_name(regio::detail::best_product_path());
       if (comm.rank() == 0) {
         const std::size_t N = sim.num_regions(), S = sc.num_sectors();
-        std::printf("regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
-                    "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
-                    "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s (%s) | snes %s\n",
-                    regio::kVersion, N, S, comm.size(), setup, seconds[0], newton[0], evals[0], warm / nw,
-                    warm_newton / nw, warm_evals / nw, per_residual, bytes / 1e6, triad_min / 1e9, bound,
-                    per_residual / bound, read / 1e9, bytes / read, per_residual / (bytes / read), rss,
-                    all_stored ? "stored" : "on_the_fly", product_path, snes_type);
+        std::printf(
+            "regio_bench %s | N %zu S %zu ranks %d | setup %.3f s | epoch 0: %.3f s, %d newton, %d F | warm: %.3f s, "
+            "%.1f newton, %.1f F | %.4f s/residual | %.1f MB/residual/rank | triad %.2f GB/s/rank | bound %.4f s "
+            "(x%.2f) | read %.2f GB/s/rank: bound %.4f s (x%.2f) | peak %.0f MB/rank | kernels %s (%s) | snes %s\n",
+            regio::kVersion, N, S, comm.size(), setup, seconds[0], newton[0], evals[0], warm / nw, warm_newton / nw,
+            warm_evals / nw, per_residual, bytes / 1e6, triad_min / 1e9, bound, per_residual / bound, read / 1e9,
+            bytes / read, per_residual / (bytes / read), rss, all_stored ? "stored" : "on_the_fly", product_path,
+            snes_type);
         if (!csv.empty()) {
           const bool fresh = !std::filesystem::exists(csv);
           std::ofstream f(csv, std::ios::app);
@@ -168,9 +170,9 @@ int main(int argc, char** argv) {
           f << label << ',' << N << ',' << S << ',' << comm.size() << ',' << epochs << ',' << setup << ',' << seconds[0]
             << ',' << newton[0] << ',' << evals[0] << ',' << warm / nw << ',' << warm_newton / nw << ','
             << warm_evals / nw << ',' << per_residual << ',' << bytes << ',' << triad_min << ',' << bound << ','
-            << per_residual / bound << ',' << rss << ',' << (all_stored ? "stored" : "on_the_fly") << ','
-            << snes_type << ',' << read << ',' << bytes / read << ',' << per_residual / (bytes / read) << ','
-            << regio::kVersion << ',' << product_path << '\n';
+            << per_residual / bound << ',' << rss << ',' << (all_stored ? "stored" : "on_the_fly") << ',' << snes_type
+            << ',' << read << ',' << bytes / read << ',' << per_residual / (bytes / read) << ',' << regio::kVersion
+            << ',' << product_path << '\n';
         }
       }
     } catch (const CLI::ParseError& e) {

@@ -10,9 +10,9 @@
 
 #include "regio/calibration.hpp"
 #include "regio/distribute.hpp"
-#include "test_support.hpp"
 #include "regio/error.hpp"
 #include "regio/simulation.hpp"
+#include "test_support.hpp"
 
 using namespace regio;
 

@@ -31,8 +31,8 @@ namespace {
 using regio::testing::input_error;
 using regio::testing::world;
 
-#define EXPECT_CONTAINS(text, part)                                                             \
-  EXPECT_NE(std::string(text).find(part), std::string::npos)                                   \
+#define EXPECT_CONTAINS(text, part)                          \
+  EXPECT_NE(std::string(text).find(part), std::string::npos) \
       << "  text: " << (text) << "\n  expected to contain: " << (part)
 
 // One region of a fake regions.csv at epoch 0 (epoch e multiplies gdp and income by 1 + e).
@@ -43,25 +43,31 @@ struct FakeRegion {
 
 // Baseline: Alpha = r1 + r2, Beta = r3, Gamma = r4 + r5 (numbers exact in binary).
 const std::vector<FakeRegion> kBaseRegions = {
-    {"r1", "Alpha", 100, 120, 10, 30, 2, 50, 40, 3, 500},
-    {"r2", "Alpha", 300, 280, 40, 20, 4, 150, 120, 1, 700},
-    {"r3", "Beta", 200, 200, 0, 0, 1, 80, 60, 2, 300},
-    {"r4", "Gamma", 50, 60, 5, 15, 1, 20, 16, 1, 100},
+    {"r1", "Alpha", 100, 120, 10, 30, 2, 50, 40, 3, 500}, {"r2", "Alpha", 300, 280, 40, 20, 4, 150, 120, 1, 700},
+    {"r3", "Beta", 200, 200, 0, 0, 1, 80, 60, 2, 300},    {"r4", "Gamma", 50, 60, 5, 15, 1, 20, 16, 1, 100},
     {"r5", "Gamma", 150, 140, 15, 5, 3, 40, 32, 2, 200},
 };
 // Scenario: GDP per capita Alpha 0.5 -> 0.55 (+10 %), Beta 0.4 -> 0.3 (-25 %), Gamma 0.3 -> 0.4
 // (+33.3 %); population Alpha 400 -> 400, Beta 200 -> 150 (-25 %), Gamma 200 -> 250 (+25 %).
 const std::vector<FakeRegion> kScenRegions = {
-    {"r1", "Alpha", 80, 120, 12, 30, 2.5, 60, 48, 3.5, 500},
-    {"r2", "Alpha", 320, 280, 44, 22, 5, 160, 128, 1.625, 700},
-    {"r3", "Beta", 150, 200, 0, 50, 0.5, 45, 30, 1, 300},
-    {"r4", "Gamma", 70, 60, 12, 2, 1.5, 30, 24, 2, 100},
+    {"r1", "Alpha", 80, 120, 12, 30, 2.5, 60, 48, 3.5, 500}, {"r2", "Alpha", 320, 280, 44, 22, 5, 160, 128, 1.625, 700},
+    {"r3", "Beta", 150, 200, 0, 50, 0.5, 45, 30, 1, 300},    {"r4", "Gamma", 70, 60, 12, 2, 1.5, 30, 24, 2, 100},
     {"r5", "Gamma", 180, 140, 40, 0, 3.5, 70, 56, 3, 200},
 };
 
-const std::vector<std::string> kMetrics = {
-    "gdp", "real_gdp", "population", "migrant_share", "interprovincial_migrant_share", "urbanization",
-    "internal_trade_share", "interprovincial_trade_share", "welfare", "theil", "gini", "cv", "maxmin_ratio"};
+const std::vector<std::string> kMetrics = {"gdp",
+                                           "real_gdp",
+                                           "population",
+                                           "migrant_share",
+                                           "interprovincial_migrant_share",
+                                           "urbanization",
+                                           "internal_trade_share",
+                                           "interprovincial_trade_share",
+                                           "welfare",
+                                           "theil",
+                                           "gini",
+                                           "cv",
+                                           "maxmin_ratio"};
 // National values at epoch 0; gdp and real_gdp scale with 1 + epoch. urbanization is nan (no
 // agricultural sector), as regio writes it.
 const std::vector<double> kBaseNational = {1000, 800, 400, 0.25, 0.125, NAN, 0.5, 0.25, -2, 0.5, 0.375, 1.5, 4};
@@ -86,7 +92,9 @@ void write(const fs::path& p, const std::string& text) {
   ASSERT_TRUE(f.good()) << p;
 }
 
-bool dropped(const std::vector<std::string>& v, const std::string& c) { return std::find(v.begin(), v.end(), c) != v.end(); }
+bool dropped(const std::vector<std::string>& v, const std::string& c) {
+  return std::find(v.begin(), v.end(), c) != v.end();
+}
 
 double region_value(const FakeRegion& r, const std::string& c, int epoch) {
   const double f = 1 + epoch;
@@ -104,8 +112,9 @@ double region_value(const FakeRegion& r, const std::string& c, int epoch) {
   return 0;
 }
 
-const std::vector<std::string> kRegionNumeric = {"population", "registered", "migrants_in", "migrants_out", "wage",
-                                                 "gdp", "gdp_pc", "income", "real_income_pc", "capital"};
+const std::vector<std::string> kRegionNumeric = {"population",     "registered", "migrants_in", "migrants_out",
+                                                 "wage",           "gdp",        "gdp_pc",      "income",
+                                                 "real_income_pc", "capital"};
 
 void write_regions_h5(const fs::path& path, const FakeRun& run) {
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -145,13 +154,15 @@ void write_regions_h5(const fs::path& path, const FakeRun& run) {
 void write_fake_run(const fs::path& dir, const FakeRun& run) {
   fs::remove_all(dir);
   fs::create_directories(dir);
-  write(dir / "run.yaml", fmt::format(
-      "# regio run record. Trust the outputs only if status is complete.\n"
-      "regio_version: \"0.1.0-test\"\ncommand: \"regio run {0}.yaml\"\nscenario_file: \"{0}.yaml\"\nranks: 1\n"
-      "regions: {1}\nepochs: {2}\nepochs_done: {2}\nscenario:\n  regions: regions.csv\n  epochs: {2}\n"
-      "  start_year: {3}\n  output: {0}\n  trade:\n    border_cost: {4}\n  sectors:\n    - name: services\n"
-      "status: {5}\n",
-      dir.filename().string(), run.regions.size(), run.epochs.size(), run.start_year, run.border_cost, run.status));
+  write(
+      dir / "run.yaml",
+      fmt::format(
+          "# regio run record. Trust the outputs only if status is complete.\n"
+          "regio_version: \"0.1.0-test\"\ncommand: \"regio run {0}.yaml\"\nscenario_file: \"{0}.yaml\"\nranks: 1\n"
+          "regions: {1}\nepochs: {2}\nepochs_done: {2}\nscenario:\n  regions: regions.csv\n  epochs: {2}\n"
+          "  start_year: {3}\n  output: {0}\n  trade:\n    border_cost: {4}\n  sectors:\n    - name: services\n"
+          "status: {5}\n",
+          dir.filename().string(), run.regions.size(), run.epochs.size(), run.start_year, run.border_cost, run.status));
 
   std::string agg = "epoch,year";
   for (const auto& m : kMetrics)
@@ -161,7 +172,9 @@ void write_fake_run(const fs::path& dir, const FakeRun& run) {
     agg += fmt::format("{},{}", e, run.start_year + e);
     for (std::size_t k = 0; k < kMetrics.size(); ++k)
       if (!dropped(run.drop_aggregate_columns, kMetrics[k]))
-        agg += fmt::format(",{}", k < 2 ? g(run.national[k] * (1 + e)) : std::isnan(run.national[k]) ? "nan" : g(run.national[k]));
+        agg += fmt::format(",{}", k < 2                         ? g(run.national[k] * (1 + e))
+                                  : std::isnan(run.national[k]) ? "nan"
+                                                                : g(run.national[k]));
     agg += fmt::format(",{}\n", g(7 * (e + 1)));
   }
   write(dir / "aggregates.csv", agg);
@@ -319,11 +332,11 @@ TEST_F(Compare, ProvincesAreSumsAndPopulationWeightedMeans) {
   EXPECT_EQ(number(a, "gdp_baseline"), 200);
   EXPECT_EQ(number(a, "income_baseline"), 160);
   EXPECT_EQ(number(a, "capital_baseline"), 1200);
-  EXPECT_EQ(number(a, "gdp_pc_baseline"), 0.5);                         // 200 / 400
-  EXPECT_EQ(number(a, "wage_baseline"), 3.5);                           // (100·2 + 300·4) / 400
-  EXPECT_EQ(number(a, "real_income_pc_baseline"), 1.5);                 // (100·3 + 300·1) / 400
-  EXPECT_EQ(number(a, "wage_scenario"), 4.5);                           // (80·2.5 + 320·5) / 400
-  EXPECT_EQ(number(a, "real_income_pc_scenario"), 2);                   // (80·3.5 + 320·1.625) / 400
+  EXPECT_EQ(number(a, "gdp_pc_baseline"), 0.5);          // 200 / 400
+  EXPECT_EQ(number(a, "wage_baseline"), 3.5);            // (100·2 + 300·4) / 400
+  EXPECT_EQ(number(a, "real_income_pc_baseline"), 1.5);  // (100·3 + 300·1) / 400
+  EXPECT_EQ(number(a, "wage_scenario"), 4.5);            // (80·2.5 + 320·5) / 400
+  EXPECT_EQ(number(a, "real_income_pc_scenario"), 2);    // (80·3.5 + 320·1.625) / 400
   EXPECT_EQ(number(a, "wage_diff"), 1);
   EXPECT_NEAR(number(a, "wage_pct"), 100 / 3.5, 1e-12);
   EXPECT_EQ(number(a, "gdp_diff"), 20);
@@ -385,7 +398,7 @@ TEST_F(Compare, AggregateProvincesDirectly) {
   EXPECT_EQ(t.values[2][at("population")], 200);
   EXPECT_EQ(t.values[2][at("migrants_in")], 20);
   EXPECT_EQ(t.values[2][at("gdp_pc")], 0.3);
-  EXPECT_EQ(t.values[2][at("wage")], 2.5);            // (50·1 + 150·3) / 200
+  EXPECT_EQ(t.values[2][at("wage")], 2.5);             // (50·1 + 150·3) / 200
   EXPECT_EQ(t.values[2][at("real_income_pc")], 1.75);  // (50·1 + 150·2) / 200
 }
 
@@ -399,16 +412,20 @@ TEST_F(Compare, SummaryNamesTheRunsHeadlinesAndTopProvinces) {
   EXPECT_CONTAINS(md, "## National, epoch 2 (2022)");
   EXPECT_CONTAINS(md, "| GDP | 3000 | 3300 | +10.000 % |");
   EXPECT_CONTAINS(md, "| real GDP | 2400 | 2280 | -5.000 % |");
-  EXPECT_CONTAINS(md, fmt::format("| welfare (consumption equivalent) | -2 | -1.5 | {:+.3f} % |", 100 * std::expm1(0.5)));
+  EXPECT_CONTAINS(md,
+                  fmt::format("| welfare (consumption equivalent) | -2 | -1.5 | {:+.3f} % |", 100 * std::expm1(0.5)));
   EXPECT_CONTAINS(md, "| Theil (GDP per capita) | 0.5000 | 0.2500 | -0.25 |");
   EXPECT_CONTAINS(md, "| migrant share | 25.000 % | 37.500 % | +12.500 pp |");
   EXPECT_CONTAINS(md, "| internal trade share | 50.000 % | 75.000 % | +25.000 pp |");
   // GDP per capita: Gamma +33.3 % first, then Alpha +10 %; Beta -25 % the only loss.
-  const auto gains = md.find("**GDP per capita, largest gains**"), losses = md.find("**GDP per capita, largest losses**");
+  const auto gains = md.find("**GDP per capita, largest gains**"),
+             losses = md.find("**GDP per capita, largest losses**");
   ASSERT_NE(gains, std::string::npos);
   ASSERT_NE(losses, std::string::npos);
   const std::string gain_table = md.substr(gains, losses - gains);
-  EXPECT_CONTAINS(gain_table, "| province | baseline | scenario | change |\n|---|---:|---:|---:|\n| Gamma | 0.9 | 1.2 | +33.333 % |\n| Alpha |");
+  EXPECT_CONTAINS(gain_table,
+                  "| province | baseline | scenario | change |\n|---|---:|---:|---:|\n| Gamma | 0.9 | 1.2 | +33.333 % "
+                  "|\n| Alpha |");
   EXPECT_EQ(gain_table.find("Beta"), std::string::npos);
   const auto pop = md.find("**Population, largest gains**");
   ASSERT_NE(pop, std::string::npos);
@@ -436,7 +453,8 @@ TEST_F(Compare, EpochLists) {
   EXPECT_EQ(parse_epoch_list("0,5,last", common), (std::vector<int>{0, 5}));
   EXPECT_EQ(parse_epoch_list(" 3, first ,1", common), (std::vector<int>{0, 1, 3}));
   EXPECT_EQ(parse_epoch_list("last", {4}), (std::vector<int>{4}));
-  EXPECT_CONTAINS(input_error([&] { parse_epoch_list("0,6", common); }), "epoch 6 is not an epoch of both runs (common epochs: 0..5)");
+  EXPECT_CONTAINS(input_error([&] { parse_epoch_list("0,6", common); }),
+                  "epoch 6 is not an epoch of both runs (common epochs: 0..5)");
   EXPECT_CONTAINS(input_error([&] { parse_epoch_list("-1", common); }), "epoch -1");
   EXPECT_CONTAINS(input_error([&] { parse_epoch_list("two", common); }), "'two' is not an epoch number");
   EXPECT_CONTAINS(input_error([&] { parse_epoch_list("1,,2", common); }), "'' is not an epoch number");

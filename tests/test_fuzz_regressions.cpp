@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "regio/csv.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/error.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
+#include "test_support.hpp"
 
 using namespace regio;
 namespace fs = std::filesystem;
@@ -59,8 +59,8 @@ TEST(FuzzRegressions, CsvQuoteProtectsCarriageReturns) {
 }
 
 TEST(FuzzRegressions, WriteRegionsKeepsCarriageReturnsInNames) {
-  const auto regions = parse_regions(kHeader + "r1,\"Name\rwith CR\",P,10,20,100,50,1000,,5,,1,,\n", "r.csv",
-                                     kThreeSectors);
+  const auto regions =
+      parse_regions(kHeader + "r1,\"Name\rwith CR\",P,10,20,100,50,1000,,5,,1,,\n", "r.csv", kThreeSectors);
   ASSERT_EQ(regions.size(), 1u);
   ASSERT_EQ(regions[0].name, "Name\rwith CR");
   const fs::path path = fs::temp_directory_path() / ("regio-fuzz-regressions-" + std::to_string(::getpid()) + ".csv");
@@ -87,7 +87,8 @@ TEST(FuzzRegressions, ToDoubleAcceptsUnderflow) {
   EXPECT_EQ(v, 0);
   for (const std::string over : {"1e999", "-1e999", "0x1p1024"}) EXPECT_FALSE(csv::to_double(over, v)) << over;
 
-  const auto regions = parse_regions(kHeader + "r1,R,P,0x1p-1074,-5e-324,100,50,1000,,5,,1,,\n", "r.csv", kThreeSectors);
+  const auto regions =
+      parse_regions(kHeader + "r1,R,P,0x1p-1074,-5e-324,100,50,1000,,5,,1,,\n", "r.csv", kThreeSectors);
   const fs::path path = fs::temp_directory_path() / ("regio-fuzz-underflow-" + std::to_string(::getpid()) + ".csv");
   write_regions(path.string(), regions, kThreeSectors);
   std::vector<Region> again;
@@ -97,8 +98,8 @@ TEST(FuzzRegressions, ToDoubleAcceptsUnderflow) {
   EXPECT_EQ(again[0].lat, 0x1p-1074);
   EXPECT_EQ(again[0].lon, -0x1p-1074);
   // Underflow to 0 in a column that must be positive: the error says so instead of "not a number".
-  const std::string m = input_error(
-      [&] { parse_regions(kHeader + "r1,R,P,1,2,1e-400,50,1000,,5,,1,,\n", "r.csv", kThreeSectors); });
+  const std::string m =
+      input_error([&] { parse_regions(kHeader + "r1,R,P,1,2,1e-400,50,1000,,5,,1,,\n", "r.csv", kThreeSectors); });
   EXPECT_NE(m.find("must be a finite number > 0"), std::string::npos) << m;
 }
 
@@ -122,9 +123,7 @@ TEST(FuzzRegressions, InputErrorsAreOneLine) {
   m = input_error([&] { parse_decomposition("ranks: 1\n\"assign\\nment\": []\n", "d.yaml"); });
   expect_one_line(m, "d.yaml");
 
-  m = input_error([&] {
-    parse_regions(kHeader + "r1,R,P,\"1\n2\",20,100,50,1000,,5,,1,,\n", "r.csv", kThreeSectors);
-  });
+  m = input_error([&] { parse_regions(kHeader + "r1,R,P,\"1\n2\",20,100,50,1000,,5,,1,,\n", "r.csv", kThreeSectors); });
   expect_one_line(m, "r.csv");
   EXPECT_NE(m.find("'1\\n2'"), std::string::npos) << m;
 
@@ -136,7 +135,8 @@ TEST(FuzzRegressions, InputErrorsAreOneLine) {
 // ends in a CR unquoted, so scenario_to_yaml -> parse_scenario lost the CR; such values are now
 // double-quoted by regio (keeping bytes that are not UTF-8, which yaml-cpp's quoting replaces).
 TEST(FuzzRegressions, ScenarioToYamlRoundTripsControlCharacters) {
-  const std::string yaml = "regions: \"r\\r.csv\"\noutput: \"out\\r\\x01\\\\\\\"\xFD\x9B\"\nsolver:\n  petsc_options: \"a\\rb\"\n";
+  const std::string yaml =
+      "regions: \"r\\r.csv\"\noutput: \"out\\r\\x01\\\\\\\"\xFD\x9B\"\nsolver:\n  petsc_options: \"a\\rb\"\n";
   const Scenario s = parse_scenario(yaml, "s.yaml", "/base");
   ASSERT_EQ(s.regions, "/base/r\r.csv");
   ASSERT_EQ(s.output, "out\r\x01\\\"\xFD\x9B");
@@ -163,9 +163,8 @@ TEST(FuzzRegressions, DeepNestingIsAClearInputError) {
   expect_one_line(m, "s.yaml");
   EXPECT_NE(m.find("nested too deeply"), std::string::npos) << m;
 
-  m = input_error([&] {
-    parse_decomposition("ranks: 1\nassignment: " + deep + "x" + std::string(600, ']') + "\n", "d.yaml");
-  });
+  m = input_error(
+      [&] { parse_decomposition("ranks: 1\nassignment: " + deep + "x" + std::string(600, ']') + "\n", "d.yaml"); });
   expect_one_line(m, "d.yaml");
   EXPECT_NE(m.find("nested too deeply"), std::string::npos) << m;
 
@@ -212,10 +211,14 @@ TEST(FuzzRegressions, ReplayFuzzRegressionInputs) {
       const std::string text = slurp(entry.path());
       const std::string label = target == "regions" || target == "csv" ? "fuzz.csv" : "fuzz.yaml";
       try {
-        if (target == "scenario") (void)parse_scenario(text, label, "/tmp");
-        else if (target == "decomposition") (void)parse_decomposition(text, label);
-        else if (target == "regions") (void)parse_regions(text, label, kThreeSectors);
-        else (void)csv::parse(text, label);
+        if (target == "scenario")
+          (void)parse_scenario(text, label, "/tmp");
+        else if (target == "decomposition")
+          (void)parse_decomposition(text, label);
+        else if (target == "regions")
+          (void)parse_regions(text, label, kThreeSectors);
+        else
+          (void)csv::parse(text, label);
       } catch (const InputError& e) {
         expect_one_line(e.what(), label);
       } catch (const std::exception& e) {

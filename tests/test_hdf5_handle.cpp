@@ -27,8 +27,8 @@ bool valid(hid_t id) { return H5Iis_valid(id) > 0; }
 struct ScratchFile {
   std::string path;
   ScratchFile() {
-    path = (fs::temp_directory_path() /
-            ("regio-test-handle-" + std::to_string(regio::testing::world().rank()) + ".h5")).string();
+    path = (fs::temp_directory_path() / ("regio-test-handle-" + std::to_string(regio::testing::world().rank()) + ".h5"))
+               .string();
   }
   ~ScratchFile() {
     std::error_code ec;

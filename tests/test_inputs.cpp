@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "regio/csv.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/error.hpp"
@@ -23,6 +22,7 @@
 #include "regio/parameters.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
+#include "test_support.hpp"
 
 using namespace regio;
 
@@ -31,11 +31,11 @@ namespace {
 const std::string kSource = REGIO_SOURCE_DIR;
 const std::vector<std::string> kThreeSectors = {"agriculture", "manufacturing", "services"};
 
-#define EXPECT_CONTAINS(text, part)                                                             \
-  EXPECT_NE(std::string(text).find(part), std::string::npos)                                   \
+#define EXPECT_CONTAINS(text, part)                          \
+  EXPECT_NE(std::string(text).find(part), std::string::npos) \
       << "  message: " << (text) << "\n  expected to contain: " << (part)
-#define EXPECT_NOT_CONTAINS(text, part)                                                         \
-  EXPECT_EQ(std::string(text).find(part), std::string::npos)                                   \
+#define EXPECT_NOT_CONTAINS(text, part)                      \
+  EXPECT_EQ(std::string(text).find(part), std::string::npos) \
       << "  message: " << (text) << "\n  expected not to contain: " << (part)
 
 using regio::testing::input_error;
@@ -65,8 +65,7 @@ double other_value(const ParamSpec<T>& p, double current) {
 }
 
 template <class T>
-void expect_same_parameters(const std::vector<ParamSpec<T>>& table, const T& a, const T& b,
-                            const std::string& what) {
+void expect_same_parameters(const std::vector<ParamSpec<T>>& table, const T& a, const T& b, const std::string& what) {
   for (const auto& p : table) {
     if (p.kind == ParamKind::Text) {
       EXPECT_EQ(p.get_text(a), p.get_text(b)) << what << ": " << p.key;
@@ -137,12 +136,14 @@ TEST(ScenarioYaml, DefaultsComeFromTheParameterTable) {
 TEST(ScenarioYaml, TableDefaultsLieInTheirRangesAndDefaultsValidate) {
   for (const auto& p : scenario_parameters()) {
     if (p.kind != ParamKind::Text && !p.default_text.empty()) {
-      EXPECT_TRUE(p.range.contains(default_number(p.default_text))) << p.key << " default outside " << p.range.describe();
+      EXPECT_TRUE(p.range.contains(default_number(p.default_text)))
+          << p.key << " default outside " << p.range.describe();
     }
   }
   for (const auto& p : sector_parameters()) {
     if (p.kind != ParamKind::Text && !p.default_text.empty()) {
-      EXPECT_TRUE(p.range.contains(default_number(p.default_text))) << p.key << " default outside " << p.range.describe();
+      EXPECT_TRUE(p.range.contains(default_number(p.default_text)))
+          << p.key << " default outside " << p.range.describe();
     }
   }
   Scenario s = Scenario::defaults();
@@ -210,7 +211,8 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
                SectorParams{"factory", 3, 0.5, 0.5, 0.75, 0.1, -0.01, false}};
   for (const auto& p : sector_parameters()) {
     if (p.kind != ParamKind::Text && !p.default_text.empty()) {
-      EXPECT_NE(p.get_number(s.sectors[0]), default_number(p.default_text)) << "test sector should not use default " << p.key;
+      EXPECT_NE(p.get_number(s.sectors[0]), default_number(p.default_text))
+          << "test sector should not use default " << p.key;
     }
   }
   expect_same_scenario(parse(scenario_to_yaml(s)), s, "sectors");
@@ -240,8 +242,10 @@ TEST(ScenarioYaml, GeneratedParameterTablesKeepTheirColumns) {
   long header = -1;
   int rows = 0;
   while (std::getline(md, line)) {
-    if (line.rfind("|---", 0) == 0) header = cells(previous);
-    else if (line.empty() || line[0] != '|') header = -1;
+    if (line.rfind("|---", 0) == 0)
+      header = cells(previous);
+    else if (line.empty() || line[0] != '|')
+      header = -1;
     else if (header >= 0) {
       EXPECT_EQ(cells(line), header) << line;
       ++rows;
@@ -318,7 +322,11 @@ TEST(ScenarioYaml, WrongTypesAreErrorsWithLine) {
 }
 
 TEST(ScenarioYaml, OutOfRangeValuesAreErrorsWithLineAndRange) {
-  struct Case { std::string yaml; int line; std::string key, range; };
+  struct Case {
+    std::string yaml;
+    int line;
+    std::string key, range;
+  };
   const std::vector<Case> cases = {
       {"migration:\n  elasticity: 0\n", 3, "'migration.elasticity' = 0", "(0, "},
       {"trade:\n  border_cost: 0.5\n", 3, "'trade.border_cost' = 0.5", "[1, "},
@@ -449,32 +457,39 @@ TEST(ScenarioYaml, SectorErrors) {
   EXPECT_CONTAINS(m, "lacks required key 'capital_share'");
   m = scenario_error(head + "  - name: goods\n    labor_share: 0.6\n    capital_share: 0.3\n");
   EXPECT_CONTAINS(m, "lacks required key 'consumption_share'");
-  m = scenario_error(head + "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
-                            "  - labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n");
+  m = scenario_error(head +
+                     "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
+                     "  - labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n");
   EXPECT_CONTAINS(m, "s.yaml:7:");
   EXPECT_CONTAINS(m, "sectors[1] lacks required key 'name'");
   // Shares.
-  m = scenario_error(head + "  - name: goods\n    labor_share: 0.7\n    capital_share: 0.4\n    consumption_share: 1\n");
+  m = scenario_error(head +
+                     "  - name: goods\n    labor_share: 0.7\n    capital_share: 0.4\n    consumption_share: 1\n");
   EXPECT_CONTAINS(m, "s.yaml");
   EXPECT_CONTAINS(m, "sector 'goods'");
   EXPECT_CONTAINS(m, "exceeds 1");
-  m = scenario_error(head + "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
-                            "  - name: b\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.4\n");
+  m = scenario_error(head +
+                     "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
+                     "  - name: b\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.4\n");
   EXPECT_CONTAINS(m, "consumption_share values sum to 0.9");
-  m = scenario_error(head + "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
-                            "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n");
+  m = scenario_error(head +
+                     "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n"
+                     "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.5\n");
   EXPECT_CONTAINS(m, "sector name 'a' appears twice");
-  m = scenario_error(head + "  - name: a\n    labor_share: 0\n    capital_share: 0.3\n    consumption_share: 0.5\n"
-                            "  - name: b\n    labor_share: 0\n    capital_share: 1\n    consumption_share: 0.5\n");
+  m = scenario_error(head +
+                     "  - name: a\n    labor_share: 0\n    capital_share: 0.3\n    consumption_share: 0.5\n"
+                     "  - name: b\n    labor_share: 0\n    capital_share: 1\n    consumption_share: 0.5\n");
   EXPECT_CONTAINS(m, "at least one sector must use labor");
-  m = scenario_error(head + "  - name: two words\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 1\n");
+  m = scenario_error(head +
+                     "  - name: two words\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 1\n");
   EXPECT_CONTAINS(m, "sector name 'two words' may not contain");
   m = scenario_error("regions: r.csv\nsectors: []\n");
   EXPECT_CONTAINS(m, "at least one sector");
   // Consumption shares summing to 1 up to rounding are fine.
-  EXPECT_NO_THROW(parse(head + "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.1\n"
-                               "  - name: b\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.2\n"
-                               "  - name: c\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.7\n"));
+  EXPECT_NO_THROW(parse(head +
+                        "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.1\n"
+                        "  - name: b\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.2\n"
+                        "  - name: c\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.7\n"));
 }
 
 // MODEL.md §9: intermediate_shares as a list or by sector name; land is the remainder unless
@@ -532,9 +547,7 @@ TEST(ScenarioYaml, PathsAreRelativeToTheScenarioFolder) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("regio-test-inputs-" + std::to_string(::getpid()));
   fs::create_directories(dir / "scen");
-  {
-    std::ofstream(dir / "scen" / "s.yaml") << "regions: ../data/r.csv\ndecomposition: d.yaml\n";
-  }
+  { std::ofstream(dir / "scen" / "s.yaml") << "regions: ../data/r.csv\ndecomposition: d.yaml\n"; }
   s = load_scenario((dir / "scen" / "s.yaml").string());
   EXPECT_EQ(s.regions, (dir / "data" / "r.csv").string());
   EXPECT_EQ(s.decomposition, (dir / "scen" / "d.yaml").string());
@@ -570,13 +583,15 @@ TEST(ScenarioYaml, ZeroSharesAreLegalAndSwitchMarketsOff) {
   EXPECT_EQ(t.log_cost_const[0], 0);  // 1^-1 · 0^0 · 0^0 = 1
 
   // Capital unused but land used (by production and housing).
-  const Technology t2(parse("regions: r.csv\nsectors:\n  - name: g\n    labor_share: 0.5\n    capital_share: 0\n"
-                            "    consumption_share: 1\n"));
+  const Technology t2(
+      parse("regions: r.csv\nsectors:\n  - name: g\n    labor_share: 0.5\n    capital_share: 0\n"
+            "    consumption_share: 1\n"));
   EXPECT_FALSE(t2.active[kCapital]);
   EXPECT_TRUE(t2.active[kLand]);
   // Land used only through housing.
-  const Technology t3(parse("regions: r.csv\nhouseholds:\n  housing_share: 0.2\nsectors:\n  - name: g\n"
-                            "    labor_share: 0.5\n    capital_share: 0.5\n    consumption_share: 1\n"));
+  const Technology t3(
+      parse("regions: r.csv\nhouseholds:\n  housing_share: 0.2\nsectors:\n  - name: g\n"
+            "    labor_share: 0.5\n    capital_share: 0.5\n    consumption_share: 1\n"));
   EXPECT_TRUE(t3.active[kCapital]);
   EXPECT_TRUE(t3.active[kLand]);
   // The default economy uses all three markets.
@@ -688,33 +703,45 @@ TEST(RegionCsv, OptionalColumnsDefault) {
   EXPECT_EQ(n[1].amenity, 2.5);
   EXPECT_EQ(n[1].gdp, 77);
   EXPECT_EQ(n[1].tags, (std::vector<std::string>{"coastal", "port", "megacity"}));
-  const auto m = parse_regions("id,province,lat,lon,area_km2,land_km2,population,capital,productivity\n"
-                               "x,P,0,0,1,1,1,1,1\n", "f.csv", kOne);
+  const auto m = parse_regions(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity\n"
+      "x,P,0,0,1,1,1,1,1\n",
+      "f.csv", kOne);
   EXPECT_EQ(m[0].name, "x");
 }
 
 TEST(RegionCsv, PerSectorProductivityColumns) {
   const std::vector<std::string> two = {"agri", "manu"};
-  auto r = parse_regions("id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri,productivity_manu\n"
-                         "a,P,30,114,1000,200,1000,50,1.1,2.2\n", "f.csv", two);
+  auto r = parse_regions(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri,productivity_manu\n"
+      "a,P,30,114,1000,200,1000,50,1.1,2.2\n",
+      "f.csv", two);
   EXPECT_EQ(r[0].productivity, (std::vector<double>{1.1, 2.2}));
   // A sector-specific column overrides the shared one.
-  r = parse_regions("id,province,lat,lon,area_km2,land_km2,population,capital,productivity,productivity_manu\n"
-                    "a,P,30,114,1000,200,1000,50,1.5,3\n", "f.csv", two);
+  r = parse_regions(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity,productivity_manu\n"
+      "a,P,30,114,1000,200,1000,50,1.5,3\n",
+      "f.csv", two);
   EXPECT_EQ(r[0].productivity, (std::vector<double>{1.5, 3}));
   // A sector without a column.
-  auto m = regions_error("id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri\n"
-                         "a,P,30,114,1000,200,1000,50,1.1\n", two);
+  auto m = regions_error(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri\n"
+      "a,P,30,114,1000,200,1000,50,1.1\n",
+      two);
   EXPECT_CONTAINS(m, "f.csv:1:");
   EXPECT_CONTAINS(m, "productivity_manu");
   // A column for a sector the scenario does not have.
-  m = regions_error("id,province,lat,lon,area_km2,land_km2,population,capital,productivity,productivity_mining\n"
-                    "a,P,30,114,1000,200,1000,50,1.1,2\n", two);
+  m = regions_error(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity,productivity_mining\n"
+      "a,P,30,114,1000,200,1000,50,1.1,2\n",
+      two);
   EXPECT_CONTAINS(m, "f.csv:1:");
   EXPECT_CONTAINS(m, "unknown column 'productivity_mining'");
   // Productivity must be positive, and the error names the column.
-  m = regions_error("id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri,productivity_manu\n"
-                    "a,P,30,114,1000,200,1000,50,1.1,0\n", two);
+  m = regions_error(
+      "id,province,lat,lon,area_km2,land_km2,population,capital,productivity_agri,productivity_manu\n"
+      "a,P,30,114,1000,200,1000,50,1.1,0\n",
+      two);
   EXPECT_CONTAINS(m, "f.csv:2:");
   EXPECT_CONTAINS(m, "region 'a'");
   EXPECT_CONTAINS(m, "productivity_manu");
@@ -729,8 +756,8 @@ TEST(RegionCsv, HeaderErrors) {
   m = regions_error(csv_text("name,province,lat,lon,area_km2,land_km2,population,capital,productivity",
                              {"A,P1,30,114,1000,200,1000,50,1.5"}));
   EXPECT_CONTAINS(m, "missing required column 'id'");
-  m = regions_error(csv_text("id,name,province,lat,lon,area_km2,land_km2,population,capital",
-                             {"a,A,P1,30,114,1000,200,1000,50"}));
+  m = regions_error(
+      csv_text("id,name,province,lat,lon,area_km2,land_km2,population,capital", {"a,A,P1,30,114,1000,200,1000,50"}));
   EXPECT_CONTAINS(m, "missing column 'productivity'");
   // Unknown / extra column, with and without a suggestion.
   m = regions_error(csv_text(kHeader + ",elevation", {kRows[0] + ",12"}));
@@ -752,12 +779,18 @@ TEST(RegionCsv, HeaderErrors) {
   EXPECT_CONTAINS(m, "f.csv:1:");
   EXPECT_CONTAINS(m, "no regions");
   // Header names may be padded with spaces.
-  EXPECT_EQ(parse_regions(csv_text(" id , name,province,lat,lon,area_km2,land_km2,population,capital,productivity ", kRows),
-                          "f.csv", kOne).size(), 3u);
+  EXPECT_EQ(
+      parse_regions(csv_text(" id , name,province,lat,lon,area_km2,land_km2,population,capital,productivity ", kRows),
+                    "f.csv", kOne)
+          .size(),
+      3u);
 }
 
 TEST(RegionCsv, RowErrorsNameLineAndRegion) {
-  struct Case { std::string row; std::string want; };
+  struct Case {
+    std::string row;
+    std::string want;
+  };
   const std::vector<Case> cases = {
       {"b,Beta Town,P1,31,115,2000,300,many,60,1.0", "column 'population' is not a number: 'many'"},
       {"b,Beta Town,P1,31,115,2000,300,,60,1.0", "column 'population' is not a number"},
@@ -825,7 +858,8 @@ TEST(RegionCsv, QuotingLineEndingsAndBom) {
   EXPECT_EQ(r[1].productivity[0], 1.0);
   // CRLF line endings: same records, no stray '\r' in the last column, same line numbers.
   const auto lf = parse_regions(csv_text(kHeader + ",tags", {kRows[0] + ",x;y", kRows[1] + ",z"}), "f.csv", kOne);
-  const auto crlf = parse_regions(csv_text(kHeader + ",tags", {kRows[0] + ",x;y", kRows[1] + ",z"}, "\r\n"), "f.csv", kOne);
+  const auto crlf =
+      parse_regions(csv_text(kHeader + ",tags", {kRows[0] + ",x;y", kRows[1] + ",z"}, "\r\n"), "f.csv", kOne);
   ASSERT_EQ(crlf.size(), lf.size());
   for (std::size_t i = 0; i < lf.size(); ++i) {
     EXPECT_EQ(crlf[i].id, lf[i].id);
@@ -1184,7 +1218,8 @@ TEST(Decomposition, AutoCoversEveryProvinceOnceInContiguousBlocks) {
     // One region per province: every rank's count within one of the mean, none empty.
     for (int k = 0; k < ranks; ++k) {
       EXPECT_FALSE(d.assignment[k].empty()) << "rank " << k << " of " << ranks;
-      EXPECT_LE(std::abs(static_cast<double>(d.assignment[k].size()) - 31.0 / ranks), 1.0) << "rank " << k << " of " << ranks;
+      EXPECT_LE(std::abs(static_cast<double>(d.assignment[k].size()) - 31.0 / ranks), 1.0)
+          << "rank " << k << " of " << ranks;
     }
   }
   // More ranks than provinces: each province still exactly once (some ranks idle).

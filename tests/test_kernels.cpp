@@ -1,7 +1,7 @@
 // Unit tests of the serial kernels: geography, trade and migration shares, price indices and
 // the local clearing of one region's factor markets.
-#include <cstdio>
 #include <gtest/gtest.h>
+#include <cstdio>
 
 #include <cmath>
 #include <cstdint>
@@ -11,8 +11,8 @@
 
 #include "regio/dynamics.hpp"
 #include "regio/geography.hpp"
-#include "regio/kernels.hpp"
 #include "regio/huge_page_allocator.hpp"
+#include "regio/kernels.hpp"
 #include "regio/row_products.hpp"
 #include "regio/transport_costs.hpp"
 #include "regio/vector_math.hpp"
@@ -63,9 +63,12 @@ TEST(VectorMath, EveryWidthIsBitwiseTheScalarFunctionAndWithinTwoUlpOfLibm) {
     void (*array)(vmath::Width, const double*, double*, std::size_t);
   };
   const Case cases[] = {
-      {"exp", -760.0, 5.0, [](double x) { return vmath::exp(x); }, [](double x) { return std::exp(x); }, vmath::detail::exp},
-      {"log1p", 0.0, 200.0, [](double x) { return vmath::log1p(x); }, [](double x) { return std::log1p(x); }, vmath::detail::log1p},
-      {"asin", 0.0, 1.0, [](double x) { return vmath::asin(x); }, [](double x) { return std::asin(x); }, vmath::detail::asin},
+      {"exp", -760.0, 5.0, [](double x) { return vmath::exp(x); }, [](double x) { return std::exp(x); },
+       vmath::detail::exp},
+      {"log1p", 0.0, 200.0, [](double x) { return vmath::log1p(x); }, [](double x) { return std::log1p(x); },
+       vmath::detail::log1p},
+      {"asin", 0.0, 1.0, [](double x) { return vmath::asin(x); }, [](double x) { return std::asin(x); },
+       vmath::detail::asin},
   };
   std::vector<vmath::Width> widths;
   for (auto w : {vmath::Width::scalar, vmath::Width::sse2, vmath::Width::avx, vmath::Width::avx512})
@@ -85,11 +88,13 @@ TEST(VectorMath, EveryWidthIsBitwiseTheScalarFunctionAndWithinTwoUlpOfLibm) {
         c.array(w, x.data(), y.data(), n);
         for (std::size_t k = 0; k < n; ++k) {
           const double s = c.scalar(x[k]), ref = c.libm(x[k]);
-          ASSERT_EQ(std::memcmp(&y[k], &s, sizeof s), 0) << c.name << " " << vmath::detail::width_name(w) << " x " << x[k];
+          ASSERT_EQ(std::memcmp(&y[k], &s, sizeof s), 0)
+              << c.name << " " << vmath::detail::width_name(w) << " x " << x[k];
           if (ref == 0 || std::fpclassify(ref) == FP_SUBNORMAL)
             EXPECT_LE(std::abs(s - ref), 2 * std::numeric_limits<double>::denorm_min()) << c.name << " x " << x[k];
           else
-            EXPECT_LE(std::abs(s - ref), 2 * std::numeric_limits<double>::epsilon() * std::abs(ref)) << c.name << " x " << x[k];
+            EXPECT_LE(std::abs(s - ref), 2 * std::numeric_limits<double>::epsilon() * std::abs(ref))
+                << c.name << " x " << x[k];
         }
       }
       // In place, as the kernel rows use it.
@@ -299,8 +304,10 @@ TEST(RowProducts, BlocksAreBitwiseSingleRowDots) {
   for (std::size_t n : {1u, 3u, 4u, 5u, 31u, 64u, 1001u}) {
     const std::size_t max_rows = 19, max_vectors = 7;
     std::vector<std::vector<double>> rows(max_rows, std::vector<double>(n)), vecs(max_vectors, std::vector<double>(n));
-    for (auto& r : rows) for (auto& x : r) x = value(rng);
-    for (auto& v : vecs) for (auto& x : v) x = value(rng);
+    for (auto& r : rows)
+      for (auto& x : r) x = value(rng);
+    for (auto& v : vecs)
+      for (auto& x : v) x = value(rng);
     for (auto path : paths)
       for (std::size_t nr = 1; nr <= max_rows; ++nr)
         for (std::size_t nv = 1; nv <= max_vectors; ++nv) {
@@ -351,7 +358,8 @@ TEST(RowProducts, ScatterIsBitwiseRowByRow) {
           detail::row_block_scatter(path, rp.data(), nr, coef.data(), cs, ap.data(), nv, n);
           detail::row_block_scatter(path, rf.data(), nr, coef.data(), cs, af.data(), nv, n);
           for (std::size_t k = 0; k < got.size(); ++k) {
-            ASSERT_EQ(got[k], expected[k]) << detail::product_path_name(path) << " n " << n << " " << nr << "x" << nv << " @" << k;
+            ASSERT_EQ(got[k], expected[k])
+                << detail::product_path_name(path) << " n " << n << " " << nr << "x" << nv << " @" << k;
             ASSERT_EQ(got_f[k], expected[k]) << detail::product_path_name(path) << " float n " << n << " @" << k;
           }
         }
@@ -368,7 +376,8 @@ TEST(RowProducts, FloatRowsEqualTheirWidenedDoubleRows) {
   std::vector<std::vector<double>> rows_d(nr, std::vector<double>(n)), vecs(nv, std::vector<double>(n));
   for (std::size_t r = 0; r < nr; ++r)
     for (std::size_t k = 0; k < n; ++k) rows_d[r][k] = rows_f[r][k] = static_cast<float>(value(rng));
-  for (auto& v : vecs) for (auto& x : v) x = value(rng);
+  for (auto& v : vecs)
+    for (auto& x : v) x = value(rng);
   std::vector<const float*> rf;
   std::vector<const double*> rd, vp;
   for (std::size_t r = 0; r < nr; ++r) rf.push_back(rows_f[r].data()), rd.push_back(rows_d[r].data());

@@ -15,6 +15,7 @@ class RankFailurePrinter : public ::testing::EmptyTestEventListener {
       std::fprintf(stderr, "[rank %d] FAILURE at %s:%d\n%s\n", rank_, r.file_name() ? r.file_name() : "?",
                    r.line_number(), r.summary());
   }
+
  private:
   int rank_;
 };
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
   }
   int local = RUN_ALL_TESTS(), global = 0;
   MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
-  if (rank == 0 && global != local) std::fprintf(stderr, "[rank 0] tests FAILED on another rank (see [rank N] lines)\n");
+  if (rank == 0 && global != local)
+    std::fprintf(stderr, "[rank 0] tests FAILED on another rank (see [rank N] lines)\n");
   PetscFinalize();
   return global;
 }

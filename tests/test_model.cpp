@@ -10,10 +10,10 @@
 #include <random>
 
 #include "regio/distribute.hpp"
-#include "test_support.hpp"
 #include "regio/error.hpp"
 #include "regio/layout.hpp"
 #include "regio/simulation.hpp"
+#include "test_support.hpp"
 
 using namespace regio;
 
@@ -409,7 +409,8 @@ TEST(Model, WarmStartsExtrapolateTheTrendOfTheLastEpochs) {
       bool moved = false;
       for (std::size_t k = 0; k < now.size(); ++k) {
         double shift = 0;
-        for (int i = 0; i < used; ++i) shift += coefficients[used - 1][i] * (solved[epoch - i][k] - solved[epoch - i - 1][k]);
+        for (int i = 0; i < used; ++i)
+          shift += coefficients[used - 1][i] * (solved[epoch - i][k] - solved[epoch - i - 1][k]);
         ASSERT_EQ(guess[k], now[k] + shift) << "order " << order << ", after epoch " << epoch << ", unknown " << k;
         moved |= guess[k] != now[k];
       }
@@ -429,7 +430,8 @@ TEST(Model, ExtrapolatedWarmStartsStartCloserToTheSolution) {
   for (int epoch = 0; epoch < 8; ++epoch) {
     const auto a = plain.solve(), b = trend.solve();
     EXPECT_GT(a.initial_residual_norm, a.residual_norm) << epoch;
-    if (epoch <= 2) EXPECT_NEAR(b.initial_residual_norm, a.initial_residual_norm, 1e-9 * a.initial_residual_norm) << epoch;
+    if (epoch <= 2)
+      EXPECT_NEAR(b.initial_residual_norm, a.initial_residual_norm, 1e-9 * a.initial_residual_norm) << epoch;
     if (epoch >= 3) EXPECT_LT(b.initial_residual_norm, 0.25 * a.initial_residual_norm) << epoch;
     std::printf("epoch %d: ||G(x0)|| %.3e from the last solution, %.3e extrapolated\n", epoch, a.initial_residual_norm,
                 b.initial_residual_norm);
@@ -526,8 +528,10 @@ TEST(Model, ProvinceCoarseCorrectionIsKeptAcrossEpochs) {
     evals_fresh += fresh.solve().residual_evaluations;
     ASSERT_TRUE(kept.system().preconditioner().coarse_ready());
     ASSERT_TRUE(fresh.system().preconditioner().coarse_ready());
-    const auto rows = kept.system().preconditioner().coarse_rows(), fresh_rows = fresh.system().preconditioner().coarse_rows();
-    ASSERT_EQ(rows.size(), kept.state().size() * static_cast<std::size_t>(kept.system().preconditioner().coarse_width()));
+    const auto rows = kept.system().preconditioner().coarse_rows(),
+               fresh_rows = fresh.system().preconditioner().coarse_rows();
+    ASSERT_EQ(rows.size(),
+              kept.state().size() * static_cast<std::size_t>(kept.system().preconditioner().coarse_width()));
     if (epoch == 0) {
       first_rows = rows;
       EXPECT_EQ(rows, fresh_rows);  // the same probe in the first solve
@@ -549,7 +553,8 @@ TEST(Model, ProvinceCoarseCorrectionIsKeptAcrossEpochs) {
   // region moves the solution far from where Ã was probed.
   for (std::size_t j = 0; j < kept.state().size(); ++j)
     if (kept.state().records[j].index % 2 == 0)
-      for (std::size_t s = 0; s < sc.num_sectors(); ++s) kept.state().log_productivity[j * sc.num_sectors() + s] += std::log(2.0) * 3;
+      for (std::size_t s = 0; s < sc.num_sectors(); ++s)
+        kept.state().log_productivity[j * sc.num_sectors() + s] += std::log(2.0) * 3;
   kept.solve();
   ASSERT_TRUE(kept.system().preconditioner().coarse_ready());
   EXPECT_NE(kept.system().preconditioner().coarse_rows(), first_rows) << "a far start must probe it afresh";
@@ -564,7 +569,8 @@ TEST(Model, PriceLevelIsPutRightBeforeNewton) {
   sc.regions = "<test>";
   const auto regions = synthetic_regions(120, 6, 3, 41);
   auto plain = make_sim(sc, regions), shifted = make_sim(sc, regions);
-  for (auto& p : shifted.state().prices) p.wage *= std::exp(3.0), p.capital_rent *= std::exp(3.0), p.land_rent *= std::exp(3.0);
+  for (auto& p : shifted.state().prices)
+    p.wage *= std::exp(3.0), p.capital_rent *= std::exp(3.0), p.land_rent *= std::exp(3.0);
   const int evals_plain = plain.solve().residual_evaluations, evals_shifted = shifted.solve().residual_evaluations;
   std::printf("residual evaluations from the guess: %d; from the guess x e^3: %d\n", evals_plain, evals_shifted);
   EXPECT_LE(evals_shifted, evals_plain + 1);
@@ -617,6 +623,7 @@ TEST(Layout, ReduceSumDeliversEveryRegionsTotalToItsOwner) {
   for (int j = 0; j < layout.num_owned(); ++j) {
     const auto i = static_cast<double>(layout.owned()[j]);
     for (int c = 0; c < width; ++c)
-      EXPECT_EQ(owned[j * width + c], 1000.0 * P * (P + 1) / 2 + P * (10.0 * i + c)) << "region " << i << " column " << c;
+      EXPECT_EQ(owned[j * width + c], 1000.0 * P * (P + 1) / 2 + P * (10.0 * i + c))
+          << "region " << i << " column " << c;
   }
 }

@@ -18,10 +18,10 @@
 #include "regio/compare.hpp"
 #include "regio/csv.hpp"
 #include "regio/distribute.hpp"
-#include "test_support.hpp"
 #include "regio/output.hpp"
 #include "regio/region_panel.hpp"
 #include "regio/simulation.hpp"
+#include "test_support.hpp"
 
 using namespace regio;
 
@@ -88,7 +88,8 @@ TEST(Output, HdfPanelHoldsEveryOutcomeAndRestartTruncates) {
     const auto v = read_all(path, field.name, &rows);
     ASSERT_EQ(rows, 3u) << field.name;
     for (std::size_t e = 0; e < 3; ++e)
-      for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(v[e * N + i], field.of(epochs[e][i])) << field.name << " " << e << " " << i;
+      for (std::size_t i = 0; i < N; ++i)
+        EXPECT_EQ(v[e * N + i], field.of(epochs[e][i])) << field.name << " " << e << " " << i;
   }
   MPI_Barrier(PETSC_COMM_WORLD);
   {  // a restart at epoch 1 keeps row 0 only, then appends

@@ -58,10 +58,30 @@ std::string first_line(const fs::path& p) {
 }  // namespace
 
 TEST(OutputSchema, RegionColumnsOfATwoSectorScenario) {
-  const std::vector<std::string> want = {
-      "epoch", "year", "region", "province", "population", "registered", "migrants_in", "migrants_out",
-      "employment_farming", "employment_industry", "wage", "capital_rent", "land_rent", "price_index", "gdp",
-      "gdp_pc", "income", "transfer", "exports", "imports", "real_income_pc", "own_trade_share", "capital", "utility"};
+  const std::vector<std::string> want = {"epoch",
+                                         "year",
+                                         "region",
+                                         "province",
+                                         "population",
+                                         "registered",
+                                         "migrants_in",
+                                         "migrants_out",
+                                         "employment_farming",
+                                         "employment_industry",
+                                         "wage",
+                                         "capital_rent",
+                                         "land_rent",
+                                         "price_index",
+                                         "gdp",
+                                         "gdp_pc",
+                                         "income",
+                                         "transfer",
+                                         "exports",
+                                         "imports",
+                                         "real_income_pc",
+                                         "own_trade_share",
+                                         "capital",
+                                         "utility"};
   EXPECT_EQ(region_columns(two_sector_scenario()), want);
   // regions.h5: one dataset per column after the keys, named as the column.
   std::vector<std::string> names;
@@ -73,14 +93,31 @@ TEST(OutputSchema, RegionFieldsTakeEachColumnFromItsOutcomeMember) {
   const auto fields = region_fields(two_sector_scenario());
   ASSERT_EQ(fields.size(), 20u);
   const RegionOutcome o = numbered_outcome();
-  for (std::size_t k = 0; k < fields.size(); ++k) EXPECT_EQ(fields[k].of(o), static_cast<double>(k + 1)) << fields[k].name;
+  for (std::size_t k = 0; k < fields.size(); ++k)
+    EXPECT_EQ(fields[k].of(o), static_cast<double>(k + 1)) << fields[k].name;
 }
 
 TEST(OutputSchema, AggregateFieldsFollowTheHeader) {
-  const std::vector<std::string> want = {
-      "epoch", "year", "gdp", "real_gdp", "population", "migrant_share", "interprovincial_migrant_share",
-      "urbanization", "internal_trade_share", "interprovincial_trade_share", "welfare", "theil", "gini", "cv",
-      "maxmin_ratio", "theil_income", "gini_income", "transfers", "import_share", "export_share"};
+  const std::vector<std::string> want = {"epoch",
+                                         "year",
+                                         "gdp",
+                                         "real_gdp",
+                                         "population",
+                                         "migrant_share",
+                                         "interprovincial_migrant_share",
+                                         "urbanization",
+                                         "internal_trade_share",
+                                         "interprovincial_trade_share",
+                                         "welfare",
+                                         "theil",
+                                         "gini",
+                                         "cv",
+                                         "maxmin_ratio",
+                                         "theil_income",
+                                         "gini_income",
+                                         "transfers",
+                                         "import_share",
+                                         "export_share"};
   EXPECT_EQ(schema::column_names(schema::aggregates_csv::file), want);
   Aggregates a;
   a.gdp = 1, a.real_gdp = 2, a.population = 3, a.migrant_share = 4, a.interprovincial_migrant_share = 5;
@@ -90,10 +127,10 @@ TEST(OutputSchema, AggregateFieldsFollowTheHeader) {
   const auto fields = aggregate_fields();
   ASSERT_EQ(fields.size(), want.size() - 2);
   for (std::size_t k = 0; k < fields.size(); ++k) EXPECT_EQ(a.*fields[k], static_cast<double>(k + 1)) << want[k + 2];
-  EXPECT_EQ(schema::column_names(schema::solver_csv::file),
-            (std::vector<std::string>{"epoch", "year", "nonlinear_iterations", "linear_iterations",
-                                      "residual_evaluations", "residual_norm", "seconds", "reason",
-                                      "initial_residual_norm"}));
+  EXPECT_EQ(
+      schema::column_names(schema::solver_csv::file),
+      (std::vector<std::string>{"epoch", "year", "nonlinear_iterations", "linear_iterations", "residual_evaluations",
+                                "residual_norm", "seconds", "reason", "initial_residual_norm"}));
   EXPECT_EQ(schema::column_names(schema::migration_csv::file),
             (std::vector<std::string>{"epoch", "year", "origin", "destination", "migrants"}));
 }
@@ -101,7 +138,8 @@ TEST(OutputSchema, AggregateFieldsFollowTheHeader) {
 TEST(OutputSchema, NamesAreUniqueAndDocumented) {
   for (const schema::File* f : schema::files()) {
     std::set<std::string> seen;
-    for (const auto& n : schema::column_names(*f, {"a", "b"})) EXPECT_TRUE(seen.insert(n).second) << f->name << ": " << n;
+    for (const auto& n : schema::column_names(*f, {"a", "b"}))
+      EXPECT_TRUE(seen.insert(n).second) << f->name << ": " << n;
     for (const schema::Dataset* d : f->datasets) EXPECT_TRUE(seen.insert(std::string(d->name)).second) << d->name;
     for (const schema::Column* c : f->columns) EXPECT_FALSE(c->meaning.empty()) << f->name << ": " << c->name;
     EXPECT_FALSE(f->rows.empty()) << f->name;
@@ -191,8 +229,8 @@ TEST(OutputSchema, CompareReadsWhatTheWriterWrites) {
   const auto rows = csv::parse(text.str(), "provinces.csv");
   ASSERT_EQ(rows.size(), 5u);  // header, epochs 0 and 1 x 2 provinces
   EXPECT_EQ(rows[1].fields[2], "Alpha");
-  EXPECT_EQ(rows[1].fields[3], "2");     // population_baseline: two regions of 1
-  EXPECT_EQ(rows[1].fields[19], "22");   // gdp_baseline: 2 x 11
-  EXPECT_EQ(rows[1].fields[20], "44");   // gdp_scenario
+  EXPECT_EQ(rows[1].fields[3], "2");    // population_baseline: two regions of 1
+  EXPECT_EQ(rows[1].fields[19], "22");  // gdp_baseline: 2 x 11
+  EXPECT_EQ(rows[1].fields[20], "44");  // gdp_scenario
   fs::remove_all(dir);
 }

@@ -27,7 +27,8 @@ using testing::world;
 const std::string kBaseline = std::string(REGIO_SOURCE_DIR) + "/inputs/china31/baseline.yaml";
 
 Scenario china31(const std::string& extra, int epochs = 3) {
-  return parse_scenario("base: " + kBaseline + "\nepochs: " + std::to_string(epochs) + "\n" + extra, "policy-test.yaml", ".");
+  return parse_scenario("base: " + kBaseline + "\nepochs: " + std::to_string(epochs) + "\n" + extra, "policy-test.yaml",
+                        ".");
 }
 
 struct PolicyRun {
@@ -86,19 +87,24 @@ TEST(PolicyLanguage, ParsesEveryKindAndRecordsItInRunYaml) {
 
 TEST(PolicyLanguage, SyntaxErrorsNameTheLineAndTheFix) {
   auto err = [](const std::string& p) { return input_error([&] { china31("policies:\n" + p); }); };
-  EXPECT_NE(err("  - {kind: hukoo, epoch: 1, all: true, barrier: 0.9}").find("did you mean 'hukou'"), std::string::npos);
-  EXPECT_NE(err("  - {kind: hukou, epoch: 1, all: true, barier: 0.9}").find("did you mean 'barrier'"), std::string::npos);
-  EXPECT_NE(err("  - {kind: hukou, all: true, barrier: 0.9}").find("exactly one of 'epoch' or 'year'"), std::string::npos);
+  EXPECT_NE(err("  - {kind: hukoo, epoch: 1, all: true, barrier: 0.9}").find("did you mean 'hukou'"),
+            std::string::npos);
+  EXPECT_NE(err("  - {kind: hukou, epoch: 1, all: true, barier: 0.9}").find("did you mean 'barrier'"),
+            std::string::npos);
+  EXPECT_NE(err("  - {kind: hukou, all: true, barrier: 0.9}").find("exactly one of 'epoch' or 'year'"),
+            std::string::npos);
   EXPECT_NE(err("  - {kind: hukou, epoch: 1, barrier: 0.9}").find("needs a selection"), std::string::npos);
   EXPECT_NE(err("  - {kind: hukou, epoch: 1, all: true}").find("sets nothing"), std::string::npos);
   EXPECT_NE(err("  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 1.5}").find("out of range"),
             std::string::npos);
   EXPECT_NE(err("  - {kind: capital_market, epoch: 1, tags: [west], home_bias: 0.5}").find("home_bias is national"),
             std::string::npos);
-  EXPECT_NE(err("  - {kind: infrastructure, epoch: 1, links: [{from: a, to: b, mode: maglev}]}").find("unknown transport mode"),
+  EXPECT_NE(err("  - {kind: infrastructure, epoch: 1, links: [{from: a, to: b, mode: maglev}]}")
+                .find("unknown transport mode"),
             std::string::npos);
   EXPECT_NE(err("  - {kind: land, epoch: 1, all: true, land_factor: .nan}").find("finite"), std::string::npos);
-  EXPECT_NE(err("  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 0.8, targeted_share: 0.3}").find("exceeds 1"),
+  EXPECT_NE(err("  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 0.8, targeted_share: 0.3}")
+                .find("exceeds 1"),
             std::string::npos);
   EXPECT_NE(err("  - {kind: land, epoch: 1, all: true, land_factor: 1.1}\n  - kind: land").find("policy-test.yaml:"),
             std::string::npos);
@@ -106,7 +112,7 @@ TEST(PolicyLanguage, SyntaxErrorsNameTheLineAndTheFix) {
 
 TEST(PolicyKinds, TheRegistryListsEveryKindOnceWithItsValueKeys) {
   const std::vector<std::string> expected = {"hukou", "infrastructure", "market_integration", "fiscal_transfer",
-                                             "land", "capital_market", "productivity", "external"};
+                                             "land",  "capital_market", "productivity",       "external"};
   std::vector<std::string> names;
   std::size_t values = 0;
   for (const PolicyKind* kind : registered_policy_kinds()) {
@@ -133,8 +139,9 @@ TEST(PolicyKinds, TheRegistryListsEveryKindOnceWithItsValueKeys) {
 
 TEST(PolicyKinds, AnUnknownKindIsOneLineNamingTheNearestAndEveryKind) {
   const std::string e = input_error([] { china31("policies:\n  - {kind: hukoo, epoch: 1, all: true, barrier: 0.9}"); });
-  EXPECT_EQ(e, "policy-test.yaml:4: unknown policy kind 'hukoo', did you mean 'hukou'? (one of hukou, infrastructure, "
-               "market_integration, fiscal_transfer, land, capital_market, productivity, external)");
+  EXPECT_EQ(e,
+            "policy-test.yaml:4: unknown policy kind 'hukoo', did you mean 'hukou'? (one of hukou, infrastructure, "
+            "market_integration, fiscal_transfer, land, capital_market, productivity, external)");
   Policy made_elsewhere;
   made_elsewhere.kind = "tariff";
   EXPECT_EQ(input_error([&] { policy_kind(made_elsewhere); }),
@@ -159,8 +166,9 @@ TEST(PolicyLanguage, ResolutionErrorsNameRegionsProvincesAndEpochs) {
   EXPECT_NE(err("  - {kind: land, epoch: 1, provinces: [Beijing], exclude: {regions: [\"110000\"]}, land_factor: 1.1}")
                 .find("selection is empty"),
             std::string::npos);
-  EXPECT_NE(err("  - {kind: market_integration, epoch: 1, provinces: [Beijing], trade_border_cost: 1}").find("two provinces"),
-            std::string::npos);
+  EXPECT_NE(
+      err("  - {kind: market_integration, epoch: 1, provinces: [Beijing], trade_border_cost: 1}").find("two provinces"),
+      std::string::npos);
   EXPECT_NE(err("  - {kind: hukou, epoch: 1, all: true, barrier: 0.3}").find("< 1"), std::string::npos);
   EXPECT_NE(err("  - {kind: productivity, epoch: 1, all: true, sectors: [mining], shock: 0.1}").find("unknown sector"),
             std::string::npos);
@@ -172,8 +180,11 @@ TEST(TransportNetwork, NewLinkShortensTheLinkedPairAndLengthensNothing) {
   const Scenario sc = china31("");
   const GlobalGeography geo = distribute_inputs(world(), sc, "auto").geography;
   const std::size_t N = geo.size();
-  auto index = [&](const std::string& id) { return static_cast<std::size_t>(std::find(geo.id.begin(), geo.id.end(), id) - geo.id.begin()); };
-  const std::size_t chengdu = index("510000"), chongqing = index("500000"), beijing = index("110000"), shanghai = index("310000");
+  auto index = [&](const std::string& id) {
+    return static_cast<std::size_t>(std::find(geo.id.begin(), geo.id.end(), id) - geo.id.begin());
+  };
+  const std::size_t chengdu = index("510000"), chongqing = index("500000"), beijing = index("110000"),
+                    shanghai = index("310000");
   TransportCosts before(sc, geo), after(sc, geo);
   const double gc = great_circle_km(geo.lat[chengdu], geo.lon[chengdu], geo.lat[chongqing], geo.lon[chongqing]);
   after.set_links({{chengdu, chongqing, 0.5 * gc}});
@@ -193,7 +204,7 @@ TEST(TransportNetwork, NewLinkShortensTheLinkedPairAndLengthensNothing) {
   after.effective_distances(beijing, d1.data());
   before.effective_distances(beijing, d0.data());
   EXPECT_EQ(d1[shanghai], d0[shanghai]);  // far from the link: a detour via it does not pay
-  EXPECT_GE(shorter, 2);                    // at least the pair itself, both directions
+  EXPECT_GE(shorter, 2);                  // at least the pair itself, both directions
 }
 
 TEST(TransportNetwork, ShortestPathsChainLinks) {
@@ -221,7 +232,8 @@ TEST(TransportNetwork, ShortestPathsChainLinks) {
 // Shortest paths by Floyd–Warshall over all N regions (every pair joined by its direct leg,
 // plus the links): the definition of D in MODEL.md §1, with none of TransportCosts' shortcuts
 // (only the ends of cheap links as nodes, only non-dominated exits and entries).
-std::vector<double> all_pairs_shortest_paths(const GlobalGeography& geo, double road, const std::vector<TransportLink>& links) {
+std::vector<double> all_pairs_shortest_paths(const GlobalGeography& geo, double road,
+                                             const std::vector<TransportLink>& links) {
   const std::size_t N = geo.size();
   std::vector<double> D(N * N);
   for (std::size_t i = 0; i < N; ++i)
@@ -256,7 +268,9 @@ TEST(TransportNetwork, EffectiveDistancesAreTheShortestPathsOverAllRegions) {
     geo.province.push_back(static_cast<int>(i % 7));
   }
   for (int p = 0; p < 7; ++p) geo.province_names.push_back("P" + std::to_string(p));
-  auto gc = [&](std::size_t a, std::size_t b) { return great_circle_km(geo.lat[a], geo.lon[a], geo.lat[b], geo.lon[b]); };
+  auto gc = [&](std::size_t a, std::size_t b) {
+    return great_circle_km(geo.lat[a], geo.lon[a], geo.lat[b], geo.lon[b]);
+  };
   std::vector<TransportLink> roads, all;
   for (std::size_t a = 0; a < N; ++a)
     for (std::size_t b : {(a + 1) % N, (a + 7) % N}) roads.push_back({b, a, gc(a, b) * (1.05 + 0.3 * uniform())});
@@ -280,8 +294,8 @@ TEST(TransportNetwork, EffectiveDistancesAreTheShortestPathsOverAllRegions) {
       EXPECT_EQ(costs.idle_links(), roads.size());
     } else {
       EXPECT_GT(costs.network_nodes(), 10u);
-      EXPECT_EQ(costs.idle_links(), roads.size() + 1);  // the roads and the loop
-      EXPECT_GE(costs.network_exits(), N);                             // every region has an exit
+      EXPECT_EQ(costs.idle_links(), roads.size() + 1);                      // the roads and the loop
+      EXPECT_GE(costs.network_exits(), N);                                  // every region has an exit
       EXPECT_LT(costs.network_exits(), N * costs.network_nodes() * 3 / 4);  // but not every node
     }
     std::vector<double> row(N);
@@ -293,8 +307,10 @@ TEST(TransportNetwork, EffectiveDistancesAreTheShortestPathsOverAllRegions) {
         if (i != k && row[k] < 0.999 * sc.network.road * gc(i, k)) ++shorter;
       }
     }
-    if (links == &roads) EXPECT_EQ(shorter, 0);
-    else EXPECT_GT(shorter, int(N));  // the lines shorten many paths, not only their own legs
+    if (links == &roads)
+      EXPECT_EQ(shorter, 0);
+    else
+      EXPECT_GT(shorter, int(N));  // the lines shorten many paths, not only their own legs
   }
 }
 
@@ -313,20 +329,24 @@ TEST(TransportNetwork, TheSameLinksInAnyOrderAreTheSameCosts) {
 
 TEST(PolicyEffects, LowerBorderCostsRaiseInternalTrade) {
   const PolicyRun base = run(china31("", 2));
-  const PolicyRun cut = run(china31("policies:\n  - {kind: market_integration, epoch: 1, all: true, trade_border_cost: 2.0}\n", 2));
+  const PolicyRun cut =
+      run(china31("policies:\n  - {kind: market_integration, epoch: 1, all: true, trade_border_cost: 2.0}\n", 2));
   EXPECT_DOUBLE_EQ(cut.aggregates[0].internal_trade_share, base.aggregates[0].internal_trade_share);  // not yet
   EXPECT_GT(cut.aggregates[1].internal_trade_share, base.aggregates[1].internal_trade_share + 0.05);
   EXPECT_GT(cut.aggregates[1].interprovincial_trade_share, base.aggregates[1].interprovincial_trade_share + 0.05);
   EXPECT_GT(cut.aggregates[1].real_gdp, base.aggregates[1].real_gdp);
   // Between chosen pairs only: Sichuan buys more from Chongqing, not less.
-  const PolicyRun pair = run(china31("policies:\n  - {kind: market_integration, epoch: 1, pairs: [[Sichuan, Chongqing]], trade_border_cost: 1.0}\n", 2));
+  const PolicyRun pair = run(china31(
+      "policies:\n  - {kind: market_integration, epoch: 1, pairs: [[Sichuan, Chongqing]], trade_border_cost: 1.0}\n",
+      2));
   for (const char* id : {"510000", "500000"})
     EXPECT_LT(region(pair, 1, id).own_trade_share, region(base, 1, id).own_trade_share) << id;
 }
 
 TEST(PolicyEffects, FiscalEqualisationLowersIncomeInequalityAndBalances) {
   const PolicyRun base = run(china31("", 2));
-  const PolicyRun eq = run(china31("policies:\n  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 0.3}\n", 2));
+  const PolicyRun eq =
+      run(china31("policies:\n  - {kind: fiscal_transfer, epoch: 1, all: true, equalisation_rate: 0.3}\n", 2));
   EXPECT_LT(eq.aggregates[1].theil_income, base.aggregates[1].theil_income - 0.01);
   EXPECT_LT(eq.aggregates[1].gini_income, base.aggregates[1].gini_income);
   EXPECT_EQ(eq.aggregates[0].transfers, 0.0);
@@ -342,7 +362,8 @@ TEST(PolicyEffects, FiscalEqualisationLowersIncomeInequalityAndBalances) {
     EXPECT_NEAR(o.transfer, 0.3 * (Y / L - pre_pc) * o.population, 1e-9 * std::abs(o.income)) << o.id;
   }
   // Targeted grants: recipients gain, Σ T = 0 still.
-  const PolicyRun grant = run(china31("policies:\n  - {kind: fiscal_transfer, epoch: 1, tags: [west], targeted_share: 0.02}\n", 2));
+  const PolicyRun grant =
+      run(china31("policies:\n  - {kind: fiscal_transfer, epoch: 1, tags: [west], targeted_share: 0.02}\n", 2));
   net = 0, gross = 0;
   for (const auto& o : grant.regions[1]) net += o.transfer, gross += std::abs(o.transfer);
   EXPECT_LT(std::abs(net), 1e-12 * gross);
@@ -356,13 +377,17 @@ TEST(PolicyEffects, HukouBarrierCutRaisesMigrantShare) {
   EXPECT_GT(cut.aggregates[1].migrant_share, base.aggregates[1].migrant_share + 0.005);
   EXPECT_GT(cut.aggregates[1].welfare, base.aggregates[1].welfare);
   // A megacity cap: fewer residents in Beijing than without it.
-  const PolicyRun cap = run(china31("policies:\n  - {kind: hukou, epoch: 1, regions: [\"110000\"], barrier: 1.5}\n", 2));
+  const PolicyRun cap =
+      run(china31("policies:\n  - {kind: hukou, epoch: 1, regions: [\"110000\"], barrier: 1.5}\n", 2));
   EXPECT_LT(region(cap, 1, "110000").population, region(base, 1, "110000").population);
 }
 
 TEST(PolicyEffects, NewLinkRaisesTradeBetweenItsEnds) {
   const PolicyRun base = run(china31("", 2));
-  const PolicyRun hsr = run(china31("policies:\n  - {kind: infrastructure, epoch: 1, links: [{from: \"510000\", to: \"500000\", mode: high_speed_rail}]}\n", 2));
+  const PolicyRun hsr =
+      run(china31("policies:\n  - {kind: infrastructure, epoch: 1, links: [{from: \"510000\", to: \"500000\", mode: "
+                  "high_speed_rail}]}\n",
+                  2));
   for (const char* id : {"510000", "500000"})  // buys more from the other end
     EXPECT_LT(region(hsr, 1, id).own_trade_share, region(base, 1, id).own_trade_share) << id;
   EXPECT_GT(hsr.aggregates[1].real_gdp, base.aggregates[1].real_gdp);
@@ -379,7 +404,8 @@ policies:
   const PolicyRun b = run(china31("productivity: {spillover: 0}\n"));
   for (std::size_t j = 0; j < r.states[0].size(); ++j) {
     const auto& rec = r.states[0].records[j];
-    const bool beijing = rec.id == "110000", west = rec.has_tag("west"), xinjiang = rec.id == "650000", sichuan = rec.id == "510000";
+    const bool beijing = rec.id == "110000", west = rec.has_tag("west"), xinjiang = rec.id == "650000",
+               sichuan = rec.id == "510000";
     EXPECT_EQ(r.states[0].land[j], b.states[0].land[j]);
     EXPECT_EQ(r.states[1].land[j], b.states[1].land[j] * (beijing ? 1.25 : 1.0)) << rec.id;
     EXPECT_EQ(r.states[1].conversion_rate[j], b.states[1].conversion_rate[j]);
@@ -407,13 +433,14 @@ TEST(PolicyEffects, EveryPolicyConservesPopulationAndBalancesAccounts) {
   for (std::size_t e = 0; e < r.regions.size(); ++e) {
     double L = 0, R = 0, gdp = 0, income = 0, T = 0, Tabs = 0, weighted_price = 0;
     for (const auto& o : r.regions[e]) {
-      L += o.population, R += o.registered, gdp += o.gdp, income += o.income, T += o.transfer, Tabs += std::abs(o.transfer);
+      L += o.population, R += o.registered, gdp += o.gdp, income += o.income, T += o.transfer,
+          Tabs += std::abs(o.transfer);
       weighted_price += o.population * o.price_index;
     }
-    EXPECT_NEAR(L, R, 1e-9 * R) << "epoch " << e;              // Σ L = Σ R
-    EXPECT_NEAR(gdp, income, 1e-9 * gdp) << "epoch " << e;     // Walras: national GDP = national income
-    EXPECT_LE(std::abs(T), 1e-12 * std::max(Tabs, 1.0));       // Σ T = 0
-    EXPECT_NEAR(weighted_price / L, 1.0, 1e-9);                // numeraire
+    EXPECT_NEAR(L, R, 1e-9 * R) << "epoch " << e;           // Σ L = Σ R
+    EXPECT_NEAR(gdp, income, 1e-9 * gdp) << "epoch " << e;  // Walras: national GDP = national income
+    EXPECT_LE(std::abs(T), 1e-12 * std::max(Tabs, 1.0));    // Σ T = 0
+    EXPECT_NEAR(weighted_price / L, 1.0, 1e-9);             // numeraire
   }
 }
 
@@ -423,12 +450,14 @@ TEST(PolicyEffects, RestOfTheWorldBalancesAndExternalCostsTurnTradeInwards) {
     return parse_scenario("base: " + open + "\nepochs: 2\n" + extra, "open-test.yaml", ".");
   };
   const PolicyRun base = run(scenario(""));
-  const PolicyRun shock = run(scenario("policies:\n  - {kind: external, epoch: 1, all: true, trade_cost_factor: 1.25, net_exports: 0}\n"));
+  const PolicyRun shock =
+      run(scenario("policies:\n  - {kind: external, epoch: 1, all: true, trade_cost_factor: 1.25, net_exports: 0}\n"));
   for (const auto* r : {&base, &shock})
     for (std::size_t e = 0; e < r->regions.size(); ++e) {
       double exports = 0, imports = 0, gdp = 0, income = 0, L = 0, LP = 0;
       for (const auto& o : r->regions[e])
-        exports += o.exports, imports += o.imports, gdp += o.gdp, income += o.income, L += o.population, LP += o.population * o.price_index;
+        exports += o.exports, imports += o.imports, gdp += o.gdp, income += o.income, L += o.population,
+            LP += o.population * o.price_index;
       const double nx = (r == &shock && e == 1) ? 0.0 : 0.025;
       EXPECT_NEAR(exports - imports, nx * gdp, 1e-9 * gdp) << "epoch " << e;  // X_W = IM + NX
       EXPECT_NEAR(gdp, income, 1e-9 * gdp);                                   // Walras with trade
@@ -488,10 +517,11 @@ TEST(PolicyEffects, OpenEconomyColdStartDirectOrGradual) {
 
 TEST(PolicyLanguage, BaseScenarioIsExtendedNotReplaced) {
   const Scenario base = load_scenario(kBaseline);
-  const Scenario s = china31("trade: {border_cost: 2}\npolicies:\n  - {kind: land, epoch: 1, all: true, land_factor: 1.1}\n", 5);
-  EXPECT_EQ(s.regions, base.regions);                            // path resolved relative to the base file
+  const Scenario s =
+      china31("trade: {border_cost: 2}\npolicies:\n  - {kind: land, epoch: 1, all: true, land_factor: 1.1}\n", 5);
+  EXPECT_EQ(s.regions, base.regions);                              // path resolved relative to the base file
   EXPECT_EQ(s.migration.border_cost, base.migration.border_cost);  // kept from the base
-  EXPECT_EQ(s.trade.border_cost, 2);                              // overridden
+  EXPECT_EQ(s.trade.border_cost, 2);                               // overridden
   EXPECT_EQ(s.epochs, 5);
   ASSERT_EQ(s.policies.size(), 1u);
   EXPECT_EQ(s.policies[0].file, "policy-test.yaml");

@@ -65,7 +65,10 @@ struct Cubic {
 TEST(Solver, InitialResidualFromTheCallerIsNotEvaluatedAgain) {
   const Cubic cubic;
   int calls = 0;
-  const ResidualFunction G = [&](const double* x, double* g) { ++calls; return cubic(x, g); };
+  const ResidualFunction G = [&](const double* x, double* g) {
+    ++calls;
+    return cubic(x, g);
+  };
   const std::vector<double> x0(kOwned, 0.0);
   const auto fresh = solve_nonlinear(PETSC_COMM_WORLD, "fresh_", 1, x0, G, tolerances(1e-10));
   const int fresh_calls = calls;
@@ -193,7 +196,9 @@ TEST(Solver, RecycledSpaceIsExactOnItsImagesAndBaseElsewhere) {
   }
   recycler.commit();
   EXPECT_EQ(recycler.size(), 5u);
-  auto base = [](const double* in, double* out) { for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0.5 * in[k]; };
+  auto base = [](const double* in, double* out) {
+    for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0.5 * in[k];
+  };
   // r = J (z0 + 2 z4): P⁻¹ r must return z0 + 2 z4.
   std::vector<double> z(kOwned), y(kOwned);
   for (std::size_t k = 0; k < kOwned; ++k) z[k] = zs[0][k] + 2 * zs[4][k];
@@ -204,7 +209,9 @@ TEST(Solver, RecycledSpaceIsExactOnItsImagesAndBaseElsewhere) {
   // out of span(W) with the recycler itself (apply with base = 0 returns Z Wᵀ r only).
   std::vector<double> q(kOwned), zw(kOwned), t(kOwned);
   for (std::size_t k = 0; k < kOwned; ++k) q[k] = std::sin(double(3 * k + 11 * r + 1));
-  recycler.apply(q.data(), zw.data(), kOwned, [](const double*, double* out) { for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0; });
+  recycler.apply(q.data(), zw.data(), kOwned, [](const double*, double* out) {
+    for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0;
+  });
   const auto Jzw = J(zw);  // = W Wᵀ q
   std::vector<double> perp(kOwned);
   for (std::size_t k = 0; k < kOwned; ++k) perp[k] = q[k] - Jzw[k];
@@ -242,7 +249,9 @@ TEST(Solver, RecyclerStateRestoresBitwise) {
   EXPECT_EQ(st.bases, 1u);
   EXPECT_EQ(st.images.size(), 4 * kOwned);
   ASSERT_TRUE(b.restore(st, kBlocks, kBlock));
-  auto base = [](const double* in, double* out) { for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0.25 * in[k]; };
+  auto base = [](const double* in, double* out) {
+    for (std::size_t k = 0; k < kOwned; ++k) out[k] = 0.25 * in[k];
+  };
   const auto q = vec(99);
   std::vector<double> ya(kOwned), yb(kOwned);
   auto same = [&](const char* when) {
@@ -287,7 +296,7 @@ TEST(Solver, RecycledPairsAgeOutByDrift) {
   };
   recycler.new_jacobian(x.data(), kOwned);
   record(0), record(1);
-  move(0.0);   // the first two, drift 0
+  move(0.0);  // the first two, drift 0
   EXPECT_EQ(recycler.size(), 2u);
   record(2);
   move(0.09);  // old pairs at 0.09, the new one at 0.09
@@ -439,7 +448,8 @@ TEST(Solver, ProvinceCoarseCorrectionIsExactOnProvinceAverages) {
   // A vector with zero province averages passes through unchanged.
   std::vector<double> zero_mean(n), out(n);
   for (std::size_t j = 0; j < kRegions; ++j)
-    for (int f = 0; f < kBlock; ++f) zero_mean[j * kBlock + f] = (j < kProvinces ? 1.0 : j < 2 * kProvinces ? -1.0 : 0.0) * (f + 1);
+    for (int f = 0; f < kBlock; ++f)
+      zero_mean[j * kBlock + f] = (j < kProvinces ? 1.0 : j < 2 * kProvinces ? -1.0 : 0.0) * (f + 1);
   coarse.apply(zero_mean.data(), out.data());
   for (std::size_t k = 0; k < n; ++k) EXPECT_NEAR(out[k], zero_mean[k], 1e-14) << k;
 }
@@ -516,7 +526,8 @@ TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
     for (std::size_t a = 0; a < n; ++a) {
       double s = 2.0 * t[a];
       for (std::size_t c = 0; c < n; ++c)
-        if (group[a / kBlock] == group[c / kBlock]) s += 0.05 * (1 + group[a / kBlock] + r) * std::cos(double(a + 2 * c)) * t[c];
+        if (group[a / kBlock] == group[c / kBlock])
+          s += 0.05 * (1 + group[a / kBlock] + r) * std::cos(double(a + 2 * c)) * t[c];
       w[a] = s;
     }
     return true;
@@ -548,7 +559,8 @@ TEST(Solver, ProvinceCoarseCorrectionRestoresFromRegionRows) {
   ASSERT_TRUE(restored.ready());
   std::vector<double> v(n), v_perm(n), a(n), b(n);
   for (std::size_t j = 0; j < kRegions; ++j)
-    for (int f = 0; f < kBlock; ++f) v[j * kBlock + f] = std::sin(double(3 * j + f + r)), v_perm[where[j] * kBlock + f] = v[j * kBlock + f];
+    for (int f = 0; f < kBlock; ++f)
+      v[j * kBlock + f] = std::sin(double(3 * j + f + r)), v_perm[where[j] * kBlock + f] = v[j * kBlock + f];
   built.apply(v.data(), a.data());
   restored.apply(v_perm.data(), b.data());
   for (std::size_t j = 0; j < kRegions; ++j)

@@ -12,9 +12,7 @@
 namespace regio::testing {
 
 // The communicator of PETSc's world (the tests' MPI main initialises PETSc).
-inline boost::mpi::communicator world() {
-  return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach);
-}
+inline boost::mpi::communicator world() { return boost::mpi::communicator(PETSC_COMM_WORLD, boost::mpi::comm_attach); }
 
 // The message of the InputError `f` throws; a test failure if it throws nothing or something else.
 template <class F>

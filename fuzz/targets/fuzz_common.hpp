@@ -21,10 +21,8 @@ namespace regio_fuzz {
 
 inline void check_message(const regio::InputError& e, const std::string& label) {
   const std::string m = e.what();
-  if (m.rfind(label + ":", 0) != 0)
-    finding("InputError message does not start with '" + label + ":': " + m);
-  if (m.find_first_of("\n\r") != std::string::npos)
-    finding("InputError message spans several lines: " + m);
+  if (m.rfind(label + ":", 0) != 0) finding("InputError message does not start with '" + label + ":': " + m);
+  if (m.find_first_of("\n\r") != std::string::npos) finding("InputError message spans several lines: " + m);
 }
 
 // Runs `f`; an InputError (checked message) is fine, anything else escaping is a finding.

@@ -57,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (again.size() != expected.size()) regio_fuzz::finding("quote/parse round trip changes the row count");
   for (std::size_t i = 0; i < again.size(); ++i)
-    if (again[i].fields != expected[i]) regio_fuzz::finding("quote/parse round trip changes row " + std::to_string(i + 1));
+    if (again[i].fields != expected[i])
+      regio_fuzz::finding("quote/parse round trip changes row " + std::to_string(i + 1));
   return 0;
 }

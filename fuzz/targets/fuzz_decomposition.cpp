@@ -34,11 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ok = true;
   });
   if (!ok) return 0;
-  if (d.ranks < 1 || static_cast<std::size_t>(d.ranks) != d.assignment.size() ||
-      d.lines.size() != d.assignment.size())
-    regio_fuzz::finding("accepted decomposition is inconsistent: ranks " + std::to_string(d.ranks) +
-                        ", " + std::to_string(d.assignment.size()) + " entries, " +
-                        std::to_string(d.lines.size()) + " lines");
+  if (d.ranks < 1 || static_cast<std::size_t>(d.ranks) != d.assignment.size() || d.lines.size() != d.assignment.size())
+    regio_fuzz::finding("accepted decomposition is inconsistent: ranks " + std::to_string(d.ranks) + ", " +
+                        std::to_string(d.assignment.size()) + " entries, " + std::to_string(d.lines.size()) + " lines");
   for (int world : {d.ranks, 3})
     regio_fuzz::expect_input_error_only("fuzz.yaml", [&] { (void)regio::region_owners(d, regions, world); });
   (void)regio::decomposition_to_yaml(d);

@@ -32,10 +32,10 @@ std::string differs(const regio::Region& a, const regio::Region& b) {
   if (a.id != b.id) return "id";
   if (a.name != b.name) return "name";
   if (a.province != b.province) return "province";
-  const double regio::Region::*nums[] = {&regio::Region::lat, &regio::Region::lon, &regio::Region::area_km2,
-                                         &regio::Region::land_km2, &regio::Region::population,
-                                         &regio::Region::registered, &regio::Region::capital,
-                                         &regio::Region::gdp, &regio::Region::amenity};
+  const double regio::Region::*nums[] = {
+      &regio::Region::lat,      &regio::Region::lon,        &regio::Region::area_km2,
+      &regio::Region::land_km2, &regio::Region::population, &regio::Region::registered,
+      &regio::Region::capital,  &regio::Region::gdp,        &regio::Region::amenity};
   for (auto m : nums)
     if (!same_number(a.*m, b.*m)) return "a numeric column";
   if (a.productivity != b.productivity) return "productivity";
@@ -54,7 +54,8 @@ void check_accepted(const std::vector<regio::Region>& regions) {
     for (double v : r.productivity)
       if (!(std::isfinite(v) && v > 0)) regio_fuzz::finding("accepted a non-positive productivity, region " + r.id);
     if (!(r.gdp >= 0 && std::isfinite(r.gdp))) regio_fuzz::finding("accepted a bad gdp, region " + r.id);
-    if (!(std::abs(r.lat) <= 90 && std::abs(r.lon) <= 180)) regio_fuzz::finding("accepted bad coordinates, region " + r.id);
+    if (!(std::abs(r.lat) <= 90 && std::abs(r.lon) <= 180))
+      regio_fuzz::finding("accepted bad coordinates, region " + r.id);
     if (r.land_km2 > r.area_km2 * (1 + 1e-9)) regio_fuzz::finding("accepted land > area, region " + r.id);
   }
 }

@@ -9,16 +9,16 @@
 //      common factor of B);
 //   3. verification: the ordinary equilibrium solve from the calibrated fundamentals, which
 //      must return the data.
-#include "regio/layout.hpp"
 #include "regio/equilibrium.hpp"
+#include "regio/layout.hpp"
 
 namespace regio {
 
 struct CalibrationReport {
   SolveStats productivity, amenity, verification;
-  bool amenities_identified = false;   // false with migration off (B then plays no role)
-  double max_population_error = 0;     // max_i |L_i/L_i^obs − 1| in the verification solve
-  double max_gdp_error = 0;            // max_i |GDP_i/Y_i − 1|
+  bool amenities_identified = false;  // false with migration off (B then plays no role)
+  double max_population_error = 0;    // max_i |L_i/L_i^obs − 1| in the verification solve
+  double max_gdp_error = 0;           // max_i |GDP_i/Y_i − 1|
 };
 
 // Collective. On entry the state holds the data (population = observed L, records[].gdp = Y,

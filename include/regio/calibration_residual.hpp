@@ -16,8 +16,8 @@ namespace regio {
 class CalibrationResidual {
  public:
   // observed_gdp: Y_i of the owned regions.
-  CalibrationResidual(const Technology& tech, const Layout& layout, const EconomyState& st, const UnknownLayout& unknowns,
-                      NationalTerms& terms, std::vector<double> observed_gdp);
+  CalibrationResidual(const Technology& tech, const Layout& layout, const EconomyState& st,
+                      const UnknownLayout& unknowns, NationalTerms& terms, std::vector<double> observed_gdp);
 
   // Collective. G at x; false, on every rank, outside the domain.
   bool operator()(const double* x, double* G);

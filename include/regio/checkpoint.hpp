@@ -29,7 +29,7 @@
 namespace regio {
 
 struct CheckpointInfo {
-  int epoch = 0;                 // next epoch to solve
+  int epoch = 0;  // next epoch to solve
   std::uint64_t scenario_hash = 0;
   std::uint64_t geography_hash = 0;
   std::string version;

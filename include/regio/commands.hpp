@@ -21,11 +21,11 @@ enum ExitCode : int {
 
 struct RunOptions {
   std::string scenario;
-  std::string decomposition;  // overrides the scenario's; "auto" builds one
-  std::string output;         // overrides the scenario's
-  int epochs = -1;            // overrides the scenario's when > 0
-  std::string restart;        // checkpoint to continue from
-  std::string export_base;    // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
+  std::string decomposition;            // overrides the scenario's; "auto" builds one
+  std::string output;                   // overrides the scenario's
+  int epochs = -1;                      // overrides the scenario's when > 0
+  std::string restart;                  // checkpoint to continue from
+  std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;

@@ -13,11 +13,11 @@
 namespace regio {
 
 struct CompareOptions {
-  std::string baseline;       // output folder of the baseline run
-  std::string scenario;       // output folder of the scenario (policy) run
-  std::string output;         // folder for national.csv, provinces.csv, summary.md (created)
-  std::string epochs;         // "0,5,last"; empty: the first and last common epoch
-  bool allow_partial = false; // accept run.yaml without `status: complete`
+  std::string baseline;        // output folder of the baseline run
+  std::string scenario;        // output folder of the scenario (policy) run
+  std::string output;          // folder for national.csv, provinces.csv, summary.md (created)
+  std::string epochs;          // "0,5,last"; empty: the first and last common epoch
+  bool allow_partial = false;  // accept run.yaml without `status: complete`
 };
 
 // The metrics of aggregates.csv (after epoch, year), in file order.
@@ -33,8 +33,8 @@ const std::vector<std::string>& province_quantities();
 const std::vector<std::string>& province_source_columns();
 
 struct ProvinceTable {
-  std::vector<std::string> provinces;        // in order of first appearance among the regions
-  std::vector<std::vector<double>> values;   // [province][quantity], province_quantities() order
+  std::vector<std::string> provinces;       // in order of first appearance among the regions
+  std::vector<std::vector<double>> values;  // [province][quantity], province_quantities() order
 };
 
 // Aggregate one epoch of regions to provinces. `columns[c][i]` is region i's value of
@@ -56,7 +56,7 @@ struct CompareSummary {
   std::vector<int> epochs;           // common epochs (national.csv rows)
   std::vector<int> province_epochs;  // epochs of provinces.csv
   std::size_t provinces = 0;
-  std::vector<std::string> files;    // written files
+  std::vector<std::string> files;  // written files
 };
 
 // Read both folders, check they are comparable, write national.csv, provinces.csv and

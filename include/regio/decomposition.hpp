@@ -16,7 +16,10 @@ struct Decomposition {
   std::vector<std::vector<std::string>> assignment;  // assignment[rank] = province names
   std::vector<int> lines;                            // YAML line of each rank's entry (errors)
 
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & source & ranks & assignment & lines; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& source& ranks& assignment& lines;
+  }
 };
 
 Decomposition load_decomposition(const std::string& path);

@@ -13,8 +13,8 @@ namespace regio {
 // CSV order): the non-zero columns of row i of the row-normalised weights W.
 std::vector<std::size_t> nearest_neighbours(const GlobalGeography& geo, std::size_t i, std::size_t k);
 // The same for several regions at once (the unit vectors of the centroids are computed once).
-std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& geo, const std::vector<std::size_t>& rows,
-                                                         std::size_t k);
+std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& geo,
+                                                         const std::vector<std::size_t>& rows, std::size_t k);
 
 // The dynamics' one collective, supplied by the caller (the run passes Layout::allgather): the
 // owned regions' values, `width` per region, gathered into the national vector in CSV order.

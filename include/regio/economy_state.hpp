@@ -21,30 +21,33 @@ struct GlobalGeography {
   std::vector<char> port;                   // tagged `port` (gateway to the rest of the world)
 
   std::size_t size() const { return id.size(); }
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & id & name & lat & lon & area_km2 & province & province_names & port; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& id& name& lat& lon& area_km2& province& province_names& port;
+  }
 };
 
 GlobalGeography make_geography(const std::vector<Region>& regions);
 
 // State of the owned regions (index j = position among this rank's regions, CSV order).
 struct EconomyState {
-  std::vector<Region> records;            // as read (ids, names, tags)
-  std::vector<double> log_productivity;   // log Ā_is, j*S + s
-  std::vector<double> amenity;            // B_i
-  std::vector<double> land;               // H_i
-  std::vector<double> capital;            // K_i
-  std::vector<double> registered;         // R_i
-  std::vector<double> capital_friction;   // ζ_i
-  std::vector<double> hukou_barrier;      // h_d
-  std::vector<double> conversion_rate;    // ρ_d
+  std::vector<Region> records;              // as read (ids, names, tags)
+  std::vector<double> log_productivity;     // log Ā_is, j*S + s
+  std::vector<double> amenity;              // B_i
+  std::vector<double> land;                 // H_i
+  std::vector<double> capital;              // K_i
+  std::vector<double> registered;           // R_i
+  std::vector<double> capital_friction;     // ζ_i
+  std::vector<double> hukou_barrier;        // h_d
+  std::vector<double> conversion_rate;      // ρ_d
   std::vector<double> lagged_capital_rent;  // r̄_i (1 in the first epoch)
   // Equilibrium unknowns (warm start for the next epoch's solve).
-  std::vector<FactorPrices> prices;       // w_i, r_i, q_i
-  std::vector<double> population;         // L_i
+  std::vector<FactorPrices> prices;  // w_i, r_i, q_i
+  std::vector<double> population;    // L_i
   // With input–output links (MODEL.md §9) also unknowns: P_is and R_is (j*S + s); empty until the
   // first solve of such an economy initialises them (NationalSystem), and always without.
-  std::vector<double> sector_price;       // P_is
-  std::vector<double> gross_revenue;      // R_is (gross output)
+  std::vector<double> sector_price;   // P_is
+  std::vector<double> gross_revenue;  // R_is (gross output)
   int epoch = 0;
 
   std::size_t size() const { return records.size(); }

@@ -31,9 +31,9 @@ class EpochDriver {
  private:
   void set_up_outputs();
   void announce() const;
-  void epoch(int e);                 // solve, outcomes, outputs, progress line
+  void epoch(int e);  // solve, outcomes, outputs, progress line
   void report(int e, const SolveStats& st) const;
-  bool checkpoint(int e);            // after advancing past epoch e; true if a signal stops the run
+  bool checkpoint(int e);  // after advancing past epoch e; true if a signal stops the run
   bool root() const { return comm_.rank() == 0; }
   bool talk() const { return root() && !opt_.quiet; }
 

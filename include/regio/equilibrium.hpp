@@ -44,7 +44,7 @@ struct EquilibriumView {
   std::vector<double> attraction_all;         // U_k^ε h_k^−ε, N
   double price_level = 1;                     // P̄ = Σ L P / Σ L
   double total_saving = 0;                    // Σ_k S_k
-  double pooled_saving = 0;  // (1 − ϕ) Σ_k S_k − NX: what the national capital market allocates
+  double pooled_saving = 0;                   // (1 − ϕ) Σ_k S_k − NX: what the national capital market allocates
   // Rest of the world (external.enabled; zeros otherwise).
   std::vector<double> external_pow;     // τ_nWs^−θ_s p_W^−θ_s (owned × S)
   std::vector<double> external_demand;  // X_Ws = IM_s + η_s NX (S)

@@ -41,14 +41,22 @@ class Hdf5Handle {
     if (id_ < 0) return true;
     const hid_t id = std::exchange(id_, H5I_INVALID_HID);
     switch (H5Iget_type(id)) {
-      case H5I_FILE: return H5Fclose(id) >= 0;
-      case H5I_GROUP: return H5Gclose(id) >= 0;
-      case H5I_DATASET: return H5Dclose(id) >= 0;
-      case H5I_DATASPACE: return H5Sclose(id) >= 0;
-      case H5I_DATATYPE: return H5Tclose(id) >= 0;
-      case H5I_ATTR: return H5Aclose(id) >= 0;
-      case H5I_GENPROP_LST: return H5Pclose(id) >= 0;
-      default: return H5Idec_ref(id) >= 0;  // any other kind of id: drop our reference
+      case H5I_FILE:
+        return H5Fclose(id) >= 0;
+      case H5I_GROUP:
+        return H5Gclose(id) >= 0;
+      case H5I_DATASET:
+        return H5Dclose(id) >= 0;
+      case H5I_DATASPACE:
+        return H5Sclose(id) >= 0;
+      case H5I_DATATYPE:
+        return H5Tclose(id) >= 0;
+      case H5I_ATTR:
+        return H5Aclose(id) >= 0;
+      case H5I_GENPROP_LST:
+        return H5Pclose(id) >= 0;
+      default:
+        return H5Idec_ref(id) >= 0;  // any other kind of id: drop our reference
     }
   }
 

@@ -62,7 +62,7 @@ class KernelRows {
   std::vector<double> group_theta_;
   template <class T>
   using Rows = std::vector<T, HugePageAllocator<T>>;
-  Rows<double> trade_, migration_;  // stored rows (double precision)
+  Rows<double> trade_, migration_;               // stored rows (double precision)
   Rows<float> trade_single_, migration_single_;  // stored rows (single precision)
   // On-the-fly scratch: the last row computed of each kind and log(1 + D/d0) of the last j.
   mutable std::vector<double> trade_scratch_, migration_scratch_, distance_scratch_;
@@ -75,11 +75,11 @@ KernelRows::Storage choose_kernel_storage(const std::string& setting, double nee
 
 // What solver.kernels decided and why, over all ranks (for the run log and run.yaml).
 struct KernelStorageSummary {
-  std::string setting;        // solver.kernels
+  std::string setting;  // solver.kernels
   int stored_ranks = 0, ranks = 1;
-  double needed_bytes = 0;    // stored rows per rank (the largest)
-  double available_bytes = 0; // memory available per rank (the smallest; auto allows half)
-  std::string memory_source;  // what limited it: MemAvailable or a cgroup file
+  double needed_bytes = 0;     // stored rows per rank (the largest)
+  double available_bytes = 0;  // memory available per rank (the smallest; auto allows half)
+  std::string memory_source;   // what limited it: MemAvailable or a cgroup file
   // "stored", "on_the_fly" or "mixed".
   std::string storage() const;
   // One line for the log: what was chosen, and when auto recomputes them, why and what to do.

@@ -19,9 +19,9 @@ enum Factor : int { kLabor = 0, kCapital = 1, kLand = 2 };
 struct Technology {
   std::size_t S = 0;
   std::vector<double> theta, alpha, beta, lambda, eta, gamma;
-  std::vector<double> log_cost_const;  // log of α^-α β^-β λ^-λ (0^0 = 1)
-  double housing_share = 0;            // δ_h
-  double saving_rate = 0;              // σ
+  std::vector<double> log_cost_const;            // log of α^-α β^-β λ^-λ (0^0 = 1)
+  double housing_share = 0;                      // δ_h
+  double saving_rate = 0;                        // σ
   std::array<bool, 3> active{true, true, true};  // factor markets that exist (MODEL.md §2)
   // Input–output links (MODEL.md §9): ι_sk row-major (S×S), empty when every ι_sk = 0 (Part I,
   // whose code paths are then taken unchanged).
@@ -58,7 +58,8 @@ inline LogFactorPrices log_factor_prices(const FactorPrices& p) {
 }
 
 // log p_is = log c_s + α_s log w + β_s log r + λ_s log q − log A_is  (A_is includes agglomeration)
-inline double log_unit_price(const Technology& tech, std::size_t s, const LogFactorPrices& log_p, double log_productivity) {
+inline double log_unit_price(const Technology& tech, std::size_t s, const LogFactorPrices& log_p,
+                             double log_productivity) {
   double lp = tech.log_cost_const[s] - log_productivity + tech.alpha[s] * log_p.wage;
   if (tech.beta[s] > 0) lp += tech.beta[s] * log_p.capital_rent;
   if (tech.lambda[s] > 0) lp += tech.lambda[s] * log_p.land_rent;
@@ -100,19 +101,19 @@ struct OwnMarket {
   std::span<const double> access_others;  // MA_is − t_s X_is/Φ_is (other destinations), frozen
   double spending_per_income = 0;         // c = 1 − δ_h − σ + ϕσ: goods spending out of own income
   double investment_other = 0;            // J_other = (1 − ϕ) ω_i Σ_k S_k, frozen
-  std::span<const double> intermediate;   // Σ_k ι_ks R_ik: own producers' purchases (MODEL.md §9), frozen; empty = none
+  std::span<const double> intermediate;  // Σ_k ι_ks R_ik: own producers' purchases (MODEL.md §9), frozen; empty = none
 };
 
 // Inputs of one region's local clearing: national terms held fixed.
 struct LocalMarketInputs {
-  std::span<const double> market_access;      // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
-  std::span<const double> log_productivity;   // log A_is (with agglomeration), per sector
-  double population = 1;   // L_i
-  double capital = 1;      // K_i
-  double land = 1;         // H_i
-  double transfer = 0;     // T_i
-  double price_level = 1;  // P̄: the numeraire enters the labor equation (see docs/numerics.md)
-  const OwnMarket* own = nullptr;  // if set, market_access is ignored in favour of the exact own terms
+  std::span<const double> market_access;     // MA_is = Σ_n τ_nis^−θ X_ns / Φ_ns, per sector
+  std::span<const double> log_productivity;  // log A_is (with agglomeration), per sector
+  double population = 1;                     // L_i
+  double capital = 1;                        // K_i
+  double land = 1;                           // H_i
+  double transfer = 0;                       // T_i
+  double price_level = 1;                    // P̄: the numeraire enters the labor equation (see docs/numerics.md)
+  const OwnMarket* own = nullptr;            // if set, market_access is ignored in favour of the exact own terms
 };
 
 struct LocalClearingResult {
@@ -126,8 +127,8 @@ struct LocalClearingResult {
 //   Σ_s α_s R_is = w L / P̄,   Σ_s β_s R_is = r K,   Σ_s λ_s R_is + δ_h I = q H,
 // with R_is = p_is^−θ_s MA_is, by Newton's method in log prices with backtracking. The system
 // is strictly diagonally dominant in logs (own-price elasticities ≤ −1), so the root is unique.
-LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in,
-                                        FactorPrices guess, double tol = 1e-14, int max_iterations = 100);
+LocalClearingResult clear_local_markets(const Technology& tech, const LocalMarketInputs& in, FactorPrices guess,
+                                        double tol = 1e-14, int max_iterations = 100);
 
 struct LocalInversionResult {
   LocalClearingResult clearing;  // prices at the inverted productivity
@@ -140,8 +141,9 @@ struct LocalInversionResult {
 // that its cleared markets produce the observed income/GDP Y_i (at a solution GDP_i = I_i).
 // `in.log_productivity` holds the unshifted log A_is. Newton on c with a finite-difference
 // slope; d log I / d c > 0 (higher productivity raises every factor price), so the root is unique.
-LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in, double observed_income,
-                                               FactorPrices guess, double shift_guess, double tol = 1e-13);
+LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in,
+                                               double observed_income, FactorPrices guess, double shift_guess,
+                                               double tol = 1e-13);
 
 // With input–output links (MODEL.md §9): the region's sector price indices and revenues at the
 // factor prices p (typically the local clearing's), its own purchases exact as in the clearing

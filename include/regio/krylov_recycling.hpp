@@ -67,8 +67,7 @@ class KrylovRecycler {
   double max_drift = 0.2;
 
   // Collective. y = Z Wᵀ r + M⁻¹ (r − W Wᵀ r) with M⁻¹ = `base` (identity if empty).
-  void apply(const double* r, double* y, std::size_t n,
-             const std::function<void(const double*, double*)>& base) const;
+  void apply(const double* r, double* y, std::size_t n, const std::function<void(const double*, double*)>& base) const;
 
   // The whole state as per-block rows, for checkpoints that must let a restart continue
   // exactly: the owned entries are `blocks` blocks of `block` values (regions × unknowns), and

@@ -44,7 +44,7 @@ class Layout {
   std::vector<int> owner_;
   std::vector<std::int64_t> owned_;
   std::vector<std::int64_t> petsc_to_csv_;  // PETSc (rank-major) position -> CSV index
-  std::vector<int> counts_, displs_;         // regions per rank, first region of each rank
+  std::vector<int> counts_, displs_;        // regions per rank, first region of each rank
   mutable std::vector<double> buffer_;
   mutable std::vector<int> counts_w_, displs_w_;
 };

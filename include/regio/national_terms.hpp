@@ -51,8 +51,8 @@ class NationalTerms {
   const std::vector<double>& io_log_productivity() const { return io_log_productivity_; }
   // Σ_k ι_ks R_ik: what region j's producers spend on sector-s goods, at the last point (owned × S).
   const std::vector<double>& intermediate_spending() const { return intermediate_; }
-  const std::vector<double>& price_pow() const { return price_pow_; }                // p_is^−θ_s (owned × S)
-  const std::vector<double>& hukou_pow() const { return hukou_pow_; }                // h_d^−ε (owned)
+  const std::vector<double>& price_pow() const { return price_pow_; }  // p_is^−θ_s (owned × S)
+  const std::vector<double>& hukou_pow() const { return hukou_pow_; }  // h_d^−ε (owned)
   double home_bias() const { return home_bias_; }
 
  private:

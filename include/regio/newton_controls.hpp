@@ -17,7 +17,7 @@ struct Forcing {
   SNES snes = nullptr;
   double atol = 0, rtol = 0;
   double eta_initial = 0.3, eta_max = 0.9, gamma = 1.0, alpha = 1.6180339887498949, threshold = 0.1;
-  double safety = 0.5;  // c, Kelley's value
+  double safety = 0.5;     // c, Kelley's value
   double close_start = 3;  // η_0 ≤ close_start · RMS(G_0)
   double first_norm = 0, last_norm = 0, last_eta = 0;
 

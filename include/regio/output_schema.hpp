@@ -29,12 +29,12 @@ enum class ToProvince {
 std::string_view to_string(ToProvince rule);
 
 struct Column {
-  std::string_view name;     // per_sector: the prefix, followed by each sector's name
-  std::string_view unit;     // empty: a pure number, an index, an identifier or text
-  std::string_view meaning;  // one line, Markdown
+  std::string_view name;         // per_sector: the prefix, followed by each sector's name
+  std::string_view unit;         // empty: a pure number, an index, an identifier or text
+  std::string_view meaning;      // one line, Markdown
   std::string_view symbol = {};  // MODEL.md symbol or formula
   ToProvince to_province = ToProvince::none;
-  bool per_sector = false;   // one column per sector: employment_<sector>
+  bool per_sector = false;  // one column per sector: employment_<sector>
   // Not in every output folder: a run.yaml key written only in some runs (the meaning says
   // when), or a column added after the first output format (folders of older versions lack
   // it). Readers must not require it.
@@ -46,9 +46,9 @@ struct Column {
 
 // A dataset or attribute of regions.h5.
 struct Dataset {
-  std::string_view name;     // inside the group (datasets) or of the root group (attributes)
-  std::string_view type;     // float64 | int64 | string
-  std::string_view shape;    // e.g. "[epochs, N]"; "scalar" for attributes
+  std::string_view name;   // inside the group (datasets) or of the root group (attributes)
+  std::string_view type;   // float64 | int64 | string
+  std::string_view shape;  // e.g. "[epochs, N]"; "scalar" for attributes
   std::string_view meaning;
   const Column* column = nullptr;  // the regions.csv column it holds (null: every numeric one)
 };
@@ -79,9 +79,9 @@ extern const Column epoch, year;
 
 namespace regions_csv {
 extern const File file;
-extern const Column region, province, population, registered, migrants_in, migrants_out, employment, wage,
-    capital_rent, land_rent, price_index, gdp, gdp_pc, income, transfer, exports, imports, real_income_pc,
-    own_trade_share, capital, utility, gross_output, intermediate_use;
+extern const Column region, province, population, registered, migrants_in, migrants_out, employment, wage, capital_rent,
+    land_rent, price_index, gdp, gdp_pc, income, transfer, exports, imports, real_income_pc, own_trade_share, capital,
+    utility, gross_output, intermediate_use;
 }  // namespace regions_csv
 
 namespace aggregates_csv {

@@ -18,23 +18,21 @@ enum class ParamKind { Real, Integer, Boolean, Text, Shares };
 struct Range {
   double lo = -1e300, hi = 1e300;
   bool lo_open = false, hi_open = false;
-  bool contains(double v) const {
-    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-  }
+  bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi); }
   std::string describe() const;  // e.g. "(0, inf)" or "[0, 1]"
 };
 
 // One parameter. `Target` is Scenario for scalar parameters, SectorParams for per-sector ones.
 template <class Target>
 struct ParamSpec {
-  std::string key;            // dotted YAML path, e.g. "trade.d0_km" (sector fields: "theta")
+  std::string key;  // dotted YAML path, e.g. "trade.d0_km" (sector fields: "theta")
   ParamKind kind;
-  std::string default_text;   // "" = required
+  std::string default_text;  // "" = required
   Range range;
   std::string unit;
-  std::string symbol;         // MODEL.md symbol
+  std::string symbol;  // MODEL.md symbol
   std::string doc;
-  std::function<void(Target&, double)> set_number;          // Real / Integer / Boolean (0/1)
+  std::function<void(Target&, double)> set_number;  // Real / Integer / Boolean (0/1)
   std::function<double(const Target&)> get_number;
   std::function<void(Target&, const std::string&)> set_text;  // Text
   std::function<std::string(const Target&)> get_text;

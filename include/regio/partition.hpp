@@ -27,7 +27,7 @@ struct PartitionReport {
 // A partition strategy, selected by name.
 struct PartitionStrategy {
   std::string name;
-  std::string description;  // one line, for `regio decomp --help`
+  std::string description;                                                    // one line, for `regio decomp --help`
   Decomposition (*partition)(const std::vector<Region>& regions, int ranks);  // ranks >= 1; source: set by the caller
 };
 

@@ -15,10 +15,10 @@ class PetscFailure : public std::runtime_error {
       : std::runtime_error(std::string("PETSc error ") + std::to_string(code) + " in " + expr) {}
 };
 
-#define REGIO_PETSC(expr)                                              \
-  do {                                                                 \
-    PetscErrorCode regio_ierr_ = (expr);                               \
-    if (regio_ierr_) throw ::regio::PetscFailure(regio_ierr_, #expr);  \
+#define REGIO_PETSC(expr)                                             \
+  do {                                                                \
+    PetscErrorCode regio_ierr_ = (expr);                              \
+    if (regio_ierr_) throw ::regio::PetscFailure(regio_ierr_, #expr); \
   } while (0)
 
 // Owns one PETSc object; destroys it (collectively, as PETSc requires) when it goes out of scope.
@@ -40,7 +40,10 @@ class PetscHandle {
     if (h_) PetscCallAbort(PETSC_COMM_SELF, Destroy(&h_));
     h_ = nullptr;
   }
-  T* address() { reset(); return &h_; }
+  T* address() {
+    reset();
+    return &h_;
+  }
   operator T() const { return h_; }
   T get() const { return h_; }
 
@@ -59,6 +62,7 @@ class VecReadView {
   ~VecReadView() { PetscCallAbort(PETSC_COMM_SELF, VecRestoreArrayRead(v_, &a_)); }
   const PetscScalar* data() const { return a_; }
   const PetscScalar& operator[](std::size_t i) const { return a_[i]; }
+
  private:
   Vec v_;
   const PetscScalar* a_ = nullptr;
@@ -69,6 +73,7 @@ class VecWriteView {
   ~VecWriteView() { PetscCallAbort(PETSC_COMM_SELF, VecRestoreArray(v_, &a_)); }
   PetscScalar* data() { return a_; }
   PetscScalar& operator[](std::size_t i) { return a_[i]; }
+
  private:
   Vec v_;
   PetscScalar* a_ = nullptr;

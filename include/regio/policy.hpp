@@ -41,8 +41,9 @@ struct PolicySelection {
   std::vector<std::string> regions, provinces, tags;
   std::vector<std::string> exclude_regions, exclude_provinces, exclude_tags;
   bool empty() const { return !all && regions.empty() && provinces.empty() && tags.empty(); }
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & all & regions & provinces & tags & exclude_regions & exclude_provinces & exclude_tags;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& all& regions& provinces& tags& exclude_regions& exclude_provinces& exclude_tags;
   }
 };
 
@@ -53,33 +54,37 @@ struct TransportLinkSpec {
   double km = 0;  // 0: great-circle distance between the two centroids
   int line = 0;
   std::int64_t from_index = -1, to_index = -1;  // resolved
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & from & to & mode & km & line & from_index & to_index; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& from& to& mode& km& line& from_index& to_index;
+  }
 };
 
 struct Policy {
-  std::string kind;    // name of a registered kind (policy_kind.hpp): hukou, infrastructure, ...
-  std::string name;    // optional label shown in the log
-  int epoch = -1;      // resolved start epoch (from `epoch:` or `year:` − start_year)
-  int year = -1;       // as given (-1: not given)
-  int line = 0;        // line of the entry in the scenario file
-  std::string file;    // that file (a `base:` scenario's policies keep theirs)
+  std::string kind;  // name of a registered kind (policy_kind.hpp): hukou, infrastructure, ...
+  std::string name;  // optional label shown in the log
+  int epoch = -1;    // resolved start epoch (from `epoch:` or `year:` − start_year)
+  int year = -1;     // as given (-1: not given)
+  int line = 0;      // line of the entry in the scenario file
+  std::string file;  // that file (a `base:` scenario's policies keep theirs)
   PolicySelection select;
-  std::map<std::string, double> values;                 // validated against policy_values()
-  std::vector<std::string> sectors;                     // productivity: sectors hit (empty: all)
-  std::vector<std::array<std::string, 2>> pairs;        // market_integration: province pairs
-  std::vector<TransportLinkSpec> links;                 // infrastructure
+  std::map<std::string, double> values;           // validated against policy_values()
+  std::vector<std::string> sectors;               // productivity: sectors hit (empty: all)
+  std::vector<std::array<std::string, 2>> pairs;  // market_integration: province pairs
+  std::vector<TransportLinkSpec> links;           // infrastructure
   // Filled by resolve_policies:
-  std::vector<std::int64_t> selected;                   // region indices (CSV order, sorted)
-  std::vector<int> sector_index;                        // sectors hit (all if `sectors` empty)
-  std::vector<std::pair<int, int>> province_pairs;      // indices into the province list
+  std::vector<std::int64_t> selected;               // region indices (CSV order, sorted)
+  std::vector<int> sector_index;                    // sectors hit (all if `sectors` empty)
+  std::vector<std::pair<int, int>> province_pairs;  // indices into the province list
 
   bool has(const std::string& key) const { return values.count(key) != 0; }
   double value(const std::string& key) const { return values.at(key); }
   bool selects(std::int64_t region_index) const;  // binary search in `selected`
   std::string describe() const;                   // "'megacity caps' (hukou at epoch 3, year 2023, line 41)"
 
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & kind & name & epoch & year & line & file & select & values & sectors & pairs & links & selected & sector_index &
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& kind& name& epoch& year& line& file& select& values& sectors& pairs& links& selected& sector_index&
         province_pairs;
   }
 };

@@ -41,8 +41,8 @@ struct PolicyNeeds {
 // PolicySchedule::costs_at makes them on the scenario's TransportCosts.
 struct CostChanges {
   struct Border {
-    int p = 0, q = 0;                         // province indices
-    std::optional<double> trade, migration;   // b_s, b_m (unset: unchanged)
+    int p = 0, q = 0;                        // province indices
+    std::optional<double> trade, migration;  // b_s, b_m (unset: unchanged)
   };
   std::vector<TransportLinkSpec> links;  // added to the network file's
   std::vector<Border> borders;

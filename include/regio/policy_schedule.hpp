@@ -47,7 +47,8 @@ class PolicySchedule {
   std::vector<const PolicyKind*> kinds_;  // the kind of each of sc_.policies, looked up once
   // f(policy, kind) for every policy in force during `epoch` (started at or before it), in the
   // order they take effect.
-  template <class F> void for_each_in_force(int epoch, F&& f) const;
+  template <class F>
+  void for_each_in_force(int epoch, F&& f) const;
 };
 
 }  // namespace regio

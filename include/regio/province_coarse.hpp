@@ -40,8 +40,7 @@ class ProvinceCoarseCorrection {
   // weight: one per owned region, the restriction's weights (normalised within each province);
   // empty, or a province with a weight that is not finite and positive: uniform there.
   void build(const std::function<void(const double*, double*)>& base_inverse,
-             const std::function<bool(const double*, double*)>& jacobian_times,
-             const std::vector<double>& weight = {});
+             const std::function<bool(const double*, double*)>& jacobian_times, const std::vector<double>& weight = {});
   bool ready() const { return ready_; }
   void reset() { ready_ = false; }
 
@@ -61,7 +60,7 @@ class ProvinceCoarseCorrection {
   MPI_Comm comm_;
   std::vector<std::size_t> group_;
   std::vector<double> sign_, count_;
-  std::vector<double> weight_;       // owned regions: R's weights, summing to 1 in each province
+  std::vector<double> weight_;  // owned regions: R's weights, summing to 1 in each province
   std::size_t block_, groups_;
   std::vector<double> correction_;  // groups × block × block: Ã⁻¹ − I
   bool ready_ = false;

@@ -10,28 +10,30 @@
 namespace regio {
 
 struct Region {
-  std::int64_t index = -1;   // position in the CSV (0-based): the global order of every sum
-  int csv_line = 0;          // for error messages
+  std::int64_t index = -1;  // position in the CSV (0-based): the global order of every sum
+  int csv_line = 0;         // for error messages
   std::string id, name, province;
-  double lat = 0, lon = 0;   // degrees
-  double area_km2 = 0;       // total area (sets the internal distance d_ii)
-  double land_km2 = 0;       // developable land H_i
-  double population = 0;    // resident population L_i (initial guess and outputs at epoch 0)
-  double registered = 0;     // hukou-registered population R_i
-  double capital = 0;        // capital stock K_i
-  double gdp = 0;            // observed GDP (calibration, later); 0 if not given
+  double lat = 0, lon = 0;           // degrees
+  double area_km2 = 0;               // total area (sets the internal distance d_ii)
+  double land_km2 = 0;               // developable land H_i
+  double population = 0;             // resident population L_i (initial guess and outputs at epoch 0)
+  double registered = 0;             // hukou-registered population R_i
+  double capital = 0;                // capital stock K_i
+  double gdp = 0;                    // observed GDP (calibration, later); 0 if not given
   std::vector<double> productivity;  // Ā_is, one per sector
-  double amenity = 1;        // B_i
+  double amenity = 1;                // B_i
   std::vector<std::string> tags;
 
   bool has_tag(const std::string& t) const {
-    for (const auto& x : tags) if (x == t) return true;
+    for (const auto& x : tags)
+      if (x == t) return true;
     return false;
   }
 
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & index & csv_line & id & name & province & lat & lon & area_km2 & land_km2 & population &
-        registered & capital & gdp & productivity & amenity & tags;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& index& csv_line& id& name& province& lat& lon& area_km2& land_km2& population& registered& capital& gdp&
+        productivity& amenity& tags;
   }
 };
 
@@ -45,6 +47,7 @@ std::vector<Region> parse_regions(const std::string& csv_text, const std::string
 
 // Write regions in the same CSV format (full precision), e.g. calibrated fundamentals. A common
 // `productivity` column is written when every region's sector productivities are equal.
-void write_regions(const std::string& path, const std::vector<Region>& regions, const std::vector<std::string>& sectors);
+void write_regions(const std::string& path, const std::vector<Region>& regions,
+                   const std::vector<std::string>& sectors);
 
 }  // namespace regio

@@ -51,7 +51,8 @@ void row_block_scatter(const double* const* rows, std::size_t num_rows, const do
                        double* const* accum, std::size_t num_vectors, std::size_t n,
                        const double* const* next = nullptr);
 void row_block_scatter(const float* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
-                       double* const* accum, std::size_t num_vectors, std::size_t n, const float* const* next = nullptr);
+                       double* const* accum, std::size_t num_vectors, std::size_t n,
+                       const float* const* next = nullptr);
 
 // The implementations behind row_block_products and row_block_scatter, for the tests and benchmarks: the portable
 // loops, and 256-bit registers with AVX2 or AVX-512VL (x86-64 built with GCC; the best the CPU

@@ -14,14 +14,14 @@ namespace regio {
 
 struct SectorParams {
   std::string name;
-  double theta = 0;                 // θ_s   trade elasticity
-  double labor_share = 0;           // α_s
-  double capital_share = 0;         // β_s
-  double consumption_share = 0;     // η_s
-  double agglomeration = 0;         // γ_s
-  double productivity_growth = 0;   // g_s   (log points per epoch)
-  bool agricultural = false;        // counts as rural employment in the urbanization proxy
-  double given_land_share = std::nan("");  // λ_s when the scenario gives it (NaN: the remainder)
+  double theta = 0;                              // θ_s   trade elasticity
+  double labor_share = 0;                        // α_s
+  double capital_share = 0;                      // β_s
+  double consumption_share = 0;                  // η_s
+  double agglomeration = 0;                      // γ_s
+  double productivity_growth = 0;                // g_s   (log points per epoch)
+  bool agricultural = false;                     // counts as rural employment in the urbanization proxy
+  double given_land_share = std::nan("");        // λ_s when the scenario gives it (NaN: the remainder)
   std::vector<double> intermediate_shares = {};  // ι_sk in sector order (MODEL.md §9); empty = all 0
 
   // Σ_k ι_sk (0 without intermediates).
@@ -41,24 +41,29 @@ struct SectorParams {
     return std::abs(l) < 1e-12 ? 0.0 : l;
   }
 
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & name & theta & labor_share & capital_share & consumption_share & agglomeration &
-        productivity_growth & agricultural & given_land_share & intermediate_shares;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& name& theta& labor_share& capital_share& consumption_share& agglomeration& productivity_growth& agricultural&
+        given_land_share& intermediate_shares;
   }
 };
 
 struct HouseholdParams {
   double housing_share = 0;  // δ_h
   double saving_rate = 0;    // σ
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & housing_share & saving_rate; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& housing_share& saving_rate;
+  }
 };
 
 struct CapitalParams {
   double depreciation = 0;           // δ_k
   double home_bias = 0;              // ϕ
   double allocation_elasticity = 0;  // ν
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & depreciation & home_bias & allocation_elasticity;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& depreciation& home_bias& allocation_elasticity;
   }
 };
 
@@ -66,27 +71,34 @@ struct TradeParams {
   double d0_km = 0;                // d0
   double distance_elasticity = 0;  // φ_s (common to all sectors)
   double border_cost = 0;          // b_s (common to all sectors)
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & d0_km & distance_elasticity & border_cost;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& d0_km& distance_elasticity& border_cost;
   }
 };
 
 // Transport network (MODEL.md §1): optional links and the cost factor per km of each mode.
 struct NetworkParams {
-  std::string file;             // network CSV ("" = none)
+  std::string file;  // network CSV ("" = none)
   double road = 1, rail = 0.8, high_speed_rail = 0.5, waterway = 0.4;
   double mode_cost(const std::string& mode) const;  // throws InputError for an unknown mode
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & file & road & rail & high_speed_rail & waterway; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& file& road& rail& high_speed_rail& waterway;
+  }
 };
 
 // Rest of the world (MODEL.md §5, docs/policies.md): one partner W with fixed prices p_W = 1,
 // reached through the nearest port: τ_nW = t_W (1 + D_n,port/d0)^φ (D = 0 for a port region).
 struct ExternalParams {
   bool enabled = false;
-  double trade_cost = 1;    // t_W
-  double net_exports = 0;   // NX / GDP
+  double trade_cost = 1;            // t_W
+  double net_exports = 0;           // NX / GDP
   std::string cold_start = "auto";  // first solve: auto (direct, gradual if that fails) | gradual
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & enabled & trade_cost & net_exports & cold_start; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& enabled& trade_cost& net_exports& cold_start;
+  }
 };
 
 struct MigrationParams {
@@ -97,39 +109,46 @@ struct MigrationParams {
   double border_cost = 0;          // b_m
   double hukou_barrier = 0;        // h_d (default for every destination)
   double conversion_rate = 0;      // ρ_d (default for every destination)
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & enabled & elasticity & moving_cost & distance_elasticity & border_cost & hukou_barrier &
-        conversion_rate;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& enabled& elasticity& moving_cost& distance_elasticity& border_cost& hukou_barrier& conversion_rate;
   }
 };
 
 struct ProductivityParams {
   double spillover = 0;  // κ
   int neighbours = 0;    // k of the k-nearest-neighbour weights W
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & spillover & neighbours; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& spillover& neighbours;
+  }
 };
 
 struct PopulationParams {
   double growth = 0;  // g^L
-  template <class Ar> void serialize(Ar& ar, unsigned) { ar & growth; }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& growth;
+  }
 };
 
 struct SolverParams {
   double rtol = 0;
   double atol = 0;
   int max_iterations = 0;
-  std::string petsc_options;  // inserted before the command line's, which therefore win
-  std::string kernels;        // stored | on_the_fly | auto
+  std::string petsc_options;                // inserted before the command line's, which therefore win
+  std::string kernels;                      // stored | on_the_fly | auto
   std::string kernel_precision = "double";  // double | single (kernel rows rounded to float)
-  bool local_own_market = true;  // local clearing exact in the region's own purchases
-  int recycle = 0;               // Krylov pairs kept across linear solves (0: off)
-  bool recycle_across_epochs = true;  // ... and from one epoch's solve to the next
-  bool province_coarse = true;   // province-aggregate coarse correction of the preconditioner
-  int province_coarse_refresh = 8;   // re-probe it after a linear solve of more Krylov iterations (0: every solve)
-  int warm_start_order = 3;  // warm start from the polynomial through the last 1–4 solutions (0–3)
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & rtol & atol & max_iterations & petsc_options & kernels & kernel_precision & local_own_market & recycle & recycle_across_epochs & province_coarse &
-        province_coarse_refresh & warm_start_order;
+  bool local_own_market = true;             // local clearing exact in the region's own purchases
+  int recycle = 0;                          // Krylov pairs kept across linear solves (0: off)
+  bool recycle_across_epochs = true;        // ... and from one epoch's solve to the next
+  bool province_coarse = true;              // province-aggregate coarse correction of the preconditioner
+  int province_coarse_refresh = 8;  // re-probe it after a linear solve of more Krylov iterations (0: every solve)
+  int warm_start_order = 3;         // warm start from the polynomial through the last 1–4 solutions (0–3)
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& rtol& atol& max_iterations& petsc_options& kernels& kernel_precision& local_own_market& recycle&
+        recycle_across_epochs& province_coarse& province_coarse_refresh& warm_start_order;
   }
 };
 
@@ -139,7 +158,7 @@ struct Scenario {
   std::string decomposition;  // decomposition YAML path or "" / "auto"
   int epochs = 0;
   int start_year = 0;
-  std::string output;         // output folder
+  std::string output;                  // output folder
   bool scale_to_observed_gdp = false;  // MODEL.md §6 level normalisation of Ā
   int checkpoint_every = 0;            // epochs between checkpoints (0: only on SIGTERM/SIGUSR1)
   std::string output_format;           // region panel: auto | csv | hdf5 | both
@@ -153,8 +172,8 @@ struct Scenario {
   ProductivityParams productivity;
   PopulationParams population;
   SolverParams solver;
-  std::vector<Policy> policies;                 // MODEL.md §4 (resolved on rank 0 before distribution)
-  std::vector<TransportLinkSpec> network_links; // read from network.file on rank 0
+  std::vector<Policy> policies;                  // MODEL.md §4 (resolved on rank 0 before distribution)
+  std::vector<TransportLinkSpec> network_links;  // read from network.file on rank 0
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -162,13 +181,15 @@ struct Scenario {
   void validate(const std::string& where) const;
 
   std::size_t num_sectors() const { return sectors.size(); }
-  bool uses_capital() const;  // some β_s > 0
-  bool uses_land() const;     // some λ_s > 0 or δ_h > 0
+  bool uses_capital() const;        // some β_s > 0
+  bool uses_land() const;           // some λ_s > 0 or δ_h > 0
   bool uses_intermediates() const;  // some ι_sk > 0 (MODEL.md §9)
 
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & source_file & regions & decomposition & epochs & start_year & output & scale_to_observed_gdp & checkpoint_every & output_format & sectors &
-        households & capital & trade & network & external & migration & productivity & population & solver & policies & network_links;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
+        output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
+            solver& policies& network_links;
   }
 };
 
@@ -176,8 +197,7 @@ struct Scenario {
 // Throws InputError "file:line: ..." for malformed YAML, unknown keys (with the nearest valid
 // key), wrong types, non-finite or out-of-range values.
 Scenario load_scenario(const std::string& path);
-Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label,
-                        const std::string& base_dir);
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label, const std::string& base_dir);
 
 // YAML text of the resolved scenario (every parameter, including defaults).
 std::string scenario_to_yaml(const Scenario& s, int indent = 0);

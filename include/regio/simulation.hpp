@@ -68,7 +68,7 @@ class Simulation {
   int region_policies_done_ = -1;  // last epoch whose region policies were written into the state
   void enact_policies();
   SolveStats solve_once(const std::string& context);
-  bool opened_ = false;  // the open economy has been solved once (directly or gradually)
+  bool opened_ = false;       // the open economy has been solved once (directly or gradually)
   std::string opening_note_;  // why the cold start opened up gradually (external.cold_start: auto)
   PolicyRegime regime_;       // the national side of the policies in force (enact_policies)
 };

@@ -34,14 +34,14 @@ struct Preconditioner {
 };
 
 struct NonlinearSolve {
-  std::vector<double> x;        // owned entries of the final iterate
+  std::vector<double> x;  // owned entries of the final iterate
   bool converged = false;
-  int reason = 0;               // SNESConvergedReason
+  int reason = 0;  // SNESConvergedReason
   std::string reason_text;
   int nonlinear_iterations = 0, linear_iterations = 0;
   double residual_norm = 0;
   double initial_residual_norm = 0;  // ‖G‖ where Newton started
-  std::string history;          // the last residual norms, for error messages
+  std::string history;               // the last residual norms, for error messages
 };
 
 // Collective. Solve G(x) = 0 from x0 (owned entries, block size `block`).

@@ -88,14 +88,14 @@ class TransportCosts {
   // The network, prepared at the first use (mutable: a cache of what links_ determines).
   void prepare_network() const;
   mutable bool network_ready_ = false;
-  mutable std::vector<std::size_t> nodes_;         // network nodes (region indices), sorted
+  mutable std::vector<std::size_t> nodes_;  // network nodes (region indices), sorted
   mutable std::size_t idle_links_ = 0;
-  mutable std::vector<double> node_cost_;          // M×M shortest-path costs between nodes
+  mutable std::vector<double> node_cost_;  // M×M shortest-path costs between nodes
   // U_k in compressed rows: exits exit_start_[k] .. exit_start_[k+1] (node b, leg d_bk).
   mutable std::vector<std::size_t> exit_start_;
   mutable std::vector<std::uint32_t> exit_node_;
   mutable std::vector<double> exit_leg_;
-  mutable std::vector<double> reach_;              // scratch: M (so effective_distances is not reentrant)
+  mutable std::vector<double> reach_;  // scratch: M (so effective_distances is not reentrant)
 };
 
 }  // namespace regio

@@ -13,10 +13,10 @@
 namespace regio {
 
 struct UnknownLayout {
-  int block = 0;                           // unknowns per region
+  int block = 0;                               // unknowns per region
   std::array<int, 3> factor_slot{-1, -1, -1};  // slot of factor f in the block, -1 if inactive
-  int population_slot = -1;                // log L_i (migration on)
-  int shift_slot = -1;                     // c_i (productivity inversion)
+  int population_slot = -1;                    // log L_i (migration on)
+  int shift_slot = -1;                         // c_i (productivity inversion)
   // With input–output links (MODEL.md §9): log P_is at price_slot + s and log R_is at
   // revenue_slot + s (after log L_i); -1 without.
   int price_slot = -1, revenue_slot = -1;

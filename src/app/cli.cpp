@@ -17,7 +17,10 @@ CommandLine::CommandLine(int argc, char** argv) {
   bool after = false;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    if (!after && a == "--" && i > 0) { after = true; continue; }
+    if (!after && a == "--" && i > 0) {
+      after = true;
+      continue;
+    }
     (after ? petsc : ours).push_back(a);
   }
   storage_.push_back(argv[0]);
@@ -29,39 +32,48 @@ CommandLine::CommandLine(int argc, char** argv) {
 
 int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
                const std::vector<std::string>& petsc_args) {
-  CLI::App app{"regio: distributed simulator of China's inter-regional factor markets (MODEL.md)\n"
-               "Solver options for PETSc go after `--`, e.g. regio run s.yaml -- -national_snes_monitor -log_view", "regio"};
+  CLI::App app{
+      "regio: distributed simulator of China's inter-regional factor markets (MODEL.md)\n"
+      "Solver options for PETSc go after `--`, e.g. regio run s.yaml -- -national_snes_monitor -log_view",
+      "regio"};
   app.set_version_flag("--version", std::string("regio ") + kVersion);
   app.require_subcommand(1);
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario epoch by epoch and write outputs");
   run_cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
-  run_cmd->add_option("--decomp", run.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  run_cmd->add_option("--decomp", run.decomposition,
+                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
   run_cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
-  run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress lines");
   run_cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
-  run_cmd->add_option("--export-base", run.export_base,
-                      "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
+  run_cmd->add_option(
+      "--export-base", run.export_base,
+      "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
 
   ValidateOptions val;
   auto* val_cmd = app.add_subcommand("validate", "Check the scenario, region data and decomposition without solving");
   val_cmd->add_option("scenario", val.scenario, "Scenario YAML")->required();
-  val_cmd->add_option("--decomp", val.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  val_cmd->add_option("--decomp", val.decomposition,
+                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
   val_cmd->add_option("--ranks", val.ranks, "Number of ranks to check the decomposition for (default: this run's)")
       ->check(CLI::PositiveNumber);
 
   CalibrateOptions cal;
-  auto* cal_cmd = app.add_subcommand("calibrate", "Invert productivity and amenities so that epoch 0 reproduces the "
-                                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
+  auto* cal_cmd = app.add_subcommand("calibrate",
+                                     "Invert productivity and amenities so that epoch 0 reproduces the "
+                                     "observed population and GDP (MODEL.md §6); writes a region CSV");
   cal_cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
   cal_cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
-  cal_cmd->add_option("--decomp", cal.decomposition, "Decomposition YAML (overrides the scenario's; `auto` builds one)");
+  cal_cmd->add_option("--decomp", cal.decomposition,
+                      "Decomposition YAML (overrides the scenario's; `auto` builds one)");
 
   std::string decomp_scenario, decomp_strategy = kDefaultPartitionStrategy, decomp_out;
   int decomp_ranks = 0;
-  auto* dec_cmd = app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
+  auto* dec_cmd =
+      app.add_subcommand("decomp", "Assign provinces to ranks by estimated work and write a decomposition YAML");
   dec_cmd->add_option("scenario", decomp_scenario, "Scenario YAML (its region CSV)")->required();
   dec_cmd->add_option("--ranks", decomp_ranks, "Number of ranks")->required()->check(CLI::PositiveNumber);
   dec_cmd->add_option("--strategy", decomp_strategy, partition_strategies_help());
@@ -70,22 +82,26 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   bool markdown = false;
   auto* par_cmd = app.add_subcommand("params", "Print every scenario parameter with its default, range and meaning");
   par_cmd->add_flag("--markdown", markdown, "Markdown table (the source of docs/parameters.md)");
-  auto* sch_cmd = app.add_subcommand("schema", "Print the output files' columns, units and meanings as JSON (the source "
-                                               "of tools/output_schema.json)");
+  auto* sch_cmd = app.add_subcommand("schema",
+                                     "Print the output files' columns, units and meanings as JSON (the source "
+                                     "of tools/output_schema.json)");
   sch_cmd->add_flag("--markdown", markdown, "Markdown tables instead (the source of docs/outputs.md's tables)");
 
   CompareOptions cmp;
-  auto* cmp_cmd = app.add_subcommand("compare", "Compare a scenario run with a baseline run: national differences per "
-                                                "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
+  auto* cmp_cmd = app.add_subcommand("compare",
+                                     "Compare a scenario run with a baseline run: national differences per "
+                                     "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
   cmp_cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
   cmp_cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
-  cmp_cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")->required();
+  cmp_cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")
+      ->required();
   cmp_cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
   cmp_cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
 
   hat::CounterfactualOptions cf;
-  auto* cf_cmd = app.add_subcommand("counterfactual", "Solve one counterfactual in changes (exact hat algebra, MODEL.md §12) "
-                                                      "from a base-year folder of observed shares; docs/hat-algebra.md");
+  auto* cf_cmd = app.add_subcommand("counterfactual",
+                                    "Solve one counterfactual in changes (exact hat algebra, MODEL.md §12) "
+                                    "from a base-year folder of observed shares; docs/hat-algebra.md");
   cf_cmd->add_option("file", cf.file, "Counterfactual YAML (base_year, migration, shocks)")->required();
   cf_cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
   cf_cmd->add_flag("--quiet", cf.quiet, "No progress lines");
@@ -95,8 +111,10 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
     app.parse(rev);
   } catch (const CLI::ParseError& e) {
     int rc = 0;
-    if (comm.rank() == 0) rc = app.exit(e);
-    else rc = e.get_exit_code();
+    if (comm.rank() == 0)
+      rc = app.exit(e);
+    else
+      rc = e.get_exit_code();
     return rc;
   }
   run.petsc_args = petsc_args;
@@ -119,8 +137,10 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   }
   if (*par_cmd) {
     if (comm.rank() == 0) {
-      if (markdown) std::cout << parameters_markdown();
-      else std::cout << scenario_to_yaml(Scenario::defaults());
+      if (markdown)
+        std::cout << parameters_markdown();
+      else
+        std::cout << scenario_to_yaml(Scenario::defaults());
     }
     return 0;
   }

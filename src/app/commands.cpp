@@ -2,10 +2,10 @@
 // share: the scenario read on rank 0 and broadcast, the PETSc options of a scenario.
 #include "regio/commands.hpp"
 
-#include <boost/mpi/collectives.hpp>
 #include <fmt/format.h>
 #include <petscsys.h>
 #include <yaml-cpp/yaml.h>
+#include <boost/mpi/collectives.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -59,7 +59,8 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   auto& st = sim.state();
   std::vector<Region> mine = st.records;
   for (std::size_t j = 0; j < mine.size(); ++j) {
-    for (std::size_t s = 0; s < sc.num_sectors(); ++s) mine[j].productivity[s] = std::exp(st.log_productivity[j * sc.num_sectors() + s]);
+    for (std::size_t s = 0; s < sc.num_sectors(); ++s)
+      mine[j].productivity[s] = std::exp(st.log_productivity[j * sc.num_sectors() + s]);
     mine[j].amenity = st.amenity[j];
   }
   std::vector<std::vector<Region>> parts;
@@ -74,22 +75,27 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   });
   if (comm.rank() == 0) {
     auto line = [](const char* what, const SolveStats& s) {
-      std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n", what,
-                  s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm, s.seconds);
+      std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n",
+                  what, s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm,
+                  s.seconds);
     };
     std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, sim.num_regions(), comm.size());
     line("productivity", rep.productivity);
-    if (rep.amenities_identified) line("amenities", rep.amenity);
-    else std::printf("  amenities     not identified with migration off: kept as given\n");
+    if (rep.amenities_identified)
+      line("amenities", rep.amenity);
+    else
+      std::printf("  amenities     not identified with migration off: kept as given\n");
     line("verification", rep.verification);
     std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
                 rep.max_gdp_error);
     std::printf("wrote %s\n", opt.output.c_str());
   }
   if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
-    raise_on_all_ranks(SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
-                                  "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
-                                  "be unique for these parameters", rep.max_population_error, rep.max_gdp_error)));
+    raise_on_all_ranks(
+        SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
+                                "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
+                                "be unique for these parameters",
+                                rep.max_population_error, rep.max_gdp_error)));
   return 0;
 }
 
@@ -132,11 +138,13 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
     const Decomposition& d = in.decomposition;
     const RankLoad load = rank_load(in.owners, ranks);
     const auto geo = make_geography(regions);
-    std::printf("OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs, %zu policies; decomposition %s for %d ranks "
-                "(work imbalance max/mean %.2f)\n",
-                opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
-                sc.policies.size(), d.source.c_str(), ranks, load.imbalance);
-    if (const auto note = rank_load_note(load, ranks, geo.province_names.size()); !note.empty()) std::printf("%s\n", note.c_str());
+    std::printf(
+        "OK: %s: %zu regions in %zu provinces, %zu sectors, %d epochs, %zu policies; decomposition %s for %d ranks "
+        "(work imbalance max/mean %.2f)\n",
+        opt.scenario.c_str(), regions.size(), geo.province_names.size(), sc.num_sectors(), sc.epochs,
+        sc.policies.size(), d.source.c_str(), ranks, load.imbalance);
+    if (const auto note = rank_load_note(load, ranks, geo.province_names.size()); !note.empty())
+      std::printf("%s\n", note.c_str());
   });
   return 0;
 }

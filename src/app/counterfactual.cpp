@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 
 #include "regio/collectives.hpp"
 #include "regio/commands.hpp"
@@ -46,7 +46,8 @@ std::string number(double v) { return std::isnan(v) ? "NA" : fmt::format("{:.17g
 // run.yaml: what was run, and `status:` as its last line (running, failed with error:, complete).
 class RunRecord {
  public:
-  RunRecord(std::string dir, std::vector<std::pair<std::string, std::string>> keys) : dir_(std::move(dir)), keys_(std::move(keys)) {
+  RunRecord(std::string dir, std::vector<std::pair<std::string, std::string>> keys)
+      : dir_(std::move(dir)), keys_(std::move(keys)) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec || !fs::is_directory(dir_)) throw InputError(located(dir_, 0, "cannot create the output folder"));
@@ -90,7 +91,8 @@ void write_changes(const std::string& dir, const BaseYear& b, const Layout& layo
   for (int ln = 0; ln < layout.num_owned(); ++ln)
     for (int g = 0; g < G && b.has_migration; ++g)
       if (!b.outside[layout.owned()[ln]])
-        own_m0[ln * G + g] = b.migration_shares[static_cast<std::size_t>(ln * G + g) * b.units() + layout.owned()[ln] * G + g];
+        own_m0[ln * G + g] =
+            b.migration_shares[static_cast<std::size_t>(ln * G + g) * b.units() + layout.owned()[ln] * G + g];
   const auto pc = gather(pc_owned, 1), m0 = gather(own_m0, G);
   const auto P = gather(st.price, S), R = gather(st.revenue, S), X1 = gather(st.spending_new, S),
              c = gather(st.unit_cost, S), pin = gather(st.own_trade_new, S);
@@ -101,17 +103,19 @@ void write_changes(const std::string& dir, const BaseYear& b, const Layout& layo
   const auto pi0 = gather(pi0_owned, S);
   on_root(layout.comm(), [&] {
     std::ofstream u(fs::path(dir) / "units.csv");
-    u << "region,province,group,outside,employment_base,registered_base,wage_change,land_rent_change,goods_price_change,"
-         "employment_change,real_income_change,rebate_base,rebate_new,own_share_base,own_share_new,expected_utility_change\n";
+    u << "region,province,group,outside,employment_base,registered_base,wage_change,land_rent_change,goods_price_"
+         "change,"
+         "employment_change,real_income_change,rebate_base,rebate_new,own_share_base,own_share_new,expected_utility_"
+         "change\n";
     for (std::int64_t n = 0; n < N; ++n)
       for (int g = 0; g < G; ++g) {
         const std::int64_t k = n * G + g;
         const bool in = !b.outside[n] && sys.migration();
-        u << csv::quote(b.region_ids[n]) << ',' << csv::quote(b.provinces[b.province_of[n]]) << ',' << csv::quote(b.par.groups[g])
-          << ',' << int(b.outside[n]) << ',' << number(b.employment[k]) << ',' << number(b.registered[k]) << ','
-          << number(w[k]) << ',' << number(q[k]) << ',' << number(pc[n]) << ',' << number(L[k]) << ',' << number(V[k]) << ','
-          << number(in ? C0[k] : NAN) << ',' << number(in ? C1[k] : NAN) << ',' << number(m0[k]) << ','
-          << number(in ? mo[k] : NAN) << ',' << number(in ? eu[k] : NAN) << '\n';
+        u << csv::quote(b.region_ids[n]) << ',' << csv::quote(b.provinces[b.province_of[n]]) << ','
+          << csv::quote(b.par.groups[g]) << ',' << int(b.outside[n]) << ',' << number(b.employment[k]) << ','
+          << number(b.registered[k]) << ',' << number(w[k]) << ',' << number(q[k]) << ',' << number(pc[n]) << ','
+          << number(L[k]) << ',' << number(V[k]) << ',' << number(in ? C0[k] : NAN) << ',' << number(in ? C1[k] : NAN)
+          << ',' << number(m0[k]) << ',' << number(in ? mo[k] : NAN) << ',' << number(in ? eu[k] : NAN) << '\n';
       }
     std::ofstream s(fs::path(dir) / "sectors.csv");
     s << "region,sector,revenue_base,revenue_change,spending_base,spending_change,price_change,unit_cost_change,"
@@ -132,9 +136,12 @@ void write_national(const std::string& dir, const std::vector<Statistic>& stats,
   on_root(comm, [&] {
     std::ofstream f(fs::path(dir) / "national.csv");
     f << "statistic,value,unit,meaning\n";
-    for (const auto& s : stats) f << s.name << ',' << number(s.value) << ',' << s.unit << ',' << csv::quote(s.meaning) << '\n';
-    f << "base_fixed_point_residual," << number(b.fixed_point_residual) << ",relative,max |Σ_n π_nis X_ns / R_is − 1| at the base\n";
-    f << "base_registered_residual," << number(b.registered_residual) << ",relative,max |Σ_u R_u m_uv / L_v − 1| at the base\n";
+    for (const auto& s : stats)
+      f << s.name << ',' << number(s.value) << ',' << s.unit << ',' << csv::quote(s.meaning) << '\n';
+    f << "base_fixed_point_residual," << number(b.fixed_point_residual)
+      << ",relative,max |Σ_n π_nis X_ns / R_is − 1| at the base\n";
+    f << "base_registered_residual," << number(b.registered_residual)
+      << ",relative,max |Σ_u R_u m_uv / L_v − 1| at the base\n";
     f << "newton_iterations," << solve.newton_iterations << ",count,SNES Newton steps\n";
     f << "linear_iterations," << solve.linear_iterations << ",count,GMRES iterations\n";
     f << "residual_norm," << number(solve.residual_norm) << ",norm,2-norm of the residual at the solution\n";
@@ -171,17 +178,25 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
   // 2. The run record.
   std::optional<RunRecord> record;
   on_root(comm, [&] {
-    record.emplace(output, std::vector<std::pair<std::string, std::string>>{
-        {"regio_version", yaml_text(kVersion)}, {"command", "counterfactual"}, {"command_line", yaml_text(opt.command_line)},
-        {"counterfactual", yaml_text(opt.file)}, {"description", yaml_text(text_fields[3])}, {"base_year", yaml_text(text_fields[0])},
-        {"migration", migration ? "true" : "false"}, {"regions", std::to_string(base.N())},
-        {"sectors", std::to_string(base.S())}, {"groups", std::to_string(base.G())}, {"ranks", std::to_string(comm.size())},
-        {"started", yaml_text(now_text())}});
+    record.emplace(output,
+                   std::vector<std::pair<std::string, std::string>>{{"regio_version", yaml_text(kVersion)},
+                                                                    {"command", "counterfactual"},
+                                                                    {"command_line", yaml_text(opt.command_line)},
+                                                                    {"counterfactual", yaml_text(opt.file)},
+                                                                    {"description", yaml_text(text_fields[3])},
+                                                                    {"base_year", yaml_text(text_fields[0])},
+                                                                    {"migration", migration ? "true" : "false"},
+                                                                    {"regions", std::to_string(base.N())},
+                                                                    {"sectors", std::to_string(base.S())},
+                                                                    {"groups", std::to_string(base.G())},
+                                                                    {"ranks", std::to_string(comm.size())},
+                                                                    {"started", yaml_text(now_text())}});
   });
   if (talk)
-    std::printf("regio %s | counterfactual %s | %lld regions, %d sectors, %d groups, migration %s | %d ranks | output %s\n",
-                kVersion, opt.file.c_str(), static_cast<long long>(base.N()), base.S(), base.G(), migration ? "on" : "off",
-                comm.size(), output.c_str());
+    std::printf(
+        "regio %s | counterfactual %s | %lld regions, %d sectors, %d groups, migration %s | %d ranks | output %s\n",
+        kVersion, opt.file.c_str(), static_cast<long long>(base.N()), base.S(), base.G(), migration ? "on" : "off",
+        comm.size(), output.c_str());
   try {
     // 3. Shocks (resolved on rank 0, which holds the spec) and the solve.
     const Shocks shocks = resolve_shocks(base, layout, spec);
@@ -207,8 +222,7 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
     if (comm.rank() == 0 && record) {
       try {
         record->write("failed", err.what());
-      } catch (...) {
-      }
+      } catch (...) {}
     }
     throw;
   }

@@ -1,7 +1,7 @@
 #include "regio/epoch_driver.hpp"
 
-#include <boost/mpi/collectives.hpp>
 #include <fmt/format.h>
+#include <boost/mpi/collectives.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -24,9 +24,16 @@ volatile std::sig_atomic_t g_stop_requested = 0;
 extern "C" void request_stop(int) { g_stop_requested = 1; }
 }  // namespace
 
-EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
-                         CheckpointInfo identity, int first_epoch, std::chrono::steady_clock::time_point start)
-    : comm_(comm), opt_(opt), sc_(sc), sim_(sim), identity_(identity), first_epoch_(first_epoch), start_(start),
+EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc,
+                         Simulation& sim, CheckpointInfo identity, int first_epoch,
+                         std::chrono::steady_clock::time_point start)
+    : comm_(comm),
+      opt_(opt),
+      sc_(sc),
+      sim_(sim),
+      identity_(identity),
+      first_epoch_(first_epoch),
+      start_(start),
       checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()) {
   set_up_outputs();
 }
@@ -37,8 +44,8 @@ void EpochDriver::set_up_outputs() {
   const std::size_t N = sim_.num_regions();
   const PanelFormats formats = panel_formats(sc_.output_format, N);
   csv_panel_ = formats.csv;
-  info_ = RunInfo{kVersion, opt_.scenario, opt_.command_line, "", "", "", "", opt_.restart, formats.csv, comm_.size(),
-                  sc_.epochs, first_epoch_, first_epoch_, N, "", 0};
+  info_ = RunInfo{kVersion,    opt_.scenario, opt_.command_line, "",           "",           "", "", opt_.restart,
+                  formats.csv, comm_.size(),  sc_.epochs,        first_epoch_, first_epoch_, N,  "", 0};
   kernel_storage_ = sim_.system().kernel_storage_summary();  // collective
   info_.kernel_storage = kernel_storage_.storage();
   info_.kernel_stored_ranks = kernel_storage_.stored_ranks;
@@ -54,14 +61,17 @@ void EpochDriver::set_up_outputs() {
 void EpochDriver::announce() const {
   if (!talk()) return;
   const auto& geo = sim_.geography();
-  std::printf("regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output %s\n",
-              kVersion, sim_.num_regions(), geo.province_names.size(), sc_.num_sectors(), comm_.size(),
-              sim_.decomposition().source.c_str(), sc_.epochs, sc_.start_year, sc_.output.c_str());
+  std::printf(
+      "regio %s | %zu regions in %zu provinces, %zu sectors | %d ranks, decomposition %s | %d epochs from %d | output "
+      "%s\n",
+      kVersion, sim_.num_regions(), geo.province_names.size(), sc_.num_sectors(), comm_.size(),
+      sim_.decomposition().source.c_str(), sc_.epochs, sc_.start_year, sc_.output.c_str());
   std::printf("%s\n", kernel_storage_.describe().c_str());
   const RankLoad load = rank_load(sim_.owners(), comm_.size());
   if (const auto note = rank_load_note(load, comm_.size(), geo.province_names.size()); !note.empty())
     std::printf("%s\n", note.c_str());
-  if (first_epoch_ > 0) std::printf("restarting from %s at epoch %d/%d\n", opt_.restart.c_str(), first_epoch_ + 1, sc_.epochs);
+  if (first_epoch_ > 0)
+    std::printf("restarting from %s at epoch %d/%d\n", opt_.restart.c_str(), first_epoch_ + 1, sc_.epochs);
   std::fflush(stdout);
 }
 
@@ -93,8 +103,7 @@ int EpochDriver::run() {
     if (root()) {
       try {
         out_->finish("failed", err.what());
-      } catch (...) {
-      }
+      } catch (...) {}
     }
     throw;
   }

@@ -19,8 +19,11 @@ namespace {
 class PetscRuntime {
  public:
   PetscRuntime(int* argc, char*** argv) { ok_ = PetscInitialize(argc, argv, nullptr, nullptr) == 0; }
-  ~PetscRuntime() { if (ok_) PetscFinalize(); }
+  ~PetscRuntime() {
+    if (ok_) PetscFinalize();
+  }
   bool ok() const { return ok_; }
+
  private:
   bool ok_ = false;
 };

@@ -26,8 +26,9 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const CheckpointInfo identity{0, scenario_hash(sc), geography_hash(sim.geography()), kVersion};
   const int first_epoch = opt.restart.empty() ? 0 : sim.restore(opt.restart, identity);
   if (first_epoch >= sc.epochs)
-    raise_on_all_ranks(InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
-                                              opt.restart, first_epoch, sc.epochs)));
+    raise_on_all_ranks(
+        InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
+                               opt.restart, first_epoch, sc.epochs)));
   // 4. The epochs.
   EpochDriver driver(comm, opt, sc, sim, identity, first_epoch, start);
   return driver.run();

@@ -3,8 +3,8 @@
 #include "regio/error.hpp"
 #include "regio/profiling.hpp"
 
-#include <boost/mpi/collectives.hpp>
 #include <fmt/format.h>
+#include <boost/mpi/collectives.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,8 @@ namespace regio {
 Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs inputs)
     : comm_(comm), inputs_(std::move(inputs)) {
   layout_ = std::make_unique<Layout>(static_cast<MPI_Comm>(comm_), inputs_.owners);
-  const int have_gdp = std::all_of(inputs_.owned.begin(), inputs_.owned.end(), [](const Region& r) { return r.gdp > 0; });
+  const int have_gdp =
+      std::all_of(inputs_.owned.begin(), inputs_.owned.end(), [](const Region& r) { return r.gdp > 0; });
   state_ = make_state(inputs_.scenario, inputs_.owned,
                       boost::mpi::all_reduce(comm_, have_gdp, boost::mpi::minimum<int>()) == 1);
   schedule_ = std::make_unique<PolicySchedule>(inputs_.scenario, inputs_.geography);
@@ -24,7 +25,8 @@ Simulation::Simulation(const boost::mpi::communicator& comm, DistributedInputs i
   regime_ = no_policy_regime(inputs_.scenario, std::move(costs));
   std::vector<std::size_t> rows;
   for (const auto& r : state_.records) rows.push_back(static_cast<std::size_t>(r.index));
-  neighbours_ = nearest_neighbours(inputs_.geography, rows, static_cast<std::size_t>(inputs_.scenario.productivity.neighbours));
+  neighbours_ =
+      nearest_neighbours(inputs_.geography, rows, static_cast<std::size_t>(inputs_.scenario.productivity.neighbours));
 }
 
 void Simulation::enact_policies() {
@@ -84,8 +86,10 @@ SolveStats Simulation::solve_once(const std::string& context) {
       std::string why = direct.what();  // "...: SNES reason R after N nonlinear iterations, ||G|| = X (history..."
       if (const auto at = why.find("SNES reason"); at != std::string::npos) why = why.substr(at);
       why = why.substr(0, why.find(" (history"));
-      opening_note_ = fmt::format("the first solve of the open economy did not converge directly ({}); opened up "
-                                  "gradually instead (external costs x8, x4, x2, x1.4, x1)", why);
+      opening_note_ = fmt::format(
+          "the first solve of the open economy did not converge directly ({}); opened up "
+          "gradually instead (external costs x8, x4, x2, x1.4, x1)",
+          why);
     }
   }
   auto factors = regime_.external_cost_factors;
@@ -94,7 +98,9 @@ SolveStats Simulation::solve_once(const std::string& context) {
   for (double f : {8.0, 4.0, 2.0, 1.4, 1.0}) {
     opening.external_cost_factors = factors;
     for (auto& x : opening.external_cost_factors) x *= f;
-    accumulate(total, system_->solve(opening, f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f)));
+    accumulate(total,
+               system_->solve(
+                   opening, f == 1.0 ? context : fmt::format("{} (opening to trade: external costs x{})", context, f)));
   }
   opened_ = true;
   return total;
@@ -147,10 +153,23 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
     const auto& o = mine[j];
     double employment = 0;
     for (double e : o.employment) employment += e;
-    const double row[W] = {o.gdp, o.price_index, o.population, o.goods_spending, o.spending_elsewhere,
-                           o.spending_other_provinces, o.migrants_in, o.interprovincial_migrants, employment,
-                           o.agricultural_employment, o.registered, o.expected_utility, o.gdp_pc,
-                           o.income, o.transfer, o.imports, o.exports};
+    const double row[W] = {o.gdp,
+                           o.price_index,
+                           o.population,
+                           o.goods_spending,
+                           o.spending_elsewhere,
+                           o.spending_other_provinces,
+                           o.migrants_in,
+                           o.interprovincial_migrants,
+                           employment,
+                           o.agricultural_employment,
+                           o.registered,
+                           o.expected_utility,
+                           o.gdp_pc,
+                           o.income,
+                           o.transfer,
+                           o.imports,
+                           o.exports};
     std::copy(row, row + W, &local[j * W]);
   }
   layout_->allgather(local.data(), W, all);
@@ -168,8 +187,9 @@ Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& m
   // MODEL.md §4: transfers are financed within the nation (Σ T = 0 by construction; a violation
   // is a bug, not an input problem, and must not pass silently into the outputs).
   if (std::abs(a.net_transfers) > 1e-9 * std::max(a.transfers, 1e-300) && a.transfers > 0)
-    raise_on_all_ranks(SolverError(fmt::format("epoch {}: fiscal transfers do not balance (Σ T = {:.3e}, gross {:.3e}); please report this",
-                                  state_.epoch, a.net_transfers, a.transfers)));
+    raise_on_all_ranks(SolverError(
+        fmt::format("epoch {}: fiscal transfers do not balance (Σ T = {:.3e}, gross {:.3e}); please report this",
+                    state_.epoch, a.net_transfers, a.transfers)));
   return a;
 }
 
@@ -214,7 +234,8 @@ void Simulation::save(const std::string& path, CheckpointInfo identity) const {
 
 int Simulation::restore(const std::string& path, const CheckpointInfo& identity) {
   std::vector<SolverArray> solver_state;
-  const int epoch = read_checkpoint(path, *layout_, state_, identity, system_->solver_state_names(), &solver_state).epoch;
+  const int epoch =
+      read_checkpoint(path, *layout_, state_, identity, system_->solver_state_names(), &solver_state).epoch;
   system_->restore_solver_state(solver_state);  // so that the run continues exactly
   return epoch;
 }
@@ -225,7 +246,8 @@ void Simulation::advance() {
   const GatherNational gather = [this](const double* owned, int width, std::vector<double>& national) {
     layout_->allgather(owned, width, national);
   };
-  advance_epoch(inputs_.scenario, system_->results(), gather, neighbours_, state_, schedule_->extra_growth(state_.epoch, state_));
+  advance_epoch(inputs_.scenario, system_->results(), gather, neighbours_, state_,
+                schedule_->extra_growth(state_.epoch, state_));
 }
 
 }  // namespace regio

@@ -51,13 +51,15 @@ std::string parameters_yaml(const Scenario& sc, const Technology& tech) {
   y += subset_notes(sc);
   y += "groups: [all]\nsectors:\n";
   for (std::size_t s = 0; s < tech.S; ++s) {
-    y += fmt::format("  - name: {}\n    group: all\n    trade_elasticity: {}\n    labour_share: {}\n"
-                     "    capital_share: {}\n    land_share: {}\n    final_demand_share: {}\n",
-                     sc.sectors[s].name, num(tech.theta[s]), num(tech.alpha[s]), num(tech.beta[s]),
-                     num(tech.lambda[s]), num(tech.eta[s]));
+    y += fmt::format(
+        "  - name: {}\n    group: all\n    trade_elasticity: {}\n    labour_share: {}\n"
+        "    capital_share: {}\n    land_share: {}\n    final_demand_share: {}\n",
+        sc.sectors[s].name, num(tech.theta[s]), num(tech.alpha[s]), num(tech.beta[s]), num(tech.lambda[s]),
+        num(tech.eta[s]));
     y += "    intermediate_shares: {";
     for (std::size_t k = 0; k < tech.S; ++k)
-      y += fmt::format("{}{}: {}", k ? ", " : "", sc.sectors[k].name, num(tech.intermediates() ? tech.iota[s * tech.S + k] : 0.0));
+      y += fmt::format("{}{}: {}", k ? ", " : "", sc.sectors[k].name,
+                       num(tech.intermediates() ? tech.iota[s * tech.S + k] : 0.0));
     y += "}\n";
   }
   y += fmt::format("housing_share: {}\nmigration_elasticity: {}\nland: region\nland_income: residents\n",
@@ -68,7 +70,8 @@ std::string parameters_yaml(const Scenario& sc, const Technology& tech) {
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path);
   f << text;
-  if (!f) throw InputError(fmt::format("{}: cannot write the base-year file (check that the folder is writable)", path));
+  if (!f)
+    throw InputError(fmt::format("{}: cannot write the base-year file (check that the folder is writable)", path));
 }
 
 }  // namespace

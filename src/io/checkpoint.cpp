@@ -96,7 +96,8 @@ bool read_array(hid_t group, const char* name, const Layout& layout, std::vector
 
 // A one-dimensional array (width values) that is the same on every rank: rank 0 writes it,
 // every rank reads it. Per-region arrays are two-dimensional (N × width).
-bool write_global_array(hid_t group, const char* name, const Layout& layout, const std::vector<double>& data, int width) {
+bool write_global_array(hid_t group, const char* name, const Layout& layout, const std::vector<double>& data,
+                        int width) {
   const hsize_t dims[1] = {static_cast<hsize_t>(width)};
   Hdf5Handle file_space(H5Screate_simple(1, dims, nullptr));
   Hdf5Handle dset(H5Dcreate2(group, name, H5T_NATIVE_DOUBLE, file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -203,8 +204,8 @@ std::uint64_t geography_hash(const GlobalGeography& geo) {
 
 std::string checkpoint_name(int epoch) { return fmt::format("checkpoint-e{:06d}.h5", epoch); }
 
-void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& state, const CheckpointInfo& info,
-                      const std::vector<SolverArray>& solver) {
+void write_checkpoint(const std::string& path, const Layout& layout, const EconomyState& state,
+                      const CheckpointInfo& info, const std::vector<SolverArray>& solver) {
   const MPI_Comm comm = layout.comm();
   const std::string tmp = path + ".tmp";
   if (layout.rank() == 0) {
@@ -223,9 +224,11 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
     Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
     Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
-    agree(file.ok(), comm, fmt::format("{}: cannot create the checkpoint file (check that the output folder is writable)", tmp));
+    agree(file.ok(), comm,
+          fmt::format("{}: cannot create the checkpoint file (check that the output folder is writable)", tmp));
     Hdf5Handle group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    for (const auto& c : state_columns(st, prices, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
+    for (const auto& c : state_columns(st, prices, S_all))
+      ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
     int io = st.sector_price.empty() ? 0 : 1, io_any = 0;
     MPI_Allreduce(&io, &io_any, 1, MPI_INT, MPI_MAX, comm);
     if (io_any)
@@ -234,8 +237,9 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
       Hdf5Handle group_solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       ok = group_solver.ok() && ok;
       for (const auto& a : solver) {
-        const std::size_t expected = a.per_region ? static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(std::max(0, a.width))
-                                                  : static_cast<std::size_t>(std::max(0, a.width));
+        const std::size_t expected =
+            a.per_region ? static_cast<std::size_t>(layout.num_owned()) * static_cast<std::size_t>(std::max(0, a.width))
+                         : static_cast<std::size_t>(std::max(0, a.width));
         const bool fits = a.rows.size() == expected;
         int width = fits ? a.width : -1, lowest = 0;  // the same width on every rank, or none
         MPI_Allreduce(&width, &lowest, 1, MPI_INT, MPI_MIN, comm);
@@ -243,7 +247,8 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
         MPI_Allreduce(&width, &highest, 1, MPI_INT, MPI_MAX, comm);
         if (lowest > 0 && lowest == highest)
           ok = (a.per_region ? write_array(group_solver, a.name.c_str(), layout, a.rows, lowest)
-                             : write_global_array(group_solver, a.name.c_str(), layout, a.rows, lowest)) && ok;
+                             : write_global_array(group_solver, a.name.c_str(), layout, a.rows, lowest)) &&
+               ok;
       }
     }
     write_attribute(file, "epoch", static_cast<std::uint64_t>(info.epoch));
@@ -259,11 +264,13 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
   MPI_Barrier(comm);
 }
 
-CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st, const CheckpointInfo& expected,
-                               const std::vector<std::string>& solver_names, std::vector<SolverArray>* solver) {
+CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, EconomyState& st,
+                               const CheckpointInfo& expected, const std::vector<std::string>& solver_names,
+                               std::vector<SolverArray>* solver) {
   const MPI_Comm comm = layout.comm();
   const std::string where = path + ": ";
-  agree(fs::is_regular_file(path), comm, where + "no such checkpoint file (give a checkpoint-e*.h5 written by regio run)");
+  agree(fs::is_regular_file(path), comm,
+        where + "no such checkpoint file (give a checkpoint-e*.h5 written by regio run)");
   // Silence HDF5's own error stack: we report one line.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
@@ -274,16 +281,20 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   std::uint64_t epoch = 0, regions = 0, sectors = 0, format = 0;
   bool ok = read_attribute(file, "epoch", epoch) && read_attribute(file, "regions", regions) &&
             read_attribute(file, "sectors", sectors) && read_attribute(file, "scenario_hash", got.scenario_hash) &&
-            read_attribute(file, "geography_hash", got.geography_hash) && read_attribute(file, "format_version", format) &&
-            read_attribute(file, "regio_version", got.version);
-  agree(ok && format == kFormatVersion, comm, where + "not a regio checkpoint (missing attributes or another format version)");
+            read_attribute(file, "geography_hash", got.geography_hash) &&
+            read_attribute(file, "format_version", format) && read_attribute(file, "regio_version", got.version);
+  agree(ok && format == kFormatVersion, comm,
+        where + "not a regio checkpoint (missing attributes or another format version)");
   got.epoch = static_cast<int>(epoch);
-  agree(regions == static_cast<std::uint64_t>(layout.num_regions()) && got.geography_hash == expected.geography_hash, comm,
+  agree(regions == static_cast<std::uint64_t>(layout.num_regions()) && got.geography_hash == expected.geography_hash,
+        comm,
         where + fmt::format("written for other regions ({} regions, or different ids/coordinates); restart with the "
-                            "region CSV of the original run", regions));
+                            "region CSV of the original run",
+                            regions));
   agree(got.scenario_hash == expected.scenario_hash, comm,
-        where + "written for a different scenario (parameters differ from the original run's; only epochs, output, "
-                "decomposition and PETSc options may change on restart)");
+        where +
+            "written for a different scenario (parameters differ from the original run's; only epochs, output, "
+            "decomposition and PETSc options may change on restart)");
   std::vector<double> prices;
   int S = sectors_of(st);
   if (st.size() == 0) S = static_cast<int>(sectors);
@@ -314,8 +325,9 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
       const bool per_region = rank == 2;
       const int width = static_cast<int>(per_region ? dims[1] : dims[0]);
       SolverArray a{name, width, {}, per_region};
-      agree(width > 0 && (rank == 1 || rank == 2) && (per_region ? read_array(group_solver, name.c_str(), layout, a.rows, width)
-                                     : read_global_array(group_solver, name.c_str(), a.rows, width)),
+      agree(width > 0 && (rank == 1 || rank == 2) &&
+                (per_region ? read_array(group_solver, name.c_str(), layout, a.rows, width)
+                            : read_global_array(group_solver, name.c_str(), a.rows, width)),
             comm, where + "the solver dataset /solver/" + name + " is unreadable or has the wrong shape");
       solver->push_back(std::move(a));
     }

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
-#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -42,16 +42,26 @@ std::vector<std::string> region_columns(const Scenario& sc) {
 std::vector<RegionField> region_fields(const Scenario& sc) {
   // The outcome member of each column; the columns and their order are the schema's.
   static const std::pair<const schema::Column*, double RegionOutcome::*> members[] = {
-      {&rc::population, &RegionOutcome::population},     {&rc::registered, &RegionOutcome::registered},
-      {&rc::migrants_in, &RegionOutcome::migrants_in},   {&rc::migrants_out, &RegionOutcome::migrants_out},
-      {&rc::wage, &RegionOutcome::wage},                 {&rc::capital_rent, &RegionOutcome::capital_rent},
-      {&rc::land_rent, &RegionOutcome::land_rent},       {&rc::price_index, &RegionOutcome::price_index},
-      {&rc::gdp, &RegionOutcome::gdp},                   {&rc::gdp_pc, &RegionOutcome::gdp_pc},
-      {&rc::income, &RegionOutcome::income},             {&rc::transfer, &RegionOutcome::transfer},
-      {&rc::exports, &RegionOutcome::exports},           {&rc::imports, &RegionOutcome::imports},
-      {&rc::real_income_pc, &RegionOutcome::real_income_pc}, {&rc::own_trade_share, &RegionOutcome::own_trade_share},
-      {&rc::capital, &RegionOutcome::capital},           {&rc::utility, &RegionOutcome::utility},
-      {&rc::gross_output, &RegionOutcome::gross_output}, {&rc::intermediate_use, &RegionOutcome::intermediate_use}};
+      {&rc::population, &RegionOutcome::population},
+      {&rc::registered, &RegionOutcome::registered},
+      {&rc::migrants_in, &RegionOutcome::migrants_in},
+      {&rc::migrants_out, &RegionOutcome::migrants_out},
+      {&rc::wage, &RegionOutcome::wage},
+      {&rc::capital_rent, &RegionOutcome::capital_rent},
+      {&rc::land_rent, &RegionOutcome::land_rent},
+      {&rc::price_index, &RegionOutcome::price_index},
+      {&rc::gdp, &RegionOutcome::gdp},
+      {&rc::gdp_pc, &RegionOutcome::gdp_pc},
+      {&rc::income, &RegionOutcome::income},
+      {&rc::transfer, &RegionOutcome::transfer},
+      {&rc::exports, &RegionOutcome::exports},
+      {&rc::imports, &RegionOutcome::imports},
+      {&rc::real_income_pc, &RegionOutcome::real_income_pc},
+      {&rc::own_trade_share, &RegionOutcome::own_trade_share},
+      {&rc::capital, &RegionOutcome::capital},
+      {&rc::utility, &RegionOutcome::utility},
+      {&rc::gross_output, &RegionOutcome::gross_output},
+      {&rc::intermediate_use, &RegionOutcome::intermediate_use}};
   std::vector<RegionField> fields;
   for (const schema::Column* c : rc::file.columns) {
     if (c->to_province == schema::ToProvince::key) continue;  // epoch, year, region, province: not outcome values
@@ -62,7 +72,8 @@ std::vector<RegionField> region_fields(const Scenario& sc) {
       continue;
     }
     const auto* m = std::find_if(std::begin(members), std::end(members), [&](const auto& p) { return p.first == c; });
-    if (m == std::end(members)) throw std::logic_error(fmt::format("regions.csv column {} has no outcome field", c->name));
+    if (m == std::end(members))
+      throw std::logic_error(fmt::format("regions.csv column {} has no outcome field", c->name));
     fields.push_back({std::string(c->name), m->second, 0});
   }
   return fields;
@@ -108,12 +119,17 @@ std::string num(double v) { return fmt::format("{:.15g}", v); }  // 15 digits: r
 }  // namespace
 
 OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info)
-    : dir_(dir), sc_(sc), decomposition_(d), info_(std::move(info)), region_fields_(region_fields(sc)),
+    : dir_(dir),
+      sc_(sc),
+      decomposition_(d),
+      info_(std::move(info)),
+      region_fields_(region_fields(sc)),
       aggregate_fields_(aggregate_fields()) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_))
-    throw InputError(fmt::format("{}: cannot create the output folder ({}); choose another with --out", dir_, ec.message()));
+    throw InputError(
+        fmt::format("{}: cannot create the output folder ({}); choose another with --out", dir_, ec.message()));
   // Forget a previous run's verdict before anything else is written.
   fs::remove(fs::path(dir_) / ry::file.name, ec);
   info_.status = "running";
@@ -136,15 +152,19 @@ void OutputWriter::open_csv(std::ofstream& f, std::string_view name, const std::
     std::ifstream old(path);
     std::string line;
     if (!std::getline(old, line) || line != join(cols))
-      throw InputError(fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
-                                   "(restart into the original output folder)", dir_, name));
+      throw InputError(
+          fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
+                      "(restart into the original output folder)",
+                      dir_, name));
     while (std::getline(old, line)) {
       const int epoch = std::atoi(line.c_str());
       if (epoch < info_.first_epoch) kept.push_back(line);
     }
   }
   f.open(path, std::ios::trunc);
-  if (!f) throw InputError(fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
+  if (!f)
+    throw InputError(
+        fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
   f << join(cols) << "\n";
   for (const auto& line : kept) f << line << "\n";
 }
@@ -162,15 +182,15 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
   // solver.csv and migration.csv in the order of their schema columns.
   solver_ << epoch << ',' << year << ',' << st.nonlinear_iterations << ',' << st.linear_iterations << ','
           << st.residual_evaluations << ',' << fmt::format("{:.3e}", st.residual_norm) << ','
-          << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << ',' << fmt::format("{:.3e}", st.initial_residual_norm)
-          << '\n';
+          << fmt::format("{:.4f}", st.seconds) << ',' << st.reason << ','
+          << fmt::format("{:.3e}", st.initial_residual_norm) << '\n';
   const std::size_t P = provinces_.size();
   if (migration_.is_open() && flows.size() == P * P)
     for (std::size_t o = 0; o < P; ++o)
       for (std::size_t d = 0; d < P; ++d)
         if (o != d)
-          migration_ << epoch << ',' << year << ',' << csv::quote(provinces_[o]) << ',' << csv::quote(provinces_[d]) << ','
-                     << num(flows[o * P + d]) << '\n';
+          migration_ << epoch << ',' << year << ',' << csv::quote(provinces_[o]) << ',' << csv::quote(provinces_[d])
+                     << ',' << num(flows[o * P + d]) << '\n';
   for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) {
     if (!f->is_open()) continue;
     f->flush();
@@ -194,7 +214,11 @@ void OutputWriter::write_run_yaml() {
   {
     std::ofstream f(tmp, std::ios::trunc);
     if (!f) throw InputError(fmt::format("{}: cannot write {}; check permissions or use --out", dir_, ry::file.name));
-    auto q = [](const std::string& s) { YAML::Emitter e; e << s; return std::string(e.c_str()); };
+    auto q = [](const std::string& s) {
+      YAML::Emitter e;
+      e << s;
+      return std::string(e.c_str());
+    };
     f << "# regio run record. Trust the outputs only if status is complete.\n";
     auto put = [&f](const schema::Column& key, const auto& value) { f << key.name << ": " << value << "\n"; };
     put(ry::regio_version, q(info_.version));

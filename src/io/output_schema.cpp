@@ -21,18 +21,20 @@ const Column migrants_in{"migrants_in", "persons", "residents registered in anot
 const Column migrants_out{"migrants_out", "persons", "people registered here living elsewhere", "R_i − L_ii", sum};
 const Column employment{"employment_", "persons", "employment in the sector", "E_is = α_s R_is / w_i", sum, true};
 const Column wage{"wage", "money/person", "wage per resident worker", "w_i", mean};
-const Column capital_rent{"capital_rent", "money/capital", "rental rate of capital (1 if no sector uses capital)", "r_i",
-                          mean};
+const Column capital_rent{"capital_rent", "money/capital", "rental rate of capital (1 if no sector uses capital)",
+                          "r_i", mean};
 const Column land_rent{"land_rent", "money/km²", "land rent per km² (1 if land is unused)", "q_i", mean};
 const Column price_index{"price_index", "", "goods price index", "P_i = Π_s P_is^η_s", mean};
 const Column gdp{"gdp", "money", "value added", "Σ_s R_is + δ_h I_i", sum};
 const Column gdp_pc{"gdp_pc", "money/person", "GDP per resident", "GDP_i / L_i", ratio};
 const Column income{"income", "money", "resident income", "I_i = w L + r K + q H + T", sum};
-const Column transfer{"transfer", "money",
-                      "fiscal transfer received (negative: paid; 0 without fiscal_transfer policies; Σ = 0)", "T_i",
-                      none, false, true};
-const Column exports{"exports", "money", "sales to the rest of the world (0 unless external.enabled)",
-                     "Σ_s π_Wis X_Ws", none, false, true};
+const Column transfer{
+    "transfer", "money", "fiscal transfer received (negative: paid; 0 without fiscal_transfer policies; Σ = 0)",
+    "T_i",      none,    false,
+    true};
+const Column exports{
+    "exports", "money", "sales to the rest of the world (0 unless external.enabled)", "Σ_s π_Wis X_Ws", none,
+    false,     true};
 const Column imports{"imports", "money", "purchases from the rest of the world", "Σ_s π_iWs X_is", none, false, true};
 const Column real_income_pc{"real_income_pc", "money/person", "real income per resident",
                             "v_i = (I_i/L_i) / (P_i^(1−δ_h) q_i^δ_h)", mean};
@@ -40,17 +42,24 @@ const Column own_trade_share{"own_trade_share", "fraction", "expenditure-weighte
                              "Σ_s X_is π_iis / Σ_s X_is", mean};
 const Column capital{"capital", "capital", "capital stock at the start of the epoch", "K_i", sum};
 const Column utility{"utility", "", "amenity-weighted real income", "U_i = B_i v_i", mean};
-const Column gross_output{"gross_output", "money",
-                          "gross output, value added plus intermediate use (only with `intermediate_shares`)",
-                          "Σ_s R_is", sum, false, true, true};
-const Column intermediate_use{"intermediate_use", "money",
+const Column gross_output{
+    "gross_output", "money", "gross output, value added plus intermediate use (only with `intermediate_shares`)",
+    "Σ_s R_is",     sum,     false,
+    true,           true};
+const Column intermediate_use{"intermediate_use",
+                              "money",
                               "intermediate inputs bought by the region's producers (only with `intermediate_shares`)",
-                              "Σ_s Σ_k ι_sk R_is", sum, false, true, true};
+                              "Σ_s Σ_k ι_sk R_is",
+                              sum,
+                              false,
+                              true,
+                              true};
 
-constexpr const Column* kColumns[] = {
-    &epoch, &year, &region, &province, &population, &registered, &migrants_in, &migrants_out, &employment, &wage,
-    &capital_rent, &land_rent, &price_index, &gdp, &gdp_pc, &income, &transfer, &exports, &imports, &real_income_pc,
-    &own_trade_share, &capital, &utility, &gross_output, &intermediate_use};
+constexpr const Column* kColumns[] = {&epoch,           &year,        &region,       &province,     &population,
+                                      &registered,      &migrants_in, &migrants_out, &employment,   &wage,
+                                      &capital_rent,    &land_rent,   &price_index,  &gdp,          &gdp_pc,
+                                      &income,          &transfer,    &exports,      &imports,      &real_income_pc,
+                                      &own_trade_share, &capital,     &utility,      &gross_output, &intermediate_use};
 const File file{"regions.csv", "one row per epoch and region (CSV order within an epoch)", kColumns};
 }  // namespace regions_csv
 
@@ -61,7 +70,7 @@ const Column real_gdp{"real_gdp", "money", "Σ_i GDP_i / P_i"};
 const Column population{"population", "persons", "Σ_i L_i (= Σ_o R_o)"};
 const Column migrant_share{"migrant_share", "fraction", "share of residents living outside their hukou region"};
 const Column interprovincial_migrant_share{"interprovincial_migrant_share", "fraction",
-                                          "share living outside their hukou province"};
+                                           "share living outside their hukou province"};
 const Column urbanization{"urbanization", "fraction",
                           "1 − agricultural employment share (sectors with `agricultural: true`; `nan` if none)"};
 const Column internal_trade_share{"internal_trade_share", "fraction",
@@ -75,20 +84,41 @@ const Column theil{"theil", "", "population-weighted Theil T of GDP per capita"}
 const Column gini{"gini", "", "population-weighted Gini of GDP per capita"};
 const Column cv{"cv", "", "population-weighted coefficient of variation of GDP per capita"};
 const Column maxmin_ratio{"maxmin_ratio", "", "max / min of GDP per capita over regions"};
-const Column theil_income{"theil_income", "",
-                          "population-weighted Theil T of income per resident I_n/L_n (after fiscal transfers)", "",
-                          none, false, true};
-const Column gini_income{"gini_income", "", "population-weighted Gini of income per resident I_n/L_n", "", none,
-                         false, true};
+const Column theil_income{"theil_income",
+                          "",
+                          "population-weighted Theil T of income per resident I_n/L_n (after fiscal transfers)",
+                          "",
+                          none,
+                          false,
+                          true};
+const Column gini_income{"gini_income", "",  "population-weighted Gini of income per resident I_n/L_n", "", none,
+                         false,         true};
 const Column transfers{"transfers", "money", "gross fiscal transfers Σ_n max(T_n, 0)", "", none, false, true};
-const Column import_share{"import_share", "fraction",
-                          "imports from the rest of the world / goods spending (0 without it)", "", none, false, true};
+const Column import_share{
+    "import_share", "fraction", "imports from the rest of the world / goods spending (0 without it)", "", none,
+    false,          true};
 const Column export_share{"export_share", "fraction", "exports to the rest of the world / GDP", "", none, false, true};
 
-constexpr const Column* kColumns[] = {
-    &epoch, &year, &gdp, &real_gdp, &population, &migrant_share, &interprovincial_migrant_share, &urbanization,
-    &internal_trade_share, &interprovincial_trade_share, &welfare, &theil, &gini, &cv, &maxmin_ratio,
-    &theil_income, &gini_income, &transfers, &import_share, &export_share};
+constexpr const Column* kColumns[] = {&epoch,
+                                      &year,
+                                      &gdp,
+                                      &real_gdp,
+                                      &population,
+                                      &migrant_share,
+                                      &interprovincial_migrant_share,
+                                      &urbanization,
+                                      &internal_trade_share,
+                                      &interprovincial_trade_share,
+                                      &welfare,
+                                      &theil,
+                                      &gini,
+                                      &cv,
+                                      &maxmin_ratio,
+                                      &theil_income,
+                                      &gini_income,
+                                      &transfers,
+                                      &import_share,
+                                      &export_share};
 const File file{"aggregates.csv", "one row per epoch", kColumns};
 }  // namespace aggregates_csv
 
@@ -117,13 +147,18 @@ const Column residual_norm{"residual_norm", "", "final ‖G‖₂ (log units)"};
 const Column seconds{"seconds", "s", "wall time of the epoch's solve"};
 const Column reason{"reason", "", "SNES converged reason"};
 const Column initial_residual_norm{
-    "initial_residual_norm", "",
+    "initial_residual_norm",
+    "",
     "‖G‖₂ where Newton started (log units): how far the epoch's starting point was from its solution; for a warm "
     "start, what `solver.warm_start_order` reduces (docs/numerics.md)",
-    "", none, false, true};
+    "",
+    none,
+    false,
+    true};
 
-constexpr const Column* kColumns[] = {&epoch, &year, &nonlinear_iterations, &linear_iterations, &residual_evaluations,
-                                      &residual_norm, &seconds, &reason, &initial_residual_norm};
+constexpr const Column* kColumns[] = {
+    &epoch,   &year,   &nonlinear_iterations, &linear_iterations, &residual_evaluations, &residual_norm,
+    &seconds, &reason, &initial_residual_norm};
 const File file{"solver.csv", "one row per epoch", kColumns};
 }  // namespace solver_csv
 
@@ -136,37 +171,40 @@ const Column kernel_products{"kernel_products", "",
 const Column kernel_math{"kernel_math", "",
                          "vector width of the kernel rows' exp, log1p and asin on rank 0: scalar, sse2, avx or "
                          "avx512 (bitwise the same at every width)"};
-const Column kernel_storage{"kernel_storage", "",
+const Column kernel_storage{"kernel_storage",
+                            "",
                             "what `solver.kernels` chose: stored, on_the_fly or mixed (the log's `kernels:` line "
                             "says why)",
-                            "", none, false, true};
-const Column kernel_stored_ranks{"kernel_stored_ranks", "", "how many ranks store their kernel rows", "", none, false,
-                                 true};
+                            "",
+                            none,
+                            false,
+                            true};
+const Column kernel_stored_ranks{
+    "kernel_stored_ranks", "", "how many ranks store their kernel rows", "", none, false, true};
 const Column command{"command", "", "the command line"};
 const Column scenario_file{"scenario_file", "", "the scenario YAML as given on the command line"};
 const Column ranks{"ranks", "", "MPI ranks"};
 const Column regions{"regions", "", "number of regions"};
-const Column decomposition_imbalance{"decomposition_imbalance", "",
-                                    "max/mean regions per rank: the busiest rank sets the pace", "", none, false, true};
+const Column decomposition_imbalance{
+    "decomposition_imbalance", "", "max/mean regions per rank: the busiest rank sets the pace", "", none, false, true};
 const Column epochs{"epochs", "", "epochs of the run"};
 const Column epochs_done{"epochs_done", "", "epochs written so far"};
-const Column restarted_from{"restarted_from", "", "the checkpoint this run continues (restarts only)", "", none,
-                            false, true};
-const Column first_epoch{"first_epoch", "", "the first epoch this run computed (restarts only)", "", none, false,
-                         true};
+const Column restarted_from{
+    "restarted_from", "", "the checkpoint this run continues (restarts only)", "", none, false, true};
+const Column first_epoch{"first_epoch", "", "the first epoch this run computed (restarts only)", "", none, false, true};
 const Column started{"started", "UTC", "when the run started"};
 const Column finished{"finished", "UTC", "when the run ended (once it has)", "", none, false, true};
 const Column decomposition{"decomposition", "", "the decomposition used: ranks and the provinces of each rank"};
 const Column scenario{"scenario", "",
                       "the resolved scenario: every parameter, defaults included (re-running it reproduces the run)"};
 const Column error{"error", "", "the error message, if the run failed", "", none, false, true};
-const Column status{"status", "",
-                    "the last line: `running` while the run is going, `failed` or `complete` at the end"};
+const Column status{"status", "", "the last line: `running` while the run is going, `failed` or `complete` at the end"};
 
-constexpr const Column* kColumns[] = {&regio_version, &kernel_products, &kernel_math, &kernel_storage,
-                                      &kernel_stored_ranks, &command, &scenario_file, &ranks, &regions,
-                                      &decomposition_imbalance, &epochs, &epochs_done, &restarted_from, &first_epoch,
-                                      &started, &finished, &decomposition, &scenario, &error, &status};
+constexpr const Column* kColumns[] = {
+    &regio_version, &kernel_products, &kernel_math,    &kernel_storage, &kernel_stored_ranks,
+    &command,       &scenario_file,   &ranks,          &regions,        &decomposition_imbalance,
+    &epochs,        &epochs_done,     &restarted_from, &first_epoch,    &started,
+    &finished,      &decomposition,   &scenario,       &error,          &status};
 const File file{"run.yaml", "the run record, one key per line in this order (decomposition and scenario are maps)",
                 kColumns};
 }  // namespace run_yaml
@@ -188,24 +226,32 @@ constexpr const Dataset* kAttributes[] = {&start_year, &regions};
 const File file{"regions.h5",
                 "the region panel in parallel HDF5, written instead of regions.csv when `output_format: hdf5` (or "
                 "`auto` with more than 10,000 regions; `both` writes both)",
-                {}, "regions", kDatasets, kAttributes};
+                {},
+                "regions",
+                kDatasets,
+                kAttributes};
 }  // namespace regions_h5
 
 // ---- the whole folder -------------------------------------------------------------------------
 namespace {
-constexpr const File* kFiles[] = {&regions_csv::file, &regions_h5::file, &aggregates_csv::file, &migration_csv::file,
-                                  &solver_csv::file, &run_yaml::file};
+constexpr const File* kFiles[] = {&regions_csv::file,   &regions_h5::file, &aggregates_csv::file,
+                                  &migration_csv::file, &solver_csv::file, &run_yaml::file};
 }  // namespace
 
 std::span<const File* const> files() { return kFiles; }
 
 std::string_view to_string(ToProvince rule) {
   switch (rule) {
-    case none: return "none";
-    case key: return "key";
-    case sum: return "sum";
-    case mean: return "mean";
-    case ratio: return "ratio";
+    case none:
+      return "none";
+    case key:
+      return "key";
+    case sum:
+      return "sum";
+    case mean:
+      return "mean";
+    case ratio:
+      return "ratio";
   }
   return "none";
 }
@@ -218,7 +264,8 @@ std::vector<std::string> column_names(const File& file, const std::vector<std::s
   std::vector<std::string> names;
   for (const Column* c : file.columns) {
     if (c->with_intermediates && !intermediates) continue;
-    if (!c->per_sector) names.emplace_back(c->name);
+    if (!c->per_sector)
+      names.emplace_back(c->name);
     else
       for (const auto& s : sectors) names.push_back(std::string(c->name) + s);
   }

@@ -74,7 +74,7 @@ PanelFormats panel_formats(const std::string& setting, std::size_t regions) {
 struct RegionPanelH5::Impl {
   const Layout& layout;
   std::vector<RegionField> fields;  // one dataset each, named as the regions.csv column
-  Hdf5Handle file;  // declared first, so closed last: after every dataset of it
+  Hdf5Handle file;                  // declared first, so closed last: after every dataset of it
   std::vector<Hdf5Handle> datasets;
   Hdf5Handle year;
   hsize_t rows = 0;
@@ -85,7 +85,10 @@ struct RegionPanelH5::Impl {
   Hdf5Handle row_selection(hid_t dset, hsize_t epoch) const {
     Hdf5Handle space(H5Dget_space(dset));
     const auto& owned = layout.owned();
-    if (owned.empty()) { H5Sselect_none(space); return space; }
+    if (owned.empty()) {
+      H5Sselect_none(space);
+      return space;
+    }
     bool first = true;
     for (std::size_t a = 0; a < owned.size();) {
       std::size_t b = a + 1;
@@ -116,7 +119,8 @@ struct RegionPanelH5::Impl {
     }
     year = Hdf5Handle(ok ? H5Dopen2(g, std::string(h5::year.name).c_str(), H5P_DEFAULT) : H5I_INVALID_HID);
     g.close();
-    agree(ok && year.ok(), layout.comm(), fmt::format("{}: not a region panel of this scenario (columns differ)", path));
+    agree(ok && year.ok(), layout.comm(),
+          fmt::format("{}: not a region panel of this scenario (columns differ)", path));
     extend(static_cast<hsize_t>(first_epoch));  // drop rows written after the checkpoint
     H5Fflush(file, H5F_SCOPE_GLOBAL);
   }
@@ -148,10 +152,13 @@ RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, cons
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const bool resume = first_epoch > 0;
   im.file = open_file(path, layout.comm(), resume);
-  agree(im.file.ok(), layout.comm(), fmt::format("{}: cannot {} the HDF5 region panel{}", path, resume ? "open" : "create",
-                                                 resume ? " (restart into the original output folder)" : " (check the output folder)"));
-  if (resume) im.resume(path, first_epoch);
-  else im.create(path, geo, sc.start_year);
+  agree(im.file.ok(), layout.comm(),
+        fmt::format("{}: cannot {} the HDF5 region panel{}", path, resume ? "open" : "create",
+                    resume ? " (restart into the original output folder)" : " (check the output folder)"));
+  if (resume)
+    im.resume(path, first_epoch);
+  else
+    im.create(path, geo, sc.start_year);
 }
 
 RegionPanelH5::~RegionPanelH5() = default;
@@ -177,8 +184,10 @@ void RegionPanelH5::write_epoch(int epoch, int year, const std::vector<RegionOut
     const hsize_t start[1] = {e}, count[1] = {1};
     const hsize_t one[1] = {1};
     Hdf5Handle ym(H5Screate_simple(1, one, nullptr));
-    if (im.layout.rank() == 0) H5Sselect_hyperslab(ys, H5S_SELECT_SET, start, nullptr, count, nullptr);
-    else H5Sselect_none(ys), H5Sselect_none(ym);
+    if (im.layout.rank() == 0)
+      H5Sselect_hyperslab(ys, H5S_SELECT_SET, start, nullptr, count, nullptr);
+    else
+      H5Sselect_none(ys), H5Sselect_none(ym);
     const long long y = year;
     ok = H5Dwrite(im.year, H5T_NATIVE_LLONG, ym, ys, xfer, &y) >= 0 && ok;
   }

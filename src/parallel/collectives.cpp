@@ -1,10 +1,10 @@
 #include "regio/collectives.hpp"
 
+#include <fmt/format.h>
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/utility.hpp>
-#include <fmt/format.h>
 
 #include <cstdlib>
 #include <string_view>

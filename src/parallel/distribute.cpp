@@ -56,25 +56,26 @@ LoadedInputs load_inputs(const Scenario& scenario, const std::string& decomp_pat
   if (sc.scale_to_observed_gdp || require_gdp)
     for (const auto& r : in.regions)
       if (!(r.gdp > 0))
-        throw InputError(located(sc.regions, r.csv_line, fmt::format(
-            "region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
-            require_gdp ? "calibration" : "scale_to_observed_gdp: true",
-            require_gdp ? "" : " or set scale_to_observed_gdp: false")));
+        throw InputError(
+            located(sc.regions, r.csv_line,
+                    fmt::format("region '{}' has no positive gdp, which {} needs (give every region's gdp{})", r.id,
+                                require_gdp ? "calibration" : "scale_to_observed_gdp: true",
+                                require_gdp ? "" : " or set scale_to_observed_gdp: false")));
   resolve_policies(sc, in.regions);
   in.decomposition = resolve_decomposition(sc, decomp_path, in.regions, ranks);
   in.owners = region_owners(in.decomposition, in.regions, ranks);
   return in;
 }
 
-DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& scenario, const std::string& decomp_path,
-                                    bool require_gdp) {
+DistributedInputs distribute_inputs(const mpi::communicator& comm, const Scenario& scenario,
+                                    const std::string& decomp_path, bool require_gdp) {
   LoadedInputs in{scenario, {}, {}, {}};  // filled on rank 0; scatter broadcasts the resolved scenario
   on_root(comm, [&] { in = load_inputs(scenario, decomp_path, comm.size(), require_gdp); });
   return scatter(comm, in.scenario, in.regions, std::move(in.decomposition), std::move(in.owners));
 }
 
-DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& scenario, const std::vector<Region>& regions,
-                                     const Decomposition* decomposition) {
+DistributedInputs distribute_regions(const mpi::communicator& comm, const Scenario& scenario,
+                                     const std::vector<Region>& regions, const Decomposition* decomposition) {
   Scenario sc = scenario;
   Decomposition d;
   std::vector<int> owners;

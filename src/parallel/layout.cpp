@@ -22,8 +22,8 @@ void Layout::allgather(const double* local, int width, std::vector<double>& glob
   displs_w_.resize(size_);
   for (int p = 0; p < size_; ++p) counts_w_[p] = counts_[p] * width, displs_w_[p] = displs_[p] * width;
   buffer_.resize(owner_.size() * width);
-  MPI_Allgatherv(local, num_owned() * width, MPI_DOUBLE, buffer_.data(), counts_w_.data(),
-                 displs_w_.data(), MPI_DOUBLE, comm_);
+  MPI_Allgatherv(local, num_owned() * width, MPI_DOUBLE, buffer_.data(), counts_w_.data(), displs_w_.data(), MPI_DOUBLE,
+                 comm_);
   global.resize(owner_.size() * width);
   for (std::size_t k = 0; k < petsc_to_csv_.size(); ++k)
     for (int c = 0; c < width; ++c) global[petsc_to_csv_[k] * width + c] = buffer_[k * width + c];

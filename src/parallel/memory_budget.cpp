@@ -98,7 +98,8 @@ std::optional<MemoryLimit> cgroup_headroom(const std::string& proc_self_cgroup, 
       std::istringstream list(controllers);
       for (std::string c; std::getline(list, c, ',');) memory = memory || c == "memory";
       if (memory)
-        for (const auto& dir : levels(root / "memory", path)) tighten(best, dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file");
+        for (const auto& dir : levels(root / "memory", path))
+          tighten(best, dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file");
     }
   }
   return best;
@@ -107,7 +108,8 @@ std::optional<MemoryLimit> cgroup_headroom(const std::string& proc_self_cgroup, 
 MemoryLimit available_memory() {
   MemoryLimit out;
   if (const auto avail = meminfo_available(read_text("/proc/meminfo"))) out = MemoryLimit{*avail, "MemAvailable"};
-  if (const auto cg = cgroup_headroom(read_text("/proc/self/cgroup"), "/sys/fs/cgroup"); cg && cg->bytes < out.bytes) out = *cg;
+  if (const auto cg = cgroup_headroom(read_text("/proc/self/cgroup"), "/sys/fs/cgroup"); cg && cg->bytes < out.bytes)
+    out = *cg;
   if (!std::isfinite(out.bytes)) out = MemoryLimit{0.0, "unknown (no /proc/meminfo)"};
   return out;
 }

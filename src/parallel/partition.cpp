@@ -18,8 +18,8 @@ namespace regio {
 namespace {
 
 struct ProvinceGraph {
-  std::vector<std::string> names;     // CSV order of first appearance
-  std::vector<int> work;              // regions per province
+  std::vector<std::string> names;  // CSV order of first appearance
+  std::vector<int> work;           // regions per province
   std::vector<std::set<int>> neighbours;
 };
 
@@ -232,7 +232,8 @@ Decomposition graph(const std::vector<Region>& regions, int ranks) {
 // "a, b or c"
 std::string one_of(const std::vector<std::string>& names) {
   std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
   return out;
 }
 
@@ -280,7 +281,8 @@ const PartitionStrategy& partition_strategy(const std::string& name) {
 std::string partition_strategies_help() {
   std::vector<std::string> rows;
   for (const auto& s : partition_strategies())
-    rows.push_back(fmt::format("{} ({}{})", s.name, s.name == kDefaultPartitionStrategy ? "default; " : "", s.description));
+    rows.push_back(
+        fmt::format("{} ({}{})", s.name, s.name == kDefaultPartitionStrategy ? "default; " : "", s.description));
   return fmt::format("{}", fmt::join(rows, " | "));
 }
 

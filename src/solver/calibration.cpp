@@ -21,9 +21,9 @@ struct AmenityInversion {
   const Equilibrium sys;
   const Layout& layout;
   const EconomyState& st;
-  std::vector<double> real_income;   // v_d = U_d / B_d at the calibrated prices
-  std::vector<double> hukou_pow;     // h_d^−ε
-  std::vector<double> weight;        // L_d / Σ L
+  std::vector<double> real_income;  // v_d = U_d / B_d at the calibrated prices
+  std::vector<double> hukou_pow;    // h_d^−ε
+  std::vector<double> weight;       // L_d / Σ L
   double eps;
 
   AmenityInversion(const Equilibrium& s, const Layout& l, const EconomyState& state)
@@ -111,17 +111,25 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
       std::vector<double> b0(st.size());
       for (std::size_t j = 0; j < st.size(); ++j) b0[j] = std::log(st.amenity[j]);
       int evaluations = 0;
-      const auto res = solve_nonlinear(layout.comm(), "amenity_", 1, b0, [&](const double* b, double* G) {
-        ++evaluations;
-        return amen.residual(b, G);
-      }, inversion_sc.solver);
+      const auto res = solve_nonlinear(
+          layout.comm(), "amenity_", 1, b0,
+          [&](const double* b, double* G) {
+            ++evaluations;
+            return amen.residual(b, G);
+          },
+          inversion_sc.solver);
       if (!res.converged)
-        raise_on_all_ranks(SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
-                                      "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
-                                      res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history)));
+        raise_on_all_ranks(
+            SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
+                                    "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
+                                    res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history)));
       for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
-      rep.amenity = {res.nonlinear_iterations, res.linear_iterations, evaluations, res.residual_norm,
-                     res.initial_residual_norm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+      rep.amenity = {res.nonlinear_iterations,
+                     res.linear_iterations,
+                     evaluations,
+                     res.residual_norm,
+                     res.initial_residual_norm,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                      res.reason_text};
       rep.amenities_identified = true;
     }

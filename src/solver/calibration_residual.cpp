@@ -7,8 +7,14 @@
 namespace regio {
 
 CalibrationResidual::CalibrationResidual(const Technology& tech, const Layout& layout, const EconomyState& st,
-                                         const UnknownLayout& unknowns, NationalTerms& terms, std::vector<double> observed_gdp)
-    : tech_(tech), layout_(layout), state_(st), unknowns_(unknowns), terms_(terms), observed_gdp_(std::move(observed_gdp)),
+                                         const UnknownLayout& unknowns, NationalTerms& terms,
+                                         std::vector<double> observed_gdp)
+    : tech_(tech),
+      layout_(layout),
+      state_(st),
+      unknowns_(unknowns),
+      terms_(terms),
+      observed_gdp_(std::move(observed_gdp)),
       shift_(st.size(), 0.0) {}
 
 bool CalibrationResidual::operator()(const double* x, double* G) {
@@ -29,14 +35,16 @@ bool CalibrationResidual::operator()(const double* x, double* G) {
       // Unshifted productivities in, the shift that reproduces observed GDP out.
       for (std::size_t s = 0; s < S; ++s) unshifted_[s] = logA[j * S + s] - shift_[j];
       OwnMarket own;
-      const LocalMarketInputs in = terms_.local_inputs(j, price_pow.data() + j * S, population_[j], unshifted_.data(), own);
+      const LocalMarketInputs in =
+          terms_.local_inputs(j, price_pow.data() + j * S, population_[j], unshifted_.data(), own);
       const auto inv = invert_local_productivity(tech_, in, observed_gdp_[j], prices_[j], shift_[j]);
       const LocalClearingResult& res = inv.clearing;
       if (!inv.converged && !(res.residual < 1e-10)) bad = true;
       G[j * b + unknowns_.shift_slot] = shift_[j] - inv.log_shift;
       if (!res.converged && !(res.residual < 1e-10)) bad = true;
       for (int f = 0; f < 3; ++f)
-        if (unknowns_.factor_slot[f] >= 0) G[j * b + unknowns_.factor_slot[f]] = std::log(prices_[j][f]) - std::log(res.prices[f]);
+        if (unknowns_.factor_slot[f] >= 0)
+          G[j * b + unknowns_.factor_slot[f]] = std::log(prices_[j][f]) - std::log(res.prices[f]);
     }
   }
   return log_.end(G, n * static_cast<std::size_t>(b), bad, layout_.comm());

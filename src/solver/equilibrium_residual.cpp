@@ -10,7 +10,12 @@ namespace regio {
 EquilibriumResidual::EquilibriumResidual(const Scenario& sc, const Technology& tech, const Layout& layout,
                                          const EconomyState& st, const UnknownLayout& unknowns, NationalTerms& terms,
                                          KernelPasses& passes)
-    : tech_(tech), layout_(layout), state_(st), unknowns_(unknowns), terms_(terms), passes_(passes),
+    : tech_(tech),
+      layout_(layout),
+      state_(st),
+      unknowns_(unknowns),
+      terms_(terms),
+      passes_(passes),
       epsilon_(sc.migration.elasticity) {
   if (unknowns.price_slot >= 0) io_block_ = std::make_unique<IoLocalBlock>(sc, tech, st, unknowns, terms);
 }
@@ -42,7 +47,8 @@ bool EquilibriumResidual::operator()(const double* x, double* G) {
 
 // 4. Local clearing of every owned region with the national terms fixed -> the factor-market
 // entries of G.
-void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L, double* G) {
+void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L,
+                                              double* G) {
   if (io_block_) return clear_owned_blocks(G);
   profiling::Event event(profiling::ids().local_clearing);
   const std::size_t S = tech_.S;
@@ -55,7 +61,8 @@ void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p
     const LocalClearingResult res = clear_local_markets(tech_, in, p[j]);
     if (!res.converged && !(res.residual < 1e-10)) local_failure_ = true;
     for (int f = 0; f < 3; ++f)
-      if (unknowns_.factor_slot[f] >= 0) G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
+      if (unknowns_.factor_slot[f] >= 0)
+        G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
   }
 }
 

@@ -34,7 +34,8 @@ bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with
   // with this block's own intermediate purchases in place of those at x.
   const LocalClearingResult res = clear_local_markets(tech_, in, p);
   for (int f = 0; f < 3; ++f)
-    if (unknowns_.factor_slot[f] >= 0) g[unknowns_.factor_slot[f]] = y[unknowns_.factor_slot[f]] - std::log(res.prices[f]);
+    if (unknowns_.factor_slot[f] >= 0)
+      g[unknowns_.factor_slot[f]] = y[unknowns_.factor_slot[f]] - std::log(res.prices[f]);
   log_price_.resize(S);
   log_revenue_.resize(S);
   own_price_indices_and_revenues(tech_, in, res.prices, &v.phi[j * S], log_price_.data(), log_revenue_.data());

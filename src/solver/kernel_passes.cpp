@@ -9,8 +9,8 @@
 
 namespace regio {
 
-KernelPasses::KernelPasses(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
-                           MPI_Comm comm)
+KernelPasses::KernelPasses(const Scenario& sc, const Technology& tech, const GlobalGeography& geo,
+                           const EconomyState& st, MPI_Comm comm)
     : sc_(sc), tech_(tech), geo_(geo), state_(st), comm_(comm), N_(geo.size()), n_own_(st.size()), S_(tech.S) {}
 
 void KernelPasses::build(const TransportCosts& costs) {
@@ -117,18 +117,19 @@ void KernelPasses::trade_pass(const double* price_cols, const double* expenditur
         }
     };
     if (single)
-      dot_then_scatter(product_rows_single_, n_own_, block, [&](std::size_t j) { return rows_->trade_single(s0, j); },
-                       product_vectors_.data(), scatter_vectors_.data(), m, N_, product_block_, coefficient_block_,
-                       demand_ratio);
+      dot_then_scatter(
+          product_rows_single_, n_own_, block, [&](std::size_t j) { return rows_->trade_single(s0, j); },
+          product_vectors_.data(), scatter_vectors_.data(), m, N_, product_block_, coefficient_block_, demand_ratio);
     else
-      dot_then_scatter(product_rows_, n_own_, block, [&](std::size_t j) { return rows_->trade(s0, j); },
-                       product_vectors_.data(), scatter_vectors_.data(), m, N_, product_block_, coefficient_block_,
-                       demand_ratio);
+      dot_then_scatter(
+          product_rows_, n_own_, block, [&](std::size_t j) { return rows_->trade(s0, j); }, product_vectors_.data(),
+          scatter_vectors_.data(), m, N_, product_block_, coefficient_block_, demand_ratio);
   }
 }
 
-void KernelPasses::migration_pass(const double* attraction, const double* own_pow, const std::vector<double>& registered,
-                                  double* leaving_weight, double* denominator, double* outflow) {
+void KernelPasses::migration_pass(const double* attraction, const double* own_pow,
+                                  const std::vector<double>& registered, double* leaving_weight, double* denominator,
+                                  double* outflow) {
   const std::size_t block = row_block();
   const bool single = single_stored();
   inflow_partial_.assign(N_, 0.0);
@@ -143,11 +144,13 @@ void KernelPasses::migration_pass(const double* attraction, const double* own_po
     }
   };
   if (single)
-    dot_then_scatter(product_rows_single_, n_own_, block, [&](std::size_t j) { return rows_->migration_single(j); },
-                     &attraction, &accum, 1, N_, product_block_, coefficient_block_, outflows);
+    dot_then_scatter(
+        product_rows_single_, n_own_, block, [&](std::size_t j) { return rows_->migration_single(j); }, &attraction,
+        &accum, 1, N_, product_block_, coefficient_block_, outflows);
   else
-    dot_then_scatter(product_rows_, n_own_, block, [&](std::size_t j) { return rows_->migration(j); }, &attraction,
-                     &accum, 1, N_, product_block_, coefficient_block_, outflows);
+    dot_then_scatter(
+        product_rows_, n_own_, block, [&](std::size_t j) { return rows_->migration(j); }, &attraction, &accum, 1, N_,
+        product_block_, coefficient_block_, outflows);
 }
 
 }  // namespace regio

@@ -46,7 +46,7 @@ void KrylovRecycler::commit(double drift) {
     const std::size_t n = w.size();
     const double before = norm(w);
     if (!(before > 0) || !std::isfinite(before)) continue;  // same verdict on every rank
-    for (int pass = 0; pass < 2; ++pass) {  // classical Gram–Schmidt, twice
+    for (int pass = 0; pass < 2; ++pass) {                  // classical Gram–Schmidt, twice
       std::vector<double> c;
       project(w.data(), n, c);
       for (std::size_t i = 0; i < c.size(); ++i) {
@@ -110,8 +110,10 @@ void KrylovRecycler::apply(const double* r, double* y, std::size_t n,
     const double* q = images_[i].data();
     for (std::size_t e = 0; e < n; ++e) residual_[e] -= coeff_[i] * q[e];
   }
-  if (base) base(residual_.data(), y);
-  else std::copy(residual_.begin(), residual_.end(), y);
+  if (base)
+    base(residual_.data(), y);
+  else
+    std::copy(residual_.begin(), residual_.end(), y);
   for (std::size_t i = 0; i < coeff_.size(); ++i) {
     const double* s = sources_[i].data();
     for (std::size_t e = 0; e < n; ++e) y[e] += coeff_[i] * s[e];
@@ -130,7 +132,8 @@ std::vector<double> to_rows(const Vectors& vectors, std::size_t blocks, std::siz
   return rows;
 }
 template <class Vectors>
-void from_rows(const std::vector<double>& rows, std::size_t count, std::size_t blocks, std::size_t block, Vectors& vectors) {
+void from_rows(const std::vector<double>& rows, std::size_t count, std::size_t blocks, std::size_t block,
+               Vectors& vectors) {
   const std::size_t width = count * block;
   vectors.assign(count, std::vector<double>(blocks * block));
   for (std::size_t i = 0; i < count; ++i)

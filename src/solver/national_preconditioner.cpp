@@ -52,7 +52,9 @@ NationalPreconditioner::NationalPreconditioner(const Scenario& sc, const Technol
       // A fixed pseudo-random ±1 per province (Knuth's multiplicative hash of its index).
       sign[j] = ((static_cast<std::uint32_t>(prov) * 2654435761u) >> 7) & 1u ? 1.0 : -1.0;
     }
-    if (any_rank(layout.comm(), provinces.size() < n)) coarse_ = std::make_unique<ProvinceCoarseCorrection>(layout.comm(), std::move(group), std::move(sign), unknowns.block);
+    if (any_rank(layout.comm(), provinces.size() < n))
+      coarse_ =
+          std::make_unique<ProvinceCoarseCorrection>(layout.comm(), std::move(group), std::move(sign), unknowns.block);
   }
   if (sc.solver.recycle > 0 && sc.solver.recycle_across_epochs)
     recycler_ = std::make_unique<KrylovRecycler>(layout.comm(), static_cast<std::size_t>(sc.solver.recycle));
@@ -96,7 +98,8 @@ void NationalPreconditioner::setup(const double* x, int krylov_iterations) {
     // R weights each region by its income at x: the others feel a region's prices and people
     // through its share of their purchases and its spending (province_coarse.hpp).
     coarse_->build([this](const double* v, double* t) { apply_blocks(v, t); },
-                   [&](const double* t, double* w) { return jacobian_times(x, at_x.data(), t, w); }, terms_.view().income);
+                   [&](const double* t, double* w) { return jacobian_times(x, at_x.data(), t, w); },
+                   terms_.view().income);
   }
   ++jacobian_updates_;
 }
@@ -148,7 +151,8 @@ void NationalPreconditioner::invert_population_block(std::size_t j, const Factor
       own_price_pow[s] = v.price_pow_all[state_.records[j].index * S + s];
     }
     OwnMarket own;
-    return clear_local_markets(tech_, terms_.local_inputs(j, own_price_pow.data(), pop, logA.data(), own), prices).prices;
+    return clear_local_markets(tech_, terms_.local_inputs(j, own_price_pow.data(), pop, logA.data(), own), prices)
+        .prices;
   };
   // Population the region attracts at own prices and population, other origins frozen.
   const double att_x = std::pow(v.utility[j], eps) * hukou_pow;
@@ -236,8 +240,10 @@ void NationalPreconditioner::restore_state(const std::vector<SolverArray>& array
   const auto b = static_cast<std::size_t>(unknowns_.block);
   if (coarse_) {
     const SolverArray* a = find_array(arrays, kCoarseName);
-    if (a && a->per_region && static_cast<std::size_t>(a->width) == coarse_->row_width()) coarse_->restore(a->rows);
-    else coarse_->reset();
+    if (a && a->per_region && static_cast<std::size_t>(a->width) == coarse_->row_width())
+      coarse_->restore(a->rows);
+    else
+      coarse_->reset();
   }
   if (recycler_) {
     KrylovRecycler::State st;

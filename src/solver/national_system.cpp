@@ -17,13 +17,20 @@ PolicyRegime no_policy_regime(const Scenario& sc, std::shared_ptr<const Transpor
   return r;
 }
 
-NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& state,
-                               std::shared_ptr<const TransportCosts> costs)
-    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), unknowns_(tech_, sc.migration.enabled, false),
+NationalSystem::NationalSystem(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
+                               EconomyState& state, std::shared_ptr<const TransportCosts> costs)
+    : sc_(sc),
+      layout_(layout),
+      geo_(geo),
+      state_(state),
+      tech_(sc),
+      unknowns_(tech_, sc.migration.enabled, false),
       costs_(costs ? std::move(costs) : std::make_shared<const TransportCosts>(sc, geo)),
-      passes_(sc, tech_, geo, state, layout.comm()), terms_(sc, tech_, layout, geo, state, passes_),
+      passes_(sc, tech_, geo, state, layout.comm()),
+      terms_(sc, tech_, layout, geo, state, passes_),
       residual_(sc, tech_, layout, state, unknowns_, terms_, passes_),
-      preconditioner_(sc, tech_, layout, geo, state, unknowns_, terms_, residual_), warm_start_(sc.solver.warm_start_order) {
+      preconditioner_(sc, tech_, layout, geo, state, unknowns_, terms_, residual_),
+      warm_start_(sc.solver.warm_start_order) {
   passes_.build(*costs_);
   terms_.setup_external(*costs_);
 }
@@ -77,7 +84,7 @@ bool NationalSystem::put_price_level_right(std::vector<double>& x0, std::vector<
   G0.resize(x0.size());
   residual_(x0.data(), G0.data());
   const double price_level = terms_.view().price_level;
-  const double level = std::log(price_level);  // the same on every rank (ordered sums)
+  const double level = std::log(price_level);                               // the same on every rank (ordered sums)
   if (!residual_.log().in_domain() || !std::isfinite(level)) return false;  // SNES evaluates x0 and reports it
   if (std::abs(level) <= kLevelTolerance) return true;
   for (auto& p : state_.prices)
@@ -110,7 +117,8 @@ void NationalSystem::sweep_intermediates() {
   const std::size_t n = state_.size(), S = tech_.S;
   std::vector<double> log_price(n * S, 0.0), revenue(n * S, 0.0);
   if (!state_.sector_price.empty())
-    for (std::size_t k = 0; k < n * S; ++k) log_price[k] = std::log(state_.sector_price[k]), revenue[k] = state_.gross_revenue[k];
+    for (std::size_t k = 0; k < n * S; ++k)
+      log_price[k] = std::log(state_.sector_price[k]), revenue[k] = state_.gross_revenue[k];
   const std::vector<double>& L = state_.population;  // = registered without migration
   const NationalTerms::IntermediatePoint io{&log_price, &revenue};
   for (int sweep = 0; sweep < kInitialSweeps; ++sweep) {
@@ -139,12 +147,12 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
     sweep_intermediates();
     x0 = current_unknowns();
   }
-  const Preconditioner pre{[this](const double* x, int krylov_iterations) { preconditioner_.setup(x, krylov_iterations); },
-                           [this](const double* r, double* y) { preconditioner_.apply(r, y); }};
-  const auto result = solve_nonlinear(layout_.comm(), "national_", unknowns_.block, x0,
-                                      [this](const double* x, double* G) { return residual_(x, G); }, sc_.solver,
-                                      preconditioner_.needed() ? &pre : nullptr, preconditioner_.recycler(),
-                                      have_G0 ? &G0 : nullptr);
+  const Preconditioner pre{
+      [this](const double* x, int krylov_iterations) { preconditioner_.setup(x, krylov_iterations); },
+      [this](const double* r, double* y) { preconditioner_.apply(r, y); }};
+  const auto result = solve_nonlinear(
+      layout_.comm(), "national_", unknowns_.block, x0, [this](const double* x, double* G) { return residual_(x, G); },
+      sc_.solver, preconditioner_.needed() ? &pre : nullptr, preconditioner_.recycler(), have_G0 ? &G0 : nullptr);
   SolveStats st = solve_stats(result);
   // Store the final iterate (also when failing: the diagnostics evaluate at it).
   unknowns_.unpack_to_state(result.x.data(), state_);
@@ -158,7 +166,9 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
   return st;
 }
 
-void NationalSystem::record_epoch_solution(bool trend_continues) { warm_start_.record(current_unknowns(), trend_continues); }
+void NationalSystem::record_epoch_solution(bool trend_continues) {
+  warm_start_.record(current_unknowns(), trend_continues);
+}
 
 void NationalSystem::forget_carried_state() {
   preconditioner_.forget();

@@ -18,10 +18,19 @@ void transpose(const std::vector<double>& rows, std::size_t N, std::size_t S, st
 }
 }  // namespace
 
-NationalTerms::NationalTerms(const Scenario& sc, const Technology& tech, const Layout& layout, const GlobalGeography& geo,
-                             const EconomyState& st, KernelPasses& passes)
-    : sc_(sc), tech_(tech), layout_(layout), geo_(geo), state_(st), passes_(passes), N_(geo.size()), n_own_(st.size()),
-      S_(tech.S), epsilon_(sc.migration.elasticity), home_bias_(sc.capital.home_bias),
+NationalTerms::NationalTerms(const Scenario& sc, const Technology& tech, const Layout& layout,
+                             const GlobalGeography& geo, const EconomyState& st, KernelPasses& passes)
+    : sc_(sc),
+      tech_(tech),
+      layout_(layout),
+      geo_(geo),
+      state_(st),
+      passes_(passes),
+      N_(geo.size()),
+      n_own_(st.size()),
+      S_(tech.S),
+      epsilon_(sc.migration.elasticity),
+      home_bias_(sc.capital.home_bias),
       net_exports_share_(sc.external.net_exports) {}
 
 void NationalTerms::set_regime(const PolicyRegime& regime) {
@@ -29,8 +38,9 @@ void NationalTerms::set_regime(const PolicyRegime& regime) {
   net_exports_share_ = regime.net_exports;
   fiscal_ = regime.fiscal;
   const auto& factors = regime.external_cost_factors;
-  const bool unchanged = factors == external_factor_ ||
-                         (external_factor_.empty() && std::all_of(factors.begin(), factors.end(), [](double f) { return f == 1.0; }));
+  const bool unchanged =
+      factors == external_factor_ ||
+      (external_factor_.empty() && std::all_of(factors.begin(), factors.end(), [](double f) { return f == 1.0; }));
   external_factor_ = factors;
   if (!unchanged) setup_external(*regime.costs);
 }
@@ -43,7 +53,8 @@ void NationalTerms::setup_external(const TransportCosts& costs) {
     if (geo_.port[k]) ports.push_back(k);
   if (ports.empty())
     raise_on_all_ranks(InputError(  // every rank holds the whole geography
-        "external.enabled needs at least one region tagged 'port' in the region CSV (the gateways to the rest of the world)"));
+        "external.enabled needs at least one region tagged 'port' in the region CSV (the gateways to the rest of the "
+        "world)"));
   std::vector<double> D(N_);
   for (std::size_t j = 0; j < n_own_; ++j) {
     const auto i = static_cast<std::size_t>(state_.records[j].index);
@@ -54,7 +65,8 @@ void NationalTerms::setup_external(const TransportCosts& costs) {
       for (auto k : ports) to_port = std::min(to_port, D[k]);
     }
     const double factor = external_factor_.empty() ? 1.0 : external_factor_[j];
-    const double log_tau = std::log(sc_.external.trade_cost * factor) + sc_.trade.distance_elasticity * std::log1p(to_port / sc_.trade.d0_km);
+    const double log_tau = std::log(sc_.external.trade_cost * factor) +
+                           sc_.trade.distance_elasticity * std::log1p(to_port / sc_.trade.d0_km);
     for (std::size_t s = 0; s < S_; ++s) view_.external_pow[j * S_ + s] = std::exp(-tech_.theta[s] * log_tau);
   }
 }
@@ -63,8 +75,8 @@ void NationalTerms::prepare_solve() {
   // ω_n ∝ K_n (r̄_n/ζ_n)^ν, predetermined within the epoch (MODEL.md §2).
   std::vector<double> w(n_own_);
   for (std::size_t j = 0; j < n_own_; ++j)
-    w[j] = state_.capital[j] * std::pow(state_.lagged_capital_rent[j] / state_.capital_friction[j],
-                                        sc_.capital.allocation_elasticity);
+    w[j] = state_.capital[j] *
+           std::pow(state_.lagged_capital_rent[j] / state_.capital_friction[j], sc_.capital.allocation_elasticity);
   const double total = layout_.ordered_sum(w);
   capital_weight_.resize(n_own_);
   for (std::size_t j = 0; j < n_own_; ++j) capital_weight_[j] = w[j] / total;
@@ -73,8 +85,8 @@ void NationalTerms::prepare_solve() {
   for (std::size_t j = 0; j < n_own_; ++j) hukou_pow_[j] = std::pow(state_.hukou_barrier[j], -epsilon_);
 }
 
-void NationalTerms::evaluate(const std::vector<FactorPrices>& p, const std::vector<double>& L, const std::vector<double>* shift,
-                             const IntermediatePoint* io) {
+void NationalTerms::evaluate(const std::vector<FactorPrices>& p, const std::vector<double>& L,
+                             const std::vector<double>* shift, const IntermediatePoint* io) {
   unit_prices(p, L, shift, io);
   spending(p, L, io);
   price_indices(L);
@@ -100,7 +112,8 @@ void NationalTerms::unit_prices(const std::vector<FactorPrices>& p, const std::v
   for (std::size_t j = 0; j < n; ++j) {
     const LogFactorPrices log_p = log_factor_prices(p[j]);
     for (std::size_t s = 0; s < S; ++s) {
-      const double fundamental = shift ? state_.log_productivity[j * S + s] + (*shift)[j] : state_.log_productivity[j * S + s];
+      const double fundamental =
+          shift ? state_.log_productivity[j * S + s] + (*shift)[j] : state_.log_productivity[j * S + s];
       log_productivity_[j * S + s] = log_effective_productivity(fundamental, tech_.gamma[s], L[j], state_.land[j]);
       double log_A = log_productivity_[j * S + s];
       if (io) {  // c_is carries Π_k P_ik^ι_sk (MODEL.md §9): a shift of log A by −Σ_k ι_sk log P_ik
@@ -115,7 +128,8 @@ void NationalTerms::unit_prices(const std::vector<FactorPrices>& p, const std::v
 }
 
 // 2. Incomes, savings, investment and spending X_ns (none depends on Φ).
-void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vector<double>& L, const IntermediatePoint* io) {
+void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vector<double>& L,
+                             const IntermediatePoint* io) {
   auto& v = view_;
   const std::size_t n = n_own_, S = S_;
   v.income.resize(n);
@@ -123,7 +137,8 @@ void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vect
   v.expenditure.resize(n * S);
   saving_.resize(n);
   pre_transfer_.resize(n);
-  for (std::size_t j = 0; j < n; ++j) pre_transfer_[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
+  for (std::size_t j = 0; j < n; ++j)
+    pre_transfer_[j] = income(tech_, p[j], L[j], state_.capital[j], state_.land[j], 0.0);
   transfers(pre_transfer_, L, v.transfer);
   for (std::size_t j = 0; j < n; ++j) {
     v.income[j] = pre_transfer_[j] + v.transfer[j];
@@ -198,7 +213,8 @@ void NationalTerms::market_access() {
   for (std::size_t k = 0; k < n * S; ++k) v.revenue[k] = price_pow_[k] * v.market_access[k];
 }
 
-void NationalTerms::transfers(const std::vector<double>& Y, const std::vector<double>& L, std::vector<double>& T) const {
+void NationalTerms::transfers(const std::vector<double>& Y, const std::vector<double>& L,
+                              std::vector<double>& T) const {
   T.assign(n_own_, 0.0);
   if (!fiscal_.active()) return;
   std::vector<double> pool_Y(n_own_, 0.0), pool_L(n_own_, 0.0), recip_L(n_own_, 0.0);
@@ -238,8 +254,14 @@ LocalMarketInputs NationalTerms::local_inputs(std::size_t j, const double* own_p
   own.spending_per_income = 1 - tech_.housing_share - tech_.saving_rate + home_bias_ * tech_.saving_rate;
   own.investment_other = capital_weight_[j] * v.pooled_saving;
   if (!intermediate_.empty()) own.intermediate = {&intermediate_[j * S], S};
-  return LocalMarketInputs{{&v.market_access[j * S], S}, {log_productivity, S}, population, state_.capital[j], state_.land[j],
-                           v.transfer[j], v.price_level, sc_.solver.local_own_market ? &own : nullptr};
+  return LocalMarketInputs{{&v.market_access[j * S], S},
+                           {log_productivity, S},
+                           population,
+                           state_.capital[j],
+                           state_.land[j],
+                           v.transfer[j],
+                           v.price_level,
+                           sc_.solver.local_own_market ? &own : nullptr};
 }
 
 }  // namespace regio

@@ -67,8 +67,9 @@ PetscErrorCode InexactBacktracking::apply(SNESLineSearch ls, void* ctx) {
     if (!domain) PetscCall(VecNorm(G, NORM_2, &gnorm));
     const bool finite = std::isfinite(gnorm);
     if (monitor)
-      PetscCall(PetscViewerASCIIPrintf(monitor, "      Line search (inexact Newton): lambda %g fnorm %14.12e gnorm %14.12e%s\n",
-                                       double(lambda), double(fnorm), double(gnorm), domain ? " (outside the domain)" : ""));
+      PetscCall(PetscViewerASCIIPrintf(
+          monitor, "      Line search (inexact Newton): lambda %g fnorm %14.12e gnorm %14.12e%s\n", double(lambda),
+          double(fnorm), double(gnorm), domain ? " (outside the domain)" : ""));
     if (finite && gnorm <= (1 - self->sufficient * lambda * (1 - eta)) * fnorm) {
       PetscCall(VecCopy(W, X));
       PetscCall(VecCopy(G, F));
@@ -80,8 +81,9 @@ PetscErrorCode InexactBacktracking::apply(SNESLineSearch ls, void* ctx) {
       PetscFunctionReturn(0);
     }
     if (step + 1 >= self->max_steps) {
-      PetscCall(SNESLineSearchSetReason(ls, domain ? SNES_LINESEARCH_FAILED_DOMAIN
-                                                   : finite ? SNES_LINESEARCH_FAILED_REDUCT : SNES_LINESEARCH_FAILED_NANORINF));
+      PetscCall(SNESLineSearchSetReason(ls, domain   ? SNES_LINESEARCH_FAILED_DOMAIN
+                                            : finite ? SNES_LINESEARCH_FAILED_REDUCT
+                                                     : SNES_LINESEARCH_FAILED_NANORINF));
       PetscFunctionReturn(0);
     }
     if (!finite) {

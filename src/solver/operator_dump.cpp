@@ -61,7 +61,8 @@ PetscErrorCode OperatorDump::write_if_due(SNES snes, PetscInt it, Vec X, Mat mat
     VecReadView f(F);
     ok = std::fwrite(f.data(), sizeof(double), static_cast<std::size_t>(n), file) == static_cast<std::size_t>(n);
   }
-  if (std::fflush(file) != 0 || !ok) throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
+  if (std::fflush(file) != 0 || !ok)
+    throw InputError(fmt::format("writing the operator dump {} failed (disk full?)", path));
   written = true;
   std::fprintf(stderr, "wrote the preconditioned operator (%d x %d) of Newton step %d of solve %d to %s\n",
                static_cast<int>(n), static_cast<int>(n), static_cast<int>(it), static_cast<int>(solve), path.c_str());

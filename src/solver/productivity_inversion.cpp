@@ -13,9 +13,15 @@ namespace regio {
 ProductivityInversion::ProductivityInversion(const Scenario& sc, const Layout& layout, const GlobalGeography& geo,
                                              EconomyState& state, std::vector<double> observed_gdp,
                                              std::shared_ptr<const TransportCosts> costs)
-    : sc_(sc), layout_(layout), geo_(geo), state_(state), tech_(sc), unknowns_(tech_, false, true),
+    : sc_(sc),
+      layout_(layout),
+      geo_(geo),
+      state_(state),
+      tech_(sc),
+      unknowns_(tech_, false, true),
       costs_(costs ? std::move(costs) : std::make_shared<const TransportCosts>(sc, geo)),
-      passes_(sc, tech_, geo, state, layout.comm()), terms_(sc, tech_, layout, geo, state, passes_),
+      passes_(sc, tech_, geo, state, layout.comm()),
+      terms_(sc, tech_, layout, geo, state, passes_),
       residual_(tech_, layout, state, unknowns_, terms_, std::move(observed_gdp)) {
   if (tech_.intermediates())  // every rank holds the scenario
     raise_on_all_ranks(InputError(fmt::format(
@@ -41,8 +47,9 @@ SolveStats ProductivityInversion::solve(const std::string& context) {
   terms_.prepare_solve();
   residual_.log().start_solve();
   const std::vector<double> no_shift(state_.size(), 0.0);
-  const auto result = solve_nonlinear(layout_.comm(), "calibration_", unknowns_.block, unknowns_at_state(no_shift),
-                                      [this](const double* x, double* G) { return residual_(x, G); }, sc_.solver);
+  const auto result = solve_nonlinear(
+      layout_.comm(), "calibration_", unknowns_.block, unknowns_at_state(no_shift),
+      [this](const double* x, double* G) { return residual_(x, G); }, sc_.solver);
   SolveStats st = solve_stats(result);
   unknowns_.unpack_prices(result.x.data(), state_.size(), state_.prices);
   std::vector<double> shift(state_.size());

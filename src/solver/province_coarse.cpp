@@ -12,7 +12,8 @@ bool invert_small(std::vector<double>& a, std::size_t n, double tiny) {
     std::size_t piv = c;
     for (std::size_t r = c + 1; r < n; ++r)
       if (std::abs(a[r * n + c]) > std::abs(a[piv * n + c])) piv = r;
-    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[piv * n + k]), std::swap(inv[c * n + k], inv[piv * n + k]);
+    for (std::size_t k = 0; k < n; ++k)
+      std::swap(a[c * n + k], a[piv * n + k]), std::swap(inv[c * n + k], inv[piv * n + k]);
     const double d = a[c * n + c];
     if (!(std::abs(d) > tiny)) return false;
     for (std::size_t k = 0; k < n; ++k) a[c * n + k] /= d, inv[c * n + k] /= d;
@@ -26,8 +27,8 @@ bool invert_small(std::vector<double>& a, std::size_t n, double tiny) {
   return true;
 }
 
-ProvinceCoarseCorrection::ProvinceCoarseCorrection(MPI_Comm comm, std::vector<std::size_t> group, std::vector<double> sign,
-                                                   int block)
+ProvinceCoarseCorrection::ProvinceCoarseCorrection(MPI_Comm comm, std::vector<std::size_t> group,
+                                                   std::vector<double> sign, int block)
     : comm_(comm), group_(std::move(group)), sign_(std::move(sign)), block_(static_cast<std::size_t>(block)) {
   groups_ = group_.empty() ? 0 : *std::max_element(group_.begin(), group_.end()) + 1;
   count_.assign(groups_, 0.0);
@@ -47,7 +48,8 @@ void ProvinceCoarseCorrection::build(const std::function<void(const double*, dou
   }
   weight_.resize(group_.size());
   for (std::size_t j = 0; j < group_.size(); ++j)
-    weight_[j] = usable[group_[j]] && std::isfinite(total[group_[j]]) ? weight[j] / total[group_[j]] : 1.0 / count_[group_[j]];
+    weight_[j] =
+        usable[group_[j]] && std::isfinite(total[group_[j]]) ? weight[j] / total[group_[j]] : 1.0 / count_[group_[j]];
   std::vector<double> coarse(groups_ * b * b, 0.0), v(n), t(n), w(n);
   bool ok = true;
   for (std::size_t g = 0; g < b; ++g) {

@@ -19,8 +19,10 @@ RegioPcOperator* operator_of(PC pc) {
 PetscErrorCode apply_regio(PC pc, Vec r, Vec y) {
   PetscFunctionBeginUser;
   RegioPcOperator* op = operator_of(pc);
-  if (op) PetscCall(op->apply(r, y));
-  else PetscCall(VecCopy(r, y));
+  if (op)
+    PetscCall(op->apply(r, y));
+  else
+    PetscCall(VecCopy(r, y));
   PetscFunctionReturn(0);
 }
 
@@ -30,7 +32,8 @@ PetscErrorCode view_regio(PC pc, PetscViewer viewer) {
   PetscCall(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(viewer), PETSCVIEWERASCII, &ascii));
   if (ascii) {
     const RegioPcOperator* op = operator_of(pc);
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  %s\n", op ? op->description() : "identity (no regio preconditioner in this solve)"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  %s\n",
+                                     op ? op->description() : "identity (no regio preconditioner in this solve)"));
   }
   PetscFunctionReturn(0);
 }

@@ -19,7 +19,8 @@ namespace regio {
 namespace {
 // C callbacks: never let a C++ exception unwind through SNESSolve; keep it and rethrow after.
 struct Callback : RegioPcOperator {
-  explicit Callback(const ResidualFunction* g, const Preconditioner* p, KrylovRecycler* r) : G(g), pre(p), recycler(r) {}
+  explicit Callback(const ResidualFunction* g, const Preconditioner* p, KrylovRecycler* r)
+      : G(g), pre(p), recycler(r) {}
   const ResidualFunction* G;
   std::exception_ptr error;
   const Preconditioner* pre = nullptr;
@@ -27,7 +28,7 @@ struct Callback : RegioPcOperator {
   Mat matrix_free = nullptr;           // the MFFD Jacobian (wrapped by a recording shell if recycling)
   std::size_t owned = 0;
   OperatorDump* dump = nullptr;  // set only for the solve to dump
-  double last_fnorm = -1;  // ‖G‖ at the last Jacobian's point (this solve), or −1 before the first
+  double last_fnorm = -1;        // ‖G‖ at the last Jacobian's point (this solve), or −1 before the first
 
   // Run `body`; an exception is kept in `error` and returned to PETSc as a user error code
   // (returned, not raised with PetscCall, so PETSc's caller reports it as before).
@@ -142,7 +143,6 @@ struct Callback : RegioPcOperator {
   }
 };
 
-
 // X (owned entries x0, block size `block`) on the communicator.
 void make_solution_vector(MPI_Comm comm, const std::vector<double>& x0, int block, PetscVec& X) {
   REGIO_PETSC(VecCreateMPI(comm, static_cast<PetscInt>(x0.size()), PETSC_DETERMINE, X.address()));
@@ -162,8 +162,8 @@ void setup_jacobian(SNES snes, Vec X, Callback& cb, PetscMat& J, PetscMat& recor
   PetscInt n_global = 0;
   REGIO_PETSC(VecGetSize(X, &n_global));
   const auto n_local = static_cast<PetscInt>(cb.owned);
-  REGIO_PETSC(MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(snes)), n_local, n_local, n_global, n_global, &cb,
-                             recording.address()));
+  REGIO_PETSC(MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(snes)), n_local, n_local, n_global, n_global,
+                             &cb, recording.address()));
   REGIO_PETSC(MatShellSetOperation(recording, MATOP_MULT, reinterpret_cast<void (*)(void)>(Callback::multiply)));
   REGIO_PETSC(SNESSetJacobian(snes, recording, recording, Callback::jacobian, &cb));
 }
@@ -248,7 +248,8 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(SNESSetTolerances(snes, tol.atol, tol.rtol, 0.0, tol.max_iterations, 100000));
   std::vector<PetscReal> history(tol.max_iterations + 1);
   std::vector<PetscInt> lin_history(tol.max_iterations + 1);
-  REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()), PETSC_TRUE));
+  REGIO_PETSC(SNESSetConvergenceHistory(snes, history.data(), lin_history.data(), static_cast<PetscInt>(history.size()),
+                                        PETSC_TRUE));
   SNESLineSearch ls;
   InexactBacktracking backtracking;
   REGIO_PETSC(SNESGetLineSearch(snes, &ls));

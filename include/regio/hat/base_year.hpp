@@ -44,15 +44,15 @@ struct BaseYear {
   std::string folder;
   // Regions in file order (the global order of every sum) and their provinces.
   std::vector<std::string> region_ids, provinces;
-  std::vector<int> province_of;          // index into `provinces`
-  std::vector<char> outside;             // outside the migration choice set (MODEL.md §13's ROW)
-  std::vector<int> owners;               // owning rank of each region (provinces never split)
+  std::vector<int> province_of;  // index into `provinces`
+  std::vector<char> outside;     // outside the migration choice set (MODEL.md §13's ROW)
+  std::vector<int> owners;       // owning rank of each region (provinces never split)
   // Per region × sector (n·S + s), every rank: base revenue R_ns (gross output) and spending X_ns.
   std::vector<double> revenue, spending;
   // Per unit u = (n, g) at n·G + g, every rank: employment L_u, hukou stock R_u, real income V_u.
   std::vector<double> employment, registered, real_income;
-  bool has_migration = false;            // migration_shares.csv given
-  bool real_income_from_data = false;    // units.csv had real_income (else V_u = base wage)
+  bool has_migration = false;          // migration_shares.csv given
+  bool real_income_from_data = false;  // units.csv had real_income (else V_u = base wage)
   // Owned rows (owned regions in Layout order): π_nis at (ln·S + s)·N + i (importer n, exporter i);
   // m_uv at (ln·G + g)·(N·G) + v for origin u = (n, g) (zero rows for outside regions).
   std::vector<double> trade_shares, migration_shares;
@@ -71,7 +71,9 @@ struct BaseYear {
   // Base income I_n = Σ_s (α_s + β_s + λ_s) R_ns / (1 − δ_h) (balanced trade, no saving).
   double income(std::int64_t n) const;
   // Λ_u / w_u: the land rent of unit (n, g) per unit of its base wage (the stayers' rebate, §11).
-  double rent_over_wage(std::int64_t n, int g) const { return land_rent(n, g) * employment[n * G() + g] / wage_bill(n, g); }
+  double rent_over_wage(std::int64_t n, int g) const {
+    return land_rent(n, g) * employment[n * G() + g] / wage_bill(n, g);
+  }
 };
 
 // Collective. Reads `folder` on rank 0 (every error: one InputError on every rank, with file and

@@ -18,10 +18,10 @@ namespace regio::hat {
 // Shocks resolved against the base year (logs). Collective to build: trade-cost files are read on
 // rank 0 and their rows sent to the owners.
 struct Shocks {
-  std::vector<double> log_tau;  // owned rows, (ln·S + s)·N + i: log τ̂_nis
-  std::vector<double> log_A;    // N·S: log Â_ns
-  std::vector<double> log_B;    // N: log B̂_n (amenity)
-  std::vector<double> log_H;    // N: log Ĥ_n (land, every group's)
+  std::vector<double> log_tau;                   // owned rows, (ln·S + s)·N + i: log τ̂_nis
+  std::vector<double> log_A;                     // N·S: log Â_ns
+  std::vector<double> log_B;                     // N: log B̂_n (amenity)
+  std::vector<double> log_H;                     // N: log Ĥ_n (land, every group's)
   double log_mu_within = 0, log_mu_between = 0;  // log μ̂_uv for u ≠ v in / across provinces
 };
 Shocks resolve_shocks(const BaseYear& base, const Layout& layout, const CounterfactualSpec& spec);
@@ -29,12 +29,12 @@ Shocks resolve_shocks(const BaseYear& base, const Layout& layout, const Counterf
 // Everything the residual computes at a point, per owned region (ln) and unit (ln·G + g) or
 // region × sector (ln·S + s). Levels ("1") are base-year units times hats.
 struct HatState {
-  std::vector<double> wage, land_rent, employment, real_income;   // ŵ, q̂, L̂, V̂ (migrant's; v̂ under residents)
-  std::vector<double> rebate_base, rebate_new, own_share_new;     // C⁰_u, C'_u, m'_uu
-  std::vector<double> expected_utility;                           // Φ_u^(1/ε), hukou unit u's welfare change
-  std::vector<double> within_share_new, between_share_new;        // Σ m'_uv over v ≠ u in u's province / other provinces
+  std::vector<double> wage, land_rent, employment, real_income;  // ŵ, q̂, L̂, V̂ (migrant's; v̂ under residents)
+  std::vector<double> rebate_base, rebate_new, own_share_new;    // C⁰_u, C'_u, m'_uu
+  std::vector<double> expected_utility;                          // Φ_u^(1/ε), hukou unit u's welfare change
+  std::vector<double> within_share_new, between_share_new;  // Σ m'_uv over v ≠ u in u's province / other provinces
   std::vector<double> price, revenue, spending_new, unit_cost, own_trade_new;  // P̂_ns, R̂_ns, X'_ns, ĉ_ns, π'_nns
-  std::vector<double> goods_price;                                // P̂_n = Π_s P̂_ns^η_s
+  std::vector<double> goods_price;                                             // P̂_n = Π_s P̂_ns^η_s
   std::vector<double> domestic_imports_new, foreign_imports_new;  // Σ_s Σ_i π'_nis X'_ns over i ≠ n inside / outside
 };
 

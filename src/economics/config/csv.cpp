@@ -33,8 +33,10 @@ std::vector<Row> parse(const std::string& text, const std::string& file_label) {
     const char c = text[i];
     if (in_quotes) {
       if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-        else in_quotes = false;
+        if (i + 1 < text.size() && text[i + 1] == '"')
+          field += '"', ++i;
+        else
+          in_quotes = false;
       } else {
         if (c == '\n') ++line;
         field += c;
@@ -42,10 +44,21 @@ std::vector<Row> parse(const std::string& text, const std::string& file_label) {
       continue;
     }
     switch (c) {
-      case '"': in_quotes = true; row_has_content = true; break;
-      case ',': end_field(); row_has_content = true; break;
-      case '\r': break;
-      case '\n': end_row(); ++line; row_start = line; break;
+      case '"':
+        in_quotes = true;
+        row_has_content = true;
+        break;
+      case ',':
+        end_field();
+        row_has_content = true;
+        break;
+      case '\r':
+        break;
+      case '\n':
+        end_row();
+        ++line;
+        row_start = line;
+        break;
       default:
         field += c;
         if (c != ' ' && c != '\t') row_has_content = true;

@@ -27,14 +27,17 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
   std::map<std::string, int> seen;
   for (const auto& kv : root) {
     if (!kv.first.IsScalar())
-      throw InputError(located(file, line(kv.first), "a key must be a plain name (found a list or mapping used as a key)"));
+      throw InputError(
+          located(file, line(kv.first), "a key must be a plain name (found a list or mapping used as a key)"));
     const auto key = kv.first.Scalar();
     if (auto [it, fresh] = seen.emplace(key, line(kv.first)); !fresh)
-      throw InputError(located(file, line(kv.first), fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second)));
+      throw InputError(located(file, line(kv.first),
+                               fmt::format("key '{}' appears twice (first on line {}); keep one", key, it->second)));
     if (key != "ranks" && key != "assignment") {
       const auto near = nearest(key, {"ranks", "assignment"});
-      throw InputError(located(file, line(kv.first), fmt::format("unknown key '{}'{}; {}", key,
-          near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), shape)));
+      throw InputError(located(file, line(kv.first),
+                               fmt::format("unknown key '{}'{}; {}", key,
+                                           near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), shape)));
     }
   }
   if (!root["ranks"] || !root["assignment"]) throw InputError(located(file, line(root), shape));
@@ -50,7 +53,8 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
   if (!a.IsSequence()) throw InputError(located(file, line(a), shape));
   for (const auto& entry : a) {
     if (!entry.IsSequence())
-      throw InputError(located(file, line(entry), "each assignment entry must be a list of province names, e.g. [Beijing, Tianjin]"));
+      throw InputError(located(file, line(entry),
+                               "each assignment entry must be a list of province names, e.g. [Beijing, Tianjin]"));
     std::vector<std::string> provs;
     for (const auto& p : entry) {
       if (!p.IsScalar()) throw InputError(located(file, line(p), "a province name must be a plain string"));
@@ -60,15 +64,18 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
     d.lines.push_back(line(entry));
   }
   if (static_cast<int>(d.assignment.size()) != d.ranks)
-    throw InputError(located(file, line(a), fmt::format(
-        "'ranks: {}' but 'assignment' has {} entries; there must be one list of provinces per rank",
-        d.ranks, d.assignment.size())));
+    throw InputError(
+        located(file, line(a),
+                fmt::format("'ranks: {}' but 'assignment' has {} entries; there must be one list of provinces per rank",
+                            d.ranks, d.assignment.size())));
   return d;
 }
 
 Decomposition load_decomposition(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the decomposition file (check --decomp or 'decomposition:'; use 'auto' to build one)", path));
+  if (!in)
+    throw InputError(fmt::format(
+        "{}: cannot open the decomposition file (check --decomp or 'decomposition:'; use 'auto' to build one)", path));
   std::stringstream buf;
   buf << in.rdbuf();
   return parse_decomposition(buf.str(), path);
@@ -100,12 +107,15 @@ Decomposition auto_decomposition(const std::vector<Region>& regions, int ranks) 
 }
 
 std::vector<int> region_owners(const Decomposition& d, const std::vector<Region>& regions, int world_size) {
-  const std::string fix = d.source == "auto" ? "" :
-      fmt::format(" (run with 'mpirun -np {}', pass a decomposition made for {} ranks with --decomp, "
-                  "or use --decomp auto)", d.ranks, world_size);
+  const std::string fix = d.source == "auto"
+                              ? ""
+                              : fmt::format(
+                                    " (run with 'mpirun -np {}', pass a decomposition made for {} ranks with --decomp, "
+                                    "or use --decomp auto)",
+                                    d.ranks, world_size);
   if (d.ranks != world_size)
-    throw InputError(located(d.source, 0, fmt::format(
-        "decomposition is for {} ranks but mpirun started {}{}", d.ranks, world_size, fix)));
+    throw InputError(located(
+        d.source, 0, fmt::format("decomposition is for {} ranks but mpirun started {}{}", d.ranks, world_size, fix)));
   std::map<std::string, int> owner;
   std::map<std::string, bool> known;
   for (const auto& r : regions) known[r.province] = true;
@@ -116,25 +126,28 @@ std::vector<int> region_owners(const Decomposition& d, const std::vector<Region>
         std::vector<std::string> names;
         for (const auto& [k, v] : known) names.push_back(k);
         const auto near = nearest(p, names);
-        throw InputError(located(d.source, ln, fmt::format(
-            "rank {} lists province '{}', which has no region in the region CSV{}", rank, p,
-            near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near))));
+        throw InputError(located(d.source, ln,
+                                 fmt::format("rank {} lists province '{}', which has no region in the region CSV{}",
+                                             rank, p, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near))));
       }
       if (auto [it, fresh] = owner.emplace(p, rank); !fresh)
-        throw InputError(located(d.source, ln, fmt::format(
-            "province '{}' is assigned twice (ranks {} and {}); each province belongs to exactly one rank",
-            p, it->second, rank)));
+        throw InputError(located(
+            d.source, ln,
+            fmt::format("province '{}' is assigned twice (ranks {} and {}); each province belongs to exactly one rank",
+                        p, it->second, rank)));
     }
   }
   std::vector<std::string> missing;
-  for (const auto& [p, v] : known) if (!owner.count(p)) missing.push_back(p);
+  for (const auto& [p, v] : known)
+    if (!owner.count(p)) missing.push_back(p);
   if (!missing.empty()) {
     std::string list;
     for (std::size_t i = 0; i < missing.size() && i < 8; ++i) list += (i ? ", " : "") + missing[i];
     if (missing.size() > 8) list += fmt::format(", ... ({} in all)", missing.size());
-    throw InputError(located(d.source, 0, fmt::format(
-        "{} province(s) of the region CSV are assigned to no rank: {}; add each to one rank's list",
-        missing.size(), list)));
+    throw InputError(
+        located(d.source, 0,
+                fmt::format("{} province(s) of the region CSV are assigned to no rank: {}; add each to one rank's list",
+                            missing.size(), list)));
   }
   std::vector<int> owners;
   owners.reserve(regions.size());

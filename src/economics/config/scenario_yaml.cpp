@@ -27,10 +27,14 @@ std::string located(const std::string& file, int line, const std::string& messag
   std::string out;
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if ((u < 0x20 && c != '\t') || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if ((u < 0x20 && c != '\t') || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
   }
   return out;
 }
@@ -92,8 +96,7 @@ struct Reader {
   void assign(Target& target, const ParamSpec<Target>& spec, const YAML::Node& value,
               const std::string& shown_key) const {
     if (!value.IsScalar())
-      fail(value, fmt::format("'{}' must be a single value ({}), not a list or mapping", shown_key,
-                              spec.doc));
+      fail(value, fmt::format("'{}' must be a single value ({}), not a list or mapping", shown_key, spec.doc));
     const std::string text = value.Scalar();
     if (spec.kind == ParamKind::Text) {
       spec.set_text(target, text);
@@ -111,13 +114,11 @@ struct Reader {
       } catch (const YAML::Exception&) {
         fail(value, fmt::format("'{}' must be a number, got '{}'", shown_key, text));
       }
-      if (!std::isfinite(v))
-        fail(value, fmt::format("'{}' must be a finite number, got '{}'", shown_key, text));
+      if (!std::isfinite(v)) fail(value, fmt::format("'{}' must be a finite number, got '{}'", shown_key, text));
       if (spec.kind == ParamKind::Integer && v != std::floor(v))
         fail(value, fmt::format("'{}' must be an integer, got '{}'", shown_key, text));
       if (!spec.range.contains(v))
-        fail(value, fmt::format("'{}' = {} is out of range {}: {}", shown_key, text,
-                                spec.range.describe(), spec.doc));
+        fail(value, fmt::format("'{}' = {} is out of range {}: {}", shown_key, text, spec.range.describe(), spec.doc));
     }
     spec.set_number(target, v);
   }
@@ -142,7 +143,8 @@ void apply_defaults(Target& t, const std::vector<ParamSpec<Target>>& table) {
   }
 }
 
-SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index, const std::vector<std::string>& names) {
+SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index,
+                          const std::vector<std::string>& names) {
   if (!node.IsMap()) rd.fail(node, fmt::format("sectors[{}] must be a mapping of sector parameters", index));
   SectorParams s;
   apply_defaults(s, sector_parameters());
@@ -158,8 +160,10 @@ SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t 
                                     near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
     const std::string shown = fmt::format("sectors[{}].{}", index, key);
-    if (it->kind == ParamKind::Shares) it->set_list(s, parse_sector_shares(kv.second, rd.file, shown, names));
-    else rd.assign(s, *it, kv.second, shown);
+    if (it->kind == ParamKind::Shares)
+      it->set_list(s, parse_sector_shares(kv.second, rd.file, shown, names));
+    else
+      rd.assign(s, *it, kv.second, shown);
     seen.insert(key);
   }
   for (const auto& p : table) {
@@ -219,9 +223,10 @@ void Scenario::validate(const std::string& where) const {
     if (const std::string problem = share_problem(s); !problem.empty())
       fail(fmt::format("sector '{}': {}", s.name, problem));
     else if (s.land_share() < -1e-12)
-      fail(fmt::format("sector '{}': labor_share + capital_share = {} exceeds 1 (the land share "
-                       "1 - labor_share - capital_share must be >= 0)",
-                       s.name, format_number(s.labor_share + s.capital_share)));
+      fail(
+          fmt::format("sector '{}': labor_share + capital_share = {} exceeds 1 (the land share "
+                      "1 - labor_share - capital_share must be >= 0)",
+                      s.name, format_number(s.labor_share + s.capital_share)));
     any_labor = any_labor || s.labor_share > 0;
     eta += s.consumption_share;
   }
@@ -237,12 +242,12 @@ void Scenario::validate(const std::string& where) const {
   if (solver.kernel_precision != "double" && solver.kernel_precision != "single")
     fail(fmt::format("solver.kernel_precision = '{}' must be double or single", solver.kernel_precision));
   if (households.housing_share + households.saving_rate >= 1.0)
-    fail(fmt::format("households.housing_share + households.saving_rate = {} must be < 1 (something must be spent on goods)",
-                     format_number(households.housing_share + households.saving_rate)));
+    fail(fmt::format(
+        "households.housing_share + households.saving_rate = {} must be < 1 (something must be spent on goods)",
+        format_number(households.housing_share + households.saving_rate)));
 }
 
-Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label,
-                        const std::string& base_dir) {
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file_label, const std::string& base_dir) {
   Reader rd{file_label};
   YAML::Node root;
   try {
@@ -250,8 +255,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
   } catch (const YAML::ParserException& e) {
     // yaml-cpp's depth guard against stack overflow reports nesting deeper than ~500 as "bad file".
     const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "lists or mappings nested too deeply" : e.msg;
-    throw InputError(located(file_label, e.mark.line + 1,
-                             fmt::format("malformed YAML: {} (check indentation and quoting)", what)));
+    throw InputError(
+        located(file_label, e.mark.line + 1, fmt::format("malformed YAML: {} (check indentation and quoting)", what)));
   }
   if (!root.IsMap()) rd.fail(root, "a scenario must be a YAML mapping of keys (regions:, epochs:, sectors:, ...)");
 
@@ -267,8 +272,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
     if (base_depth >= 8) rd.fail(base, "'base' files nest more than 8 deep (a cycle?)");
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-      rd.fail(base, fmt::format("'base' = '{}' is not a scenario file (resolved relative to this file: {})", base.Scalar(),
-                                path.string()));
+      rd.fail(base, fmt::format("'base' = '{}' is not a scenario file (resolved relative to this file: {})",
+                                base.Scalar(), path.string()));
     ++base_depth;
     try {
       s = load_scenario(path.string());
@@ -345,7 +350,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
   namespace fs = std::filesystem;
   auto resolve = [&](std::string& p) {
     if (p.empty() || p == "auto" || fs::path(p).is_absolute()) return;
-    if (!set_here.count(&p == &s.regions ? "regions" : &p == &s.decomposition ? "decomposition" : "network.file")) return;  // from `base:`, already resolved
+    if (!set_here.count(&p == &s.regions ? "regions" : &p == &s.decomposition ? "decomposition" : "network.file"))
+      return;  // from `base:`, already resolved
     p = (fs::path(base_dir) / p).lexically_normal().string();
   };
   resolve(s.regions);
@@ -374,26 +380,30 @@ std::string value_text(const ParamSpec<Target>& p, const Target& t) {
       e << v;
       try {
         if (YAML::Load(std::string(e.c_str()) + "\n").as<std::string>() == v) return e.c_str();
-      } catch (const YAML::Exception&) {
-      }
+      } catch (const YAML::Exception&) {}
       // yaml-cpp's emitter leaves a CR unquoted (a reader takes it for a line break), and its
       // double quoting replaces bytes that are not UTF-8: quote such a value here.
       std::string q = "\"";
       for (const char c : v) {
         const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') q += '\\', q += c;
-        else if (u < 0x20 || u == 0x7f) q += fmt::format("\\x{:02x}", u);
-        else q += c;
+        if (c == '"' || c == '\\')
+          q += '\\', q += c;
+        else if (u < 0x20 || u == 0x7f)
+          q += fmt::format("\\x{:02x}", u);
+        else
+          q += c;
       }
       return q + "\"";
     }
-    case ParamKind::Boolean: return p.get_number(t) != 0 ? "true" : "false";
+    case ParamKind::Boolean:
+      return p.get_number(t) != 0 ? "true" : "false";
     case ParamKind::Shares: {
       std::vector<std::string> v;
       for (double x : p.get_list(t)) v.push_back(format_number(x));
       return fmt::format("[{}]", fmt::join(v, ", "));
     }
-    default: return format_number(p.get_number(t));
+    default:
+      return format_number(p.get_number(t));
   }
 }
 }  // namespace
@@ -429,8 +439,12 @@ std::string parameters_markdown() {
   std::ostringstream md;
   auto row = [&](const auto& p) {
     md << fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key, markdown_cell(p.symbol),
-                      p.optional ? "*optional*" : p.default_text.empty() ? "*required*" : "`" + p.default_text + "`",
-                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer || p.kind == ParamKind::Shares ? p.range.describe() : "",
+                      p.optional               ? "*optional*"
+                      : p.default_text.empty() ? "*required*"
+                                               : "`" + p.default_text + "`",
+                      p.kind == ParamKind::Real || p.kind == ParamKind::Integer || p.kind == ParamKind::Shares
+                          ? p.range.describe()
+                          : "",
                       markdown_cell(p.unit), markdown_cell(p.doc));
   };
   md << "<!-- generated by `regio params --markdown`; do not edit (a test checks it is current) -->\n";
@@ -443,10 +457,9 @@ std::string parameters_markdown() {
         "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& s : default_sectors())
     md << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", s.name, format_number(s.theta),
-                      format_number(s.labor_share), format_number(s.capital_share),
-                      format_number(s.land_share()), format_number(s.consumption_share),
-                      format_number(s.agglomeration), format_number(s.productivity_growth),
-                      s.agricultural ? "yes" : "no");
+                      format_number(s.labor_share), format_number(s.capital_share), format_number(s.land_share()),
+                      format_number(s.consumption_share), format_number(s.agglomeration),
+                      format_number(s.productivity_growth), s.agricultural ? "yes" : "no");
   md << policies_markdown();
   return md.str();
 }

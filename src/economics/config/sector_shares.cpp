@@ -14,7 +14,6 @@
 
 namespace regio {
 
-
 namespace {
 struct Reader {
   std::string file;
@@ -43,9 +42,10 @@ std::string share_problem(const SectorParams& s) {
     return "";
   }
   if (s.land_share() < -1e-12)
-    return fmt::format("labor_share + capital_share + the intermediate_shares = {} exceeds 1 (the land share, their "
-                       "remainder, must be >= 0)",
-                       fmt::format("{:.12g}", sum));
+    return fmt::format(
+        "labor_share + capital_share + the intermediate_shares = {} exceeds 1 (the land share, their "
+        "remainder, must be >= 0)",
+        fmt::format("{:.12g}", sum));
   return "";
 }
 
@@ -74,15 +74,17 @@ std::vector<double> parse_sector_shares(const YAML::Node& value, const std::stri
     return out;
   }
   if (!value.IsMap())
-    rd.fail(value, fmt::format("'{}' must be a list of shares in sector order or a mapping from sector names", shown_key));
+    rd.fail(value,
+            fmt::format("'{}' must be a list of shares in sector order or a mapping from sector names", shown_key));
   std::set<std::string> seen;
   for (const auto& kv : value) {
     const std::string k = rd.key(kv.first);
     auto it = std::find(names.begin(), names.end(), k);
     if (it == names.end()) {
       const std::string near = nearest(k, names);
-      rd.fail(kv.first, fmt::format("'{}' names sector '{}', which is not in 'sectors' ({}){}", shown_key, k,
-                                    fmt::join(names, ", "), near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+      rd.fail(kv.first,
+              fmt::format("'{}' names sector '{}', which is not in 'sectors' ({}){}", shown_key, k,
+                          fmt::join(names, ", "), near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
     if (!seen.insert(k).second) rd.fail(kv.first, fmt::format("'{}' names sector '{}' twice", shown_key, k));
     out[static_cast<std::size_t>(it - names.begin())] = number(kv.second, shown_key + "." + k);

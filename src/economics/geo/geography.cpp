@@ -19,8 +19,6 @@ UnitVector unit_vector(double lat_deg, double lon_deg) {
   return {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
 }
 
-double internal_distance_km(double area_km2) {
-  return (2.0 / 3.0) * std::sqrt(area_km2 / std::numbers::pi);
-}
+double internal_distance_km(double area_km2) { return (2.0 / 3.0) * std::sqrt(area_km2 / std::numbers::pi); }
 
 }  // namespace regio

@@ -16,7 +16,8 @@ namespace {
 // row (direct_legs, a region's legs to the network nodes) comes from here, so they agree
 // bitwise (squared_chord is symmetric in its arguments).
 template <class Target>
-void road_legs(const std::vector<UnitVector>& unit, double road, const UnitVector& u, std::size_t n, Target target, double* out) {
+void road_legs(const std::vector<UnitVector>& unit, double road, const UnitVector& u, std::size_t n, Target target,
+               double* out) {
   for (std::size_t k = 0; k < n; ++k) out[k] = std::min(1.0, 0.5 * std::sqrt(squared_chord(u, unit[target(k)])));
   vmath::asin(out, out, n);
   for (std::size_t k = 0; k < n; ++k) out[k] = road * (2.0 * kEarthRadiusKm * out[k]);
@@ -81,13 +82,14 @@ void TransportCosts::prepare_network() const {
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
   const std::size_t M = nodes_.size(), N = geo_->size();
-  if (M > std::numeric_limits<std::uint32_t>::max())
-    throw std::length_error("transport network: more than 2^32 nodes");
+  if (M > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("transport network: more than 2^32 nodes");
   node_cost_.assign(M * M, 0.0);
   for (std::size_t a = 0; a < M; ++a)
     for (std::size_t b = 0; b < M; ++b)
       if (a != b) node_cost_[a * M + b] = road_ * great_circle(nodes_[a], nodes_[b]);
-  auto pos = [&](std::size_t region) { return static_cast<std::size_t>(std::lower_bound(nodes_.begin(), nodes_.end(), region) - nodes_.begin()); };
+  auto pos = [&](std::size_t region) {
+    return static_cast<std::size_t>(std::lower_bound(nodes_.begin(), nodes_.end(), region) - nodes_.begin());
+  };
   for (const auto& l : useful) {
     const std::size_t a = pos(l.a), b = pos(l.b);
     node_cost_[a * M + b] = node_cost_[b * M + a] = std::min(node_cost_[a * M + b], l.cost_km);
@@ -109,7 +111,8 @@ void TransportCosts::prepare_network() const {
   std::vector<std::uint32_t> order;
   order.reserve(M);
   for (std::size_t k = 0; M > 0 && k < N; ++k) {
-    road_legs(unit_, road_, unit_[k], M, [&](std::size_t b) { return nodes_[b]; }, leg.data());  // bitwise row k's
+    road_legs(
+        unit_, road_, unit_[k], M, [&](std::size_t b) { return nodes_[b]; }, leg.data());  // bitwise row k's
     // The nearest node is an exit; the nodes it dominates (most of them) need no sorting. C is
     // symmetric (Floyd–Warshall keeps it so), so its row holds C_b,nearest.
     std::uint32_t nearest = 0;
@@ -119,7 +122,8 @@ void TransportCosts::prepare_network() const {
     order.clear();
     for (std::uint32_t b = 0; b < M; ++b)
       if (b == nearest || !(to_nearest[b] + leg[nearest] <= leg[b])) order.push_back(b);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return leg[x] < leg[y] || (leg[x] == leg[y] && x < y); });
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return leg[x] < leg[y] || (leg[x] == leg[y] && x < y); });
     const std::size_t first = exit_node_.size();
     for (const std::uint32_t b : order) {
       bool dominated = false;
@@ -137,7 +141,8 @@ void TransportCosts::prepare_network() const {
 }
 
 void TransportCosts::direct_legs(std::size_t i, double* out) const {
-  road_legs(unit_, road_, unit_[i], geo_->size(), [](std::size_t k) { return k; }, out);
+  road_legs(
+      unit_, road_, unit_[i], geo_->size(), [](std::size_t k) { return k; }, out);
 }
 
 void TransportCosts::effective_distances(std::size_t i, double* out) const {
@@ -159,7 +164,8 @@ void TransportCosts::effective_distances(std::size_t i, double* out) const {
   }
   for (std::size_t k = 0; k < N; ++k) {
     double best = out[k];
-    for (std::size_t e = exit_start_[k]; e < exit_start_[k + 1]; ++e) best = std::min(best, reach_[exit_node_[e]] + exit_leg_[e]);
+    for (std::size_t e = exit_start_[k]; e < exit_start_[k + 1]; ++e)
+      best = std::min(best, reach_[exit_node_[e]] + exit_leg_[e]);
     out[k] = best;
   }
   out[i] = internal_distance_km(g.area_km2[i]);  // D_ii is the internal distance, links or not

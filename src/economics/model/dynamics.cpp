@@ -8,8 +8,8 @@
 
 namespace regio {
 
-std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& geo, const std::vector<std::size_t>& rows,
-                                                         std::size_t k) {
+std::vector<std::vector<std::size_t>> nearest_neighbours(const GlobalGeography& geo,
+                                                         const std::vector<std::size_t>& rows, std::size_t k) {
   // Great-circle distance is monotone in the chord between unit vectors, so neighbours are
   // ranked by the squared chord: no transcendental function per pair (N per region).
   const std::size_t N = geo.size();
@@ -58,7 +58,7 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const GatherNation
       const double* row = eq.migration_row(j);
       double lost = 0;
       for (std::size_t k = 0; k < N; ++k) lost += row[k] * converting_all[k];
-      lost *= st.registered[j] / v.migration_denominator[j];                       // Σ_{d≠o} ρ_d L_od
+      lost *= st.registered[j] / v.migration_denominator[j];  // Σ_{d≠o} ρ_d L_od
       const double stay = st.registered[j] * std::pow(v.utility[j], eps) / v.migration_denominator[j];  // L_oo
       const double gained = st.conversion_rate[j] * (st.population[j] - stay);  // ρ_o Σ_{o'≠o} L_o'o
       st.registered[j] = growth * (st.registered[j] - lost + gained);
@@ -79,7 +79,8 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const GatherNation
       for (auto k : nb) catch_up += std::max(0.0, logA_all[k * S + s] - own);
       if (!nb.empty()) catch_up /= static_cast<double>(nb.size());
       const double policy = extra_growth.empty() ? 0.0 : extra_growth[j * S + s];
-      st.log_productivity[j * S + s] = own + sc.sectors[s].productivity_growth + policy + sc.productivity.spillover * catch_up;
+      st.log_productivity[j * S + s] =
+          own + sc.sectors[s].productivity_growth + policy + sc.productivity.spillover * catch_up;
     }
   }
 

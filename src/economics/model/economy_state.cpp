@@ -45,12 +45,14 @@ EconomyState make_state(const Scenario& sc, std::vector<Region> owned, bool gues
     // prices in the numeraire's units); NationalSystem::solve puts the price level right before
     // Newton starts. Otherwise w = 1.
     double a = 0, b = 0, l = 0;
-    for (std::size_t s = 0; s < tech.S; ++s) a += tech.eta[s] * tech.alpha[s], b += tech.eta[s] * tech.beta[s], l += tech.eta[s] * tech.lambda[s];
+    for (std::size_t s = 0; s < tech.S; ++s)
+      a += tech.eta[s] * tech.alpha[s], b += tech.eta[s] * tech.beta[s], l += tech.eta[s] * tech.lambda[s];
     const double revenue = guess_from_gdp ? (1 - tech.housing_share) * r.gdp : L / a;  // w = 1 without data
     FactorPrices p;
     p.wage = a * revenue / L;
     p.capital_rent = tech.active[kCapital] ? b * revenue / r.capital : 1.0;
-    p.land_rent = tech.active[kLand] ? (l * revenue + tech.housing_share * revenue / (1 - tech.housing_share)) / r.land_km2 : 1.0;
+    p.land_rent =
+        tech.active[kLand] ? (l * revenue + tech.housing_share * revenue / (1 - tech.housing_share)) / r.land_km2 : 1.0;
     st.prices.push_back(p);
   }
   st.records = std::move(owned);

@@ -43,23 +43,34 @@ std::string KernelStorageSummary::storage() const {
 }
 
 std::string KernelStorageSummary::describe() const {
-  const auto gb = [](double b) { return b < 1e9 ? fmt::format("{:.1f} MB", b / 1e6) : fmt::format("{:.2f} GB", b / 1e9); };
-  const std::string memory = fmt::format("half of the {} available per rank, by {}", gb(available_bytes), memory_source);
+  const auto gb = [](double b) {
+    return b < 1e9 ? fmt::format("{:.1f} MB", b / 1e6) : fmt::format("{:.2f} GB", b / 1e9);
+  };
+  const std::string memory =
+      fmt::format("half of the {} available per rank, by {}", gb(available_bytes), memory_source);
   if (stored_ranks == ranks)
-    return setting == "auto" ? fmt::format("kernels: stored, {} per rank (solver.kernels: auto allows up to {})", gb(needed_bytes), memory)
-                             : fmt::format("kernels: stored, {} per rank (solver.kernels: {})", gb(needed_bytes), setting);
+    return setting == "auto"
+               ? fmt::format("kernels: stored, {} per rank (solver.kernels: auto allows up to {})", gb(needed_bytes),
+                             memory)
+               : fmt::format("kernels: stored, {} per rank (solver.kernels: {})", gb(needed_bytes), setting);
   if (setting != "auto") return fmt::format("kernels: recomputed on the fly (solver.kernels: {})", setting);
-  const std::string where = stored_ranks == 0 ? "on every rank" : fmt::format("on {} of {} ranks", ranks - stored_ranks, ranks);
-  return fmt::format("kernels: recomputed on the fly {}: stored they need up to {} per rank, more than {}; a residual is then "
-                     "about 20x slower: use more ranks or nodes, solver.kernel_precision: single, or solver.kernels: stored if "
-                     "the memory is there",
-                     where, gb(needed_bytes), memory);
+  const std::string where =
+      stored_ranks == 0 ? "on every rank" : fmt::format("on {} of {} ranks", ranks - stored_ranks, ranks);
+  return fmt::format(
+      "kernels: recomputed on the fly {}: stored they need up to {} per rank, more than {}; a residual is then "
+      "about 20x slower: use more ranks or nodes, solver.kernel_precision: single, or solver.kernels: stored if "
+      "the memory is there",
+      where, gb(needed_bytes), memory);
 }
 
 KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalGeography& geo, const EconomyState& st,
                        const TransportCosts& costs, Storage storage)
-    : storage_(storage), single_(sc.solver.kernel_precision == "single"), N_(geo.size()), n_own_(st.size()),
-      geo_(geo), costs_(costs) {
+    : storage_(storage),
+      single_(sc.solver.kernel_precision == "single"),
+      N_(geo.size()),
+      n_own_(st.size()),
+      geo_(geo),
+      costs_(costs) {
   for (const auto& r : st.records) row_region_.push_back(static_cast<std::size_t>(r.index));
   d0_ = sc.trade.d0_km;
   phi_ = sc.trade.distance_elasticity;
@@ -80,10 +91,12 @@ KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalG
     for (std::size_t j = 0; j < n_own_; ++j) {
       for (std::size_t g = 0; g < group_theta_.size(); ++g) {
         fill_trade(g, j, trade_scratch_.data());
-        std::copy(trade_scratch_.begin(), trade_scratch_.end(), trade_single_.begin() + static_cast<std::ptrdiff_t>((g * n_own_ + j) * N_));
+        std::copy(trade_scratch_.begin(), trade_scratch_.end(),
+                  trade_single_.begin() + static_cast<std::ptrdiff_t>((g * n_own_ + j) * N_));
       }
       fill_migration(j, migration_scratch_.data());
-      std::copy(migration_scratch_.begin(), migration_scratch_.end(), migration_single_.begin() + static_cast<std::ptrdiff_t>(j * N_));
+      std::copy(migration_scratch_.begin(), migration_scratch_.end(),
+                migration_single_.begin() + static_cast<std::ptrdiff_t>(j * N_));
     }
   } else if (storage_ == Storage::Stored) {
     trade_.resize(group_theta_.size() * n_own_ * N_);
@@ -168,12 +181,14 @@ const double* KernelRows::migration(std::size_t j) const {
 }
 
 const float* KernelRows::trade_single(std::size_t s, std::size_t j) const {
-  if (storage_ != Storage::Stored || !single_) throw std::logic_error("KernelRows::trade_single: rows are not stored in single precision");
+  if (storage_ != Storage::Stored || !single_)
+    throw std::logic_error("KernelRows::trade_single: rows are not stored in single precision");
   return &trade_single_[(static_cast<std::size_t>(sector_group_[s]) * n_own_ + j) * N_];
 }
 
 const float* KernelRows::migration_single(std::size_t j) const {
-  if (storage_ != Storage::Stored || !single_) throw std::logic_error("KernelRows::migration_single: rows are not stored in single precision");
+  if (storage_ != Storage::Stored || !single_)
+    throw std::logic_error("KernelRows::migration_single: rows are not stored in single precision");
   return &migration_single_[j * N_];
 }
 

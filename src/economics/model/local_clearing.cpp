@@ -25,7 +25,8 @@ struct LocalSystem {
     const double supply_value[3] = {p.wage * in.population, p.capital_rent * in.capital, p.land_rent * in.land};
     const LogFactorPrices log_p = log_factor_prices(p);
     for (std::size_t s = 0; s < t.S; ++s) {
-      const double R = in.market_access[s] * std::exp(-t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]));
+      const double R =
+          in.market_access[s] * std::exp(-t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]));
       for (int f = 0; f < 3; ++f) {
         const double share = t.share(s, f);
         if (share == 0) continue;
@@ -42,7 +43,10 @@ struct LocalSystem {
     demand[kLabor] *= in.price_level;  // numeraire: Σ α R = w L / P̄ (see header)
     for (int g = 0; g < 3; ++g) ddemand[kLabor][g] *= in.price_level;
     for (int f = 0; f < 3; ++f) {
-      if (!t.active[f]) { F[f] = 0; continue; }
+      if (!t.active[f]) {
+        F[f] = 0;
+        continue;
+      }
       F[f] = std::log(demand[f]) - std::log(supply_value[f]);
       if (J)
         for (int g = 0; g < 3; ++g) (*J)[f][g] = (t.active[g] ? ddemand[f][g] / demand[f] : 0.0) - (f == g ? 1.0 : 0.0);
@@ -96,14 +100,14 @@ void LocalSystem::evaluate_with_own_market(const FactorPrices& p, std::array<dou
   }
 }
 
-double max_abs(const std::array<double, 3>& F) {
-  return std::max({std::abs(F[0]), std::abs(F[1]), std::abs(F[2])});
-}
+double max_abs(const std::array<double, 3>& F) { return std::max({std::abs(F[0]), std::abs(F[1]), std::abs(F[2])}); }
 
 // Solve J d = -F on the active block by Gaussian elimination with partial pivoting.
-std::array<double, 3> newton_step(const Technology& t, std::array<std::array<double, 3>, 3> J, std::array<double, 3> F) {
+std::array<double, 3> newton_step(const Technology& t, std::array<std::array<double, 3>, 3> J,
+                                  std::array<double, 3> F) {
   int idx[3], n = 0;
-  for (int f = 0; f < 3; ++f) if (t.active[f]) idx[n++] = f;
+  for (int f = 0; f < 3; ++f)
+    if (t.active[f]) idx[n++] = f;
   double A[3][4];
   for (int a = 0; a < n; ++a) {
     for (int b = 0; b < n; ++b) A[a][b] = J[idx[a]][idx[b]];
@@ -111,7 +115,8 @@ std::array<double, 3> newton_step(const Technology& t, std::array<std::array<dou
   }
   for (int c = 0; c < n; ++c) {
     int piv = c;
-    for (int a = c + 1; a < n; ++a) if (std::abs(A[a][c]) > std::abs(A[piv][c])) piv = a;
+    for (int a = c + 1; a < n; ++a)
+      if (std::abs(A[a][c]) > std::abs(A[piv][c])) piv = a;
     for (int b = 0; b <= n; ++b) std::swap(A[c][b], A[piv][b]);
     for (int a = c + 1; a < n; ++a) {
       const double m = A[a][c] / A[c][c];
@@ -156,8 +161,8 @@ std::array<double, 3> local_market_residuals(const Technology& t, const LocalMar
   return F;
 }
 
-LocalClearingResult clear_local_markets(const Technology& t, const LocalMarketInputs& in, FactorPrices p,
-                                        double tol, int max_iterations) {
+LocalClearingResult clear_local_markets(const Technology& t, const LocalMarketInputs& in, FactorPrices p, double tol,
+                                        int max_iterations) {
   const LocalSystem sys{t, in};
   for (int f = 0; f < 3; ++f)
     if (!t.active[f]) p[f] = 1.0;  // placeholder price of a market that does not exist

@@ -32,10 +32,17 @@ void rows_times_vectors(const Row* const* rows, const double* const* v, std::siz
   std::size_t m = 0;
   for (; m + 4 <= num_vectors; m += 4) block<R, 4>(rows, v + m, n, out + m, stride);
   switch (num_vectors - m) {
-    case 3: block<R, 3>(rows, v + m, n, out + m, stride); break;
-    case 2: block<R, 2>(rows, v + m, n, out + m, stride); break;
-    case 1: block<R, 1>(rows, v + m, n, out + m, stride); break;
-    default: break;
+    case 3:
+      block<R, 3>(rows, v + m, n, out + m, stride);
+      break;
+    case 2:
+      block<R, 2>(rows, v + m, n, out + m, stride);
+      break;
+    case 1:
+      block<R, 1>(rows, v + m, n, out + m, stride);
+      break;
+    default:
+      break;
   }
 }
 
@@ -43,7 +50,8 @@ template <class Row>
 void products_portable(const Row* const* rows, std::size_t num_rows, const double* const* vectors,
                        std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride) {
   std::size_t r = 0;
-  for (; r + 8 <= num_rows; r += 8) rows_times_vectors<8>(rows + r, vectors, num_vectors, n, out + r * out_stride, out_stride);
+  for (; r + 8 <= num_rows; r += 8)
+    rows_times_vectors<8>(rows + r, vectors, num_vectors, n, out + r * out_stride, out_stride);
   if (r + 4 <= num_rows) {
     rows_times_vectors<4>(rows + r, vectors, num_vectors, n, out + r * out_stride, out_stride);
     r += 4;
@@ -113,9 +121,12 @@ constexpr std::size_t kAccumulators = 24;
 bool cpu_has(detail::ProductPath path) {
   __builtin_cpu_init();
   switch (path) {
-    case detail::ProductPath::portable: return true;
-    case detail::ProductPath::avx2: return __builtin_cpu_supports("avx2") != 0;
-    case detail::ProductPath::avx512: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    case detail::ProductPath::portable:
+      return true;
+    case detail::ProductPath::avx2:
+      return __builtin_cpu_supports("avx2") != 0;
+    case detail::ProductPath::avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
   }
   return false;
 }
@@ -128,9 +139,12 @@ void products(detail::ProductPath path, const Row* const* rows, std::size_t num_
               std::size_t num_vectors, std::size_t n, double* out, std::size_t out_stride) {
 #ifdef REGIO_HAVE_X86_PATHS
   switch (path) {
-    case detail::ProductPath::avx512: return avx512::products(rows, num_rows, vectors, num_vectors, n, out, out_stride);
-    case detail::ProductPath::avx2: return avx2::products(rows, num_rows, vectors, num_vectors, n, out, out_stride);
-    case detail::ProductPath::portable: break;
+    case detail::ProductPath::avx512:
+      return avx512::products(rows, num_rows, vectors, num_vectors, n, out, out_stride);
+    case detail::ProductPath::avx2:
+      return avx2::products(rows, num_rows, vectors, num_vectors, n, out, out_stride);
+    case detail::ProductPath::portable:
+      break;
   }
 #endif
   (void)path;
@@ -145,8 +159,10 @@ void scatters(detail::ProductPath path, const Row* const* rows, std::size_t num_
   switch (path) {
     case detail::ProductPath::avx512:
       return avx512::scatter(rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
-    case detail::ProductPath::avx2: return avx2::scatter(rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
-    case detail::ProductPath::portable: break;
+    case detail::ProductPath::avx2:
+      return avx2::scatter(rows, num_rows, coef, coef_stride, accum, num_vectors, n, next);
+    case detail::ProductPath::portable:
+      break;
   }
 #endif
   (void)path;
@@ -176,9 +192,12 @@ ProductPath best_product_path() {
 
 const char* product_path_name(ProductPath path) {
   switch (path) {
-    case ProductPath::avx512: return "avx512";
-    case ProductPath::avx2: return "avx2";
-    case ProductPath::portable: break;
+    case ProductPath::avx512:
+      return "avx512";
+    case ProductPath::avx2:
+      return "avx2";
+    case ProductPath::portable:
+      break;
   }
   return "portable";
 }

@@ -15,28 +15,28 @@ namespace {
 // there) and computed as a whole vector, so every element goes through the same vector code.
 // A macro, not a template, because each instance must be compiled inside its ISA's target
 // region (a template instantiated there would keep the baseline target of its definition).
-#define REGIO_VMATH_APPLY(W, LOAD, STORE, F)                                      \
-  do {                                                                            \
-    std::size_t k = 0;                                                            \
-    for (; k + (W) <= n; k += (W)) STORE(y + k, F(LOAD(x + k)));                  \
-    if (k < n) {                                                                  \
-      alignas(64) double buf[W] = {};                                             \
-      std::copy(x + k, x + n, buf);                                               \
-      STORE(buf, F(LOAD(buf)));                                                   \
-      std::copy(buf, buf + (n - k), y + k);                                       \
-    }                                                                             \
+#define REGIO_VMATH_APPLY(W, LOAD, STORE, F)                     \
+  do {                                                           \
+    std::size_t k = 0;                                           \
+    for (; k + (W) <= n; k += (W)) STORE(y + k, F(LOAD(x + k))); \
+    if (k < n) {                                                 \
+      alignas(64) double buf[W] = {};                            \
+      std::copy(x + k, x + n, buf);                              \
+      STORE(buf, F(LOAD(buf)));                                  \
+      std::copy(buf, buf + (n - k), y + k);                      \
+    }                                                            \
   } while (0)
 
 // exp_<name>, log1p_<name>, asin_<name> over W-wide vectors of SLEEF's ..._u10<suffix> functions.
-#define REGIO_VMATH_DEFINE(NAME, W, LOAD, STORE, SUFFIX)                                                          \
-  void exp_##NAME(const double* x, double* y, std::size_t n) {                                                  \
-    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_expd##W##_u10##SUFFIX);                                         \
-  }                                                                                                             \
-  void log1p_##NAME(const double* x, double* y, std::size_t n) {                                                \
-    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_log1pd##W##_u10##SUFFIX);                                       \
-  }                                                                                                             \
-  void asin_##NAME(const double* x, double* y, std::size_t n) {                                                 \
-    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_asind##W##_u10##SUFFIX);                                        \
+#define REGIO_VMATH_DEFINE(NAME, W, LOAD, STORE, SUFFIX)                   \
+  void exp_##NAME(const double* x, double* y, std::size_t n) {             \
+    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_expd##W##_u10##SUFFIX);   \
+  }                                                                        \
+  void log1p_##NAME(const double* x, double* y, std::size_t n) {           \
+    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_log1pd##W##_u10##SUFFIX); \
+  }                                                                        \
+  void asin_##NAME(const double* x, double* y, std::size_t n) {            \
+    REGIO_VMATH_APPLY(W, LOAD, STORE, Sleef_cinz_asind##W##_u10##SUFFIX);  \
   }
 
 // The vector paths are built by GCC on x86-64 (as row_products.cpp's: clang ignores the target
@@ -84,9 +84,12 @@ bool cpu_has(Width w) {
   __builtin_cpu_init();
   switch (w) {
     case Width::scalar:
-    case Width::sse2: return true;
-    case Width::avx: return __builtin_cpu_supports("avx") != 0;
-    case Width::avx512: return __builtin_cpu_supports("avx512f") != 0;
+    case Width::sse2:
+      return true;
+    case Width::avx:
+      return __builtin_cpu_supports("avx") != 0;
+    case Width::avx512:
+      return __builtin_cpu_supports("avx512f") != 0;
   }
   return false;
 }
@@ -126,10 +129,14 @@ bool width_available(Width w) { return cpu_has(w); }
 
 const char* width_name(Width w) {
   switch (w) {
-    case Width::sse2: return "sse2";
-    case Width::avx: return "avx";
-    case Width::avx512: return "avx512";
-    case Width::scalar: break;
+    case Width::sse2:
+      return "sse2";
+    case Width::avx:
+      return "avx";
+    case Width::avx512:
+      return "avx512";
+    case Width::scalar:
+      break;
   }
   return "scalar";
 }

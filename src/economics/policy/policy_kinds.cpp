@@ -55,7 +55,8 @@ const Registry& registry() {
 PolicyKind::PolicyKind(std::string name, PolicyNeeds needs, std::vector<PolicyValueSpec> values)
     : name_(std::move(name)), needs_(needs), values_(std::move(values)) {
   for (const auto& v : values_)
-    if (v.kind != name_) throw std::logic_error(fmt::format("value key '{}' of kind '{}' says kind '{}'", v.key, name_, v.kind));
+    if (v.kind != name_)
+      throw std::logic_error(fmt::format("value key '{}' of kind '{}' says kind '{}'", v.key, name_, v.kind));
 }
 
 std::vector<std::string> PolicyKind::value_keys() const {
@@ -102,8 +103,10 @@ const std::vector<PolicyValueSpec>& policy_values() {
 
 std::string kinds::national_only(const Policy& p, std::size_t index, const char* key, const char* instead) {
   const auto& s = p.select;
-  if (!p.has(key) || (s.all && s.exclude_regions.empty() && s.exclude_provinces.empty() && s.exclude_tags.empty())) return {};
-  return fmt::format("policies[{}]: {} is national; select all: true (without exclusions) or use {}", index, key, instead);
+  if (!p.has(key) || (s.all && s.exclude_regions.empty() && s.exclude_provinces.empty() && s.exclude_tags.empty()))
+    return {};
+  return fmt::format("policies[{}]: {} is national; select all: true (without exclusions) or use {}", index, key,
+                     instead);
 }
 
 }  // namespace regio

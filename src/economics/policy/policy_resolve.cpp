@@ -31,7 +31,8 @@ Names collect(const std::vector<Region>& regions) {
   Names n;
   for (const auto& r : regions) {
     n.region.emplace(r.id, r.index);
-    if (n.province.emplace(r.province, static_cast<int>(n.province_list.size())).second) n.province_list.push_back(r.province);
+    if (n.province.emplace(r.province, static_cast<int>(n.province_list.size())).second)
+      n.province_list.push_back(r.province);
     for (const auto& t : r.tags)
       if (n.tags.insert(t).second) n.tag_list.push_back(t);
   }
@@ -59,14 +60,15 @@ int province_index(const Names& names, const std::string& p, const std::string& 
   return it->second;
 }
 
-std::vector<std::int64_t> select_regions(const PolicySelection& sel, const std::vector<Region>& regions, const Names& names,
-                                         const std::string& where, const std::string& csv) {
+std::vector<std::int64_t> select_regions(const PolicySelection& sel, const std::vector<Region>& regions,
+                                         const Names& names, const std::string& where, const std::string& csv) {
   for (const auto& t : sel.tags)
     if (!names.tags.count(t))
       throw InputError(fmt::format("{}: no region has the tag '{}'{}", where, t, suggestion(t, names.tag_list)));
   for (const auto& t : sel.exclude_tags)
     if (!names.tags.count(t))
-      throw InputError(fmt::format("{}: no region has the tag '{}' (in exclude){}", where, t, suggestion(t, names.tag_list)));
+      throw InputError(
+          fmt::format("{}: no region has the tag '{}' (in exclude){}", where, t, suggestion(t, names.tag_list)));
   std::set<std::int64_t> ids, excluded;
   for (const auto& id : sel.regions) ids.insert(region_index(names, id, where, csv));
   for (const auto& id : sel.exclude_regions) excluded.insert(region_index(names, id, where, csv));
@@ -78,11 +80,13 @@ std::vector<std::int64_t> select_regions(const PolicySelection& sel, const std::
     const int prov = names.province.at(r.province);
     bool in = sel.all || ids.count(r.index) || provinces.count(prov) ||
               std::any_of(sel.tags.begin(), sel.tags.end(), [&](const auto& t) { return r.has_tag(t); });
-    bool out_ = excluded.count(r.index) || excluded_provinces.count(prov) ||
-                std::any_of(sel.exclude_tags.begin(), sel.exclude_tags.end(), [&](const auto& t) { return r.has_tag(t); });
+    bool out_ =
+        excluded.count(r.index) || excluded_provinces.count(prov) ||
+        std::any_of(sel.exclude_tags.begin(), sel.exclude_tags.end(), [&](const auto& t) { return r.has_tag(t); });
     if (in && !out_) out.push_back(r.index);
   }
-  if (out.empty()) throw InputError(fmt::format("{}: the selection is empty after exclusions; check the selection", where));
+  if (out.empty())
+    throw InputError(fmt::format("{}: the selection is empty after exclusions; check the selection", where));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -92,24 +96,29 @@ void resolve_link(TransportLinkSpec& l, const Names& names, const std::string& w
   l.to_index = region_index(names, l.to, where, csv);
 }
 
-std::vector<TransportLinkSpec> read_network(const std::string& path, const Names& names, const std::string& csv_regions) {
+std::vector<TransportLinkSpec> read_network(const std::string& path, const Names& names,
+                                            const std::string& csv_regions) {
   std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the transport network file (network.file; check the path)", path));
+  if (!in)
+    throw InputError(fmt::format("{}: cannot open the transport network file (network.file; check the path)", path));
   std::stringstream buf;
   buf << in.rdbuf();
   const auto rows = csv::parse(buf.str(), path);
-  if (rows.empty()) throw InputError(fmt::format("{}: the network file is empty (header from,to,mode,km expected)", path));
+  if (rows.empty())
+    throw InputError(fmt::format("{}: the network file is empty (header from,to,mode,km expected)", path));
   std::map<std::string, std::size_t> col;
   for (std::size_t c = 0; c < rows[0].fields.size(); ++c) col[rows[0].fields[c]] = c;
   for (const char* need : {"from", "to", "mode"})
     if (!col.count(need))
-      throw InputError(fmt::format("{}:1: the network file lacks the column '{}' (columns: from, to, mode[, km])", path, need));
+      throw InputError(
+          fmt::format("{}:1: the network file lacks the column '{}' (columns: from, to, mode[, km])", path, need));
   std::vector<TransportLinkSpec> links;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const std::string where = fmt::format("{}:{}", path, row.line);
     if (row.fields.size() != rows[0].fields.size())
-      throw InputError(fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
+      throw InputError(
+          fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
     TransportLinkSpec l;
     l.line = row.line;
     l.from = row.fields[col["from"]];
@@ -117,12 +126,12 @@ std::vector<TransportLinkSpec> read_network(const std::string& path, const Names
     l.mode = row.fields[col["mode"]];
     const auto& modes = transport_modes();
     if (std::find(modes.begin(), modes.end(), l.mode) == modes.end())
-      throw InputError(fmt::format("{}: unknown transport mode '{}'{} (use road, rail, high_speed_rail or waterway)", where,
-                                   l.mode, suggestion(l.mode, modes)));
+      throw InputError(fmt::format("{}: unknown transport mode '{}'{} (use road, rail, high_speed_rail or waterway)",
+                                   where, l.mode, suggestion(l.mode, modes)));
     if (col.count("km") && !row.fields[col["km"]].empty()) {
       if (!csv::to_double(row.fields[col["km"]], l.km) || !(l.km > 0) || !std::isfinite(l.km))
-        throw InputError(fmt::format("{}: km = '{}' must be a positive number (or empty for the great-circle distance)", where,
-                                     row.fields[col["km"]]));
+        throw InputError(fmt::format("{}: km = '{}' must be a positive number (or empty for the great-circle distance)",
+                                     where, row.fields[col["km"]]));
     }
     if (l.from == l.to) throw InputError(fmt::format("{}: the link joins '{}' to itself", where, l.from));
     resolve_link(l, names, where, csv_regions);
@@ -140,8 +149,8 @@ std::vector<int> sector_indices(const Policy& p, const Scenario& sc, const std::
   for (const auto& name : p.sectors) {
     auto it = std::find(sector_names.begin(), sector_names.end(), name);
     if (it == sector_names.end())
-      throw InputError(fmt::format("{}: unknown sector '{}'{} (sectors: {})", where, name, suggestion(name, sector_names),
-                                   fmt::join(sector_names, ", ")));
+      throw InputError(fmt::format("{}: unknown sector '{}'{} (sectors: {})", where, name,
+                                   suggestion(name, sector_names), fmt::join(sector_names, ", ")));
     out.push_back(static_cast<int>(it - sector_names.begin()));
   }
   return out;
@@ -153,8 +162,8 @@ std::vector<std::pair<int, int>> pairs_within(const Policy& p, const std::vector
   std::set<int> provs;
   for (auto i : p.selected) provs.insert(names.province.at(regions[static_cast<std::size_t>(i)].province));
   if (provs.size() < 2)
-    throw InputError(fmt::format("{}: {} needs regions in at least two provinces (the selection covers {})", where, p.kind,
-                                 provs.size()));
+    throw InputError(fmt::format("{}: {} needs regions in at least two provinces (the selection covers {})", where,
+                                 p.kind, provs.size()));
   std::vector<std::pair<int, int>> out;
   for (auto a = provs.begin(); a != provs.end(); ++a)
     for (auto b = std::next(a); b != provs.end(); ++b) out.emplace_back(*a, *b);
@@ -172,10 +181,12 @@ void resolve_policy(Policy& p, const PolicyKind& kind, const Scenario& sc, const
         p.year >= 0 ? fmt::format("in year {}", p.year) : fmt::format("at epoch {}", p.epoch), sc.epochs - 1,
         sc.start_year, sc.start_year + sc.epochs - 1));
   if (kind.target() == PolicyTarget::Links) {
-    for (auto& l : p.links) resolve_link(l, names, fmt::format("{}:{}", p.file.empty() ? file : p.file, l.line), sc.regions);
+    for (auto& l : p.links)
+      resolve_link(l, names, fmt::format("{}:{}", p.file.empty() ? file : p.file, l.line), sc.regions);
     return;
   }
-  if (const std::string why = kind.scenario_conflict(p, sc); !why.empty()) throw InputError(fmt::format("{}: {}", where, why));
+  if (const std::string why = kind.scenario_conflict(p, sc); !why.empty())
+    throw InputError(fmt::format("{}: {}", where, why));
   p.sector_index.clear();
   if (kind.takes_sectors()) p.sector_index = sector_indices(p, sc, where);
   p.province_pairs.clear();
@@ -200,11 +211,14 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
   if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
   if (sc.external.enabled && names.tags.count("port") == 0)
-    throw InputError(fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
-                                 "rest of the world); tag the port regions or set external.enabled: false", file, sc.regions));
+    throw InputError(
+        fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
+                    "rest of the world); tag the port regions or set external.enabled: false",
+                    file, sc.regions));
   for (auto& p : sc.policies) resolve_policy(p, policy_kind(p), sc, regions, names, file);
   // Policies in the order they take effect (stable: the file order within an epoch).
-  std::stable_sort(sc.policies.begin(), sc.policies.end(), [](const Policy& a, const Policy& b) { return a.epoch < b.epoch; });
+  std::stable_sort(sc.policies.begin(), sc.policies.end(),
+                   [](const Policy& a, const Policy& b) { return a.epoch < b.epoch; });
   // Checks over each kind's whole sequence (e.g. land factors compound).
   std::map<std::string, std::vector<const Policy*>> by_kind;
   for (const auto& p : sc.policies) by_kind[p.kind].push_back(&p);

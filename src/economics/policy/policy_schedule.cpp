@@ -9,7 +9,8 @@ PolicySchedule::PolicySchedule(const Scenario& sc, const GlobalGeography& geo)
   for (const auto& p : sc_.policies) kinds_.push_back(&policy_kind(p));
 }
 
-template <class F> void PolicySchedule::for_each_in_force(int epoch, F&& f) const {
+template <class F>
+void PolicySchedule::for_each_in_force(int epoch, F&& f) const {
   for (std::size_t i = 0; i < sc_.policies.size(); ++i)  // sorted by epoch (resolve_policies)
     if (sc_.policies[i].epoch <= epoch) f(sc_.policies[i], *kinds_[i]);
 }

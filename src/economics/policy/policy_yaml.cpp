@@ -47,7 +47,9 @@ namespace {
 struct PolicyReader {
   std::string file;
   int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const { throw InputError(located(file, line(n), msg)); }
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
+    throw InputError(located(file, line(n), msg));
+  }
 
   std::string scalar(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) fail(n, fmt::format("'{}' must be a single value", what));
@@ -66,7 +68,8 @@ struct PolicyReader {
   }
   int integer(const YAML::Node& n, const std::string& what) const {
     const double v = number(n, what);
-    if (v != std::floor(v) || std::abs(v) > 1e6) fail(n, fmt::format("'{}' must be an integer, got '{}'", what, n.Scalar()));
+    if (v != std::floor(v) || std::abs(v) > 1e6)
+      fail(n, fmt::format("'{}' must be an integer, got '{}'", what, n.Scalar()));
     return static_cast<int>(v);
   }
   // A list of names; a single name is accepted as a one-element list.
@@ -96,13 +99,19 @@ TransportLinkSpec parse_link(const PolicyReader& rd, const YAML::Node& n) {
   for (const auto& kv : n) {
     const std::string key = rd.scalar(kv.first, "link key");
     if (!seen.insert(key).second) rd.fail(kv.first, fmt::format("key '{}' appears twice in a link", key));
-    if (key == "from") link.from = rd.scalar(kv.second, "from");
-    else if (key == "to") link.to = rd.scalar(kv.second, "to");
-    else if (key == "mode") link.mode = rd.scalar(kv.second, "mode");
+    if (key == "from")
+      link.from = rd.scalar(kv.second, "from");
+    else if (key == "to")
+      link.to = rd.scalar(kv.second, "to");
+    else if (key == "mode")
+      link.mode = rd.scalar(kv.second, "mode");
     else if (key == "km") {
       link.km = rd.number(kv.second, "km");
-      if (!(link.km > 0)) rd.fail(kv.second, fmt::format("link km = {} must be > 0 (omit it for the great-circle distance)", kv.second.Scalar()));
-    } else rd.unknown(kv.first, key, valid, "a link");
+      if (!(link.km > 0))
+        rd.fail(kv.second,
+                fmt::format("link km = {} must be > 0 (omit it for the great-circle distance)", kv.second.Scalar()));
+    } else
+      rd.unknown(kv.first, key, valid, "a link");
   }
   for (const char* k : {"from", "to", "mode"})
     if (!seen.count(k)) rd.fail(n, fmt::format("a link lacks '{}' (give from, to and mode)", k));
@@ -124,8 +133,9 @@ const PolicyKind& read_kind(const PolicyReader& rd, const YAML::Node& n, std::si
   const PolicyKind* kind = find_policy_kind(p.kind);
   if (!kind) {
     const std::string near = nearest(p.kind, kinds);
-    rd.fail(n["kind"], fmt::format("unknown policy kind '{}'{} (one of {})", p.kind,
-                                   near.empty() ? "" : fmt::format(", did you mean '{}'?", near), fmt::join(kinds, ", ")));
+    rd.fail(n["kind"],
+            fmt::format("unknown policy kind '{}'{} (one of {})", p.kind,
+                        near.empty() ? "" : fmt::format(", did you mean '{}'?", near), fmt::join(kinds, ", ")));
   }
   return *kind;
 }
@@ -145,10 +155,14 @@ void read_exclude(const PolicyReader& rd, const YAML::Node& v, PolicySelection& 
   if (!v.IsMap()) rd.fail(v, "'exclude' must be a mapping with regions, provinces and/or tags");
   for (const auto& e : v) {
     const std::string ek = rd.scalar(e.first, "exclude key");
-    if (ek == "regions") select.exclude_regions = rd.names(e.second, "exclude.regions");
-    else if (ek == "provinces") select.exclude_provinces = rd.names(e.second, "exclude.provinces");
-    else if (ek == "tags") select.exclude_tags = rd.names(e.second, "exclude.tags");
-    else rd.unknown(e.first, ek, {"regions", "provinces", "tags"}, "'exclude'");
+    if (ek == "regions")
+      select.exclude_regions = rd.names(e.second, "exclude.regions");
+    else if (ek == "provinces")
+      select.exclude_provinces = rd.names(e.second, "exclude.provinces");
+    else if (ek == "tags")
+      select.exclude_tags = rd.names(e.second, "exclude.tags");
+    else
+      rd.unknown(e.first, ek, {"regions", "provinces", "tags"}, "'exclude'");
   }
 }
 
@@ -158,12 +172,14 @@ void read_pairs(const PolicyReader& rd, const YAML::Node& v, Policy& p) {
     if (!pair.IsSequence() || pair.size() != 2)
       rd.fail(pair, "each entry of 'pairs' must be a two-element list [province, province]");
     p.pairs.push_back({rd.scalar(pair[0], "pairs"), rd.scalar(pair[1], "pairs")});
-    if (p.pairs.back()[0] == p.pairs.back()[1]) rd.fail(pair, fmt::format("pair [{0}, {0}] names one province twice", p.pairs.back()[0]));
+    if (p.pairs.back()[0] == p.pairs.back()[1])
+      rd.fail(pair, fmt::format("pair [{0}, {0}] names one province twice", p.pairs.back()[0]));
   }
 }
 
 // A value key of the kind, checked against its range.
-void read_value(const PolicyReader& rd, const std::string& key, const YAML::Node& v, const PolicyValueSpec& spec, Policy& p) {
+void read_value(const PolicyReader& rd, const std::string& key, const YAML::Node& v, const PolicyValueSpec& spec,
+                Policy& p) {
   const double x = spec.integer ? rd.integer(v, key) : rd.number(v, key);
   const bool ok = (spec.lo_open ? x > spec.lo : x >= spec.lo) && (spec.hi_open ? x < spec.hi : x <= spec.hi);
   if (!ok)
@@ -176,29 +192,39 @@ void read_value(const PolicyReader& rd, const std::string& key, const YAML::Node
 // One key of an entry (already known to be valid for its kind).
 void read_key(const PolicyReader& rd, const std::string& key, const YAML::Node& v, const PolicyKind& kind, Policy& p) {
   if (key == "kind") return;
-  if (key == "name") p.name = rd.scalar(v, "name");
+  if (key == "name")
+    p.name = rd.scalar(v, "name");
   else if (key == "epoch") {
     p.epoch = rd.integer(v, "epoch");
     if (p.epoch < 0) rd.fail(v, fmt::format("epoch = {} must be >= 0 (epoch 0 is start_year)", p.epoch));
-  } else if (key == "year") p.year = rd.integer(v, "year");
+  } else if (key == "year")
+    p.year = rd.integer(v, "year");
   else if (key == "all") {
     bool b = false;
     if (!YAML::convert<bool>::decode(v, b)) rd.fail(v, "'all' must be true or false");
     p.select.all = b;
-  } else if (key == "regions") p.select.regions = rd.names(v, "regions");
-  else if (key == "provinces") p.select.provinces = rd.names(v, "provinces");
-  else if (key == "tags") p.select.tags = rd.names(v, "tags");
-  else if (key == "exclude") read_exclude(rd, v, p.select);
-  else if (key == "sectors") p.sectors = rd.names(v, "sectors");
-  else if (key == "pairs") read_pairs(rd, v, p);
+  } else if (key == "regions")
+    p.select.regions = rd.names(v, "regions");
+  else if (key == "provinces")
+    p.select.provinces = rd.names(v, "provinces");
+  else if (key == "tags")
+    p.select.tags = rd.names(v, "tags");
+  else if (key == "exclude")
+    read_exclude(rd, v, p.select);
+  else if (key == "sectors")
+    p.sectors = rd.names(v, "sectors");
+  else if (key == "pairs")
+    read_pairs(rd, v, p);
   else if (key == "links") {
     if (!v.IsSequence() || v.size() == 0) rd.fail(v, "'links' must be a non-empty list of {from, to, mode[, km]}");
     for (const auto& l : v) p.links.push_back(parse_link(rd, l));
-  } else read_value(rd, key, v, *kind.value_spec(key), p);
+  } else
+    read_value(rd, key, v, *kind.value_spec(key), p);
 }
 
 // What the entry applies to and whether it sets anything, then the kind's own checks.
-void check_entry(const PolicyReader& rd, const YAML::Node& n, std::size_t index, const PolicyKind& kind, const Policy& p) {
+void check_entry(const PolicyReader& rd, const YAML::Node& n, std::size_t index, const PolicyKind& kind,
+                 const Policy& p) {
   if (kind.target() == PolicyTarget::Links) {
     if (p.links.empty()) rd.fail(n, fmt::format("policies[{}] ({}) needs 'links'", index, p.kind));
     return;
@@ -207,17 +233,21 @@ void check_entry(const PolicyReader& rd, const YAML::Node& n, std::size_t index,
   if (kind.target() == PolicyTarget::SelectionOrPairs) {
     if (has_selection == !p.pairs.empty())
       rd.fail(n, fmt::format("policies[{}] ({}) needs either 'pairs' or a selection (all/regions/provinces/tags) "
-                             "whose provinces are integrated with each other, not both", index, p.kind));
+                             "whose provinces are integrated with each other, not both",
+                             index, p.kind));
   } else if (!has_selection) {
-    rd.fail(n, fmt::format("policies[{}] ({}) needs a selection: all: true, regions, provinces or tags", index, p.kind));
+    rd.fail(n,
+            fmt::format("policies[{}] ({}) needs a selection: all: true, regions, provinces or tags", index, p.kind));
   }
   if (!kind.sets_something(p))
-    rd.fail(n, fmt::format("policies[{}] ({}) sets nothing: give {}", index, p.kind, fmt::join(kind.value_keys(), " and/or ")));
+    rd.fail(n, fmt::format("policies[{}] ({}) sets nothing: give {}", index, p.kind,
+                           fmt::join(kind.value_keys(), " and/or ")));
   if (const std::string why = kind.inconsistency(p, index); !why.empty()) rd.fail(n, why);
 }
 
 Policy parse_policy(const PolicyReader& rd, const YAML::Node& n, std::size_t index) {
-  if (!n.IsMap()) rd.fail(n, fmt::format("policies[{}] must be a mapping with kind, epoch (or year) and a selection", index));
+  if (!n.IsMap())
+    rd.fail(n, fmt::format("policies[{}] must be a mapping with kind, epoch (or year) and a selection", index));
   Policy p;
   p.line = rd.line(n);
   p.file = rd.file;
@@ -232,7 +262,8 @@ Policy parse_policy(const PolicyReader& rd, const YAML::Node& n, std::size_t ind
     read_key(rd, key, kv.second, kind, p);
   }
   if (seen.count("epoch") == seen.count("year"))
-    rd.fail(n, fmt::format("policies[{}] ({}) needs exactly one of 'epoch' or 'year' (when it takes effect)", index, p.kind));
+    rd.fail(n, fmt::format("policies[{}] ({}) needs exactly one of 'epoch' or 'year' (when it takes effect)", index,
+                           p.kind));
   check_entry(rd, n, index, kind, p);
   return p;
 }
@@ -266,8 +297,10 @@ std::string policies_to_yaml(const std::vector<Policy>& policies, int indent) {
   for (const auto& p : policies) {
     o << pad << "  - kind: " << p.kind << "\n";
     if (!p.name.empty()) o << pad << "    name: " << quoted(p.name) << "\n";
-    if (p.year >= 0) o << pad << "    year: " << p.year << "\n";
-    else o << pad << "    epoch: " << p.epoch << "\n";
+    if (p.year >= 0)
+      o << pad << "    year: " << p.year << "\n";
+    else
+      o << pad << "    epoch: " << p.epoch << "\n";
     if (p.select.all) o << pad << "    all: true\n";
     if (!p.select.regions.empty()) o << pad << "    regions: " << list(p.select.regions) << "\n";
     if (!p.select.provinces.empty()) o << pad << "    provinces: " << list(p.select.provinces) << "\n";
@@ -307,8 +340,8 @@ std::string policies_markdown() {
         "until a later policy of the same kind changes the same thing. See docs/policies.md.\n\n"
         "| kind | key | symbol | range | meaning |\n|---|---|---|---|---|\n";
   for (const auto& v : policy_values())
-    md << fmt::format("| {} | `{}` | {} | {}{}, {}{} | {} |\n", v.kind, v.key, markdown_cell(v.symbol), v.lo_open ? "(" : "[",
-                      format_number(v.lo), v.hi == kInf ? "inf" : format_number(v.hi),
+    md << fmt::format("| {} | `{}` | {} | {}{}, {}{} | {} |\n", v.kind, v.key, markdown_cell(v.symbol),
+                      v.lo_open ? "(" : "[", format_number(v.lo), v.hi == kInf ? "inf" : format_number(v.hi),
                       v.hi_open || v.hi == kInf ? ")" : "]", markdown_cell(v.doc));
   return md.str();
 }

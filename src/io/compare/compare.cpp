@@ -89,8 +89,10 @@ std::map<std::string, std::size_t> header_columns(const csv::Row& header, const 
   for (std::size_t j = 0; j < header.fields.size(); ++j) col.emplace(trim(header.fields[j]), j);
   for (const auto& n : needed)
     if (!col.count(n))
-      fail(file, header.line, fmt::format("missing column '{}' (this file is not from `regio run`, or from an older "
-                                          "version: re-run it)", n));
+      fail(file, header.line,
+           fmt::format("missing column '{}' (this file is not from `regio run`, or from an older "
+                       "version: re-run it)",
+                       n));
   return col;
 }
 
@@ -129,8 +131,10 @@ RunRecord read_run_record(const std::string& dir, bool allow_partial) {
   const std::string status_key = name_of(ry::status) + ":";
   r.status = last.rfind(status_key, 0) == 0 ? trim(last.substr(status_key.size())) : "missing";
   if (r.status != "complete" && !allow_partial)
-    fail(file, 0, fmt::format("the run is not complete (status: {}): the folder holds partial results; let the run "
-                              "finish (or restart it), or pass --allow-partial to compare what it holds", r.status));
+    fail(file, 0,
+         fmt::format("the run is not complete (status: {}): the folder holds partial results; let the run "
+                     "finish (or restart it), or pass --allow-partial to compare what it holds",
+                     r.status));
   try {
     const YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) fail(file, 0, "not a regio run record (expected a YAML map)");
@@ -141,7 +145,8 @@ RunRecord read_run_record(const std::string& dir, bool allow_partial) {
     if (sc && sc.IsMap()) {
       if (sc["start_year"] && sc["start_year"].IsScalar()) {
         int y = 0;
-        if (!to_int(sc["start_year"].Scalar(), y)) fail(file, sc["start_year"].Mark().line + 1, "scenario.start_year is not a year");
+        if (!to_int(sc["start_year"].Scalar(), y))
+          fail(file, sc["start_year"].Mark().line + 1, "scenario.start_year is not a year");
         r.start_year = y;
       }
       flatten(sc, "", r.parameters);
@@ -183,17 +188,20 @@ NationalTable read_aggregates(const std::string& dir) {
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& f = rows[r].fields;
     if (f.size() != rows[0].fields.size())
-      fail(file, rows[r].line, fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
+      fail(file, rows[r].line,
+           fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
     int epoch = 0, year = 0;
     const std::string& epoch_field = f[col.at(epoch_col)];
     const std::string& year_field = f[col.at(year_col)];
-    if (!to_int(epoch_field, epoch) || epoch < 0) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", epoch_field));
+    if (!to_int(epoch_field, epoch) || epoch < 0)
+      fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", epoch_field));
     if (!to_int(year_field, year)) fail(file, rows[r].line, fmt::format("year '{}' is not a year", year_field));
     if (!seen.insert(epoch).second) fail(file, rows[r].line, fmt::format("epoch {} appears twice", epoch));
     std::vector<double> v;
     for (const auto& m : t.metrics) {
       double x = 0;
-      if (!csv::to_double(f[col.at(m)], x)) fail(file, rows[r].line, fmt::format("{} '{}' is not a number", m, f[col.at(m)]));
+      if (!csv::to_double(f[col.at(m)], x))
+        fail(file, rows[r].line, fmt::format("{} '{}' is not a number", m, f[col.at(m)]));
       v.push_back(x);
     }
     t.epochs.push_back(epoch);
@@ -234,9 +242,11 @@ RegionPanel read_regions_csv(const std::string& file, const std::string& dir, co
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& f = rows[r].fields;
     if (f.size() != rows[0].fields.size())
-      fail(file, rows[r].line, fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
+      fail(file, rows[r].line,
+           fmt::format("{} fields, the header has {} (truncated file?)", f.size(), rows[0].fields.size()));
     int epoch = 0;
-    if (!to_int(f[col.at(epoch_col)], epoch)) fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", f[col.at(epoch_col)]));
+    if (!to_int(f[col.at(epoch_col)], epoch))
+      fail(file, rows[r].line, fmt::format("epoch '{}' is not an epoch number", f[col.at(epoch_col)]));
     if (!want.count(epoch)) continue;
     auto& e = by_epoch[epoch];
     if (e.columns.empty()) e.columns.resize(src.size());
@@ -267,12 +277,14 @@ RegionPanel read_regions_csv(const std::string& file, const std::string& dir, co
       continue;
     }
     if (e.ids.size() != p.ids.size())
-      fail(file, 0, fmt::format("epoch {} has {} regions, epoch {} has {} (damaged file?)", epoch, e.ids.size(),
-                                wanted.front(), p.ids.size()));
+      fail(file, 0,
+           fmt::format("epoch {} has {} regions, epoch {} has {} (damaged file?)", epoch, e.ids.size(), wanted.front(),
+                       p.ids.size()));
     std::vector<std::vector<double>> ordered(src.size(), std::vector<double>(p.ids.size()));
     for (std::size_t i = 0; i < p.ids.size(); ++i) {
       const auto k = index.find(p.ids[i]);
-      if (k == index.end()) fail(file, 0, fmt::format("region '{}' is missing in epoch {} (damaged file?)", p.ids[i], epoch));
+      if (k == index.end())
+        fail(file, 0, fmt::format("region '{}' is missing in epoch {} (damaged file?)", p.ids[i], epoch));
       for (std::size_t c = 0; c < src.size(); ++c) ordered[c][i] = e.columns[c][k->second];
     }
     p.columns[epoch] = std::move(ordered);
@@ -290,6 +302,7 @@ class QuietHdf5 {
   ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
   QuietHdf5(const QuietHdf5&) = delete;
   QuietHdf5& operator=(const QuietHdf5&) = delete;
+
  private:
   H5E_auto2_t func_ = nullptr;
   void* data_ = nullptr;
@@ -305,7 +318,8 @@ std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file,
   H5Sget_simple_extent_dims(space, &n, nullptr);
   const std::size_t width = H5Tget_size(type);
   std::string buf(width * n, '\0');
-  if (n > 0 && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) fail(file, 0, fmt::format("cannot read {}", name));
+  if (n > 0 && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+    fail(file, 0, fmt::format("cannot read {}", name));
   std::vector<std::string> out(n);
   for (hsize_t i = 0; i < n; ++i) {
     std::string s = buf.substr(i * width, width);
@@ -326,14 +340,16 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
   p.provinces = read_h5_strings(f, file, h5_path(h5::province.name));
   const hsize_t n = p.ids.size();
   if (p.provinces.size() != n)
-    fail(file, 0, fmt::format("{} has {} entries but {} {}", h5_path(h5::id.name), n, h5_path(h5::province.name),
-                              p.provinces.size()));
+    fail(file, 0,
+         fmt::format("{} has {} entries but {} {}", h5_path(h5::id.name), n, h5_path(h5::province.name),
+                     p.provinces.size()));
   const auto& src = province_source_columns();
   for (int epoch : wanted) p.columns[epoch].assign(src.size(), std::vector<double>(n));
   for (std::size_t c = 0; c < src.size(); ++c) {
     const std::string name = h5_path(src[c]);
     Hdf5Handle d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
-    if (!d.ok()) fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`, or an older one: re-run it)", name));
+    if (!d.ok())
+      fail(file, 0, fmt::format("no dataset {} (not a region panel of `regio run`, or an older one: re-run it)", name));
     Hdf5Handle space(H5Dget_space(d));
     hsize_t dims[2] = {0, 0};
     if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) < 0 || dims[1] != n)
@@ -342,7 +358,9 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
     Hdf5Handle mem(H5Screate_simple(1, mem_dims, nullptr));
     for (int epoch : wanted) {
       if (static_cast<hsize_t>(epoch) >= dims[0])
-        fail(file, 0, fmt::format("no row for epoch {} ({} rows; partial run?); choose other epochs with --epochs", epoch, dims[0]));
+        fail(file, 0,
+             fmt::format("no row for epoch {} ({} rows; partial run?); choose other epochs with --epochs", epoch,
+                         dims[0]));
       if (n == 0) continue;
       const hsize_t start[2] = {static_cast<hsize_t>(epoch), 0}, count[2] = {1, n};
       H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
@@ -358,27 +376,31 @@ RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wa
   std::error_code ec;
   if (fs::is_regular_file(csv_file, ec)) return read_regions_csv(csv_file, dir, wanted);
   if (fs::is_regular_file(h5_file, ec)) return read_regions_h5(h5_file, wanted);
-  fail(dir, 0, fmt::format("neither {} nor {} here; is this an output folder of `regio run`?", rc::file.name,
-                           h5::file.name));
+  fail(dir, 0,
+       fmt::format("neither {} nor {} here; is this an output folder of `regio run`?", rc::file.name, h5::file.name));
 }
 
 // The scenario panel's columns in the baseline's region order; refuses other region sets.
-void match_regions(const RegionPanel& base, RegionPanel& scen, const std::string& base_dir, const std::string& scen_dir) {
+void match_regions(const RegionPanel& base, RegionPanel& scen, const std::string& base_dir,
+                   const std::string& scen_dir) {
   const std::string both = fmt::format("{} and {} have different regions", base_dir, scen_dir);
   const std::string fix = "compare runs of the same region CSV";
   if (base.ids.size() != scen.ids.size())
-    throw InputError(located("", 0, fmt::format("{}: {} vs {} regions; {}", both, base.ids.size(), scen.ids.size(), fix)));
+    throw InputError(
+        located("", 0, fmt::format("{}: {} vs {} regions; {}", both, base.ids.size(), scen.ids.size(), fix)));
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < scen.ids.size(); ++i) index.emplace(scen.ids[i], i);
   std::vector<std::size_t> perm(base.ids.size());
   for (std::size_t i = 0; i < base.ids.size(); ++i) {
     const auto it = index.find(base.ids[i]);
     if (it == index.end())
-      throw InputError(located("", 0, fmt::format("{}: region '{}' is only in the baseline; {}", both, base.ids[i], fix)));
+      throw InputError(
+          located("", 0, fmt::format("{}: region '{}' is only in the baseline; {}", both, base.ids[i], fix)));
     if (scen.provinces[it->second] != base.provinces[i])
-      throw InputError(located("", 0, fmt::format("{}: region '{}' is in province '{}' in the baseline but '{}' in the "
-                                                  "scenario; {}", both, base.ids[i], base.provinces[i],
-                                                  scen.provinces[it->second], fix)));
+      throw InputError(located("", 0,
+                               fmt::format("{}: region '{}' is in province '{}' in the baseline but '{}' in the "
+                                           "scenario; {}",
+                                           both, base.ids[i], base.provinces[i], scen.provinces[it->second], fix)));
     perm[i] = it->second;
   }
   for (auto& [epoch, cols] : scen.columns)
@@ -404,9 +426,12 @@ void write_file(const std::string& path, const std::string& text) {
 std::string md_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -458,14 +483,16 @@ const std::vector<std::string>& national_metrics() {
   return m;
 }
 
-bool is_level_metric(const std::string& m) { return m == ac::gdp.name || m == ac::real_gdp.name || m == ac::population.name; }
+bool is_level_metric(const std::string& m) {
+  return m == ac::gdp.name || m == ac::real_gdp.name || m == ac::population.name;
+}
 
 namespace {
 // provinces.csv's quantities in column order; gdp_pc is recomputed from the province sums.
 const std::vector<const schema::Column*>& quantity_columns() {
-  static const std::vector<const schema::Column*> q = {&rc::population, &rc::registered, &rc::migrants_in,
-                                                       &rc::migrants_out, &rc::gdp, &rc::gdp_pc, &rc::income,
-                                                       &rc::real_income_pc, &rc::wage, &rc::capital};
+  static const std::vector<const schema::Column*> q = {
+      &rc::population, &rc::registered, &rc::migrants_in,    &rc::migrants_out, &rc::gdp,
+      &rc::gdp_pc,     &rc::income,     &rc::real_income_pc, &rc::wage,         &rc::capital};
   return q;
 }
 // The regions.csv columns they are made from: all but the ratio (gdp_pc).
@@ -521,9 +548,12 @@ ProvinceTable aggregate_provinces(const std::vector<std::string>& province,
     const double L = a[pop];
     std::vector<double> v;
     for (const schema::Column* q : quantity_columns()) {
-      if (q == &rc::gdp_pc) v.push_back(a[gdp] / L);  // the ratio of the sums
-      else if (q->to_province == schema::ToProvince::mean) v.push_back(a[at(q)] / L);
-      else v.push_back(a[at(q)]);
+      if (q == &rc::gdp_pc)
+        v.push_back(a[gdp] / L);  // the ratio of the sums
+      else if (q->to_province == schema::ToProvince::mean)
+        v.push_back(a[at(q)] / L);
+      else
+        v.push_back(a[at(q)]);
     }
     t.values.push_back(std::move(v));
   }
@@ -541,14 +571,19 @@ std::vector<int> parse_epoch_list(const std::string& text, const std::vector<int
     while (std::getline(in, item, ',')) {
       const std::string t = trim(item);
       int e = 0;
-      if (t == "last") e = common.back();
-      else if (t == "first") e = common.front();
+      if (t == "last")
+        e = common.back();
+      else if (t == "first")
+        e = common.front();
       else if (!to_int(t, e))
-        throw InputError(located("", 0, fmt::format("--epochs: '{}' is not an epoch number, `first` or `last` "
-                                                    "(example: --epochs 0,5,last)", t)));
+        throw InputError(located("", 0,
+                                 fmt::format("--epochs: '{}' is not an epoch number, `first` or `last` "
+                                             "(example: --epochs 0,5,last)",
+                                             t)));
       else if (!std::binary_search(common.begin(), common.end(), e))
-        throw InputError(located("", 0, fmt::format("--epochs: epoch {} is not an epoch of both runs (common epochs: {})",
-                                                    e, epochs_text(common))));
+        throw InputError(located("", 0,
+                                 fmt::format("--epochs: epoch {} is not an epoch of both runs (common epochs: {})", e,
+                                             epochs_text(common))));
       out.push_back(e);
     }
     if (!text.empty() && text.back() == ',') throw InputError("--epochs: empty item at the end of the list");
@@ -558,9 +593,7 @@ std::vector<int> parse_epoch_list(const std::string& text, const std::vector<int
   return out;
 }
 
-double percent_change(double b, double s) {
-  return b == 0 ? std::nan("") : 100.0 * (s - b) / b;
-}
+double percent_change(double b, double s) { return b == 0 ? std::nan("") : 100.0 * (s - b) / b; }
 
 double welfare_equivalent_percent(double d) { return 100.0 * std::expm1(d); }
 
@@ -577,19 +610,23 @@ CompareSummary compare_runs(const CompareOptions& opt) {
   const int yb = rb.start_year.value_or(nb.years[0] - nb.epochs[0]);
   const int ys = rs.start_year.value_or(ns.years[0] - ns.epochs[0]);
   if (yb != ys)
-    throw InputError(located("", 0, fmt::format("{} starts in {} but {} in {}: compare runs with the same start_year",
-                                                opt.baseline, yb, opt.scenario, ys)));
+    throw InputError(located("", 0,
+                             fmt::format("{} starts in {} but {} in {}: compare runs with the same start_year",
+                                         opt.baseline, yb, opt.scenario, ys)));
   std::vector<int> common;
   for (int e : nb.epochs)
     if (ns.row_of(e) >= 0) common.push_back(e);
   std::sort(common.begin(), common.end());
   if (common.empty())
-    throw InputError(located("", 0, fmt::format("{} (epochs {}) and {} (epochs {}) have no epoch in common",
-                                                opt.baseline, epochs_text(nb.epochs), opt.scenario, epochs_text(ns.epochs))));
+    throw InputError(located("", 0,
+                             fmt::format("{} (epochs {}) and {} (epochs {}) have no epoch in common", opt.baseline,
+                                         epochs_text(nb.epochs), opt.scenario, epochs_text(ns.epochs))));
   for (int e : common)
     if (nb.years[nb.row_of(e)] != ns.years[ns.row_of(e)])
-      throw InputError(located("", 0, fmt::format("epoch {} is year {} in {} but {} in {}: compare runs of the same period",
-                                                  e, nb.years[nb.row_of(e)], opt.baseline, ns.years[ns.row_of(e)], opt.scenario)));
+      throw InputError(
+          located("", 0,
+                  fmt::format("epoch {} is year {} in {} but {} in {}: compare runs of the same period", e,
+                              nb.years[nb.row_of(e)], opt.baseline, ns.years[ns.row_of(e)], opt.scenario)));
   const std::vector<int> chosen = parse_epoch_list(opt.epochs, common);
 
   // The summary ranks provinces at the last common epoch, whether or not provinces.csv has it.
@@ -687,21 +724,27 @@ CompareSummary compare_runs(const CompareOptions& opt) {
                             v.second.empty() ? "–" : md_escape(v.second));
     if (rb.parameters.empty() || rs.parameters.empty())
       md += "(a run.yaml has no resolved `scenario`: parameters not compared)\n\n";
-    else if (rows.empty()) md += "The resolved scenarios in run.yaml are identical (apart from `output`).\n\n";
-    else md += "Parameters that differ (resolved scenarios in run.yaml):\n\n| parameter | baseline | scenario |\n|---|---|---|\n" + rows + "\n";
+    else if (rows.empty())
+      md += "The resolved scenarios in run.yaml are identical (apart from `output`).\n\n";
+    else
+      md +=
+          "Parameters that differ (resolved scenarios in run.yaml):\n\n| parameter | baseline | scenario "
+          "|\n|---|---|---|\n" +
+          rows + "\n";
   }
   {
     auto B = [&](const schema::Column* m) { return nb.values[nb.row_of(last)][nb.metric(m->name)]; };
     auto S = [&](const schema::Column* m) { return ns.values[ns.row_of(last)][ns.metric(m->name)]; };
-    md += fmt::format("## National, epoch {} ({})\n\n| measure | baseline | scenario | change |\n|---|---:|---:|---:|\n",
-                      last, year);
+    md += fmt::format(
+        "## National, epoch {} ({})\n\n| measure | baseline | scenario | change |\n|---|---:|---:|---:|\n", last, year);
     for (const auto& [m, label] : {std::pair{&ac::gdp, "GDP"}, std::pair{&ac::real_gdp, "real GDP"}})
       md += fmt::format("| {} | {} | {} | {} |\n", label, readable(B(m)), readable(S(m)),
                         signed_text(percent_change(B(m), S(m)), " %", 3));
     md += fmt::format("| welfare (consumption equivalent) | {} | {} | {} |\n", readable(B(&ac::welfare)),
                       readable(S(&ac::welfare)),
                       signed_text(welfare_equivalent_percent(S(&ac::welfare) - B(&ac::welfare)), " %", 3));
-    for (const auto& [m, label] : {std::pair{&ac::theil, "Theil"}, std::pair{&ac::gini, "Gini"}, std::pair{&ac::cv, "CV"}}) {
+    for (const auto& [m, label] :
+         {std::pair{&ac::theil, "Theil"}, std::pair{&ac::gini, "Gini"}, std::pair{&ac::cv, "CV"}}) {
       const double d = S(m) - B(m);
       md += fmt::format("| {} (GDP per capita) | {} | {} | {} |\n", label, fmt::format("{:.4f}", B(m)),
                         fmt::format("{:.4f}", S(m)), std::isfinite(d) ? fmt::format("{:+.4g}", d) : num(d));
@@ -712,9 +755,9 @@ CompareSummary compare_runs(const CompareOptions& opt) {
       md += fmt::format("| Theil (income per capita, after transfers) | {:.4f} | {:.4f} | {:+.4g} |\n",
                         B(&ac::theil_income), S(&ac::theil_income), d);
     }
-    for (const auto& [m, label] : {std::pair{&ac::migrant_share, "migrant share"},
-                                   std::pair{&ac::internal_trade_share, "internal trade share"},
-                                   std::pair{&ac::import_share, "import share (of goods spending)"}}) {
+    for (const auto& [m, label] :
+         {std::pair{&ac::migrant_share, "migrant share"}, std::pair{&ac::internal_trade_share, "internal trade share"},
+          std::pair{&ac::import_share, "import share (of goods spending)"}}) {
       if (nb.metric(m->name) < 0 || ns.metric(m->name) < 0) continue;
       md += fmt::format("| {} | {} | {} | {} |\n", label, fmt::format("{:.3f} %", 100 * B(m)),
                         fmt::format("{:.3f} %", 100 * S(m)), signed_text(100 * (S(m) - B(m)), " pp", 3));
@@ -724,11 +767,14 @@ CompareSummary compare_runs(const CompareOptions& opt) {
   {
     const auto& [tb, ts] = tables.at(last);
     md += fmt::format("## Provinces, epoch {} ({})\n\n", last, year);
-    for (const auto& [q, label] : {std::pair{&rc::gdp_pc, "GDP per capita"}, std::pair{&rc::population, "Population"}}) {
-      const auto qi = static_cast<std::size_t>(std::find(quantities.begin(), quantities.end(), q->name) - quantities.begin());
+    for (const auto& [q, label] :
+         {std::pair{&rc::gdp_pc, "GDP per capita"}, std::pair{&rc::population, "Population"}}) {
+      const auto qi =
+          static_cast<std::size_t>(std::find(quantities.begin(), quantities.end(), q->name) - quantities.begin());
       std::vector<ProvinceRow> rows;
       for (std::size_t p = 0; p < tb.provinces.size(); ++p)
-        rows.push_back({tb.provinces[p], tb.values[p][qi], ts.values[p][qi], percent_change(tb.values[p][qi], ts.values[p][qi])});
+        rows.push_back(
+            {tb.provinces[p], tb.values[p][qi], ts.values[p][qi], percent_change(tb.values[p][qi], ts.values[p][qi])});
       md += province_ranking(rows, true, label);
       md += province_ranking(rows, false, label);
     }

@@ -44,7 +44,8 @@ double BaseYear::land_rent(std::int64_t n, int g) const {
     const double R = revenue[n * S() + s];
     // Production land plus housing: δ_h of the income this land's sectors generate (by group:
     // group income (α_s + λ_s) R/(1 − δ_h), β = 0 there; one market: the region's income).
-    rent += par.land_share[s] * R + dh * (par.labour_share[s] + par.capital_share[s] + par.land_share[s]) * R / (1 - dh);
+    rent +=
+        par.land_share[s] * R + dh * (par.labour_share[s] + par.capital_share[s] + par.land_share[s]) * R / (1 - dh);
   }
   return rent;
 }
@@ -59,8 +60,9 @@ namespace {
 // ---- 1. parameters.yaml ------------------------------------------------------------------------
 HatParameters read_parameters(const std::string& path) {
   const YamlFile y = YamlFile::load(path, "base-year parameters");
-  y.check_keys(y.root, {"sectors", "groups", "housing_share", "migration_elasticity", "land", "land_income",
-                        "share_tolerance"}, "");
+  y.check_keys(y.root,
+               {"sectors", "groups", "housing_share", "migration_elasticity", "land", "land_income", "share_tolerance"},
+               "");
   HatParameters p;
   for (const char* k : {"sectors", "groups"})
     if (!y.root[k]) y.fail(y.root, fmt::format("missing key '{}'", k));
@@ -78,11 +80,14 @@ HatParameters read_parameters(const std::string& path) {
   for (int s = 0; s < S; ++s) {
     const YAML::Node n = sectors[s];
     const std::string pre = "sectors." + p.sectors[s];
-    y.check_keys(n, {"name", "group", "trade_elasticity", "labour_share", "capital_share", "land_share",
-                     "intermediate_shares", "final_demand_share"}, pre);
+    y.check_keys(n,
+                 {"name", "group", "trade_elasticity", "labour_share", "capital_share", "land_share",
+                  "intermediate_shares", "final_demand_share"},
+                 pre);
     for (const char* k : {"group", "trade_elasticity", "labour_share", "final_demand_share"})
       if (!n[k]) y.fail(n, fmt::format("sector '{}' needs '{}'", p.sectors[s], k));
-    p.group_of_sector.push_back(index_of(p.groups, y.text(n["group"], pre + ".group"), "group", path, y.line(n["group"])));
+    p.group_of_sector.push_back(
+        index_of(p.groups, y.text(n["group"], pre + ".group"), "group", path, y.line(n["group"])));
     p.theta.push_back(y.number(n["trade_elasticity"], pre + ".trade_elasticity", 0, 1e3, true));
     p.labour_share.push_back(y.number(n["labour_share"], pre + ".labour_share", 0, 1, true));
     p.capital_share.push_back(n["capital_share"] ? y.number(n["capital_share"], pre + ".capital_share", 0, 1) : 0.0);
@@ -90,8 +95,10 @@ HatParameters read_parameters(const std::string& path) {
     if (const YAML::Node io = n["intermediate_shares"]) {
       y.require_map(io, pre + ".intermediate_shares");
       for (const auto& kv : io) {
-        const int k = index_of(p.sectors, y.text(kv.first, pre + ".intermediate_shares"), "sector", path, y.line(kv.first));
-        p.iota[static_cast<std::size_t>(s * S + k)] = y.number(kv.second, pre + ".intermediate_shares." + p.sectors[k], 0, 1);
+        const int k =
+            index_of(p.sectors, y.text(kv.first, pre + ".intermediate_shares"), "sector", path, y.line(kv.first));
+        p.iota[static_cast<std::size_t>(s * S + k)] =
+            y.number(kv.second, pre + ".intermediate_shares." + p.sectors[k], 0, 1);
       }
     }
     double io_sum = 0;
@@ -100,12 +107,14 @@ HatParameters read_parameters(const std::string& path) {
     if (n["land_share"]) {
       p.land_share.push_back(y.number(n["land_share"], pre + ".land_share", 0, 1));
       if (std::abs(rest - p.land_share[s]) > 1e-9)
-        y.fail(n, fmt::format("sector '{}': labour + capital + land + intermediate shares = {:.12g}, must be 1 (MODEL.md §9)",
-                              p.sectors[s], 1 - rest + p.land_share[s]));
+        y.fail(n, fmt::format(
+                      "sector '{}': labour + capital + land + intermediate shares = {:.12g}, must be 1 (MODEL.md §9)",
+                      p.sectors[s], 1 - rest + p.land_share[s]));
     } else {
       if (rest < -1e-12)
         y.fail(n, fmt::format("sector '{}': labour + capital + intermediate shares = {:.12g} exceed 1, so the land "
-                              "share (the remainder, MODEL.md §9) would be negative", p.sectors[s], 1 - rest));
+                              "share (the remainder, MODEL.md §9) would be negative",
+                              p.sectors[s], 1 - rest));
       p.land_share.push_back(std::max(0.0, rest));
     }
   }
@@ -113,18 +122,21 @@ HatParameters read_parameters(const std::string& path) {
     if (std::find(p.group_of_sector.begin(), p.group_of_sector.end(), g) == p.group_of_sector.end())
       y.fail(y.root["groups"], fmt::format("group '{}' has no sector (every group needs one)", p.groups[g]));
   const double eta = std::accumulate(p.final_demand.begin(), p.final_demand.end(), 0.0);
-  if (std::abs(eta - 1) > 1e-9) y.fail(sectors, fmt::format("final_demand_share must sum to 1 over sectors, sum = {:.12g}", eta));
+  if (std::abs(eta - 1) > 1e-9)
+    y.fail(sectors, fmt::format("final_demand_share must sum to 1 over sectors, sum = {:.12g}", eta));
   if (y.root["housing_share"]) p.housing_share = y.number(y.root["housing_share"], "housing_share", 0, 1);
   if (p.housing_share >= 1) y.fail(y.root["housing_share"], "'housing_share' must be below 1");
   if (y.root["migration_elasticity"])
     p.migration_elasticity = y.number(y.root["migration_elasticity"], "migration_elasticity", 0, 1e3, true);
   if (y.root["land"]) p.land_by_group = y.choice(y.root["land"], "land", {"region", "by_group"}) == "by_group";
-  if (y.root["land_income"]) p.stayers = y.choice(y.root["land_income"], "land_income", {"residents", "stayers"}) == "stayers";
+  if (y.root["land_income"])
+    p.stayers = y.choice(y.root["land_income"], "land_income", {"residents", "stayers"}) == "stayers";
   if (y.root["share_tolerance"]) p.share_tolerance = y.number(y.root["share_tolerance"], "share_tolerance", 0, 0.1);
   const bool capital = std::any_of(p.capital_share.begin(), p.capital_share.end(), [](double b) { return b > 0; });
   if (capital && (p.land_by_group || p.stayers))
-    y.fail(y.root, "capital_share > 0 needs land: region and land_income: residents (capital income by group is not "
-                   "defined in hat mode)");
+    y.fail(y.root,
+           "capital_share > 0 needs land: region and land_income: residents (capital income by group is not "
+           "defined in hat mode)");
   if (p.stayers && !p.land_by_group)
     y.fail(y.root["land_income"], "land_income: stayers needs land: by_group (the rent of a unit is its group's land)");
   return p;
@@ -136,19 +148,20 @@ struct RawBase {
   std::vector<std::string> ids, provinces;
   std::vector<int> province_of;
   std::vector<char> outside;
-  std::vector<double> region_employment;  // regions.csv `employment` (NaN if absent)
-  std::vector<double> pi;                 // S × N × N, (s·N + n)·N + i
+  std::vector<double> region_employment;                    // regions.csv `employment` (NaN if absent)
+  std::vector<double> pi;                                   // S × N × N, (s·N + n)·N + i
   std::vector<double> employment, registered, real_income;  // N·G, NaN where not given
-  std::vector<double> m;                  // (N·G)², empty without migration
-  std::vector<double> revenue;            // N·S, empty if revenues.csv absent
+  std::vector<double> m;                                    // (N·G)², empty without migration
+  std::vector<double> revenue;                              // N·S, empty if revenues.csv absent
   bool has_registered = false, has_real_income = false;
 
-  template <class Ar> void serialize(Ar& ar, unsigned) {
-    ar & par.sectors & par.groups & par.group_of_sector & par.theta & par.labour_share & par.capital_share &
-        par.land_share & par.final_demand & par.iota & par.housing_share & par.migration_elasticity &
-        par.land_by_group & par.stayers & par.share_tolerance;
-    ar & ids & provinces & province_of & outside & region_employment & employment & registered & real_income & revenue &
-        has_registered & has_real_income;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& par.sectors& par.groups& par.group_of_sector& par.theta& par.labour_share& par.capital_share& par
+        .land_share& par.final_demand& par.iota& par.housing_share& par.migration_elasticity& par.land_by_group& par
+        .stayers& par.share_tolerance;
+    ar& ids& provinces& province_of& outside& region_employment& employment& registered& real_income& revenue&
+        has_registered& has_real_income;
   }
 };
 
@@ -158,7 +171,8 @@ void read_regions(RawBase& b, const std::string& path) {
   for (const auto& r : t.rows) {
     const std::string id = t.field(r, "id");
     if (id.empty()) t.fail(r, "empty region id");
-    if (auto it = seen.find(id); it != seen.end()) t.fail(r, fmt::format("region '{}': duplicate id (first on line {})", id, it->second));
+    if (auto it = seen.find(id); it != seen.end())
+      t.fail(r, fmt::format("region '{}': duplicate id (first on line {})", id, it->second));
     seen[id] = r.line;
     b.ids.push_back(id);
     const std::string prov = t.field(r, "province");
@@ -167,7 +181,8 @@ void read_regions(RawBase& b, const std::string& path) {
     b.province_of.push_back(static_cast<int>(p - b.provinces.begin()));
     b.outside.push_back(t.has("outside") ? static_cast<char>(t.number(r, "outside", 0, 1) != 0) : 0);
     b.region_employment.push_back(t.has("employment") && !t.field(r, "employment").empty()
-                                      ? t.number(r, "employment", 0, 1e300, true) : std::nan(""));
+                                      ? t.number(r, "employment", 0, 1e300, true)
+                                      : std::nan(""));
   }
   if (b.ids.empty()) throw InputError(located(path, 1, "no regions"));
 }
@@ -182,8 +197,9 @@ void read_trade_shares(RawBase& b, const std::string& path) {
     const int n = index_of(b.ids, t.field(r, "importer"), "region", path, r.line);
     const int i = index_of(b.ids, t.field(r, "exporter"), "region", path, r.line);
     const std::size_t k = (s * N + n) * N + i;
-    if (line[k]) t.fail(r, fmt::format("duplicate share of importer '{}' from exporter '{}' in sector '{}' (first on line {})",
-                                       b.ids[n], b.ids[i], b.par.sectors[s], line[k]));
+    if (line[k])
+      t.fail(r, fmt::format("duplicate share of importer '{}' from exporter '{}' in sector '{}' (first on line {})",
+                            b.ids[n], b.ids[i], b.par.sectors[s], line[k]));
     line[k] = r.line;
     b.pi[k] = t.number(r, "share", 0, 1);
   }
@@ -192,13 +208,16 @@ void read_trade_shares(RawBase& b, const std::string& path) {
       double sum = 0;
       for (std::size_t i = 0; i < N; ++i) sum += b.pi[(s * N + n) * N + i];
       if (std::abs(sum - 1) > b.par.share_tolerance)
-        throw InputError(located(path, 0, fmt::format("the shares of importer '{}' in sector '{}' sum to {:.9g}, not 1 "
-                                                      "(share_tolerance {:g} in parameters.yaml)",
-                                                      b.ids[n], b.par.sectors[s], sum, b.par.share_tolerance)));
+        throw InputError(located(path, 0,
+                                 fmt::format("the shares of importer '{}' in sector '{}' sum to {:.9g}, not 1 "
+                                             "(share_tolerance {:g} in parameters.yaml)",
+                                             b.ids[n], b.par.sectors[s], sum, b.par.share_tolerance)));
       for (std::size_t i = 0; i < N; ++i) b.pi[(s * N + n) * N + i] /= sum;  // rows renormalised (Tombe & Zhu too)
       if (b.pi[(s * N + n) * N + n] <= 0)
-        throw InputError(located(path, 0, fmt::format("importer '{}' buys nothing from itself in sector '{}' (π_nn = 0): "
-                                                      "its own share must be positive", b.ids[n], b.par.sectors[s])));
+        throw InputError(located(path, 0,
+                                 fmt::format("importer '{}' buys nothing from itself in sector '{}' (π_nn = 0): "
+                                             "its own share must be positive",
+                                             b.ids[n], b.par.sectors[s])));
     }
 }
 
@@ -222,14 +241,15 @@ void read_units(RawBase& b, const std::string& path) {
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t g = 0; g < G; ++g)
       if (std::isnan(b.employment[n * G + g]) && (!b.outside[n] || std::isnan(b.region_employment[n])))
-        throw InputError(located(path, 0, fmt::format("no row for unit ({}, {}): every unit needs its employment (an outside "
-                                                      "region may give its total as regions.csv's `employment` instead)",
-                                                      b.ids[n], b.par.groups[g])));
+        throw InputError(located(path, 0,
+                                 fmt::format("no row for unit ({}, {}): every unit needs its employment (an outside "
+                                             "region may give its total as regions.csv's `employment` instead)",
+                                             b.ids[n], b.par.groups[g])));
 }
 
 void read_migration(RawBase& b, const std::string& path) {
-  const CsvTable t = CsvTable::load(path, "migration-share",
-                                    {"origin_region", "origin_group", "destination_region", "destination_group", "share"});
+  const CsvTable t = CsvTable::load(
+      path, "migration-share", {"origin_region", "origin_group", "destination_region", "destination_group", "share"});
   const std::size_t N = b.ids.size(), G = b.par.groups.size(), U = N * G;
   b.m.assign(U * U, 0);
   std::vector<int> line(U * U, 0);
@@ -239,8 +259,9 @@ void read_migration(RawBase& b, const std::string& path) {
     const int d = index_of(b.ids, t.field(r, "destination_region"), "region", path, r.line);
     const int dg = index_of(b.par.groups, t.field(r, "destination_group"), "group", path, r.line);
     if (b.outside[o] || b.outside[d])
-      t.fail(r, fmt::format("region '{}' is outside the migration choice set (regions.csv `outside`): no migration shares",
-                            b.outside[o] ? b.ids[o] : b.ids[d]));
+      t.fail(r,
+             fmt::format("region '{}' is outside the migration choice set (regions.csv `outside`): no migration shares",
+                         b.outside[o] ? b.ids[o] : b.ids[d]));
     const std::size_t k = (o * G + og) * U + d * G + dg;
     if (line[k]) t.fail(r, fmt::format("duplicate share (first on line {})", line[k]));
     line[k] = r.line;
@@ -252,13 +273,16 @@ void read_migration(RawBase& b, const std::string& path) {
       double sum = 0;
       for (std::size_t v = 0; v < U; ++v) sum += b.m[u * U + v];
       if (std::abs(sum - 1) > b.par.share_tolerance)
-        throw InputError(located(path, 0, fmt::format("the shares of origin unit ({}, {}) sum to {:.9g}, not 1 "
-                                                      "(share_tolerance {:g} in parameters.yaml)",
-                                                      b.ids[o], b.par.groups[g], sum, b.par.share_tolerance)));
+        throw InputError(located(path, 0,
+                                 fmt::format("the shares of origin unit ({}, {}) sum to {:.9g}, not 1 "
+                                             "(share_tolerance {:g} in parameters.yaml)",
+                                             b.ids[o], b.par.groups[g], sum, b.par.share_tolerance)));
       for (std::size_t v = 0; v < U; ++v) b.m[u * U + v] /= sum;
       if (b.m[u * U + u] <= 0)
-        throw InputError(located(path, 0, fmt::format("origin unit ({}, {}) has no stayers (m_uu = 0): the hat algebra "
-                                                      "needs m_uu > 0", b.ids[o], b.par.groups[g])));
+        throw InputError(located(path, 0,
+                                 fmt::format("origin unit ({}, {}) has no stayers (m_uu = 0): the hat algebra "
+                                             "needs m_uu > 0",
+                                             b.ids[o], b.par.groups[g])));
     }
 }
 
@@ -274,7 +298,8 @@ void read_revenues(RawBase& b, const std::string& path) {
   }
   for (std::size_t k = 0; k < b.revenue.size(); ++k)
     if (std::isnan(b.revenue[k]))
-      throw InputError(located(path, 0, fmt::format("no revenue for region '{}', sector '{}'", b.ids[k / S], b.par.sectors[k % S])));
+      throw InputError(
+          located(path, 0, fmt::format("no revenue for region '{}', sector '{}'", b.ids[k / S], b.par.sectors[k % S])));
 }
 
 RawBase read_folder(const std::string& folder, bool migration_needed) {
@@ -335,7 +360,8 @@ BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migra
     m_parts.resize(comm.size());
     for (std::int64_t n = 0; n < N; ++n) {
       auto& pp = pi_parts[owners[n]];
-      for (int s = 0; s < S; ++s) pp.insert(pp.end(), raw.pi.begin() + (s * N + n) * N, raw.pi.begin() + (s * N + n + 1) * N);
+      for (int s = 0; s < S; ++s)
+        pp.insert(pp.end(), raw.pi.begin() + (s * N + n) * N, raw.pi.begin() + (s * N + n + 1) * N);
       if (!has_m) continue;
       auto& mp = m_parts[owners[n]];
       mp.insert(mp.end(), raw.m.begin() + n * G * U, raw.m.begin() + (n + 1) * G * U);
@@ -407,12 +433,17 @@ BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migra
     for (std::size_t k = 0; k < D.size(); ++k) worst = std::max(worst, std::abs(D[k] / R_own[k] - 1));
     b.fixed_point_residual = max_over_ranks(comm, worst);
     bool positive = std::all_of(R_own.begin(), R_own.end(), [](double r) { return r > 0; });
-    require_all(comm, positive, located(folder, 0, "the base-year revenues from the trade shares are not all positive: "
-                                                   "check trade_shares.csv"));
+    require_all(comm, positive,
+                located(folder, 0,
+                        "the base-year revenues from the trade shares are not all positive: "
+                        "check trade_shares.csv"));
     if (b.fixed_point_residual > 1e-8)
-      raise_on_all_ranks(InputError(located((fs::path(folder) / "revenues.csv").string(), 0,
-          fmt::format("the base year is not an equilibrium: Σ_n π_nis X_ns differs from the revenue R_is by up to {:.3g} "
-                      "(relative); leave revenues.csv out to compute revenues from the trade shares", b.fixed_point_residual))));
+      raise_on_all_ranks(InputError(located(
+          (fs::path(folder) / "revenues.csv").string(), 0,
+          fmt::format(
+              "the base year is not an equilibrium: Σ_n π_nis X_ns differs from the revenue R_is by up to {:.3g} "
+              "(relative); leave revenues.csv out to compute revenues from the trade shares",
+              b.fixed_point_residual))));
   }
   layout.allgather(R_own.data(), S, b.revenue);
   b.spending.resize(static_cast<std::size_t>(N * S));
@@ -429,8 +460,10 @@ BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migra
     }
     for (int g = 0; g < G; ++g)
       if (b.wage_bill(n, g) <= 0)
-        raise_on_all_ranks(InputError(located(folder, 0, fmt::format("unit ({}, {}) has no wage bill (its sectors have no "
-                                                                     "revenue): every unit must employ someone", b.region_ids[n], par.groups[g]))));
+        raise_on_all_ranks(InputError(located(folder, 0,
+                                              fmt::format("unit ({}, {}) has no wage bill (its sectors have no "
+                                                          "revenue): every unit must employ someone",
+                                                          b.region_ids[n], par.groups[g]))));
   }
   // (c) Hukou stocks: given, or R = (mᵀ)⁻¹ L over the units inside the choice set (MODEL.md §13).
   b.registered = raw.has_registered ? raw.registered : b.employment;
@@ -449,19 +482,24 @@ BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migra
     };
     std::vector<double> Rh(static_cast<std::size_t>(n_own * G)), L(Rh.size()), LR(Rh.size());
     for (int ln = 0; ln < n_own; ++ln)
-      for (int g = 0; g < G; ++g) Rh[ln * G + g] = b.registered[owned[ln] * G + g], L[ln * G + g] = b.employment[owned[ln] * G + g];
+      for (int g = 0; g < G; ++g)
+        Rh[ln * G + g] = b.registered[owned[ln] * G + g], L[ln * G + g] = b.employment[owned[ln] * G + g];
     if (!raw.has_registered) shell_solve(layout, n_own * G, inflow, L, Rh, "hukou stocks R = (mᵀ)⁻¹ L");
     inflow(Rh.data(), LR.data());
     double worst = 0;
     for (std::size_t k = 0; k < L.size(); ++k) worst = std::max(worst, std::abs(LR[k] / L[k] - 1));
     b.registered_residual = max_over_ranks(comm, worst);
     require_all(comm, std::all_of(Rh.begin(), Rh.end(), [](double r) { return r > 0; }),
-                located(folder, 0, "the hukou stocks R = (mᵀ)⁻¹ L are not all positive: migration_shares.csv and "
-                                   "units.csv's employment do not fit together"));
+                located(folder, 0,
+                        "the hukou stocks R = (mᵀ)⁻¹ L are not all positive: migration_shares.csv and "
+                        "units.csv's employment do not fit together"));
     if (b.registered_residual > 1e-8)
-      raise_on_all_ranks(InputError(located((fs::path(folder) / "units.csv").string(), 0,
-          fmt::format("the base year is not an equilibrium: Σ_u R_u m_uv differs from the employment L_v by up to {:.3g} "
-                      "(relative); leave the `registered` column out to compute it", b.registered_residual))));
+      raise_on_all_ranks(InputError(located(
+          (fs::path(folder) / "units.csv").string(), 0,
+          fmt::format(
+              "the base year is not an equilibrium: Σ_u R_u m_uv differs from the employment L_v by up to {:.3g} "
+              "(relative); leave the `registered` column out to compute it",
+              b.registered_residual))));
     layout.allgather(Rh.data(), G, b.registered);
   }
   // (d) Real income per worker V_u: data, or the base wage (only ratios of V are used).

@@ -22,7 +22,8 @@ PairScope read_scope(const YamlFile& y, const YAML::Node& n, const std::string& 
   return v == "domestic" ? PairScope::domestic : v == "external" ? PairScope::external : PairScope::all;
 }
 
-std::vector<RegionShock> read_region_shocks(const YamlFile& y, const YAML::Node& list, const std::string& key, bool sectors) {
+std::vector<RegionShock> read_region_shocks(const YamlFile& y, const YAML::Node& list, const std::string& key,
+                                            bool sectors) {
   if (!list.IsSequence()) y.fail(list, fmt::format("'shocks.{}' must be a list", key));
   std::vector<RegionShock> out;
   for (const auto& item : list) {
@@ -87,9 +88,11 @@ CounterfactualSpec read_counterfactual(const std::string& path) {
       y.require_map(mc, "shocks.migration_costs");
       y.check_keys(mc, {"within_province", "between_provinces"}, "shocks.migration_costs");
       if (mc["within_province"])
-        c.migration_costs.within_province = y.number(mc["within_province"], "shocks.migration_costs.within_province", 0, 1e6, true);
+        c.migration_costs.within_province =
+            y.number(mc["within_province"], "shocks.migration_costs.within_province", 0, 1e6, true);
       if (mc["between_provinces"])
-        c.migration_costs.between_provinces = y.number(mc["between_provinces"], "shocks.migration_costs.between_provinces", 0, 1e6, true);
+        c.migration_costs.between_provinces =
+            y.number(mc["between_provinces"], "shocks.migration_costs.between_provinces", 0, 1e6, true);
     }
   }
   return c;

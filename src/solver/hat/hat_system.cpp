@@ -31,8 +31,12 @@ HatSystem::HatSystem(const BaseYear& base, const Layout& layout, const Shocks& s
     : base_(base), layout_(layout), shocks_(shocks), migration_(migration), S_(base.S()), G_(base.G()), N_(base.N()) {
   numeraire_ = N_ - 1;
   for (std::int64_t n = 0; n < N_; ++n)
-    if (base.outside[n]) { numeraire_ = n; break; }
-  const std::size_t nu = static_cast<std::size_t>(layout.num_owned() * G_), ns = static_cast<std::size_t>(layout.num_owned() * S_);
+    if (base.outside[n]) {
+      numeraire_ = n;
+      break;
+    }
+  const std::size_t nu = static_cast<std::size_t>(layout.num_owned() * G_),
+                    ns = static_cast<std::size_t>(layout.num_owned() * S_);
   for (auto* v : {&state_.wage, &state_.land_rent, &state_.employment, &state_.real_income, &state_.rebate_base,
                   &state_.rebate_new, &state_.own_share_new, &state_.expected_utility, &state_.within_share_new,
                   &state_.between_share_new})
@@ -57,7 +61,7 @@ void HatSystem::own_blocks(const double* x) {
       R0[s] = base_.revenue[n * S_ + s];
       state_.price[ln * S_ + s] = std::exp(xb[G_ + s]);
       state_.revenue[ln * S_ + s] = std::exp(xb[G_ + S_ + s]);
-      R1[s] = R0[s] * state_.revenue[ln * S_ + s];                     // R'_ns = R_ns R̂_ns
+      R1[s] = R0[s] * state_.revenue[ln * S_ + s];  // R'_ns = R_ns R̂_ns
     }
     double va1 = 0, wages1 = 0, cap0 = 0, cap1 = 0, L0 = 0, L1 = 0, wb0_total = 0;
     for (int s = 0; s < S_; ++s) {
@@ -66,10 +70,10 @@ void HatSystem::own_blocks(const double* x) {
       cap0 += par.capital_share[s] * R0[s];
       cap1 += par.capital_share[s] * R1[s];
     }
-    const double I0 = base_.income(n), I1 = va1 / (1 - dh);          // I_n = Σ_s (α+β+λ)_s R_ns / (1 − δ_h)
+    const double I0 = base_.income(n), I1 = va1 / (1 - dh);  // I_n = Σ_s (α+β+λ)_s R_ns / (1 − δ_h)
     income_new_[ln] = I1;
-    const double r_hat = cap0 > 0 ? cap1 / cap0 : 1.0;                // r̂ = Σβ R' / Σβ R (K fixed)
-    double log_goods_price = 0;                                       // log P̂_n = Σ_s η_s log P̂_ns
+    const double r_hat = cap0 > 0 ? cap1 / cap0 : 1.0;  // r̂ = Σβ R' / Σβ R (K fixed)
+    double log_goods_price = 0;                         // log P̂_n = Σ_s η_s log P̂_ns
     for (int s = 0; s < S_; ++s) log_goods_price += par.final_demand[s] * xb[G_ + s];
     state_.goods_price[ln] = std::exp(log_goods_price);
     std::vector<double> log_q(G_);
@@ -102,7 +106,7 @@ void HatSystem::own_blocks(const double* x) {
     for (int g = 0; g < G_; ++g) {
       const std::size_t u = static_cast<std::size_t>(ln * G_ + g);
       const double deflator = std::exp((1 - dh) * log_goods_price + dh * log_q[g]);  // P̂_n^(1−δ_h) q̂_ng^δ_h
-      double income_hat = state_.wage[u];                                           // stayers: a migrant earns w
+      double income_hat = state_.wage[u];                                            // stayers: a migrant earns w
       if (!par.stayers) {
         // residents: w_ng + (non-wage income of n)/L_n per resident (MODEL.md §10)
         const double w0 = base_.wage_bill(n, g) / base_.employment[n * G_ + g];
@@ -129,7 +133,7 @@ void HatSystem::trade(const double* x, double* f) {
       const std::size_t row = (static_cast<std::size_t>(ln) * S_ + s) * N_;
       const double* pi = base_.trade_shares.data() + row;
       const double* lt = shocks_.log_tau.data() + row;
-      double D = 0;                                  // D_ns = Σ_i π_nis (τ̂_nis ĉ_is)^(−θ_s)
+      double D = 0;  // D_ns = Σ_i π_nis (τ̂_nis ĉ_is)^(−θ_s)
       for (std::int64_t i = 0; i < N_; ++i) {
         a[i] = pi[i] > 0 ? pi[i] * std::exp(-th * (lt[i] + log_cost_all[i * S_ + s])) : 0.0;
         D += a[i];
@@ -137,7 +141,7 @@ void HatSystem::trade(const double* x, double* f) {
       f[ln * K + G_ + s] = x[ln * K + G_ + s] + std::log(D) / th;  // log P̂_ns = −(1/θ) log D_ns
       const double X1 = state_.spending_new[ln * S_ + s];
       for (std::int64_t i = 0; i < N_; ++i) {
-        const double flow = a[i] / D * X1;           // π'_nis X'_ns
+        const double flow = a[i] / D * X1;  // π'_nis X'_ns
         columns[s * N_ + i] += flow;
         if (i == n) continue;
         (base_.outside[i] ? foreign : dom) += flow;
@@ -153,14 +157,15 @@ void HatSystem::trade(const double* x, double* f) {
     const std::int64_t n = layout_.owned()[ln];
     double* fb = f + ln * K;
     const double* xb = x + ln * K;
-    for (int s = 0; s < S_; ++s)   // goods: Σ_n π'_nis X'_ns = R'_is (log, relative)
+    for (int s = 0; s < S_; ++s)  // goods: Σ_n π'_nis X'_ns = R'_is (log, relative)
       fb[G_ + S_ + s] = std::log(demand[ln * S_ + s]) - std::log(base_.revenue[n * S_ + s]) - xb[G_ + S_ + s];
     double wb_hat = 0, wb_sum = 0;
     for (int g = 0; g < G_; ++g) {
       // labour: Σ_{s∈g} α_s R'_ns = w'_ng L'_ng = ŵ L̂ Σ_{s∈g} α_s R_ns
       double wages1 = 0;
       for (int s = 0; s < S_; ++s)
-        if (par.group_of_sector[s] == g) wages1 += par.labour_share[s] * base_.revenue[n * S_ + s] * state_.revenue[ln * S_ + s];
+        if (par.group_of_sector[s] == g)
+          wages1 += par.labour_share[s] * base_.revenue[n * S_ + s] * state_.revenue[ln * S_ + s];
       const double wb0 = base_.wage_bill(n, g);
       const double lL = migration_ ? xb[G_ + 2 * S_ + g] : 0.0;
       fb[g] = std::log(wages1) - std::log(wb0) - xb[g] - lL;
@@ -183,7 +188,8 @@ void HatSystem::migration_flows(const double* x, double* f) {
   std::vector<double> log_u_owned(static_cast<std::size_t>(layout_.num_owned() * G_)), log_u;
   for (int ln = 0; ln < layout_.num_owned(); ++ln)
     for (int g = 0; g < G_; ++g)
-      log_u_owned[ln * G_ + g] = std::log(state_.real_income[ln * G_ + g]) + shocks_.log_B[layout_.owned()[ln]];  // log Û = log B̂ + log V̂
+      log_u_owned[ln * G_ + g] =
+          std::log(state_.real_income[ln * G_ + g]) + shocks_.log_B[layout_.owned()[ln]];  // log Û = log B̂ + log V̂
   layout_.allgather(log_u_owned.data(), G_, log_u);
   std::vector<double> columns(static_cast<std::size_t>(U), 0.0), e(static_cast<std::size_t>(U));
   for (int ln = 0; ln < layout_.num_owned(); ++ln) {
@@ -195,9 +201,12 @@ void HatSystem::migration_flows(const double* x, double* f) {
       const std::size_t lu = static_cast<std::size_t>(ln * G_ + g);
       const double* m = base_.migration_shares.data() + lu * U;
       const double Ru = base_.registered[u], L0 = base_.employment[u], wb0 = base_.wage_bill(n, g);
-      double bb = 0;   // Σ_{v≠u} m_uv (Û_v/μ̂_uv)^ε
+      double bb = 0;  // Σ_{v≠u} m_uv (Û_v/μ̂_uv)^ε
       for (std::int64_t v = 0; v < U; ++v) {
-        if (v == u || m[v] <= 0) { e[v] = 0; continue; }
+        if (v == u || m[v] <= 0) {
+          e[v] = 0;
+          continue;
+        }
         const bool same = base_.province_of[v / G_] == prov;
         e[v] = m[v] * std::exp(eps * (log_u[v] - (same ? shocks_.log_mu_within : shocks_.log_mu_between)));
         bb += e[v];
@@ -209,7 +218,7 @@ void HatSystem::migration_flows(const double* x, double* f) {
       const double rent1 = land_rent_at(par, R1.data(), g);
       const double C0 = rebate_factor(par, rent0 * L0 / wb0, m[u], Ru);
       const double cc = par.stayers ? rent1 / (wb0 / L0 * state_.wage[lu] * Ru) : 0.0;  // C' = 1 + cc / m'_uu
-      const double aa = m[u] * std::exp(eps * log_u[u]) / std::pow(C0, eps);           // m'_uu Φ = aa C'^ε
+      const double aa = m[u] * std::exp(eps * log_u[u]) / std::pow(C0, eps);            // m'_uu Φ = aa C'^ε
       // Unique root of g(y) = log z − log(z + bb) − y, y = log m'_uu, z = aa C^ε (Newton; g' < 0).
       double y = std::log(m[u]), C = 1, z = aa;
       for (int it = 0; it < 100; ++it) {
@@ -226,8 +235,8 @@ void HatSystem::migration_flows(const double* x, double* f) {
       const double Phi = z + bb;
       double within = 0, between = 0;
       for (std::int64_t v = 0; v < U; ++v) {
-        const double share = v == u ? z / Phi : e[v] / Phi;     // m'_uv
-        columns[(v % G_) * N_ + v / G_] += Ru * share;           // L'_v = Σ_u R_u m'_uv
+        const double share = v == u ? z / Phi : e[v] / Phi;  // m'_uv
+        columns[(v % G_) * N_ + v / G_] += Ru * share;       // L'_v = Σ_u R_u m'_uv
         if (v == u) continue;
         (base_.province_of[v / G_] == prov ? within : between) += share;
       }
@@ -246,7 +255,8 @@ void HatSystem::migration_flows(const double* x, double* f) {
     double* fb = f + ln * K + G_ + 2 * S_;
     const double* xb = x + ln * K;
     if (!base_.outside[n]) {
-      for (int g = 0; g < G_; ++g) fb[g] = std::log(inflow[ln * G_ + g] / base_.employment[n * G_ + g]) - xb[G_ + 2 * S_ + g];
+      for (int g = 0; g < G_; ++g)
+        fb[g] = std::log(inflow[ln * G_ + g] / base_.employment[n * G_ + g]) - xb[G_ + 2 * S_ + g];
       continue;
     }
     // Outside the choice set: total labour fixed, one wage across its groups (MODEL.md §13).
@@ -349,9 +359,10 @@ SolveSummary HatSystem::solve(std::vector<double>& x) {
   s.residual_norm = std::sqrt(sum_over_ranks(comm, ss));
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (reason <= 0 || !(s.residual_norm < 1e-9))
-    raise_on_all_ranks(SolverError(fmt::format("the counterfactual did not converge: SNES {} after {} Newton steps, "
-                                               "residual {:.3e} (try -hat_snes_monitor, or smaller shocks)",
-                                               s.reason, s.newton_iterations, s.residual_norm)));
+    raise_on_all_ranks(
+        SolverError(fmt::format("the counterfactual did not converge: SNES {} after {} Newton steps, "
+                                "residual {:.3e} (try -hat_snes_monitor, or smaller shocks)",
+                                s.reason, s.newton_iterations, s.residual_norm)));
   return s;
 }
 

@@ -84,7 +84,8 @@ double shell_solve(const Layout& layout, int local_size, const ShellApply& apply
     KSPConvergedReason reason;
     REGIO_PETSC(KSPGetConvergedReason(ksp, &reason));
     if (reason < 0 && reason != KSP_DIVERGED_ITS)
-      raise_on_all_ranks(SolverError(fmt::format("{}: the linear solve failed ({})", what, KSPConvergedReasons[reason])));
+      raise_on_all_ranks(
+          SolverError(fmt::format("{}: the linear solve failed ({})", what, KSPConvergedReasons[reason])));
     {
       VecReadView xr(xv);
       for (std::size_t k = 0; k < r.size(); ++k) x[k] += xr[k];

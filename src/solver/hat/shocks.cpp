@@ -28,10 +28,14 @@ void apply_region_shocks(const BaseYear& b, const CounterfactualSpec& spec, cons
     int sector = -1;
     if (!sh.sector.empty()) sector = index_of(b.par.sectors, sh.sector, "sector", spec.file, sh.line);
     std::vector<char> chosen(static_cast<std::size_t>(b.N()), sh.regions.empty() ? 1 : 0);
-    for (const auto& id : sh.regions) chosen[index_of(b.region_ids, id, fmt::format("region in shocks.{}", key), spec.file, sh.line)] = 1;
+    for (const auto& id : sh.regions)
+      chosen[index_of(b.region_ids, id, fmt::format("region in shocks.{}", key), spec.file, sh.line)] = 1;
     for (std::int64_t n = 0; n < b.N(); ++n) {
       if (!chosen[n]) continue;
-      if (!by_sector) { log_x[n] += std::log(sh.change); continue; }
+      if (!by_sector) {
+        log_x[n] += std::log(sh.change);
+        continue;
+      }
       for (int s = 0; s < S; ++s)
         if (sector < 0 || sector == s) log_x[n * S + s] += std::log(sh.change);
     }
@@ -57,7 +61,8 @@ Shocks resolve_shocks(const BaseYear& b, const Layout& layout, const Counterfact
           const int n = index_of(b.region_ids, tab.field(r, "importer"), "region", t.file, r.line);
           const int i = index_of(b.region_ids, tab.field(r, "exporter"), "region", t.file, r.line);
           const std::size_t k = (static_cast<std::size_t>(s) * N + n) * N + i;
-          if (seen[k]) tab.fail(r, fmt::format("duplicate change for this pair and sector (first on line {})", seen[k]));
+          if (seen[k])
+            tab.fail(r, fmt::format("duplicate change for this pair and sector (first on line {})", seen[k]));
           seen[k] = r.line;
           const double change = tab.number(r, "change", 0, 1e6, true);
           if (in_scope(b, t.pairs, n, i)) log_tau[k] += std::log(change);

@@ -47,7 +47,8 @@ void YamlFile::require_map(const YAML::Node& n, const std::string& key) const {
   if (!n.IsMap()) fail(n, fmt::format("'{}' must be a mapping of keys to values", key));
 }
 
-void YamlFile::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& prefix) const {
+void YamlFile::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                          const std::string& prefix) const {
   std::map<std::string, int> seen;
   for (const auto& kv : map) {
     if (!kv.first.IsScalar()) fail(kv.first, "a key must be a plain name (found a list or mapping used as a key)");
@@ -91,7 +92,8 @@ bool YamlFile::boolean(const YAML::Node& n, const std::string& key) const {
   return b;
 }
 
-std::string YamlFile::choice(const YAML::Node& n, const std::string& key, const std::vector<std::string>& options) const {
+std::string YamlFile::choice(const YAML::Node& n, const std::string& key,
+                             const std::vector<std::string>& options) const {
   const std::string v = text(n, key);
   if (std::find(options.begin(), options.end(), v) == options.end())
     fail(n, fmt::format("'{}' must be one of {}, got '{}'", key, joined(options), v));
@@ -110,8 +112,9 @@ CsvTable CsvTable::load(const std::string& path, const std::string& what, const 
   CsvTable t;
   t.file = path;
   auto rows = csv::parse(read_text(path, what), path);
-  if (rows.empty()) throw InputError(located(path, 1, fmt::format("the {} file is empty (a header is needed: {})", what,
-                                                                  joined(required))));
+  if (rows.empty())
+    throw InputError(
+        located(path, 1, fmt::format("the {} file is empty (a header is needed: {})", what, joined(required))));
   t.header = rows.front().fields;
   for (auto& h : t.header) {
     const auto b = h.find_first_not_of(" \t"), e = h.find_last_not_of(" \t");
@@ -124,8 +127,9 @@ CsvTable CsvTable::load(const std::string& path, const std::string& what, const 
     if (!seen.insert(h).second) throw InputError(located(path, 1, fmt::format("column '{}' appears twice", h)));
     if (std::find(known.begin(), known.end(), h) == known.end()) {
       const std::string near = nearest(h, known);
-      throw InputError(located(path, 1, near.empty() ? fmt::format("unknown column '{}' (valid: {})", h, joined(known))
-                                                     : fmt::format("unknown column '{}', did you mean '{}'?", h, near)));
+      throw InputError(located(path, 1,
+                               near.empty() ? fmt::format("unknown column '{}' (valid: {})", h, joined(known))
+                                            : fmt::format("unknown column '{}', did you mean '{}'?", h, near)));
     }
   }
   for (const auto& r : required)
@@ -133,7 +137,8 @@ CsvTable CsvTable::load(const std::string& path, const std::string& what, const 
   t.rows.assign(rows.begin() + 1, rows.end());
   for (const auto& r : t.rows)
     if (r.fields.size() != t.header.size())
-      throw InputError(located(path, r.line, fmt::format("has {} fields but the header has {}", r.fields.size(), t.header.size())));
+      throw InputError(
+          located(path, r.line, fmt::format("has {} fields but the header has {}", r.fields.size(), t.header.size())));
   return t;
 }
 
@@ -147,14 +152,17 @@ const std::string& CsvTable::field(const csv::Row& row, const std::string& name)
   return row.fields[static_cast<std::size_t>(column(name))];
 }
 
-void CsvTable::fail(const csv::Row& row, const std::string& message) const { throw InputError(located(file, row.line, message)); }
+void CsvTable::fail(const csv::Row& row, const std::string& message) const {
+  throw InputError(located(file, row.line, message));
+}
 
 double CsvTable::number(const csv::Row& row, const std::string& name, double lo, double hi, bool lo_open) const {
   const std::string& f = field(row, name);
   double v = 0;
   if (!csv::to_double(f, v)) fail(row, fmt::format("column '{}' is not a number: '{}'", name, f));
   if (!std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
-    fail(row, fmt::format("column '{}' = '{}' must be a finite number in {}{}, {}]", name, f, lo_open ? "(" : "[", lo, hi));
+    fail(row,
+         fmt::format("column '{}' = '{}' must be a finite number in {}{}, {}]", name, f, lo_open ? "(" : "[", lo, hi));
   return v;
 }
 
@@ -163,8 +171,9 @@ int index_of(const std::vector<std::string>& names, const std::string& value, co
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == value) return static_cast<int>(i);
   const std::string near = nearest(value, names);
-  throw InputError(located(file, line, fmt::format("unknown {} '{}'{}", what, value,
-                                                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near))));
+  throw InputError(located(
+      file, line,
+      fmt::format("unknown {} '{}'{}", what, value, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near))));
 }
 
 }  // namespace regio::hat

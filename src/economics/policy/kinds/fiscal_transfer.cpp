@@ -14,18 +14,22 @@ constexpr const char* kName = "fiscal_transfer";
 class FiscalTransfer final : public PolicyKind {
  public:
   FiscalTransfer()
-      : PolicyKind(kName, {},
-                   {{kName, "equalisation_rate", 0, 1, false, false, false, "t_f",
-                     "T_n = t_f (Ȳ_pc − Y_n/L_n) L_n over the selected regions (Y: pre-transfer income; Ȳ_pc: their mean)."},
-                    {kName, "targeted_share", 0, 0.5, false, false, false, "",
-                     "Share of national pre-transfer income paid to the selected regions per resident, financed by a proportional levy on every region's income."}}) {}
+      : PolicyKind(
+            kName, {},
+            {{kName, "equalisation_rate", 0, 1, false, false, false, "t_f",
+              "T_n = t_f (Ȳ_pc − Y_n/L_n) L_n over the selected regions (Y: pre-transfer income; Ȳ_pc: their mean)."},
+             {kName, "targeted_share", 0, 0.5, false, false, false, "",
+              "Share of national pre-transfer income paid to the selected regions per resident, financed by a "
+              "proportional levy on every region's income."}}) {}
 
   std::string inconsistency(const Policy& p, std::size_t index) const override {
-    if (!p.has("equalisation_rate") || !p.has("targeted_share") || !(p.value("equalisation_rate") + p.value("targeted_share") > 1))
+    if (!p.has("equalisation_rate") || !p.has("targeted_share") ||
+        !(p.value("equalisation_rate") + p.value("targeted_share") > 1))
       return {};
-    return fmt::format("policies[{}]: equalisation_rate + targeted_share = {} exceeds 1 (the richest regions' income "
-                       "could turn negative); lower one of them", index,
-                       format_number(p.value("equalisation_rate") + p.value("targeted_share")));
+    return fmt::format(
+        "policies[{}]: equalisation_rate + targeted_share = {} exceeds 1 (the richest regions' income "
+        "could turn negative); lower one of them",
+        index, format_number(p.value("equalisation_rate") + p.value("targeted_share")));
   }
 
   // The latest fiscal_transfer in force replaces the whole regime.

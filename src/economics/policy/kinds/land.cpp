@@ -32,10 +32,10 @@ class Land final : public PolicyKind {
         double& h = land[static_cast<std::size_t>(i)];
         h *= p->value("land_factor");
         if (h > r.area_km2)
-          throw InputError(fmt::format("{}:{}: land_factor = {} raises the developable land of region '{}' to {:.6g} km², "
-                                       "above its area of {:.6g} km²; lower the factor or exclude the region",
-                                       p->file.empty() ? file : p->file, p->line, p->value("land_factor"), r.id, h,
-                                       r.area_km2));
+          throw InputError(
+              fmt::format("{}:{}: land_factor = {} raises the developable land of region '{}' to {:.6g} km², "
+                          "above its area of {:.6g} km²; lower the factor or exclude the region",
+                          p->file.empty() ? file : p->file, p->line, p->value("land_factor"), r.id, h, r.area_km2));
       }
   }
 
