@@ -69,6 +69,10 @@ void expect_same_parameters(const std::vector<ParamSpec<T>>& table, const T& a, 
   for (const auto& p : table) {
     if (p.kind == ParamKind::Text) {
       EXPECT_EQ(p.get_text(a), p.get_text(b)) << what << ": " << p.key;
+    } else if (p.kind == ParamKind::Shares) {
+      EXPECT_EQ(p.get_list(a), p.get_list(b)) << what << ": " << p.key;
+    } else if (!p.given(a)) {  // optional and absent (NaN)
+      EXPECT_FALSE(p.given(b)) << what << ": " << p.key;
     } else {
       EXPECT_EQ(p.get_number(a), p.get_number(b)) << what << ": " << p.key;
     }
@@ -147,7 +151,7 @@ TEST(ScenarioYaml, TableDefaultsLieInTheirRangesAndDefaultsValidate) {
   EXPECT_NO_THROW(s.validate("defaults"));
   for (const auto& sec : s.sectors) {
     for (const auto& p : sector_parameters()) {
-      if (p.kind != ParamKind::Text) {
+      if (p.kind != ParamKind::Text && p.given(sec) && p.kind != ParamKind::Shares) {
         EXPECT_TRUE(p.range.contains(p.get_number(sec))) << sec.name << "." << p.key;
       }
     }
@@ -212,6 +216,14 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
     }
   }
   expect_same_scenario(parse(scenario_to_yaml(s)), s, "sectors");
+  // The optional sector keys (MODEL.md §9): written only where given, and read back.
+  s.sectors[0].labor_share = 0.3, s.sectors[0].capital_share = 0.1, s.sectors[0].given_land_share = 0.2;
+  s.sectors[0].intermediate_shares = {0.25, 0.15};
+  s.sectors[1].intermediate_shares = {0.0, 0.0};
+  s.sectors[1].labor_share = 0.4, s.sectors[1].capital_share = 0.6;
+  expect_same_scenario(parse(scenario_to_yaml(s)), s, "optional sector keys");
+  EXPECT_EQ(scenario_to_yaml(base).find("intermediate_shares"), std::string::npos);
+  EXPECT_EQ(scenario_to_yaml(base).find("land_share"), std::string::npos);
   // Indented output (as embedded in run.yaml) is the same YAML one level down.
   const std::string nested = "scenario:\n" + scenario_to_yaml(s, 2);
   EXPECT_NE(nested.find("\n  trade:\n    d0_km: 100\n"), std::string::npos) << nested;
@@ -478,6 +490,39 @@ TEST(ScenarioYaml, SectorErrors) {
                         "  - name: a\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.1\n"
                         "  - name: b\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.2\n"
                         "  - name: c\n    labor_share: 0.6\n    capital_share: 0.3\n    consumption_share: 0.7\n"));
+}
+
+// MODEL.md §9: intermediate_shares as a list or by sector name; land is the remainder unless
+// given; errors at the line of the value or of the sector.
+TEST(ScenarioYaml, IntermediateSharesAndTheirErrors) {
+  const std::string head = "regions: r.csv\nsectors:\n";
+  const std::string b = "  - name: b\n    labor_share: 0.5\n    capital_share: 0.5\n    consumption_share: 0.5\n";
+  auto a = [](const std::string& extra) {
+    return "  - name: a\n    labor_share: 0.3\n    capital_share: 0.2\n    consumption_share: 0.5\n" + extra;
+  };
+  Scenario s = parse(head + a("    intermediate_shares: [0.1, 0.25]\n") + b);
+  EXPECT_EQ(s.sectors[0].intermediate_shares, (std::vector<double>{0.1, 0.25}));
+  EXPECT_NEAR(s.sectors[0].land_share(), 0.15, 1e-15);
+  EXPECT_TRUE(s.uses_intermediates());
+  s = parse(head + a("    intermediate_shares: {b: 0.25}\n    land_share: 0.25\n") + b);
+  EXPECT_EQ(s.sectors[0].intermediate_shares, (std::vector<double>{0.0, 0.25}));
+  EXPECT_EQ(s.sectors[0].land_share(), 0.25);
+  auto m = scenario_error(head + a("    intermediate_shares: [0.3, 0.3]\n") + b);
+  EXPECT_CONTAINS(m, "s.yaml:3:");
+  EXPECT_CONTAINS(m, "sectors[0] ('a'): labor_share + capital_share + the intermediate_shares = 1.1 exceeds 1");
+  m = scenario_error(head + a("    intermediate_shares: [0.1, 0.1]\n    land_share: 0.1\n") + b);
+  EXPECT_CONTAINS(m, "s.yaml:3:");
+  EXPECT_CONTAINS(m, "= 0.8; they must sum to 1");
+  m = scenario_error(head + a("    intermediate_shares: [0.1]\n") + b);
+  EXPECT_CONTAINS(m, "s.yaml:7:");
+  EXPECT_CONTAINS(m, "lists 1 shares; it needs one per sector (2: a, b)");
+  m = scenario_error(head + a("    intermediate_shares: {c: 0.1}\n") + b);
+  EXPECT_CONTAINS(m, "s.yaml:7:");
+  EXPECT_CONTAINS(m, "names sector 'c', which is not in 'sectors'");
+  m = scenario_error(head + a("    intermediate_shares: [0.1, -0.1]\n") + b);
+  EXPECT_CONTAINS(m, "'sectors[0].intermediate_shares[1]' = -0.1 is out of range [0, 1]");
+  m = scenario_error(head + a("    intermediate_shares: 0.1\n") + b);
+  EXPECT_CONTAINS(m, "must be a list of shares in sector order or a mapping from sector names");
 }
 
 TEST(ScenarioYaml, HousingPlusSavingMustBeBelowOne) {

@@ -143,11 +143,12 @@ if not np.allclose(vals, reg["gdp_pc"][rows] * var.scale, rtol=1e-9):
     problems.append("China-31 gdp_pc aggregated from gdp / population differs from regions.csv gdp_pc")
 # The reader's schema (tools/output_schema.json) is what regio wrote: every CSV's header.
 sectors = [s["name"] for s in run.scenario["sectors"]]
+io = any(s.get("intermediate_shares") for s in run.scenario["sectors"])
 for name in ["regions.csv", "aggregates.csv", "migration.csv", "solver.csv"]:
     with open(os.path.join(work, "baseline", name), newline="", encoding="utf-8") as f:
         header = next(csv.reader(f))
-    if header != ro.column_names(name, sectors):
-        problems.append(f"{name}: header {header} is not tools/output_schema.json's {ro.column_names(name, sectors)}")
+    if header != ro.column_names(name, sectors, io):
+        problems.append(f"{name}: header {header} is not tools/output_schema.json's {ro.column_names(name, sectors, io)}")
 for p in problems:
     print("FAIL:", p)
 print("PASS: PNGs, GeoJSON, aggregation, output schema" if not problems else f"FAIL: {len(problems)} problems")

@@ -23,7 +23,7 @@ current value-added shares, and checks everything (non-zero exit on any failure)
 Standard library only, on purpose: it must run on a bare /usr/bin/python3 without pip.
 
 Usage:
-    /usr/bin/python3 tools/build_china_io.py [--table inputs/china-io/nbs_io_2020_153.csv]
+    /usr/bin/python3 tools/build_china_io.py [--table ../shared/data/china-io/nbs_io_2020_153.csv]
         [--out inputs/china-io] [--quiet]
     /usr/bin/python3 tools/build_china_io.py --extract WORKBOOK.xlsx [--table ...]
         (re-creates the CSV extract from the published workbook, then builds as above)
@@ -55,7 +55,11 @@ import xml.etree.ElementTree as ET
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DIR = os.path.join(REPO, "inputs", "china-io")
-DEFAULT_TABLE = os.path.join(DEFAULT_DIR, "nbs_io_2020_153.csv")
+# The raw extract lives with the project's shared data (../shared/data/china-io/, with its
+# PROVENANCE.md); the repository keeps a copy in inputs/china-io/ (389 kB), used when the shared
+# folder is absent.
+SHARED_TABLE = os.path.join(os.path.dirname(REPO), "shared", "data", "china-io", "nbs_io_2020_153.csv")
+DEFAULT_TABLE = SHARED_TABLE if os.path.isfile(SHARED_TABLE) else os.path.join(DEFAULT_DIR, "nbs_io_2020_153.csv")
 
 SECTORS = ["agriculture", "manufacturing", "services"]
 N_PRODUCTS = 153          # product sectors of the 2020 table

@@ -15,7 +15,6 @@ import sys
 
 # Headers without a .cpp of the same name: the layer whose vocabulary they are.
 HEADER_ONLY = {
-    "error.hpp": "regio_economics",            # InputError, SolverError: used by every layer
     "region.hpp": "regio_economics",
     "scenario.hpp": "regio_economics",
     "policy.hpp": "regio_economics",

@@ -54,10 +54,13 @@ def _province_rule(rule):
     return tuple(c["name"] for c in REGION_COLUMNS if c["to_province"] == rule and not c["per_sector"])
 
 
-def column_names(file_name, sectors=()):
-    """The columns of an output CSV in file order, a per-sector column once per sector."""
+def column_names(file_name, sectors=(), intermediates=False):
+    """The columns of an output CSV in file order, a per-sector column once per sector; the
+    columns of input-output links (MODEL.md section 9) only if `intermediates`."""
     names = []
     for c in SCHEMA[file_name]["columns"]:
+        if c.get("with_intermediates", False) and not intermediates:
+            continue
         if c["per_sector"]:
             names += [c["name"].replace("<sector>", s) for s in sectors]
         else:

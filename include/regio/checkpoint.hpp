@@ -6,7 +6,8 @@
 // Layout (readable with h5py; CTest outputs_h5py_np3): datasets /state/<name> in CSV order,
 // of shape (N, 1): capital, registered, population, amenity, land, capital_friction,
 // hukou_barrier, conversion_rate, lagged_capital_rent; (N, S): log_productivity; (N, 3): prices
-// (w, r, q). The stocks are those of the start of the epoch; population and prices are the
+// (w, r, q); with input–output links also (N, S): sector_price, gross_revenue (P_is, R_is,
+// unknowns of the solve, MODEL.md §9). The stocks are those of the start of the epoch; population and prices are the
 // previous epoch's solution, the next solve's warm start. Attributes on / : epoch (the next
 // epoch to solve), regions, sectors, scenario_hash, geography_hash, regio_version,
 // format_version. Optional: /solver/<name> (N × width, CSV order; 1-D for global arrays), the

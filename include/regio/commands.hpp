@@ -25,6 +25,7 @@ struct RunOptions {
   std::string output;                   // overrides the scenario's
   int epochs = -1;                      // overrides the scenario's when > 0
   std::string restart;                  // checkpoint to continue from
+  std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;

@@ -44,6 +44,10 @@ struct EconomyState {
   // Equilibrium unknowns (warm start for the next epoch's solve).
   std::vector<FactorPrices> prices;  // w_i, r_i, q_i
   std::vector<double> population;    // L_i
+  // With input–output links (MODEL.md §9) also unknowns: P_is and R_is (j*S + s); empty until the
+  // first solve of such an economy initialises them (NationalSystem), and always without.
+  std::vector<double> sector_price;   // P_is
+  std::vector<double> gross_revenue;  // R_is (gross output)
   int epoch = 0;
 
   std::size_t size() const { return records.size(); }

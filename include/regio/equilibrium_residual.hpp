@@ -9,6 +9,9 @@
 // users pick -national_snes_type anderson/ngmres/qn (accelerated Gauss–Jacobi).
 #include <vector>
 
+#include <memory>
+
+#include "regio/io_local_block.hpp"
 #include "regio/national_terms.hpp"
 #include "regio/residual_log.hpp"
 #include "regio/unknown_layout.hpp"
@@ -32,10 +35,13 @@ class EquilibriumResidual {
   ResidualLog& log() { return log_; }
   const ResidualLog& log() const { return log_; }
   bool migration() const { return unknowns_.population_slot >= 0; }
+  // Region blocks with input–output links (MODEL.md §9), or null without.
+  IoLocalBlock* io_block() { return io_block_.get(); }
 
  private:
   void clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L, double* G);
   void migration(const std::vector<double>& L, double* G);
+  void clear_owned_blocks(double* G);  // input–output links: io_local_block.hpp
 
   const Technology& tech_;
   const Layout& layout_;
@@ -50,6 +56,8 @@ class EquilibriumResidual {
   std::vector<double> last_x_, last_G_;
   std::vector<FactorPrices> prices_;
   std::vector<double> population_, own_pow_, attraction_, outflow_;
+  std::unique_ptr<IoLocalBlock> io_block_;
+  std::vector<double> io_log_price_, io_revenue_;
 };
 
 }  // namespace regio

@@ -23,6 +23,17 @@ struct Technology {
   double housing_share = 0;                      // δ_h
   double saving_rate = 0;                        // σ
   std::array<bool, 3> active{true, true, true};  // factor markets that exist (MODEL.md §2)
+  // Input–output links (MODEL.md §9): ι_sk row-major (S×S), empty when every ι_sk = 0 (Part I,
+  // whose code paths are then taken unchanged).
+  std::vector<double> iota;
+  bool intermediates() const { return !iota.empty(); }
+  double value_added_share(std::size_t s) const { return alpha[s] + beta[s] + lambda[s]; }
+  // Σ_k ι_sk log P_k: what the intermediate bundle adds to log c_s (the −ι log ι are in log_cost_const).
+  double log_intermediate_cost(std::size_t s, const double* log_sector_price) const {
+    double c = 0;
+    for (std::size_t k = 0; k < S; ++k) c += iota[s * S + k] * log_sector_price[k];
+    return c;
+  }
 
   explicit Technology(const Scenario& s);
   Technology() = default;
@@ -90,6 +101,7 @@ struct OwnMarket {
   std::span<const double> access_others;  // MA_is − t_s X_is/Φ_is (other destinations), frozen
   double spending_per_income = 0;         // c = 1 − δ_h − σ + ϕσ: goods spending out of own income
   double investment_other = 0;            // J_other = (1 − ϕ) ω_i Σ_k S_k, frozen
+  std::span<const double> intermediate;  // Σ_k ι_ks R_ik: own producers' purchases (MODEL.md §9), frozen; empty = none
 };
 
 // Inputs of one region's local clearing: national terms held fixed.
@@ -132,6 +144,14 @@ struct LocalInversionResult {
 LocalInversionResult invert_local_productivity(const Technology& tech, const LocalMarketInputs& in,
                                                double observed_income, FactorPrices guess, double shift_guess,
                                                double tol = 1e-13);
+
+// With input–output links (MODEL.md §9): the region's sector price indices and revenues at the
+// factor prices p (typically the local clearing's), its own purchases exact as in the clearing
+// (with `in.own`: P_is = (Φ_is^others + t_s p_is^−θ)^(−1/θ_s) and R_is = p_is^−θ (MA_is^others +
+// t_s X_is/Φ_is); without it, `frozen_phi` and the market access are the national terms at x).
+// `in.log_productivity` already carries −Σ_k ι_sk log P_ik. Writes log P_is and log R_is.
+void own_price_indices_and_revenues(const Technology& tech, const LocalMarketInputs& in, const FactorPrices& p,
+                                    const double* frozen_phi, double* log_price, double* log_revenue);
 
 // Log residuals of the local markets at given prices (for tests and diagnostics).
 std::array<double, 3> local_market_residuals(const Technology& tech, const LocalMarketInputs& in,

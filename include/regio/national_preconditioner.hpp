@@ -26,10 +26,10 @@ class NationalPreconditioner {
                          const EconomyState& st, const UnknownLayout& unknowns, NationalTerms& terms,
                          EquilibriumResidual& residual);
 
-  // Whether the solve needs a preconditioner at all: without migration the blocks are the
-  // identity (local clearing does not depend on a region's own prices), so only the coarse
+  // Whether the solve needs a preconditioner at all: without migration (and input–output
+  // links) the blocks are the identity (local clearing does not depend on a region's own prices), so only the coarse
   // correction and the recycled pairs have something to add.
-  bool needed() const { return unknowns_.population_slot >= 0 || coarse_ || recycler_; }
+  bool needed() const { return unknowns_.population_slot >= 0 || unknowns_.price_slot >= 0 || coarse_ || recycler_; }
   KrylovRecycler* recycler() { return recycler_.get(); }
 
   // At the start of each solve (the coarse correction is probed afresh in every solve if

@@ -76,6 +76,9 @@ class NationalSystem {
  private:
   void apply_regime(const PolicyRegime& regime);
   bool put_price_level_right(std::vector<double>& x0, std::vector<double>& G0);
+  bool initialise_intermediates();  // true if it initialised P and R (the first solve)
+  void sweep_intermediates();
+  void scale_level_with_intermediates(double c);
 
   const Scenario& sc_;
   const Layout& layout_;

@@ -30,7 +30,14 @@ class NationalTerms {
 
   // Collective. The terms at prices p and populations L (owned); `shift` (one per region, or
   // null) is added to every log Ā_is of the region (the productivity inversion's c_i).
-  void evaluate(const std::vector<FactorPrices>& p, const std::vector<double>& L, const std::vector<double>* shift);
+  // With input–output links (MODEL.md §9), `io` holds the owned log P_is and R_is of the point:
+  // P enters the unit prices, R the intermediate spending Σ_k ι_ks R_nk.
+  struct IntermediatePoint {
+    const std::vector<double>* log_price = nullptr;  // log P_is (owned × S)
+    const std::vector<double>* revenue = nullptr;    // R_is (owned × S)
+  };
+  void evaluate(const std::vector<FactorPrices>& p, const std::vector<double>& L, const std::vector<double>* shift,
+                const IntermediatePoint* io = nullptr);
 
   // Inputs of region j's local clearing at the last evaluated point; `own` receives the exact
   // own-purchase terms when solver.local_own_market is on (then it is what `in.own` points to).
@@ -40,13 +47,18 @@ class NationalTerms {
   EquilibriumView& view() { return view_; }
   const EquilibriumView& view() const { return view_; }
   const std::vector<double>& log_productivity() const { return log_productivity_; }  // log A_is (owned × S)
-  const std::vector<double>& price_pow() const { return price_pow_; }                // p_is^−θ_s (owned × S)
-  const std::vector<double>& hukou_pow() const { return hukou_pow_; }                // h_d^−ε (owned)
+  // log A_is − Σ_k ι_sk log P_ik at the last point (input–output links; otherwise empty).
+  const std::vector<double>& io_log_productivity() const { return io_log_productivity_; }
+  // Σ_k ι_ks R_ik: what region j's producers spend on sector-s goods, at the last point (owned × S).
+  const std::vector<double>& intermediate_spending() const { return intermediate_; }
+  const std::vector<double>& price_pow() const { return price_pow_; }  // p_is^−θ_s (owned × S)
+  const std::vector<double>& hukou_pow() const { return hukou_pow_; }  // h_d^−ε (owned)
   double home_bias() const { return home_bias_; }
 
  private:
-  void unit_prices(const std::vector<FactorPrices>& p, const std::vector<double>& L, const std::vector<double>* shift);
-  void spending(const std::vector<FactorPrices>& p, const std::vector<double>& L);
+  void unit_prices(const std::vector<FactorPrices>& p, const std::vector<double>& L, const std::vector<double>* shift,
+                   const IntermediatePoint* io);
+  void spending(const std::vector<FactorPrices>& p, const std::vector<double>& L, const IntermediatePoint* io);
   void price_indices(const std::vector<double>& L);
   void market_access();
   // Transfers T_n at pre-transfer incomes Y (owned) and populations L (collective if active).
@@ -69,6 +81,7 @@ class NationalTerms {
   // Scratch of one evaluation.
   std::vector<double> log_productivity_, price_pow_, cols_, saving_, weighted_price_, pre_transfer_;
   std::vector<double> own_scratch_;
+  std::vector<double> io_log_productivity_, intermediate_;  // input–output links only
   std::vector<double> imports_, supply_;
 };
 

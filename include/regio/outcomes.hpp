@@ -17,6 +17,7 @@ struct RegionOutcome {
   double population = 0, registered = 0, migrants_in = 0, migrants_out = 0;
   std::vector<double> employment;  // E_is = α_s R_is / w_i
   double wage = 0, capital_rent = 0, land_rent = 0, price_index = 0;
+  double gross_output = 0, intermediate_use = 0;  // Σ_s R_is, Σ_s Σ_k ι_sk R_is (MODEL.md §9)
   double gdp = 0, gdp_pc = 0, income = 0, transfer = 0, exports = 0, imports = 0, real_income_pc = 0,
          own_trade_share = 0, capital = 0, utility = 0;
   // Inputs of the national aggregates:
@@ -32,7 +33,7 @@ struct RegionOutcome {
     ar& index& id& province& population& registered& migrants_in& migrants_out& employment& wage& capital_rent&
         land_rent& price_index& gdp& gdp_pc& income& transfer& exports& imports& real_income_pc& own_trade_share&
             capital& utility& goods_spending& spending_elsewhere& spending_other_provinces& interprovincial_migrants&
-                expected_utility& agricultural_employment;
+                expected_utility& agricultural_employment& gross_output& intermediate_use;
   }
 };
 
@@ -49,7 +50,8 @@ struct Aggregates {
 // Outcomes of the owned regions at the solved equilibrium (not collective).
 std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const Equilibrium& eq, const EconomyState& st);
 
-// GDP of owned region j at the system's last evaluation: Σ_s R_js + δ_h I_j (the `gdp` of
+// GDP of owned region j at the system's last evaluation: Σ_s (α_s+β_s+λ_s) R_js + δ_h I_j (value
+// added; Σ_s R_js + δ_h I_j without input–output links) (the `gdp` of
 // region_outcomes; also what scaling to observed GDP matches).
 double region_gdp(const Equilibrium& eq, std::size_t j);
 

@@ -39,6 +39,9 @@ struct Column {
   // when), or a column added after the first output format (folders of older versions lack
   // it). Readers must not require it.
   bool optional = false;
+  // Written only when the scenario has input–output links (some ι_sk > 0, MODEL.md §9); such a
+  // column is also `optional`.
+  bool with_intermediates = false;
 };
 
 // A dataset or attribute of regions.h5.
@@ -64,8 +67,10 @@ struct File {
 // Every file, in the order docs/outputs.md describes them.
 std::span<const File* const> files();
 
-// A file's column names in order; a per-sector column once per sector, e.g. employment_services.
-std::vector<std::string> column_names(const File& file, const std::vector<std::string>& sectors = {});
+// A file's column names in order; a per-sector column once per sector, e.g. employment_services;
+// the columns of input–output links only if `intermediates`.
+std::vector<std::string> column_names(const File& file, const std::vector<std::string>& sectors = {},
+                                      bool intermediates = false);
 // The name of one column; a per-sector column as its template, employment_<sector>.
 std::string display_name(const Column& column);
 
@@ -76,7 +81,7 @@ namespace regions_csv {
 extern const File file;
 extern const Column region, province, population, registered, migrants_in, migrants_out, employment, wage, capital_rent,
     land_rent, price_index, gdp, gdp_pc, income, transfer, exports, imports, real_income_pc, own_trade_share, capital,
-    utility;
+    utility, gross_output, intermediate_use;
 }  // namespace regions_csv
 
 namespace aggregates_csv {

@@ -2,6 +2,7 @@
 // The parameter table: the single source of truth for each scenario parameter's YAML key,
 // type, default, allowed range, unit, MODEL.md symbol and one-line doc. The YAML loader,
 // the range checks, run.yaml and docs/parameters.md are all generated from it.
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -10,7 +11,9 @@
 
 namespace regio {
 
-enum class ParamKind { Real, Integer, Boolean, Text };
+// Shares: a list of numbers, one per sector (MODEL.md §9's ι_sk), written in YAML as a list in
+// sector order or a mapping from sector names.
+enum class ParamKind { Real, Integer, Boolean, Text, Shares };
 
 struct Range {
   double lo = -1e300, hi = 1e300;
@@ -33,7 +36,18 @@ struct ParamSpec {
   std::function<double(const Target&)> get_number;
   std::function<void(Target&, const std::string&)> set_text;  // Text
   std::function<std::string(const Target&)> get_text;
-  bool required() const { return default_text.empty() && kind != ParamKind::Text; }
+  // No default: absent means derived (the doc says how), and run.yaml shows the key only where
+  // it was given (so scenarios without it write what they always wrote).
+  bool optional = false;
+  std::function<void(Target&, const std::vector<double>&)> set_list{};  // Shares (not `= nullptr`: GCC 12 ICE)
+  std::function<std::vector<double>(const Target&)> get_list{};
+  bool required() const { return default_text.empty() && kind != ParamKind::Text && !optional; }
+  // Whether the value was given (optional keys) or always (the others).
+  bool given(const Target& t) const {
+    if (!optional) return true;
+    if (kind == ParamKind::Shares) return !get_list(t).empty();
+    return !std::isnan(get_number(t));
+  }
 };
 
 const std::vector<ParamSpec<Scenario>>& scenario_parameters();

@@ -14,24 +14,37 @@ namespace regio {
 
 struct SectorParams {
   std::string name;
-  double theta = 0;                // θ_s   trade elasticity
-  double labor_share = 0;          // α_s
-  double capital_share = 0;        // β_s
-  double consumption_share = 0;    // η_s
-  double agglomeration = 0;        // γ_s
-  double productivity_growth = 0;  // g_s   (log points per epoch)
-  bool agricultural = false;       // counts as rural employment in the urbanization proxy
+  double theta = 0;                              // θ_s   trade elasticity
+  double labor_share = 0;                        // α_s
+  double capital_share = 0;                      // β_s
+  double consumption_share = 0;                  // η_s
+  double agglomeration = 0;                      // γ_s
+  double productivity_growth = 0;                // g_s   (log points per epoch)
+  bool agricultural = false;                     // counts as rural employment in the urbanization proxy
+  double given_land_share = std::nan("");        // λ_s when the scenario gives it (NaN: the remainder)
+  std::vector<double> intermediate_shares = {};  // ι_sk in sector order (MODEL.md §9); empty = all 0
 
-  // λ_s = 1 − α_s − β_s; shares that add up to 1 in decimal notation leave round-off
-  // (0.7 + 0.3 ≠ 1 in binary), which must not switch on a land market: |λ| < 1e-12 is 0.
+  // Σ_k ι_sk (0 without intermediates).
+  double intermediate_total() const {
+    double t = 0;
+    for (double v : intermediate_shares) t += v;
+    return t;
+  }
+  bool uses_intermediates() const { return intermediate_total() > 0; }
+  // λ_s as given, else the remainder 1 − α_s − β_s − Σ_k ι_sk; shares that add up to 1 in
+  // decimal notation leave round-off (0.7 + 0.3 ≠ 1 in binary), which must not switch on a land
+  // market: |λ| < 1e-12 is 0.
   double land_share() const {
-    const double l = 1.0 - labor_share - capital_share;
+    if (!std::isnan(given_land_share)) return given_land_share;
+    double l = 1.0 - labor_share - capital_share;
+    if (uses_intermediates()) l -= intermediate_total();
     return std::abs(l) < 1e-12 ? 0.0 : l;
   }
 
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& name& theta& labor_share& capital_share& consumption_share& agglomeration& productivity_growth& agricultural;
+    ar& name& theta& labor_share& capital_share& consumption_share& agglomeration& productivity_growth& agricultural&
+        given_land_share& intermediate_shares;
   }
 };
 
@@ -168,8 +181,9 @@ struct Scenario {
   void validate(const std::string& where) const;
 
   std::size_t num_sectors() const { return sectors.size(); }
-  bool uses_capital() const;  // some β_s > 0
-  bool uses_land() const;     // some λ_s > 0 or δ_h > 0
+  bool uses_capital() const;        // some β_s > 0
+  bool uses_land() const;           // some λ_s > 0 or δ_h > 0
+  bool uses_intermediates() const;  // some ι_sk > 0 (MODEL.md §9)
 
   template <class Ar>
   void serialize(Ar& ar, unsigned) {

@@ -47,6 +47,9 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
   cmd->add_flag("--quiet", run.quiet, "No progress lines");
   cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  cmd->add_option(
+      "--export-base", run.export_base,
+      "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
   return cmd;
 }
 

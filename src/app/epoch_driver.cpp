@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "regio/base_year_export.hpp"
 #include "regio/collectives.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/profiling.hpp"
@@ -90,6 +91,10 @@ int EpochDriver::run() {
       if (e + 1 == sc_.epochs) break;
       sim_.advance();
       if (checkpoint(e)) return kExitInterrupted;
+    }
+    if (!opt_.export_base.empty()) {  // the last epoch's equilibrium, before the run is marked complete
+      export_base_year(opt_.export_base, sc_, sim_.layout(), sim_.state(), sim_.system().results());
+      if (talk()) std::printf("base year of the last epoch in %s\n", opt_.export_base.c_str());
     }
   } catch (const std::exception& err) {
     // Any error met mid-run (the solver's, an option or input found wrong late, I/O, PETSc)

@@ -70,6 +70,7 @@ SolveStats Simulation::solve_once(const std::string& context) {
   if (inputs_.scenario.external.cold_start == "auto") {
     const auto prices = state_.prices;
     const auto population = state_.population;
+    const auto sector_price = state_.sector_price, gross_revenue = state_.gross_revenue;
     const long before = system_->residual_log().total_evaluations();
     try {
       total = system_->solve(regime_, context);
@@ -78,6 +79,8 @@ SolveStats Simulation::solve_once(const std::string& context) {
     } catch (const SolverError& direct) {  // thrown on every rank alike
       state_.prices = prices;
       state_.population = population;
+      state_.sector_price = sector_price;
+      state_.gross_revenue = gross_revenue;
       system_->forget_carried_state();
       total.residual_evaluations = static_cast<int>(system_->residual_log().total_evaluations() - before);
       std::string why = direct.what();  // "...: SNES reason R after N nonlinear iterations, ||G|| = X (history..."

@@ -168,6 +168,12 @@ std::vector<Column> state_columns(EconomyState& st, std::vector<double>& prices,
           {"prices", 3, &prices}};
 }
 
+// With input–output links (MODEL.md §9) the unknowns P_is and R_is too, (N, S) each; written
+// when any rank holds them, read when the file has them.
+std::vector<Column> io_columns(EconomyState& st, int S) {
+  return {{"sector_price", S, &st.sector_price}, {"gross_revenue", S, &st.gross_revenue}};
+}
+
 int sectors_of(const EconomyState& st) {
   return st.size() == 0 ? 0 : static_cast<int>(st.log_productivity.size() / st.size());
 }
@@ -222,6 +228,8 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
     Hdf5Handle group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (const auto& c : state_columns(st, prices, S_all))
       ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
+    if (any_rank(comm, !st.sector_price.empty()))  // input–output links: P_is and R_is too
+      for (const auto& c : io_columns(st, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
     if (!solver.empty()) {
       Hdf5Handle group_solver(H5Gcreate2(file, "solver", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       ok = group_solver.ok() && ok;
@@ -290,6 +298,8 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
   Hdf5Handle group(H5Gopen2(file, "state", H5P_DEFAULT));
   ok = group.ok();
   for (const auto& c : state_columns(st, prices, S)) ok = ok && read_array(group, c.name, layout, *c.data, c.width);
+  if (ok && H5Lexists(group, "sector_price", H5P_DEFAULT) > 0)  // the same file on every rank
+    for (const auto& c : io_columns(st, S)) ok = ok && read_array(group, c.name, layout, *c.data, c.width);
   agree(ok, comm, where + "a state dataset is missing or has the wrong shape");
   for (std::size_t j = 0; j < st.size(); ++j) st.prices[j] = {prices[3 * j], prices[3 * j + 1], prices[3 * j + 2]};
   st.epoch = got.epoch;

@@ -36,7 +36,7 @@ namespace ry = schema::run_yaml;
 std::vector<std::string> region_columns(const Scenario& sc) {
   std::vector<std::string> sectors;
   for (const auto& s : sc.sectors) sectors.push_back(s.name);
-  return schema::column_names(rc::file, sectors);
+  return schema::column_names(rc::file, sectors, sc.uses_intermediates());
 }
 
 std::vector<RegionField> region_fields(const Scenario& sc) {
@@ -59,10 +59,13 @@ std::vector<RegionField> region_fields(const Scenario& sc) {
       {&rc::real_income_pc, &RegionOutcome::real_income_pc},
       {&rc::own_trade_share, &RegionOutcome::own_trade_share},
       {&rc::capital, &RegionOutcome::capital},
-      {&rc::utility, &RegionOutcome::utility}};
+      {&rc::utility, &RegionOutcome::utility},
+      {&rc::gross_output, &RegionOutcome::gross_output},
+      {&rc::intermediate_use, &RegionOutcome::intermediate_use}};
   std::vector<RegionField> fields;
   for (const schema::Column* c : rc::file.columns) {
     if (c->to_province == schema::ToProvince::key) continue;  // epoch, year, region, province: not outcome values
+    if (c->with_intermediates && !sc.uses_intermediates()) continue;
     if (c == &rc::employment) {
       for (std::size_t s = 0; s < sc.sectors.size(); ++s)
         fields.push_back({std::string(c->name) + sc.sectors[s].name, nullptr, s});

@@ -42,11 +42,24 @@ const Column own_trade_share{"own_trade_share", "fraction", "expenditure-weighte
                              "Σ_s X_is π_iis / Σ_s X_is", mean};
 const Column capital{"capital", "capital", "capital stock at the start of the epoch", "K_i", sum};
 const Column utility{"utility", "", "amenity-weighted real income", "U_i = B_i v_i", mean};
+const Column gross_output{
+    "gross_output", "money", "gross output, value added plus intermediate use (only with `intermediate_shares`)",
+    "Σ_s R_is",     sum,     false,
+    true,           true};
+const Column intermediate_use{"intermediate_use",
+                              "money",
+                              "intermediate inputs bought by the region's producers (only with `intermediate_shares`)",
+                              "Σ_s Σ_k ι_sk R_is",
+                              sum,
+                              false,
+                              true,
+                              true};
 
-constexpr const Column* kColumns[] = {
-    &epoch,      &year,    &region,       &province,       &population,      &registered, &migrants_in, &migrants_out,
-    &employment, &wage,    &capital_rent, &land_rent,      &price_index,     &gdp,        &gdp_pc,      &income,
-    &transfer,   &exports, &imports,      &real_income_pc, &own_trade_share, &capital,    &utility};
+constexpr const Column* kColumns[] = {&epoch,           &year,        &region,       &province,     &population,
+                                      &registered,      &migrants_in, &migrants_out, &employment,   &wage,
+                                      &capital_rent,    &land_rent,   &price_index,  &gdp,          &gdp_pc,
+                                      &income,          &transfer,    &exports,      &imports,      &real_income_pc,
+                                      &own_trade_share, &capital,     &utility,      &gross_output, &intermediate_use};
 const File file{"regions.csv", "one row per epoch and region (CSV order within an epoch)", kColumns};
 }  // namespace regions_csv
 
@@ -247,9 +260,10 @@ std::string display_name(const Column& column) {
   return std::string(column.name) + (column.per_sector ? "<sector>" : "");
 }
 
-std::vector<std::string> column_names(const File& file, const std::vector<std::string>& sectors) {
+std::vector<std::string> column_names(const File& file, const std::vector<std::string>& sectors, bool intermediates) {
   std::vector<std::string> names;
   for (const Column* c : file.columns) {
+    if (c->with_intermediates && !intermediates) continue;
     if (!c->per_sector)
       names.emplace_back(c->name);
     else

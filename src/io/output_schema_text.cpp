@@ -28,10 +28,12 @@ std::string quoted(std::string_view s) {
 const char* flag(bool b) { return b ? "true" : "false"; }
 
 std::string column_json(const Column& c) {
+  // "with_intermediates" only where true: written only by scenarios with input–output links.
   return fmt::format(R"({{"name": {}, "unit": {}, "meaning": {}, "symbol": {}, "to_province": {}, )"
-                     R"("per_sector": {}, "optional": {}}})",
+                     R"("per_sector": {}, "optional": {}{}}})",
                      quoted(display_name(c)), quoted(c.unit), quoted(c.meaning), quoted(c.symbol),
-                     quoted(to_string(c.to_province)), flag(c.per_sector), flag(c.optional));
+                     quoted(to_string(c.to_province)), flag(c.per_sector), flag(c.optional),
+                     c.with_intermediates ? R"(, "with_intermediates": true)" : "");
 }
 
 std::string dataset_json(const Dataset& d) {

@@ -16,7 +16,9 @@ EquilibriumResidual::EquilibriumResidual(const Scenario& sc, const Technology& t
       unknowns_(unknowns),
       terms_(terms),
       passes_(passes),
-      epsilon_(sc.migration.elasticity) {}
+      epsilon_(sc.migration.elasticity) {
+  if (unknowns.price_slot >= 0) io_block_ = std::make_unique<IoLocalBlock>(sc, tech, st, unknowns, terms);
+}
 
 bool EquilibriumResidual::operator()(const double* x, double* G) {
   fail_point("residual", layout_.comm());
@@ -25,7 +27,13 @@ bool EquilibriumResidual::operator()(const double* x, double* G) {
   last_x_.assign(x, x + n * b);
   unknowns_.unpack_prices(x, n, prices_);
   unknowns_.unpack_population(x, state_.registered, population_);  // without migration L = R
-  terms_.evaluate(prices_, population_, nullptr);
+  if (io_block_) {
+    unknowns_.unpack_intermediate(x, n, io_log_price_, io_revenue_);
+    const NationalTerms::IntermediatePoint io{&io_log_price_, &io_revenue_};
+    terms_.evaluate(prices_, population_, nullptr, &io);
+  } else {
+    terms_.evaluate(prices_, population_, nullptr);
+  }
   local_failure_ = false;
   if (migration()) {
     migration(population_, G);
@@ -41,6 +49,7 @@ bool EquilibriumResidual::operator()(const double* x, double* G) {
 // entries of G.
 void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p, const std::vector<double>& L,
                                               double* G) {
+  if (io_block_) return clear_owned_blocks(G);
   profiling::Event event(profiling::ids().local_clearing);
   const std::size_t S = tech_.S;
   const int b = unknowns_.block;
@@ -55,6 +64,15 @@ void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p
       if (unknowns_.factor_slot[f] >= 0)
         G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
   }
+}
+
+// 4'. With input–output links, each owned region's block (factor markets, price indices and
+// revenues) at x with the national terms fixed.
+void EquilibriumResidual::clear_owned_blocks(double* G) {
+  profiling::Event event(profiling::ids().local_clearing);
+  const auto b = static_cast<std::size_t>(unknowns_.block);
+  for (std::size_t j = 0; j < state_.size(); ++j)
+    if (!io_block_->residual(j, &last_x_[j * b], G + j * b, false)) local_failure_ = true;
 }
 
 // 5. Migration: origin denominators D_o and the population each destination attracts. Local

@@ -128,7 +128,9 @@ void NationalPreconditioner::setup_blocks(const double* x) {
   block_inverse_.assign(n * b * b, 0.0);
   for (std::size_t j = 0; j < n; ++j) {
     double* inv = &block_inverse_[j * b * b];
-    if (unknowns_.population_slot >= 0)
+    if (IoLocalBlock* io = residual_.io_block())
+      io->inverse_jacobian(j, x + j * b, inv);  // input–output links: the whole block
+    else if (unknowns_.population_slot >= 0)
       invert_population_block(j, prices_[j], population_[j], inv);
     else
       for (std::size_t a = 0; a < b; ++a) inv[a * b + a] = 1.0;

@@ -90,8 +90,48 @@ bool NationalSystem::put_price_level_right(std::vector<double>& x0, std::vector<
   for (auto& p : state_.prices)
     for (int f = 0; f < 3; ++f)
       if (tech_.active[f]) p[f] /= price_level;
+  // With input–output links unit costs are homogeneous of degree 1 in (w, r, q, P) together, and
+  // revenues are nominal: all move with the level.
+  for (auto& P : state_.sector_price) P /= price_level;
+  for (auto& R : state_.gross_revenue) R /= price_level;
   x0 = current_unknowns();
   return false;
+}
+
+// With input–output links (MODEL.md §9) the sector price indices P_is and revenues R_is are
+// unknowns too. The first solve starts them from sweeps of the national terms at the state's
+// factor prices: P ← Φ^(−1/θ) and R ← p^−θ MA with the intermediate spending of the last sweep.
+// Each sweep is a fixed-point step of the input–output system, which contracts at the rate of
+// the largest Σ_k ι_sk (0.75 for China's manufacturing): kInitialSweeps leave ~1e-4 for Newton.
+// Collective; nothing to do without links or once the state holds them.
+bool NationalSystem::initialise_intermediates() {
+  if (!tech_.intermediates() || !state_.sector_price.empty()) return false;
+  sweep_intermediates();
+  return true;
+}
+
+// The sweeps, from the state's P and R where it has them (after the price level was put right:
+// in an open economy the rest of the world's prices do not move with the level).
+void NationalSystem::sweep_intermediates() {
+  constexpr int kInitialSweeps = 40;
+  const std::size_t n = state_.size(), S = tech_.S;
+  std::vector<double> log_price(n * S, 0.0), revenue(n * S, 0.0);
+  if (!state_.sector_price.empty())
+    for (std::size_t k = 0; k < n * S; ++k)
+      log_price[k] = std::log(state_.sector_price[k]), revenue[k] = state_.gross_revenue[k];
+  const std::vector<double>& L = state_.population;  // = registered without migration
+  const NationalTerms::IntermediatePoint io{&log_price, &revenue};
+  for (int sweep = 0; sweep < kInitialSweeps; ++sweep) {
+    terms_.evaluate(state_.prices, L, nullptr, &io);
+    const auto& v = terms_.view();
+    for (std::size_t k = 0; k < n * S; ++k) {
+      log_price[k] = -std::log(v.phi[k]) / tech_.theta[k % S];
+      revenue[k] = v.revenue[k];
+    }
+  }
+  state_.sector_price.resize(n * S);
+  for (std::size_t k = 0; k < n * S; ++k) state_.sector_price[k] = std::exp(log_price[k]);
+  state_.gross_revenue = revenue;
 }
 
 SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& context) {
@@ -100,8 +140,13 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
   terms_.prepare_solve();
   residual_.log().start_solve();
   preconditioner_.start_solve();
+  const bool fresh_intermediates = initialise_intermediates();
   std::vector<double> x0 = warm_start_guess(), G0;
-  const bool have_G0 = put_price_level_right(x0, G0);
+  bool have_G0 = put_price_level_right(x0, G0);
+  if (fresh_intermediates && !have_G0 && sc_.external.enabled) {  // rescaled: sweep again at the new level
+    sweep_intermediates();
+    x0 = current_unknowns();
+  }
   const Preconditioner pre{
       [this](const double* x, int krylov_iterations) { preconditioner_.setup(x, krylov_iterations); },
       [this](const double* r, double* y) { preconditioner_.apply(r, y); }};
@@ -110,8 +155,7 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
       sc_.solver, preconditioner_.needed() ? &pre : nullptr, preconditioner_.recycler(), have_G0 ? &G0 : nullptr);
   SolveStats st = solve_stats(result);
   // Store the final iterate (also when failing: the diagnostics evaluate at it).
-  unknowns_.unpack_prices(result.x.data(), state_.size(), state_.prices);
-  unknowns_.unpack_population(result.x.data(), state_.registered, state_.population);
+  unknowns_.unpack_to_state(result.x.data(), state_);
   if (!result.converged)
     raise_on_all_ranks(SolverError(nonconvergence_message(context, "national", result, residual_at_state(),
                                                           unknowns_.block, layout_, geo_, "national_")));
@@ -132,6 +176,7 @@ void NationalSystem::forget_carried_state() {
 }
 
 void NationalSystem::scale_level(double c) {
+  if (tech_.intermediates()) return scale_level_with_intermediates(c);
   for (auto& a : state_.log_productivity) a += std::log(c);
   for (auto& p : state_.prices)
     for (int f = 0; f < 3; ++f)
@@ -140,6 +185,26 @@ void NationalSystem::scale_level(double c) {
   for (std::size_t j = 0; j < state_.size(); ++j)
     for (int f = 0; f < 3; ++f)
       if (unknowns_.factor_slot[f] >= 0) shift[j * unknowns_.block + unknowns_.factor_slot[f]] = std::log(c);
+  preconditioner_.translate(shift);
+}
+
+// With input–output links, scaling Ā_is by c^(α_s+β_s+λ_s) (the value-added share) and w, r, q
+// and revenues by c leaves unit costs, price indices and all shares unchanged (the
+// intermediate bundle's prices do not move): the symmetry that scaling Ā by c is in Part I.
+void NationalSystem::scale_level_with_intermediates(double c) {
+  const std::size_t S = tech_.S, b = static_cast<std::size_t>(unknowns_.block);
+  for (std::size_t k = 0; k < state_.log_productivity.size(); ++k)
+    state_.log_productivity[k] += tech_.value_added_share(k % S) * std::log(c);
+  for (auto& p : state_.prices)
+    for (int f = 0; f < 3; ++f)
+      if (tech_.active[f]) p[f] *= c;
+  for (auto& R : state_.gross_revenue) R *= c;
+  std::vector<double> shift(state_.size() * b, 0.0);
+  for (std::size_t j = 0; j < state_.size(); ++j) {
+    for (int f = 0; f < 3; ++f)
+      if (unknowns_.factor_slot[f] >= 0) shift[j * b + unknowns_.factor_slot[f]] = std::log(c);
+    for (std::size_t s = 0; s < S; ++s) shift[j * b + unknowns_.revenue_slot + s] = std::log(c);
+  }
   preconditioner_.translate(shift);
 }
 

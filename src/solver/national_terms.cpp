@@ -86,9 +86,9 @@ void NationalTerms::prepare_solve() {
 }
 
 void NationalTerms::evaluate(const std::vector<FactorPrices>& p, const std::vector<double>& L,
-                             const std::vector<double>* shift) {
-  unit_prices(p, L, shift);
-  spending(p, L);
+                             const std::vector<double>* shift, const IntermediatePoint* io) {
+  unit_prices(p, L, shift, io);
+  spending(p, L, io);
   price_indices(L);
   market_access();
   // Utility U_d (MODEL.md §2); the migration terms are the equilibrium residual's (zero here).
@@ -104,17 +104,23 @@ void NationalTerms::evaluate(const std::vector<FactorPrices>& p, const std::vect
 
 // 1. Unit prices of the owned regions; exchange p^−θ (N×S).
 void NationalTerms::unit_prices(const std::vector<FactorPrices>& p, const std::vector<double>& L,
-                                const std::vector<double>* shift) {
+                                const std::vector<double>* shift, const IntermediatePoint* io) {
   const std::size_t n = n_own_, S = S_;
   log_productivity_.resize(n * S);
   price_pow_.resize(n * S);
+  if (io) io_log_productivity_.resize(n * S);
   for (std::size_t j = 0; j < n; ++j) {
     const LogFactorPrices log_p = log_factor_prices(p[j]);
     for (std::size_t s = 0; s < S; ++s) {
       const double fundamental =
           shift ? state_.log_productivity[j * S + s] + (*shift)[j] : state_.log_productivity[j * S + s];
       log_productivity_[j * S + s] = log_effective_productivity(fundamental, tech_.gamma[s], L[j], state_.land[j]);
-      price_pow_[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, log_p, log_productivity_[j * S + s]));
+      double log_A = log_productivity_[j * S + s];
+      if (io) {  // c_is carries Π_k P_ik^ι_sk (MODEL.md §9): a shift of log A by −Σ_k ι_sk log P_ik
+        log_A -= tech_.log_intermediate_cost(s, &(*io->log_price)[j * S]);
+        io_log_productivity_[j * S + s] = log_A;
+      }
+      price_pow_[j * S + s] = std::exp(-tech_.theta[s] * log_unit_price(tech_, s, log_p, log_A));
     }
   }
   profiling::Event exchange(profiling::ids().exchange);
@@ -122,7 +128,8 @@ void NationalTerms::unit_prices(const std::vector<FactorPrices>& p, const std::v
 }
 
 // 2. Incomes, savings, investment and spending X_ns (none depends on Φ).
-void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vector<double>& L) {
+void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vector<double>& L,
+                             const IntermediatePoint* io) {
   auto& v = view_;
   const std::size_t n = n_own_, S = S_;
   v.income.resize(n);
@@ -147,6 +154,14 @@ void NationalTerms::spending(const std::vector<FactorPrices>& p, const std::vect
     const double goods = (1 - tech_.housing_share - tech_.saving_rate) * v.income[j] + v.investment[j];
     for (std::size_t s = 0; s < S; ++s) v.expenditure[j * S + s] = tech_.eta[s] * goods;
   }
+  if (!io) return;
+  // Intermediate purchases Σ_k ι_ks R_nk (MODEL.md §9) join the spending on sector-s goods.
+  intermediate_.assign(n * S, 0.0);
+  const auto& R = *io->revenue;
+  for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t k = 0; k < S; ++k)
+      for (std::size_t s = 0; s < S; ++s) intermediate_[j * S + s] += tech_.iota[k * S + s] * R[j * S + k];
+  for (std::size_t k = 0; k < n * S; ++k) v.expenditure[k] += intermediate_[k];
 }
 
 // The trade pass: price indices Φ_ns, P_n and P̄; this rank's market-access column sums.
@@ -238,6 +253,7 @@ LocalMarketInputs NationalTerms::local_inputs(std::size_t j, const double* own_p
   own.access_others = {own_scratch_.data() + 2 * S, S};
   own.spending_per_income = 1 - tech_.housing_share - tech_.saving_rate + home_bias_ * tech_.saving_rate;
   own.investment_other = capital_weight_[j] * v.pooled_saving;
+  if (!intermediate_.empty()) own.intermediate = {&intermediate_[j * S], S};
   return LocalMarketInputs{{&v.market_access[j * S], S},
                            {log_productivity, S},
                            population,

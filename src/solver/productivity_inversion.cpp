@@ -1,5 +1,7 @@
 #include "regio/productivity_inversion.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "regio/collectives.hpp"
@@ -21,6 +23,11 @@ ProductivityInversion::ProductivityInversion(const Scenario& sc, const Layout& l
       passes_(sc, tech_, geo, state, layout.comm()),
       terms_(sc, tech_, layout, geo, state, passes_),
       residual_(tech_, layout, state, unknowns_, terms_, std::move(observed_gdp)) {
+  if (tech_.intermediates())  // every rank holds the scenario
+    raise_on_all_ranks(InputError(fmt::format(
+        "{}: the calibration (MODEL.md §6) does not handle intermediate_shares yet; calibrate without them and run "
+        "the input–output scenario on the calibrated regions (inputs/china-io/PROVENANCE.md)",
+        sc.source_file)));
   passes_.build(*costs_);
   terms_.setup_external(*costs_);
 }

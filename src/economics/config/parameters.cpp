@@ -294,9 +294,22 @@ const std::vector<ParamSpec<SectorParams>>& sector_parameters() {
       {"theta", K::Real, "4", kPositive, "", "θ_s", "Trade elasticity (Tombe & Zhu 2019: 4).", REGIO_FIELD(theta)},
       {"labor_share", K::Real, "", kUnit, "", "α_s", "Labor share of costs. Required.", REGIO_FIELD(labor_share)},
       {"capital_share", K::Real, "", kUnit, "", "β_s",
-       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s (|λ_s| < 1e-12 counts as 0, so shares that add "
-       "to 1 in decimals leave no land market). Required.",
+       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s (− Σ_k ι_sk with `intermediate_shares`; |λ_s| < "
+       "1e-12 counts as 0, so shares that add to 1 in decimals leave no land market) unless `land_share` is given. "
+       "Required.",
        REGIO_FIELD(capital_share)},
+      {"land_share", K::Real, "", kUnit, "", "λ_s",
+       "Land share of gross output. Optional: by default the remainder 1 − α_s − β_s − Σ_k ι_sk (which must be ≥ 0); "
+       "if given, α_s + β_s + λ_s + Σ_k ι_sk must be 1 (to 1e-9).",
+       REGIO_FIELD(given_land_share), true},
+      {"intermediate_shares", K::Shares, "", kUnit, "", "ι_sk",
+       "Input–output links (MODEL.md §9): the share of sector s's gross output spent on intermediate goods of each "
+       "sector k, as a list in sector order (`[0.05, 0.5, 0.15]`) or a mapping from sector names (`{manufacturing: "
+       "0.5}`, the others 0). Optional: by default none (Part I). α_s, β_s and λ_s are then shares of gross output, "
+       "and GDP counts value added.",
+       nullptr, nullptr, nullptr, nullptr, true,
+       [](SectorParams& t, const std::vector<double>& v) { t.intermediate_shares = v; },
+       [](const SectorParams& t) { return t.intermediate_shares; }},
       {"consumption_share", K::Real, "", kUnit, "", "η_s",
        "Share of goods spending on this sector (the η_s sum to 1). Required.", REGIO_FIELD(consumption_share)},
       {"agglomeration",

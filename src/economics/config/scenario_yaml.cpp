@@ -14,60 +14,9 @@
 #include "regio/error.hpp"
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
+#include "regio/sector_shares.hpp"
 
 namespace regio {
-
-std::string located(const std::string& file, int line, const std::string& message) {
-  const std::string text = file.empty() ? message
-                           : line <= 0  ? fmt::format("{}: {}", file, message)
-                                        : fmt::format("{}:{}: {}", file, line, message);
-  // One line, whatever the file echoed back (a CSV field or YAML scalar with a newline, a NUL,
-  // yaml-cpp quoting a raw control character): control characters are shown escaped.
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if ((u < 0x20 && c != '\t') || u == 0x7f)
-      out += fmt::format("\\x{:02x}", u);
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
-  // std::tolower of a negative char (UTF-8 bytes) is undefined behaviour.
-  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  auto distance = [&](const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t sub = prev[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-      }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
-  };
-  // Only suggest when the typo is plausible: at most a third of the word changed.
-  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    // The distance is at least the length difference: skip candidates that cannot be within
-    // `limit` (a long garbage key would otherwise cost |word| x |candidate| steps each).
-    if ((word.size() > c.size() ? word.size() - c.size() : c.size() - word.size()) > limit) continue;
-    const std::size_t d = distance(word, c);
-    if (d < best_d) best_d = d, best = c;
-  }
-  if (best_d == std::string::npos || best_d > limit) return "";
-  return best;
-}
 
 namespace {
 
@@ -142,7 +91,8 @@ void apply_defaults(Target& t, const std::vector<ParamSpec<Target>>& table) {
   }
 }
 
-SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index) {
+SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t index,
+                          const std::vector<std::string>& names) {
   if (!node.IsMap()) rd.fail(node, fmt::format("sectors[{}] must be a mapping of sector parameters", index));
   SectorParams s;
   apply_defaults(s, sector_parameters());
@@ -157,14 +107,28 @@ SectorParams parse_sector(const Reader& rd, const YAML::Node& node, std::size_t 
       rd.fail(kv.first, fmt::format("unknown sector key 'sectors[{}].{}'{}", index, key,
                                     near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
-    rd.assign(s, *it, kv.second, fmt::format("sectors[{}].{}", index, key));
+    const std::string shown = fmt::format("sectors[{}].{}", index, key);
+    if (it->kind == ParamKind::Shares)
+      it->set_list(s, parse_sector_shares(kv.second, rd.file, shown, names));
+    else
+      rd.assign(s, *it, kv.second, shown);
     seen.insert(key);
   }
   for (const auto& p : table) {
     if ((p.required() || p.key == "name") && !seen.count(p.key))
       rd.fail(node, fmt::format("sectors[{}] lacks required key '{}': {}", index, p.key, p.doc));
   }
+  if (const std::string problem = share_problem(s); !problem.empty())
+    rd.fail(node, fmt::format("sectors[{}] ('{}'): {}", index, s.name, problem));
   return s;
+}
+
+// The sector names of a `sectors:` list, for intermediate_shares given by name.
+std::vector<std::string> sector_names(const YAML::Node& list) {
+  std::vector<std::string> names;
+  for (const auto& node : list)
+    names.push_back(node.IsMap() && node["name"] && node["name"].IsScalar() ? node["name"].Scalar() : "");
+  return names;
 }
 
 }  // namespace
@@ -178,6 +142,10 @@ Scenario Scenario::defaults() {
 
 bool Scenario::uses_capital() const {
   return std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.capital_share > 0; });
+}
+
+bool Scenario::uses_intermediates() const {
+  return std::any_of(sectors.begin(), sectors.end(), [](const auto& s) { return s.uses_intermediates(); });
 }
 
 bool Scenario::uses_land() const {
@@ -197,7 +165,12 @@ void Scenario::validate(const std::string& where) const {
     if (!names.insert(s.name).second) fail(fmt::format("sector name '{}' appears twice", s.name));
     if (s.name.find_first_of(" ,;\"") != std::string::npos)
       fail(fmt::format("sector name '{}' may not contain spaces, commas, semicolons or quotes", s.name));
-    if (s.land_share() < -1e-12)
+    if (!s.intermediate_shares.empty() && s.intermediate_shares.size() != sectors.size())
+      fail(fmt::format("sector '{}': intermediate_shares has {} entries, one per sector ({}) needed", s.name,
+                       s.intermediate_shares.size(), sectors.size()));
+    if (const std::string problem = share_problem(s); !problem.empty())
+      fail(fmt::format("sector '{}': {}", s.name, problem));
+    else if (s.land_share() < -1e-12)
       fail(
           fmt::format("sector '{}': labor_share + capital_share = {} exceeds 1 (the land share "
                       "1 - labor_share - capital_share must be >= 0)",
@@ -283,7 +256,8 @@ class KeyReader {
     if (key == kSectorsKey) {
       if (!value.IsSequence()) rd_.fail(value, "'sectors' must be a list of sector mappings");
       s.sectors.clear();
-      for (std::size_t i = 0; i < value.size(); ++i) s.sectors.push_back(parse_sector(rd_, value[i], i));
+      const auto names = sector_names(value);
+      for (std::size_t i = 0; i < value.size(); ++i) s.sectors.push_back(parse_sector(rd_, value[i], i, names));
       return;
     }
     if (key == kBaseKey) return;

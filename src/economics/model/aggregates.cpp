@@ -13,7 +13,11 @@ double region_gdp(const Equilibrium& eq, std::size_t j) {
   const auto& v = eq.view;
   const auto& tech = eq.technology;
   double revenue = 0;
-  for (std::size_t s = 0; s < tech.S; ++s) revenue += v.revenue[j * tech.S + s];
+  if (tech.intermediates()) {  // value added (MODEL.md §9): gross output less intermediate use
+    for (std::size_t s = 0; s < tech.S; ++s) revenue += tech.value_added_share(s) * v.revenue[j * tech.S + s];
+  } else {
+    for (std::size_t s = 0; s < tech.S; ++s) revenue += v.revenue[j * tech.S + s];
+  }
   return revenue + tech.housing_share * v.income[j];
 }
 
@@ -45,6 +49,11 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const Equilibrium
     for (std::size_t s = 0; s < S; ++s) {
       o.employment.push_back(tech.alpha[s] * v.revenue[j * S + s] / p.wage);
       if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();
+    }
+    for (std::size_t s = 0; s < S; ++s) {
+      o.gross_output += v.revenue[j * S + s];
+      if (tech.intermediates())
+        for (std::size_t k = 0; k < S; ++k) o.intermediate_use += tech.iota[s * S + k] * v.revenue[j * S + s];
     }
     o.gdp = region_gdp(eq, j);
     o.gdp_pc = o.gdp / o.population;

@@ -19,6 +19,16 @@ Technology::Technology(const Scenario& sc) : S(sc.sectors.size()) {
     gamma.push_back(s.agglomeration);
     log_cost_const.push_back(-(xlogx(alpha.back()) + xlogx(beta.back()) + xlogx(lambda.back())));
   }
+  if (sc.uses_intermediates()) {
+    iota.assign(S * S, 0.0);
+    for (std::size_t s = 0; s < S; ++s) {
+      const auto& shares = sc.sectors[s].intermediate_shares;
+      for (std::size_t k = 0; k < shares.size(); ++k) {
+        iota[s * S + k] = shares[k];
+        log_cost_const[s] -= xlogx(shares[k]);  // (P_k/ι_sk)^ι_sk
+      }
+    }
+  }
   housing_share = sc.households.housing_share;
   saving_rate = sc.households.saving_rate;
   active = {true, sc.uses_capital(), sc.uses_land()};

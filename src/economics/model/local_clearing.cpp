@@ -70,7 +70,8 @@ void LocalSystem::evaluate_with_own_market(const FactorPrices& p, std::array<dou
   const LogFactorPrices log_p = log_factor_prices(p);
   for (std::size_t s = 0; s < t.S; ++s) {
     const double a = std::exp(-t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]));
-    const double X = t.eta[s] * goods;
+    double X = t.eta[s] * goods;
+    if (!own.intermediate.empty()) X += own.intermediate[s];  // MODEL.md §9, frozen
     const double D = own.phi_others[s] + own.tau_pow[s] * a;
     const double R = a * (own.access_others[s] + own.tau_pow[s] * X / D);
     for (int f = 0; f < 3; ++f) demand[f] += t.share(s, f) * R;
@@ -132,6 +133,27 @@ std::array<double, 3> newton_step(const Technology& t, std::array<std::array<dou
 }
 
 }  // namespace
+
+void own_price_indices_and_revenues(const Technology& t, const LocalMarketInputs& in, const FactorPrices& p,
+                                    const double* frozen_phi, double* log_price, double* log_revenue) {
+  const LogFactorPrices log_p = log_factor_prices(p);
+  const double I = income(t, p, in.population, in.capital, in.land, in.transfer);
+  for (std::size_t s = 0; s < t.S; ++s) {
+    const double log_a = -t.theta[s] * log_unit_price(t, s, log_p, in.log_productivity[s]);
+    if (!in.own) {
+      log_price[s] = -std::log(frozen_phi[s]) / t.theta[s];
+      log_revenue[s] = log_a + std::log(in.market_access[s]);
+      continue;
+    }
+    const OwnMarket& own = *in.own;
+    const double a = std::exp(log_a);
+    const double D = own.phi_others[s] + own.tau_pow[s] * a;
+    double X = t.eta[s] * (own.spending_per_income * I + own.investment_other);
+    if (!own.intermediate.empty()) X += own.intermediate[s];
+    log_price[s] = -std::log(D) / t.theta[s];
+    log_revenue[s] = log_a + std::log(own.access_others[s] + own.tau_pow[s] * X / D);
+  }
+}
 
 std::array<double, 3> local_market_residuals(const Technology& t, const LocalMarketInputs& in, const FactorPrices& p) {
   std::array<double, 3> F{};

@@ -1,0 +1,27 @@
+#pragma once
+// A levels equilibrium as a base-year folder of `regio counterfactual` (docs/hat-algebra.md §1):
+// `regio run --export-base DIR` writes the last epoch's solution, so that the hat-algebra
+// solve from it and a second levels solve can be compared (MODEL.md §12; tools/check_levels_hat.py).
+//   parameters.yaml  one labour group `all`, land: region, land_income: residents, the sectors'
+//                    θ, α, β, λ, ι and η, δ_h, ε
+//   regions.csv      id, province
+//   units.csv        region, group, employment (L), registered (R)
+//   trade_shares.csv sector, importer, exporter, share (π_nis of every pair)
+//   migration_shares.csv  (migration on) origin_region, origin_group, destination_region,
+//                    destination_group, share (m_od of every pair)
+//   revenues.csv     region, sector, revenue (R_ns, gross output)
+// The hat mode assumes balanced trade and no saving, transfers or agglomeration; a scenario
+// outside that subset is exported all the same, and the folder's parameters.yaml says which
+// assumptions it breaks. O(N²S) text gathered on rank 0: meant for test-sized economies.
+// Collective.
+#include <string>
+
+#include "regio/equilibrium.hpp"
+#include "regio/layout.hpp"
+
+namespace regio {
+
+void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
+                      const Equilibrium& eq);
+
+}  // namespace regio

@@ -1,0 +1,136 @@
+#include "regio/base_year_export.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/utility.hpp>
+#include <boost/serialization/vector.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "regio/collectives.hpp"
+#include "regio/error.hpp"
+
+namespace regio {
+
+namespace {
+
+using Rows = std::vector<std::pair<std::int64_t, std::string>>;  // (order key, lines)
+
+// The rows of every rank on rank 0, in key order (CSV order of the region they belong to).
+std::string gathered(MPI_Comm comm, Rows mine) {
+  boost::mpi::communicator world(comm, boost::mpi::comm_attach);
+  std::vector<Rows> parts;
+  boost::mpi::gather(world, mine, parts, 0);
+  Rows all;
+  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string text;
+  for (const auto& r : all) text += r.second;
+  return text;
+}
+
+std::string num(double v) { return fmt::format("{:.17g}", v); }
+
+// What the hat mode assumes and the scenario does not (comments in parameters.yaml).
+std::string subset_notes(const Scenario& sc) {
+  std::string notes;
+  if (sc.households.saving_rate > 0) notes += "# note: saving_rate > 0 (the hat mode has no saving)\n";
+  if (sc.external.enabled) notes += "# note: a rest of the world (the hat mode's trade is balanced)\n";
+  for (const auto& s : sc.sectors)
+    if (s.agglomeration > 0) notes += fmt::format("# note: agglomeration in {} (the hat mode has none)\n", s.name);
+  if (!sc.policies.empty()) notes += "# note: policies (transfers fixed in yuan break the hat mode's homogeneity)\n";
+  return notes;
+}
+
+std::string parameters_yaml(const Scenario& sc, const Technology& tech) {
+  std::string y = "# A levels equilibrium exported by regio run --export-base (docs/hat-algebra.md §1).\n";
+  y += subset_notes(sc);
+  y += "groups: [all]\nsectors:\n";
+  for (std::size_t s = 0; s < tech.S; ++s) {
+    y += fmt::format(
+        "  - name: {}\n    group: all\n    trade_elasticity: {}\n    labour_share: {}\n"
+        "    capital_share: {}\n    land_share: {}\n    final_demand_share: {}\n",
+        sc.sectors[s].name, num(tech.theta[s]), num(tech.alpha[s]), num(tech.beta[s]), num(tech.lambda[s]),
+        num(tech.eta[s]));
+    y += "    intermediate_shares: {";
+    for (std::size_t k = 0; k < tech.S; ++k)
+      y += fmt::format("{}{}: {}", k ? ", " : "", sc.sectors[k].name,
+                       num(tech.intermediates() ? tech.iota[s * tech.S + k] : 0.0));
+    y += "}\n";
+  }
+  y += fmt::format("housing_share: {}\nmigration_elasticity: {}\nland: region\nland_income: residents\n",
+                   num(tech.housing_share), num(sc.migration.elasticity));
+  return y;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path);
+  f << text;
+  if (!f)
+    throw InputError(fmt::format("{}: cannot write the base-year file (check that the folder is writable)", path));
+}
+
+}  // namespace
+
+void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
+                      const Equilibrium& eq) {
+  const auto& v = eq.view;
+  const auto& geo = eq.geography;
+  const auto& tech = eq.technology;
+  const std::size_t S = tech.S, N = geo.size();
+  Rows regions, units, trade, migration, revenues;
+  for (std::size_t j = 0; j < st.size(); ++j) {
+    const auto n = static_cast<std::size_t>(st.records[j].index);
+    const std::string& id = geo.id[n];
+    regions.push_back({n, fmt::format("{},{}\n", id, geo.province_names[geo.province[n]])});
+    units.push_back({n, fmt::format("{},all,{},{}\n", id, num(st.population[j]), num(st.registered[j]))});
+    std::string t, r, m;
+    for (std::size_t s = 0; s < S; ++s) {
+      r += fmt::format("{},{},{}\n", id, sc.sectors[s].name, num(v.revenue[j * S + s]));
+      const double* row = eq.trade_row(s, j);
+      for (std::size_t k = 0; k < N; ++k)
+        t += fmt::format("{},{},{},{}\n", sc.sectors[s].name, id, geo.id[k],
+                         num(row[k] * v.price_pow_all[k * S + s] / v.phi[j * S + s]));
+    }
+    if (eq.migration) {  // m_od = μ̃_od^−ε U_d^ε h_d^−ε / D_o, and U_o^ε / D_o at home
+      const double* row = eq.migration_row(j);
+      const double D = v.migration_denominator[j];
+      for (std::size_t k = 0; k < N; ++k) {
+        const double share = k == n ? D - v.leaving_weight[j] : row[k] * v.attraction_all[k];
+        m += fmt::format("{},all,{},all,{}\n", id, geo.id[k], num(share / D));
+      }
+    }
+    trade.push_back({n, t});
+    revenues.push_back({n, r});
+    migration.push_back({n, m});
+  }
+  const MPI_Comm comm = layout.comm();
+  const std::string files[][2] = {
+      {"regions.csv", "id,province\n" + gathered(comm, regions)},
+      {"units.csv", "region,group,employment,registered\n" + gathered(comm, units)},
+      {"trade_shares.csv", "sector,importer,exporter,share\n" + gathered(comm, trade)},
+      {"revenues.csv", "region,sector,revenue\n" + gathered(comm, revenues)},
+      {"migration_shares.csv",
+       "origin_region,origin_group,destination_region,destination_group,share\n" + gathered(comm, migration)},
+  };
+  std::string error;
+  if (layout.rank() == 0) {
+    try {
+      std::filesystem::create_directories(dir);
+      write_file(dir + "/parameters.yaml", parameters_yaml(sc, tech));
+      for (const auto& f : files)
+        if (eq.migration || std::string(f[0]) != "migration_shares.csv") write_file(dir + "/" + f[0], f[1]);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  boost::mpi::communicator world(comm, boost::mpi::comm_attach);
+  boost::mpi::broadcast(world, error, 0);
+  if (!error.empty()) throw InputError(error);
+}
+
+}  // namespace regio
