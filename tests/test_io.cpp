@@ -9,42 +9,17 @@
 
 #include "regio/distribute.hpp"
 #include "regio/simulation.hpp"
+#include "synthetic_economy.hpp"
 #include "test_support.hpp"
 
 using namespace regio;
 
 namespace {
 
+using regio::testing::make_sim;
+using regio::testing::rel;
+using regio::testing::synthetic_regions;
 using regio::testing::world;
-
-std::vector<Region> io_regions(int n, int provinces, std::size_t sectors, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> lat(22, 45), lon(90, 125), u(0, 1);
-  std::lognormal_distribution<double> pop(16, 0.8), prod(0, 0.3);
-  std::vector<Region> r(n);
-  for (int i = 0; i < n; ++i) {
-    r[i].index = i;
-    r[i].id = r[i].name = "r" + std::to_string(i);
-    r[i].province = "p" + std::to_string(i % provinces);
-    r[i].lat = lat(rng);
-    r[i].lon = lon(rng);
-    r[i].area_km2 = 20000 + 200000 * u(rng);
-    r[i].land_km2 = r[i].area_km2 * (0.01 + 0.05 * u(rng));
-    r[i].population = pop(rng);
-    r[i].registered = r[i].population * (0.8 + 0.4 * u(rng));
-    r[i].capital = 3.0 * r[i].population * (0.5 + u(rng));
-    r[i].amenity = 0.8 + 0.4 * u(rng);
-    for (std::size_t s = 0; s < sectors; ++s) r[i].productivity.push_back(std::exp(prod(rng)));
-  }
-  return r;
-}
-
-Simulation make_sim(const Scenario& sc, const std::vector<Region>& regions, const Decomposition* d = nullptr) {
-  auto comm = world();
-  return Simulation(comm, distribute_regions(comm, sc, regions, d));
-}
-
-double rel(double a, double b) { return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-300}); }
 
 // The China-2020 shares of inputs/china31/baseline-io.yaml (inputs/china-io/PROVENANCE.md).
 Scenario china_io_scenario() {
@@ -79,7 +54,7 @@ TEST(InputOutput, ACRFormulaWithIntermediatesHoldsForEveryRegion) {
   before.validate("acr-io");
   Scenario after = before;
   after.trade.border_cost = 1.1;  // only cross-province τ changes
-  const auto regions = io_regions(12, 4, 1, 11);
+  const auto regions = synthetic_regions(12, 4, 1, 11);
   auto a = make_sim(before, regions);
   auto b = make_sim(after, regions);
   EXPECT_EQ(a.system().block_size(), 3);  // log w, log P, log R
@@ -104,7 +79,7 @@ TEST(InputOutput, ACRFormulaWithIntermediatesHoldsForEveryRegion) {
 // Σ L = Σ R; labour market; over three epochs of the full model with China's shares.
 TEST(InputOutput, AccountingIdentitiesHoldWithIntermediates) {
   const Scenario sc = china_io_scenario();
-  auto sim = make_sim(sc, io_regions(23, 6, 3, 3));
+  auto sim = make_sim(sc, synthetic_regions(23, 6, 3, 3));
   const std::size_t S = sc.num_sectors();
   for (int epoch = 0; epoch < 3; ++epoch) {
     const auto st = sim.solve();
@@ -146,7 +121,7 @@ TEST(InputOutput, AccountingIdentitiesHoldWithIntermediates) {
 // this at 1–4 ranks; io_run_np* compare a shipped scenario across rank counts).
 TEST(InputOutput, DecompositionInvariance) {
   const Scenario sc = china_io_scenario();
-  const auto regions = io_regions(30, 10, 3, 13);
+  const auto regions = synthetic_regions(30, 10, 3, 13);
   auto comm = world();
   Decomposition dealt;
   dealt.source = "test:round-robin";
@@ -178,7 +153,7 @@ TEST(InputOutput, ZeroSharesAreBitwisePartOne) {
   Scenario zeros = part1;
   for (auto& s : zeros.sectors) s.intermediate_shares = {0.0, 0.0, 0.0};
   zeros.validate("zeros");
-  const auto regions = io_regions(15, 5, 3, 21);
+  const auto regions = synthetic_regions(15, 5, 3, 21);
   auto a = make_sim(part1, regions);
   auto b = make_sim(zeros, regions);
   EXPECT_EQ(a.system().block_size(), b.system().block_size());

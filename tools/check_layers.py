@@ -16,6 +16,7 @@ import sys
 # Headers without a .cpp of the same name: the layer whose vocabulary they are.
 HEADER_ONLY = {
     "region.hpp": "regio_economics",
+    "yaml_reader.hpp": "regio_economics",
     "scenario.hpp": "regio_economics",
     "policy.hpp": "regio_economics",
     "policy_kind.hpp": "regio_economics",

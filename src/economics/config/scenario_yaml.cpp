@@ -15,6 +15,7 @@
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
 #include "regio/sector_shares.hpp"
+#include "regio/yaml_reader.hpp"
 
 namespace regio {
 
@@ -25,21 +26,7 @@ constexpr const char* kPoliciesKey = "policies";
 constexpr const char* kBaseKey = "base";
 int base_depth = 0;  // `base:` chains (a guard against cycles)
 
-struct Reader {
-  std::string file;
-
-  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
-
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
-    throw InputError(located(file, line(n), msg));
-  }
-
-  // A mapping key as a plain name (yaml-cpp also allows lists or mappings as keys).
-  std::string key(const YAML::Node& k) const {
-    if (!k.IsScalar()) fail(k, "a key must be a plain name (found a list or mapping used as a key)");
-    return k.Scalar();
-  }
-
+struct Reader : YamlReader {
   template <class Target>
   void assign(Target& target, const ParamSpec<Target>& spec, const YAML::Node& value,
               const std::string& shown_key) const {

@@ -11,22 +11,9 @@
 
 #include "regio/error.hpp"
 #include "regio/parameters.hpp"
+#include "regio/yaml_reader.hpp"
 
 namespace regio {
-
-namespace {
-struct Reader {
-  std::string file;
-  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
-    throw InputError(located(file, line(n), msg));
-  }
-  std::string key(const YAML::Node& k) const {
-    if (!k.IsScalar()) fail(k, "a key must be a plain name (found a list or mapping used as a key)");
-    return k.Scalar();
-  }
-};
-}  // namespace
 
 // What is wrong with a sector's shares (sector_shares.hpp) (MODEL.md §9), or "": with intermediates or a given land
 // share, α + β + λ + Σ ι = 1, and the remainder λ may not be negative. Without either, the Part I
@@ -52,7 +39,7 @@ std::string share_problem(const SectorParams& s) {
 // ι_s· of one sector (sector_shares.hpp): a list in sector order or a mapping from sector names (missing ones 0).
 std::vector<double> parse_sector_shares(const YAML::Node& value, const std::string& file, const std::string& shown_key,
                                         const std::vector<std::string>& names) {
-  const Reader rd{file};
+  const YamlReader rd{file};
   auto number = [&](const YAML::Node& v, const std::string& where) {
     double x = 0;
     if (!v.IsScalar()) rd.fail(v, fmt::format("'{}' must be a number", where));

@@ -13,6 +13,7 @@
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/scenario.hpp"
+#include "regio/yaml_reader.hpp"
 
 namespace regio {
 
@@ -44,13 +45,7 @@ std::string Policy::describe() const {
 
 namespace {
 
-struct PolicyReader {
-  std::string file;
-  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
-    throw InputError(located(file, line(n), msg));
-  }
-
+struct PolicyReader : YamlReader {
   std::string scalar(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) fail(n, fmt::format("'{}' must be a single value", what));
     return n.Scalar();

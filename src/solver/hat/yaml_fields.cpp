@@ -39,10 +39,6 @@ YamlFile YamlFile::load(const std::string& path, const std::string& what) {
   return y;
 }
 
-void YamlFile::fail(const YAML::Node& n, const std::string& message) const {
-  throw InputError(located(file, line(n), message));
-}
-
 void YamlFile::require_map(const YAML::Node& n, const std::string& key) const {
   if (!n.IsMap()) fail(n, fmt::format("'{}' must be a mapping of keys to values", key));
 }

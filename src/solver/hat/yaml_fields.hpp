@@ -10,19 +10,17 @@
 #include <vector>
 
 #include "regio/csv.hpp"
+#include "regio/yaml_reader.hpp"
 
 namespace regio::hat {
 
-struct YamlFile {
-  std::string file;
+struct YamlFile : YamlReader {
   YAML::Node root;
 
   // Parses `path` (InputError "cannot open" / "malformed YAML" with the line); `what` names the
   // file in the "cannot open the ... file" message.
   static YamlFile load(const std::string& path, const std::string& what);
 
-  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const;
   // A mapping whose keys must be among `allowed` (duplicates and unknown keys are errors).
   void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& prefix) const;
   void require_map(const YAML::Node& n, const std::string& key) const;
