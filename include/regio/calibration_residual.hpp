@@ -5,8 +5,13 @@
 // inversion (invert_local_productivity) replaces local clearing: it finds the prices and the
 // shift at which region i's GDP equals the observed one with the national terms fixed, so
 //   G_f(x)_i = log x_f,i − log T_f,i(x),   G_c(x)_i = c_i − c_i^local(x).
+// With input–output links (MODEL.md §9) x_i also holds log P_is and log R_is, the national terms
+// are taken at them, and each region's entries come from its IoLocalBlock (local inversion at the
+// block's P_i and purchases, then G_P and G_R at the inverted productivity).
+#include <memory>
 #include <vector>
 
+#include "regio/io_local_block.hpp"
 #include "regio/national_terms.hpp"
 #include "regio/residual_log.hpp"
 #include "regio/unknown_layout.hpp"
@@ -16,7 +21,7 @@ namespace regio {
 class CalibrationResidual {
  public:
   // observed_gdp: Y_i of the owned regions.
-  CalibrationResidual(const Technology& tech, const Layout& layout, const EconomyState& st,
+  CalibrationResidual(const Scenario& sc, const Technology& tech, const Layout& layout, const EconomyState& st,
                       const UnknownLayout& unknowns, NationalTerms& terms, std::vector<double> observed_gdp);
 
   // Collective. G at x; false, on every rank, outside the domain.
@@ -27,6 +32,8 @@ class CalibrationResidual {
   ResidualLog& log() { return log_; }
 
  private:
+  bool with_intermediates(const double* x, double* G);
+
   const Technology& tech_;
   const Layout& layout_;
   const EconomyState& state_;
@@ -37,6 +44,8 @@ class CalibrationResidual {
   ResidualLog log_;
   std::vector<FactorPrices> prices_;
   std::vector<double> population_, unshifted_;
+  std::unique_ptr<IoLocalBlock> io_block_;  // with input–output links
+  std::vector<double> io_log_price_, io_revenue_;
 };
 
 }  // namespace regio

@@ -29,15 +29,27 @@ class IoLocalBlock {
   // Region j's entries of G at its block y (b values); the population entry only if
   // `with_population`. False if the local clearing did not converge.
   bool residual(std::size_t j, const double* y, double* g, bool with_population);
+  // The productivity inversion's entries (MODEL.md §6 with §9; CalibrationResidual): y also
+  // holds the shift c_j, the population is the observed one, and the local inversion
+  // (invert_local_productivity, at the block's P_j and intermediate purchases) replaces the
+  // clearing: G_c = c_j − c_j^local, the factor, P and R entries at the inverted productivity.
+  // Value added equals factor income at cleared markets, so the local inversion's income target
+  // is GDP_j = Σ_s (α_s+β_s+λ_s) R_js + δ_h I_j. False if the local inversion did not converge.
+  bool calibration_residual(std::size_t j, const double* y, double population, double observed_gdp, double* g);
   // (∂G_j/∂y)⁻¹ at y (b×b, row-major); the identity if the block is singular.
   void inverse_jacobian(std::size_t j, const double* y, double* inverse);
 
  private:
+  LocalMarketInputs inputs_at(std::size_t j, const double* y, double L);
+  void block_entries(std::size_t j, const LocalMarketInputs& in, const LocalClearingResult& res, const double* y,
+                     double* g);
+
   const Scenario& sc_;
   const Technology& tech_;
   const EconomyState& state_;
   const UnknownLayout& unknowns_;
   NationalTerms& terms_;
+  OwnMarket own_;
   std::vector<double> log_A_, intermediate_, log_price_, log_revenue_, G0_, G1_, y1_, A_;
 };
 

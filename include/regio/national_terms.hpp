@@ -85,4 +85,12 @@ class NationalTerms {
   std::vector<double> imports_, supply_;
 };
 
+// With input–output links (MODEL.md §9): `sweeps` fixed-point steps of the national terms at
+// factor prices p, populations L and shifts (or null), P ← Φ^(−1/θ) and R ← p^−θ MA with the
+// intermediate spending of the last step, from sector_price and gross_revenue where given (else
+// P = 1, R = 0); writes them back (owned × S). Collective.
+void sweep_intermediates(NationalTerms& terms, const Technology& tech, const std::vector<FactorPrices>& p,
+                         const std::vector<double>& L, const std::vector<double>* shift, int sweeps,
+                         std::vector<double>& sector_price, std::vector<double>& gross_revenue);
+
 }  // namespace regio

@@ -146,7 +146,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
   double pop_err = 0, gdp_err = 0;
   for (std::size_t j = 0; j < st.size(); ++j) {
     double gdp = tech.housing_share * v.income[j];
-    for (std::size_t s = 0; s < tech.S; ++s) gdp += v.revenue[j * tech.S + s];
+    for (std::size_t s = 0; s < tech.S; ++s)  // value added with input–output links (MODEL.md §9)
+      gdp += (tech.intermediates() ? tech.value_added_share(s) : 1.0) * v.revenue[j * tech.S + s];
     pop_err = std::max(pop_err, std::abs(st.population[j] / observed_population[j] - 1));
     gdp_err = std::max(gdp_err, std::abs(gdp / observed_gdp[j] - 1));
   }

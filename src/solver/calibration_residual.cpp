@@ -6,8 +6,8 @@
 
 namespace regio {
 
-CalibrationResidual::CalibrationResidual(const Technology& tech, const Layout& layout, const EconomyState& st,
-                                         const UnknownLayout& unknowns, NationalTerms& terms,
+CalibrationResidual::CalibrationResidual(const Scenario& sc, const Technology& tech, const Layout& layout,
+                                         const EconomyState& st, const UnknownLayout& unknowns, NationalTerms& terms,
                                          std::vector<double> observed_gdp)
     : tech_(tech),
       layout_(layout),
@@ -15,7 +15,9 @@ CalibrationResidual::CalibrationResidual(const Technology& tech, const Layout& l
       unknowns_(unknowns),
       terms_(terms),
       observed_gdp_(std::move(observed_gdp)),
-      shift_(st.size(), 0.0) {}
+      shift_(st.size(), 0.0) {
+  if (unknowns.price_slot >= 0) io_block_ = std::make_unique<IoLocalBlock>(sc, tech, st, unknowns, terms);
+}
 
 bool CalibrationResidual::operator()(const double* x, double* G) {
   log_.begin();
@@ -24,6 +26,7 @@ bool CalibrationResidual::operator()(const double* x, double* G) {
   unknowns_.unpack_prices(x, n, prices_);
   unknowns_.unpack_population(x, state_.population, population_);  // the observed L
   unknowns_.unpack_shift(x, shift_);
+  if (io_block_) return with_intermediates(x, G);
   terms_.evaluate(prices_, population_, &shift_);
   bool bad = false;
   {
@@ -48,6 +51,22 @@ bool CalibrationResidual::operator()(const double* x, double* G) {
     }
   }
   return log_.end(G, n * static_cast<std::size_t>(b), bad, layout_.comm());
+}
+
+// With input–output links (MODEL.md §9): the national terms at x's P and R, then each region's
+// block (IoLocalBlock::calibration_residual).
+bool CalibrationResidual::with_intermediates(const double* x, double* G) {
+  const std::size_t n = state_.size(), b = static_cast<std::size_t>(unknowns_.block);
+  unknowns_.unpack_intermediate(x, n, io_log_price_, io_revenue_);
+  const NationalTerms::IntermediatePoint io{&io_log_price_, &io_revenue_};
+  terms_.evaluate(prices_, population_, &shift_, &io);
+  bool bad = false;
+  {
+    profiling::Event event(profiling::ids().local_clearing);
+    for (std::size_t j = 0; j < n; ++j)
+      if (!io_block_->calibration_residual(j, x + j * b, population_[j], observed_gdp_[j], G + j * b)) bad = true;
+  }
+  return log_.end(G, n * b, bad, layout_.comm());
 }
 
 }  // namespace regio

@@ -11,13 +11,10 @@ IoLocalBlock::IoLocalBlock(const Scenario& sc, const Technology& tech, const Eco
                            const UnknownLayout& unknowns, NationalTerms& terms)
     : sc_(sc), tech_(tech), state_(st), unknowns_(unknowns), terms_(terms) {}
 
-bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with_population) {
+// Region j's local-clearing inputs at block y and population L: log A_is − Σ_k ι_sk log P_ik and its
+// producers' purchases Σ_k ι_ks R_ik of y, the rest of the national terms frozen.
+LocalMarketInputs IoLocalBlock::inputs_at(std::size_t j, const double* y, double L) {
   const std::size_t S = tech_.S;
-  const auto& v = terms_.view();
-  FactorPrices p;
-  for (int f = 0; f < 3; ++f)
-    if (unknowns_.factor_slot[f] >= 0) p[f] = std::exp(y[unknowns_.factor_slot[f]]);
-  const double L = unknowns_.population_slot >= 0 ? std::exp(y[unknowns_.population_slot]) : state_.registered[j];
   const double* log_P = y + unknowns_.price_slot;
   const double* log_R = y + unknowns_.revenue_slot;
   log_A_.resize(S);
@@ -27,22 +24,40 @@ bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with
                 tech_.log_intermediate_cost(s, log_P);
     for (std::size_t k = 0; k < S; ++k) intermediate_[s] += tech_.iota[k * S + s] * std::exp(log_R[k]);
   }
-  OwnMarket own;
-  LocalMarketInputs in = terms_.local_inputs(j, &terms_.price_pow()[j * S], L, log_A_.data(), own);
-  own.intermediate = intermediate_;
-  // Without the exact own market the clearing takes market access as given: the national one,
-  // with this block's own intermediate purchases in place of those at x.
-  const LocalClearingResult res = clear_local_markets(tech_, in, p);
+  own_ = OwnMarket{};
+  LocalMarketInputs in = terms_.local_inputs(j, &terms_.price_pow()[j * S], L, log_A_.data(), own_);
+  own_.intermediate = intermediate_;
+  return in;
+}
+
+// G's factor, price-index and revenue entries of block y at the cleared prices `res`.
+void IoLocalBlock::block_entries(std::size_t j, const LocalMarketInputs& in, const LocalClearingResult& res,
+                                 const double* y, double* g) {
+  const std::size_t S = tech_.S;
   for (int f = 0; f < 3; ++f)
     if (unknowns_.factor_slot[f] >= 0)
       g[unknowns_.factor_slot[f]] = y[unknowns_.factor_slot[f]] - std::log(res.prices[f]);
   log_price_.resize(S);
   log_revenue_.resize(S);
-  own_price_indices_and_revenues(tech_, in, res.prices, &v.phi[j * S], log_price_.data(), log_revenue_.data());
+  own_price_indices_and_revenues(tech_, in, res.prices, &terms_.view().phi[j * S], log_price_.data(),
+                                 log_revenue_.data());
   for (std::size_t s = 0; s < S; ++s) {
-    g[unknowns_.price_slot + s] = log_P[s] - log_price_[s];
-    g[unknowns_.revenue_slot + s] = log_R[s] - log_revenue_[s];
+    g[unknowns_.price_slot + s] = y[unknowns_.price_slot + s] - log_price_[s];
+    g[unknowns_.revenue_slot + s] = y[unknowns_.revenue_slot + s] - log_revenue_[s];
   }
+}
+
+bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with_population) {
+  const auto& v = terms_.view();
+  FactorPrices p;
+  for (int f = 0; f < 3; ++f)
+    if (unknowns_.factor_slot[f] >= 0) p[f] = std::exp(y[unknowns_.factor_slot[f]]);
+  const double L = unknowns_.population_slot >= 0 ? std::exp(y[unknowns_.population_slot]) : state_.registered[j];
+  const LocalMarketInputs in = inputs_at(j, y, L);
+  // Without the exact own market the clearing takes market access as given: the national one,
+  // with this block's own intermediate purchases in place of those at x.
+  const LocalClearingResult res = clear_local_markets(tech_, in, p);
+  block_entries(j, in, res, y, g);
   if (with_population && unknowns_.population_slot >= 0) {
     // Population the region attracts at its own prices and population, other origins and
     // destinations frozen (as the Part I block, national_preconditioner.cpp).
@@ -55,6 +70,21 @@ bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with
     g[unknowns_.population_slot] = std::log(L) - std::log(attracted);
   }
   return res.converged || res.residual < 1e-10;
+}
+
+bool IoLocalBlock::calibration_residual(std::size_t j, const double* y, double population, double observed_gdp,
+                                        double* g) {
+  FactorPrices p;
+  for (int f = 0; f < 3; ++f)
+    if (unknowns_.factor_slot[f] >= 0) p[f] = std::exp(y[unknowns_.factor_slot[f]]);
+  const double shift = y[unknowns_.shift_slot];
+  LocalMarketInputs in = inputs_at(j, y, population);  // unshifted log A_is − Σ_k ι_sk log P_ik
+  const auto inv = invert_local_productivity(tech_, in, observed_gdp, p, shift);
+  g[unknowns_.shift_slot] = shift - inv.log_shift;
+  for (auto& a : log_A_) a += inv.log_shift;  // the inverted productivity: P and R at it
+  block_entries(j, in, inv.clearing, y, g);
+  const auto& res = inv.clearing;
+  return (inv.converged || res.residual < 1e-10) && (res.converged || res.residual < 1e-10);
 }
 
 void IoLocalBlock::inverse_jacobian(std::size_t j, const double* y, double* inverse) {

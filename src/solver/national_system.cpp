@@ -114,24 +114,9 @@ bool NationalSystem::initialise_intermediates() {
 // in an open economy the rest of the world's prices do not move with the level).
 void NationalSystem::sweep_intermediates() {
   constexpr int kInitialSweeps = 40;
-  const std::size_t n = state_.size(), S = tech_.S;
-  std::vector<double> log_price(n * S, 0.0), revenue(n * S, 0.0);
-  if (!state_.sector_price.empty())
-    for (std::size_t k = 0; k < n * S; ++k)
-      log_price[k] = std::log(state_.sector_price[k]), revenue[k] = state_.gross_revenue[k];
-  const std::vector<double>& L = state_.population;  // = registered without migration
-  const NationalTerms::IntermediatePoint io{&log_price, &revenue};
-  for (int sweep = 0; sweep < kInitialSweeps; ++sweep) {
-    terms_.evaluate(state_.prices, L, nullptr, &io);
-    const auto& v = terms_.view();
-    for (std::size_t k = 0; k < n * S; ++k) {
-      log_price[k] = -std::log(v.phi[k]) / tech_.theta[k % S];
-      revenue[k] = v.revenue[k];
-    }
-  }
-  state_.sector_price.resize(n * S);
-  for (std::size_t k = 0; k < n * S; ++k) state_.sector_price[k] = std::exp(log_price[k]);
-  state_.gross_revenue = revenue;
+  // = registered without migration
+  regio::sweep_intermediates(terms_, tech_, state_.prices, state_.population, nullptr, kInitialSweeps,
+                             state_.sector_price, state_.gross_revenue);
 }
 
 SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& context) {

@@ -264,4 +264,25 @@ LocalMarketInputs NationalTerms::local_inputs(std::size_t j, const double* own_p
                            sc_.solver.local_own_market ? &own : nullptr};
 }
 
+void sweep_intermediates(NationalTerms& terms, const Technology& tech, const std::vector<FactorPrices>& p,
+                         const std::vector<double>& L, const std::vector<double>* shift, int sweeps,
+                         std::vector<double>& sector_price, std::vector<double>& gross_revenue) {
+  const std::size_t n = p.size(), S = tech.S;
+  std::vector<double> log_price(n * S, 0.0), revenue(n * S, 0.0);
+  if (!sector_price.empty())
+    for (std::size_t k = 0; k < n * S; ++k) log_price[k] = std::log(sector_price[k]), revenue[k] = gross_revenue[k];
+  const NationalTerms::IntermediatePoint io{&log_price, &revenue};
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    terms.evaluate(p, L, shift, &io);
+    const auto& v = terms.view();
+    for (std::size_t k = 0; k < n * S; ++k) {
+      log_price[k] = -std::log(v.phi[k]) / tech.theta[k % S];
+      revenue[k] = v.revenue[k];
+    }
+  }
+  sector_price.resize(n * S);
+  for (std::size_t k = 0; k < n * S; ++k) sector_price[k] = std::exp(log_price[k]);
+  gross_revenue = revenue;
+}
+
 }  // namespace regio

@@ -22,12 +22,7 @@ ProductivityInversion::ProductivityInversion(const Scenario& sc, const Layout& l
       costs_(costs ? std::move(costs) : std::make_shared<const TransportCosts>(sc, geo)),
       passes_(sc, tech_, geo, state, layout.comm()),
       terms_(sc, tech_, layout, geo, state, passes_),
-      residual_(tech_, layout, state, unknowns_, terms_, std::move(observed_gdp)) {
-  if (tech_.intermediates())  // every rank holds the scenario
-    raise_on_all_ranks(InputError(fmt::format(
-        "{}: the calibration (MODEL.md §6) does not handle intermediate_shares yet; calibrate without them and run "
-        "the input–output scenario on the calibrated regions (inputs/china-io/PROVENANCE.md)",
-        sc.source_file)));
+      residual_(sc, tech_, layout, state, unknowns_, terms_, std::move(observed_gdp)) {
   passes_.build(*costs_);
   terms_.setup_external(*costs_);
 }
@@ -45,6 +40,11 @@ std::vector<double> ProductivityInversion::unknowns_at_state(const std::vector<d
 SolveStats ProductivityInversion::solve(const std::string& context) {
   const auto t0 = std::chrono::steady_clock::now();
   terms_.prepare_solve();
+  // With input–output links P and R start from sweeps at the state's prices, as the first
+  // equilibrium solve's (NationalSystem::initialise_intermediates).
+  if (tech_.intermediates() && state_.sector_price.empty())
+    sweep_intermediates(terms_, tech_, state_.prices, state_.population, nullptr, 40, state_.sector_price,
+                        state_.gross_revenue);
   residual_.log().start_solve();
   const std::vector<double> no_shift(state_.size(), 0.0);
   const auto result = solve_nonlinear(
@@ -52,6 +52,11 @@ SolveStats ProductivityInversion::solve(const std::string& context) {
       [this](const double* x, double* G) { return residual_(x, G); }, sc_.solver);
   SolveStats st = solve_stats(result);
   unknowns_.unpack_prices(result.x.data(), state_.size(), state_.prices);
+  if (unknowns_.price_slot >= 0) {  // P and R (the populations stay the observed ones)
+    std::vector<double> log_price;
+    unknowns_.unpack_intermediate(result.x.data(), state_.size(), log_price, state_.gross_revenue);
+    for (std::size_t k = 0; k < log_price.size(); ++k) state_.sector_price[k] = std::exp(log_price[k]);
+  }
   std::vector<double> shift(state_.size());
   unknowns_.unpack_shift(result.x.data(), shift);
   if (!result.converged) {
