@@ -31,20 +31,21 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
                                                 const std::vector<std::string>& province_list,
                                                 const std::vector<std::string>& sectors) {
   std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the trade frictions file (trade.frictions; check the path)", path));
+  if (!in)
+    throw InputError(fmt::format("{}: cannot open the trade frictions file (trade.frictions; check the path)", path));
   std::stringstream buf;
   buf << in.rdbuf();
   const auto rows = csv::parse(buf.str(), path);
   if (rows.empty())
-    throw InputError(
-        fmt::format("{}: the trade frictions file is empty (header from_province,to_province,sector,tau expected)", path));
+    throw InputError(fmt::format(
+        "{}: the trade frictions file is empty (header from_province,to_province,sector,tau expected)", path));
   std::map<std::string, std::size_t> col;
   for (std::size_t c = 0; c < rows[0].fields.size(); ++c) col[rows[0].fields[c]] = c;
   for (const char* need : {"from_province", "to_province", "sector", "tau"})
     if (!col.count(need))
       throw InputError(fmt::format(
-          "{}:1: the trade frictions file lacks the column '{}' (columns: from_province, to_province, sector, tau)", path,
-          need));
+          "{}:1: the trade frictions file lacks the column '{}' (columns: from_province, to_province, sector, tau)",
+          path, need));
   auto province = [&](const std::string& name, const std::string& where) {
     const auto it = provinces.find(name);
     if (it == provinces.end())
@@ -59,7 +60,8 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
     const auto& row = rows[r];
     const std::string where = fmt::format("{}:{}", path, row.line);
     if (row.fields.size() != rows[0].fields.size())
-      throw InputError(fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
+      throw InputError(
+          fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
     TradeFriction f;
     f.p = province(row.fields[col["from_province"]], where);
     f.q = province(row.fields[col["to_province"]], where);
@@ -81,9 +83,10 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
     const auto key = std::make_tuple(std::min(f.p, f.q), std::max(f.p, f.q), f.sector);
     const auto [it, fresh] = seen.emplace(key, Seen{f.tau, row.line});
     if (!fresh && it->second.tau != f.tau)
-      throw InputError(fmt::format(
-          "{}: tau = {} for {}–{} ({}), but line {} gives {}: frictions must be symmetric (the kernels use τ's symmetry)",
-          where, f.tau, province_list[f.p], province_list[f.q], sector, it->second.line, it->second.tau));
+      throw InputError(
+          fmt::format("{}: tau = {} for {}–{} ({}), but line {} gives {}: frictions must be symmetric (the kernels use "
+                      "τ's symmetry)",
+                      where, f.tau, province_list[f.p], province_list[f.q], sector, it->second.line, it->second.tau));
     if (fresh) out.push_back(f);  // the reverse direction with the same tau adds nothing
   }
   return out;
