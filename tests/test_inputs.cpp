@@ -186,6 +186,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"solver.kernel_precision", {"double", "single"}},
       {"external.cold_start", {"auto", "gradual"}},
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
+      {"trade.frictions", {"", "/data/frictions.csv", "/data/my frictions.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {

@@ -28,7 +28,7 @@ class KernelRows {
   // Bytes the stored kernels of n_own rows take (doubles, or floats if `single`).
   static double stored_bytes(std::size_t n_own, std::size_t N, std::size_t groups, bool single = false);
   // Number of distinct θ among the sectors (trade kernel groups).
-  static std::size_t count_groups(const Technology& tech);
+  static std::size_t count_groups(const Technology& tech, const TransportCosts& costs);
 
   // Row of τ^−θ for sector s / of μ̃^−ε for owned region j. The pointer is valid until the next
   // call of the same accessor (on-the-fly rows live in a scratch buffer).
@@ -60,6 +60,7 @@ class KernelRows {
   double d0_, phi_, eps_, log_mu0_, phi_m_;
   std::vector<int> sector_group_;
   std::vector<double> group_theta_;
+  std::vector<std::size_t> group_sector_;  // a sector of each group (its frictions)
   template <class T>
   using Rows = std::vector<T, HugePageAllocator<T>>;
   Rows<double> trade_, migration_;               // stored rows (double precision)

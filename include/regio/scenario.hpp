@@ -67,13 +67,25 @@ struct CapitalParams {
   }
 };
 
+// One province-pair trade-cost factor of trade.frictions (MODEL.md §12), resolved to indices:
+// τ_nis is multiplied by tau between provinces p and q (either direction) in sector s.
+struct TradeFriction {
+  int p = 0, q = 0, sector = 0;
+  double tau = 1;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& p& q& sector& tau;
+  }
+};
+
 struct TradeParams {
   double d0_km = 0;                // d0
   double distance_elasticity = 0;  // φ_s (common to all sectors)
   double border_cost = 0;          // b_s (common to all sectors)
+  std::string frictions;           // province-pair trade-cost factors CSV ("" = none; MODEL.md §12)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& d0_km& distance_elasticity& border_cost;
+    ar& d0_km& distance_elasticity& border_cost& frictions;
   }
 };
 
@@ -174,6 +186,7 @@ struct Scenario {
   SolverParams solver;
   std::vector<Policy> policies;                  // MODEL.md §4 (resolved on rank 0 before distribution)
   std::vector<TransportLinkSpec> network_links;  // read from network.file on rank 0
+  std::vector<TradeFriction> trade_frictions;    // read from trade.frictions on rank 0
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -189,7 +202,7 @@ struct Scenario {
   void serialize(Ar& ar, unsigned) {
     ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
         output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
-            solver& policies& network_links;
+            solver& policies& network_links& trade_frictions;
   }
 };
 

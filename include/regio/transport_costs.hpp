@@ -53,6 +53,12 @@ class TransportCosts {
   void set_migration_border(int p, int q, double b);
 
   double log_trade_border(int p, int q) const { return p == q ? 0.0 : log_trade_[idx(p, q)]; }
+  // Province-pair trade frictions (trade.frictions, MODEL.md §12): log factor of sector s
+  // between provinces p and q (0 within a province and for pairs the file does not name).
+  bool has_frictions() const { return !log_friction_.empty(); }
+  double log_trade_friction(std::size_t s, int p, int q) const { return log_friction_[s * P_ * P_ + idx(p, q)]; }
+  // The first sector whose frictions equal those of s (sectors of one θ and one class share a kernel).
+  std::size_t friction_class(std::size_t s) const { return has_frictions() ? friction_class_[s] : 0; }
   double log_migration_border(int p, int q) const { return p == q ? 0.0 : log_migration_[idx(p, q)]; }
   std::size_t links() const { return links_.size(); }
   // Network nodes: the ends of the links cheaper than their direct legs (prepares the network).
@@ -73,7 +79,8 @@ class TransportCosts {
   double great_circle(std::size_t i, std::size_t k) const { return chord_distance_km(unit_[i], unit_[k]); }
 
   bool operator==(const TransportCosts& o) const {
-    return road_ == o.road_ && log_trade_ == o.log_trade_ && log_migration_ == o.log_migration_ && links_ == o.links_;
+    return road_ == o.road_ && log_trade_ == o.log_trade_ && log_friction_ == o.log_friction_ &&
+           log_migration_ == o.log_migration_ && links_ == o.links_;
   }
 
  private:
@@ -82,6 +89,8 @@ class TransportCosts {
   std::size_t P_ = 0;
   double road_ = 1;
   std::vector<double> log_trade_, log_migration_;  // P×P, symmetric
+  std::vector<double> log_friction_;               // S×P×P, symmetric (empty without trade.frictions)
+  std::vector<std::size_t> friction_class_;        // per sector
   std::vector<TransportLink> links_;               // sorted, a < b
   std::vector<UnitVector> unit_;                   // unit vectors of the centroids
 

@@ -14,7 +14,7 @@ KernelPasses::KernelPasses(const Scenario& sc, const Technology& tech, const Glo
     : sc_(sc), tech_(tech), geo_(geo), state_(st), comm_(comm), N_(geo.size()), n_own_(st.size()), S_(tech.S) {}
 
 void KernelPasses::build(const TransportCosts& costs) {
-  const std::size_t groups = KernelRows::count_groups(tech_);
+  const std::size_t groups = KernelRows::count_groups(tech_, costs);
   const double needed = KernelRows::stored_bytes(n_own_, N_, groups, sc_.solver.kernel_precision == "single");
   const MemoryLimit memory = available_memory_per_rank(comm_);
   const auto storage = choose_kernel_storage(sc_.solver.kernels, needed, 0.5 * memory.bytes);

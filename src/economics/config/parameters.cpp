@@ -127,6 +127,9 @@ ScenarioSpecs trade_parameters() {
       {"trade.border_cost", K::Real, "3.34", kAtLeastOne, "", "b_s",
        "Iceberg cost factor for crossing a provincial border (local protection, market segmentation); fitted with φ_s (docs/calibration-costs.md).",
        REGIO_FIELD(trade.border_cost)},
+      {"trade.frictions", K::Text, "", {}, "", "τ_pqs",
+       "Optional CSV of province-pair trade-cost factors (columns from_province, to_province, sector, tau; province names as in the region CSV): τ_nis is multiplied by tau between the two provinces in that sector, in both directions (the kernels use τ's symmetry); pairs absent keep 1. Regions inherit their provinces' factor. From observed shares: tools/head_ries_frictions.py (docs/frictions.md).",
+       REGIO_TEXT(trade.frictions)},
   };
 }
 

@@ -12,10 +12,12 @@
 
 namespace regio {
 
-std::size_t KernelRows::count_groups(const Technology& tech) {
-  std::vector<double> seen;
-  for (double t : tech.theta)
-    if (std::find(seen.begin(), seen.end(), t) == seen.end()) seen.push_back(t);
+std::size_t KernelRows::count_groups(const Technology& tech, const TransportCosts& costs) {
+  std::vector<std::pair<double, std::size_t>> seen;
+  for (std::size_t s = 0; s < tech.theta.size(); ++s) {
+    const std::pair<double, std::size_t> key{tech.theta[s], costs.friction_class(s)};
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) seen.push_back(key);
+  }
   return seen.size();
 }
 
@@ -77,11 +79,13 @@ KernelRows::KernelRows(const Scenario& sc, const Technology& tech, const GlobalG
   eps_ = sc.migration.elasticity;
   log_mu0_ = std::log(sc.migration.moving_cost);
   phi_m_ = sc.migration.distance_elasticity;
-  // Sectors with the same θ share one kernel (τ is common to all sectors).
-  for (double t : tech.theta) {
-    const auto it = std::find(group_theta_.begin(), group_theta_.end(), t);
-    sector_group_.push_back(static_cast<int>(it - group_theta_.begin()));
-    if (it == group_theta_.end()) group_theta_.push_back(t);
+  // Sectors with the same θ and the same province-pair frictions share one kernel.
+  std::vector<std::pair<double, std::size_t>> keys;
+  for (std::size_t s = 0; s < tech.theta.size(); ++s) {
+    const std::pair<double, std::size_t> key{tech.theta[s], costs.friction_class(s)};
+    const auto it = std::find(keys.begin(), keys.end(), key);
+    sector_group_.push_back(static_cast<int>(it - keys.begin()));
+    if (it == keys.end()) keys.push_back(key), group_theta_.push_back(key.first), group_sector_.push_back(s);
   }
   trade_scratch_.resize(N_);
   migration_scratch_.resize(N_);
@@ -133,6 +137,10 @@ void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
     const double log_tau = phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]);
     out[k] = -theta * log_tau;
   }
+  if (costs_.has_frictions())
+    for (std::size_t k = 0; k < N_; ++k)
+      out[k] = -theta * (phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]) +
+                         costs_.log_trade_friction(group_sector_[g], pi, geo_.province[k]));
   vmath::exp(out, out, N_);
 }
 

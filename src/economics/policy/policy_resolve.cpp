@@ -15,6 +15,7 @@
 #include "regio/policy_kind.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
+#include "regio/trade_frictions.hpp"
 
 namespace regio {
 
@@ -210,6 +211,11 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   const Names names = collect(regions);
   const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
   if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
+  if (!sc.trade.frictions.empty()) {
+    std::vector<std::string> sectors;
+    for (const auto& s : sc.sectors) sectors.push_back(s.name);
+    sc.trade_frictions = read_trade_frictions(sc.trade.frictions, names.province, names.province_list, sectors);
+  }
   if (sc.external.enabled && names.tags.count("port") == 0)
     throw InputError(
         fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
