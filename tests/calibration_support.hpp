@@ -41,6 +41,17 @@ inline Scenario calibration_scenario() {
   return sc;
 }
 
+// `sc` with nothing that moves a calibrated baseline between epochs (g = g^L = κ = ρ = σ = δ_k = 0).
+inline Scenario without_change(Scenario sc) {
+  for (auto& s : sc.sectors) s.productivity_growth = 0;
+  sc.population.growth = 0;
+  sc.productivity.spillover = 0;
+  sc.migration.conversion_rate = 0;
+  sc.households.saving_rate = 0;
+  sc.capital.depreciation = 0;
+  return sc;
+}
+
 // Solve the model for `truth` and return the regions with its equilibrium as "observed" data
 // and neutral fundamentals (productivity 1, amenity 1) to be calibrated.
 inline std::vector<Region> observed_from(const Scenario& sc, const std::vector<Region>& truth) {

@@ -21,6 +21,7 @@ using regio::testing::calibration_scenario;
 using regio::testing::gather;
 using regio::testing::observed_from;
 using regio::testing::random_regions;
+using regio::testing::without_change;
 using regio::testing::world;
 
 TEST(Calibration, SyntheticRoundTripRecoversFundamentals) {
@@ -50,13 +51,7 @@ TEST(Calibration, SyntheticRoundTripRecoversFundamentals) {
 
 // A calibrated baseline with no change (g = g^L = κ = ρ = σ = δ_k = 0) stays at the data.
 TEST(Calibration, CalibratedBaselineStaysAtTheData) {
-  Scenario sc = calibration_scenario();
-  for (auto& s : sc.sectors) s.productivity_growth = 0;
-  sc.population.growth = 0;
-  sc.productivity.spillover = 0;
-  sc.migration.conversion_rate = 0;
-  sc.households.saving_rate = 0;
-  sc.capital.depreciation = 0;
+  const Scenario sc = without_change(calibration_scenario());
   auto data = random_regions(18, 5, 202);
   for (auto& r : data) r.gdp = 2e-4 * r.population * (0.5 + r.amenity);  // any positive GDP
   auto comm = world();

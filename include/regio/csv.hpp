@@ -13,6 +13,9 @@ struct Row {
 // Split the text into rows; blank lines are skipped. Throws InputError on an unterminated quote.
 std::vector<Row> parse(const std::string& text, const std::string& file_label);
 
+// A data row as wide as the header, or InputError "<file>:<line>: N fields, the header has M".
+void require_header_width(const Row& row, const Row& header, const std::string& file_label);
+
 // Parse a whole field as a double (no trailing garbage). Returns false if it is not a number.
 bool to_double(const std::string& field, double& out);
 

@@ -69,6 +69,12 @@ std::vector<Row> parse(const std::string& text, const std::string& file_label) {
   return rows;
 }
 
+void require_header_width(const Row& row, const Row& header, const std::string& file_label) {
+  if (row.fields.size() != header.fields.size())
+    throw InputError(fmt::format("{}:{}: {} fields, the header has {}", file_label, row.line, row.fields.size(),
+                                 header.fields.size()));
+}
+
 bool to_double(const std::string& field, double& out) {
   std::size_t b = field.find_first_not_of(" \t"), e = field.find_last_not_of(" \t");
   if (b == std::string::npos) return false;

@@ -59,9 +59,7 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const std::string where = fmt::format("{}:{}", path, row.line);
-    if (row.fields.size() != rows[0].fields.size())
-      throw InputError(
-          fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
+    csv::require_header_width(row, rows[0], path);
     TradeFriction f;
     f.p = province(row.fields[col["from_province"]], where);
     f.q = province(row.fields[col["to_province"]], where);

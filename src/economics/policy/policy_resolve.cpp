@@ -117,9 +117,7 @@ std::vector<TransportLinkSpec> read_network(const std::string& path, const Names
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const std::string where = fmt::format("{}:{}", path, row.line);
-    if (row.fields.size() != rows[0].fields.size())
-      throw InputError(
-          fmt::format("{}: {} fields, the header has {}", where, row.fields.size(), rows[0].fields.size()));
+    csv::require_header_width(row, rows[0], path);
     TransportLinkSpec l;
     l.line = row.line;
     l.from = row.fields[col["from"]];
