@@ -187,6 +187,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"external.cold_start", {"auto", "gradual"}},
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
       {"trade.frictions", {"", "/data/frictions.csv", "/data/my frictions.csv"}},
+      {"households.land_income", {"residents", "stayers"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {

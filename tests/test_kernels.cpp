@@ -172,6 +172,23 @@ TEST(Kernels, MigrationSharesAreLogit) {
   EXPECT_NEAR(m[1] / m[2], std::pow((2.0 / 4.0) / (1.5 / 2.0), eps), 1e-13);
 }
 
+// MODEL.md §11: the stayers' own share m solves m = z/(z + b) with z = a (1 + c/m)^ε, from any
+// start; no rent (c = 0) is the plain logit; a sole destination (b = 0) keeps everyone.
+TEST(Kernels, StayersRebateSolvesTheOwnShareFixedPoint) {
+  const double eps = 1.5;
+  for (double a : {0.3, 1.0, 4.0})
+    for (double b : {0.05, 1.0, 20.0})
+      for (double c : {0.0, 0.1, 2.0})
+        for (double start : {1e-6, 0.5, 1.0}) {
+          const double C = stayers_rebate(a, b, c, eps, start);
+          const double m = c > 0 ? c / (C - 1) : a / (a + b);
+          const double z = a * std::pow(C, eps);
+          EXPECT_NEAR(m, z / (z + b), 1e-13) << a << " " << b << " " << c << " " << start;
+          if (c == 0) EXPECT_EQ(C, 1.0);
+        }
+  EXPECT_NEAR(stayers_rebate(1.0, 0.0, 0.4, eps, 0.3), 1.4, 1e-15);
+}
+
 TEST(Kernels, UnitPriceIsCobbDouglasCostOverProductivity) {
   Scenario sc = Scenario::defaults();
   const Technology t(sc);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Levels and exact hat algebra agree (MODEL.md §12; CTest levels_vs_hat_np*).
 
-    check_levels_hat.py REGIO NP OUT [--tolerance 1e-9]
+    check_levels_hat.py REGIO NP OUT [--tolerance 1e-9] [--stayers]
 
 A synthetic economy (tools/synth_regions.py: 14 regions in 4 provinces, three sectors) in the
 subset both modes share: input-output links (China's 2020 shares), capital and land, housing,
@@ -15,13 +15,20 @@ growth (every nominal term homogeneous of degree 1, MODEL.md §12). Then
   3. `regio counterfactual` solves the same shock in changes from OUT/base
      (τ̂ = 1.6/1.3 on every inter-provincial pair, written to OUT/shock.csv).
 
+With --stayers, households.land_income: stayers (MODEL.md §11: land and housing rents to the
+stayers, the own term (C_o U_o)^ε) and no capital (hat mode defines the stayers' rebate without
+capital income; the capital shares go to labour); the real income compared is then a newcomer's
+(levels: the `utility` column, U_d/B_d with B_d unchanged), as hat mode's V̂.
+
 Compared region by region, as the numeraires differ (levels: P̄ = 1; hat: a wage): the real
 wage change ŵ/P̂ (levels: (w'/P')/(w/P)), the population change L̂, the real income change v̂,
-the land rent relative to the wage q̂/ŵ, and the sectors' revenue changes R̂_ns/ŵ_n. Prints the
+the land rent relative to the wage q̂/ŵ, the sectors' revenue changes R̂_ns/ŵ_n and the own
+migration share m̂_oo of every region, and welfare (the registered-weighted mean of log D^(1/ε)). Prints the
 largest relative difference and exits 1 if it exceeds the tolerance.
 """
 import argparse
 import csv
+import math
 import os
 import shutil
 import subprocess
@@ -54,12 +61,31 @@ SECTORS = """sectors:
 """
 
 
-def scenario(path, regions, border_cost):
+def without_capital(sectors):
+    """The sectors with their capital share moved to labour."""
+    out, labour = [], None
+    for line in sectors.splitlines():
+        key = line.strip().split(":")[0]
+        if key == "labor_share":
+            labour = float(line.split(":")[1])
+            continue
+        if key == "capital_share":
+            indent = line[:len(line) - len(line.lstrip())]
+            out.append(f"{indent}labor_share: {labour + float(line.split(':')[1])!r}")
+            out.append(f"{indent}capital_share: 0")
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def scenario(path, regions, border_cost, stayers):
+    households = "households:\n  saving_rate: 0\n  housing_share: 0.15\n"
+    if stayers:
+        households += "  land_income: stayers\n"
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"regions: {regions}\ndecomposition: auto\nepochs: 1\nscale_to_observed_gdp: false\n"
-                "households:\n  saving_rate: 0\n  housing_share: 0.15\n"
+        f.write(f"regions: {regions}\ndecomposition: auto\nepochs: 1\nscale_to_observed_gdp: false\n" + households +
                 f"trade:\n  border_cost: {border_cost}\n"
-                "solver:\n  atol: 1e-12\n" + SECTORS)
+                "solver:\n  atol: 1e-12\n" + (without_capital(SECTORS) if stayers else SECTORS))
 
 
 def read(path, key):
@@ -84,6 +110,7 @@ def main():
     ap.add_argument("np")
     ap.add_argument("out")
     ap.add_argument("--tolerance", type=float, default=1e-9)
+    ap.add_argument("--stayers", action="store_true", help="households.land_income: stayers, no capital")
     a = ap.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
@@ -92,8 +119,8 @@ def main():
          "-o", os.path.join(a.out, "synth"), "--no-network"])
     regions = os.path.join(a.out, "synth", "regions.csv")
     b0, b1 = 1.3, 1.6
-    scenario(os.path.join(a.out, "before.yaml"), regions, b0)
-    scenario(os.path.join(a.out, "after.yaml"), regions, b1)
+    scenario(os.path.join(a.out, "before.yaml"), regions, b0, a.stayers)
+    scenario(os.path.join(a.out, "after.yaml"), regions, b1, a.stayers)
     base = os.path.join(a.out, "base")
     run(mpi + ["run", os.path.join(a.out, "before.yaml"), "--quiet", "--out", os.path.join(a.out, "levels0"),
                "--export-base", base])
@@ -139,13 +166,22 @@ def compare(a, hat):
         moved = max(moved, abs(real_wage - 1))
         check("real wage change", region, real_wage, w_hat / f(u, "goods_price_change"))
         check("population change", region, f(c, "population") / f(b, "population"), f(u, "employment_change"))
-        check("real income change", region, f(c, "real_income_pc") / f(b, "real_income_pc"), f(u, "real_income_change"))
+        income = "utility" if a.stayers else "real_income_pc"
+        check("real income change", region, f(c, income) / f(b, income), f(u, "real_income_change"))
+        own = lambda r: 1 - f(r, "migrants_out") / f(r, "registered")
+        check("own share change", region, own(c) / own(b), f(u, "own_share_new") / f(u, "own_share_base"))
         check("land rent / wage", region, (f(c, "land_rent") / f(b, "land_rent")) / (f(c, "wage") / f(b, "wage")),
               f(u, "land_rent_change") / w_hat)
         gross0 = sum(f(r, "revenue") for k, r in base_revenue.items() if k[0] == region)
         gross_hat = sum(f(r, "revenue_base") * f(r, "revenue_change") for k, r in sectors_hat.items() if k[0] == region)
         check("gross output / wage", region, (f(c, "gross_output") / f(b, "gross_output")) / (f(c, "wage") / f(b, "wage")),
               gross_hat / gross0 / w_hat)
+    # Welfare, MODEL.md §7: exp of the registered-weighted mean of log D_o^(1/ε) (levels, aggregates.csv)
+    # against hat mode's welfare_logmean_pct.
+    w0, w1 = (float(list(read(os.path.join(a.out, d, "aggregates.csv"), ["epoch"]).values())[-1]["welfare"])
+              for d in ("levels0", "levels1"))
+    national = {k[0]: float(r["value"]) for k, r in read(os.path.join(hat, "national.csv"), ["statistic"]).items()}
+    check("welfare change", "the country", math.exp(w1 - w0), 1 + national["welfare_logmean_pct"] / 100)
     print(f"levels vs hat: {len(units)} regions, largest relative difference {worst:.2e} ({where}); "
           f"largest real wage change {moved:.3%}")
     if moved < 1e-3:

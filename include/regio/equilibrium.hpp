@@ -3,6 +3,7 @@
 // calibration — without PETSc, MPI or the solver: the solve's statistics, the national terms
 // at the solution (EquilibriumView), the policy regime the solve was given, and a read-only
 // handle on all of it (Equilibrium).
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,15 +28,20 @@ struct SolveStats {
 // Quantities at the last evaluated point. Owned-region vectors are indexed by j (and j*S+s);
 // *_all vectors are global (CSV order) and were exchanged anyway by the residual.
 struct EquilibriumView {
-  std::vector<double> price_index;            // P_n
-  std::vector<double> income;                 // I_n (including transfers)
-  std::vector<double> transfer;               // T_n (fiscal_transfer policies; Σ T = 0)
-  std::vector<double> investment;             // J_n
-  std::vector<double> expenditure;            // X_ns
-  std::vector<double> phi;                    // Φ_ns
-  std::vector<double> revenue;                // R_is
-  std::vector<double> market_access;          // MA_is
-  std::vector<double> utility;                // U_d
+  std::vector<double> price_index;    // P_n
+  std::vector<double> income;         // I_n (including transfers)
+  std::vector<double> transfer;       // T_n (fiscal_transfer policies; Σ T = 0)
+  std::vector<double> investment;     // J_n
+  std::vector<double> expenditure;    // X_ns
+  std::vector<double> phi;            // Φ_ns
+  std::vector<double> revenue;        // R_is
+  std::vector<double> market_access;  // MA_is
+  std::vector<double> utility;        // U_d (with land_income: stayers, a newcomer's)
+  // land_income: stayers (MODEL.md §11): c_o = Λ_o/(y_o R_o), the region's land and housing rent
+  // over its newcomers' income per head y_o and registered population, so that a stayer's
+  // factor is C_o = 1 + c_o/m_oo; empty under residents.
+  std::vector<double> stayer_rent_ratio;
+  std::vector<double> own_term;               // (C_o U_o)^ε: the own region's term of D_o (U_o^ε under residents)
   std::vector<double> migration_denominator;  // D_o = Σ_k (U_k/μ_ok)^ε
   std::vector<double> population_demand;      // Σ_o R_o m_od
   std::vector<double> inflow;                 // Σ_{o≠d} L_od (migrants living in d), summed directly
@@ -51,6 +57,12 @@ struct EquilibriumView {
   std::vector<double> external_phi;     // Φ_Ws = Σ_k (τ_Wks p_ks)^−θ_s (S)
   double net_exports = 0;               // NX
 };
+
+// C_o^ε, the stayers' factor on the own term at the view's point (1 under residents): held
+// fixed where a block of one region is differentiated (the preconditioners).
+inline double stayers_rebate_pow(const EquilibriumView& v, std::size_t j, double eps) {
+  return v.stayer_rent_ratio.empty() ? 1.0 : v.own_term[j] / std::pow(v.utility[j], eps);
+}
 
 // Fiscal rules in force (MODEL.md §4, fiscal_transfer policies), for the owned regions. With Y_n
 // the pre-transfer income wL + rK + qH:

@@ -37,8 +37,14 @@ class KernelPasses {
   double bytes_per_residual(bool migration) const;
 
   void trade_pass(const double* price_cols, const double* expenditure, const double* external_pow, double* phi);
-  void migration_pass(const double* attraction, const double* own_pow, const std::vector<double>& registered,
-                      double* leaving_weight, double* denominator, double* outflow);
+  // With land_income: stayers, `stayers` holds each origin's rent ratio c_o and ε: own_pow[j]
+  // comes in as U_o^ε and leaves as the own term (C_o U_o)^ε (MODEL.md §11); null under residents.
+  struct Stayers {
+    const double* rent_ratio = nullptr;
+    double epsilon = 1;
+  };
+  void migration_pass(const double* attraction, double* own_pow, const std::vector<double>& registered,
+                      double* leaving_weight, double* denominator, double* outflow, const Stayers* stayers = nullptr);
   // This rank's column sums of the last passes (S×N and N).
   const std::vector<double>& market_access_partial() const { return ma_partial_; }
   const std::vector<double>& inflow_partial() const { return inflow_partial_; }

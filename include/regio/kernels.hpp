@@ -81,6 +81,14 @@ double utility(const Technology& tech, double amenity, double income, double pop
 // Income I = wL + rK + qH + T over the markets that exist (an unused factor earns nothing).
 double income(const Technology& tech, const FactorPrices& p, double L, double K, double H, double transfer);
 
+// A newcomer's income in a region, in total over its L residents: I, less the land and housing
+// rent qH when that goes to the stayers (land_income: stayers, MODEL.md §11).
+inline double newcomer_income(const Technology& tech, bool stayers, const FactorPrices& p, double L, double K, double H,
+                              double transfer) {
+  const double I = income(tech, p, L, K, H, transfer);
+  return stayers && tech.active[kLand] ? I - p.land_rent * H : I;
+}
+
 // Trade shares of one destination n over all origins: π_nis = (τ p)^−θ / Φ_ns for one sector,
 // given the row t_k = τ_nk^−θ and a_k = p_k^−θ. Returns Φ_ns; writes shares if `shares` non-empty.
 double trade_shares(std::span<const double> tau_pow, std::span<const double> price_pow, std::span<double> shares);
@@ -88,6 +96,13 @@ double trade_shares(std::span<const double> tau_pow, std::span<const double> pri
 // Migration shares of one origin: m_od = (U_d/μ_od)^ε / Σ_k (U_k/μ_ok)^ε. Returns the denominator.
 double migration_shares(std::span<const double> utility, std::span<const double> mu, double epsilon,
                         std::span<double> shares);
+
+// Stayers' rebate (MODEL.md §11, land_income: stayers): the factor C = 1 + c/m_oo by which
+// staying beats moving, where m_oo = z/(z + b) is the own share, z = a C^ε the own term (a = U_o^ε,
+// or the hat mode's m_oo Û_o^ε), b the weight of every other destination and c the unit's rent
+// over its newcomers' income and registered population. The root in y = log m_oo is unique
+// (g(y) = log z − log(z + b) − y is decreasing); Newton from log m_start.
+double stayers_rebate(double a, double b, double c, double eps, double m_start);
 
 // The region's own purchases, treated exactly in local clearing (optional). With national
 // terms frozen, a region's own price moves its own price index Φ_ii and its own spending X_i

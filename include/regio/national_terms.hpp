@@ -61,6 +61,7 @@ class NationalTerms {
   void spending(const std::vector<FactorPrices>& p, const std::vector<double>& L, const IntermediatePoint* io);
   void price_indices(const std::vector<double>& L);
   void market_access();
+  void stayers_utility(const std::vector<FactorPrices>& p, const std::vector<double>& L);
   // Transfers T_n at pre-transfer incomes Y (owned) and populations L (collective if active).
   void transfers(const std::vector<double>& Y, const std::vector<double>& L, std::vector<double>& T) const;
 

@@ -49,11 +49,13 @@ struct SectorParams {
 };
 
 struct HouseholdParams {
-  double housing_share = 0;  // δ_h
-  double saving_rate = 0;    // σ
+  double housing_share = 0;               // δ_h
+  double saving_rate = 0;                 // σ
+  std::string land_income = "residents";  // MODEL.md §11: residents or stayers
+  bool stayers() const { return land_income == "stayers"; }
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& housing_share& saving_rate;
+    ar& housing_share& saving_rate& land_income;
   }
 };
 

@@ -62,8 +62,8 @@ std::string parameters_yaml(const Scenario& sc, const Technology& tech) {
                        num(tech.intermediates() ? tech.iota[s * tech.S + k] : 0.0));
     y += "}\n";
   }
-  y += fmt::format("housing_share: {}\nmigration_elasticity: {}\nland: region\nland_income: residents\n",
-                   num(tech.housing_share), num(sc.migration.elasticity));
+  y += fmt::format("housing_share: {}\nmigration_elasticity: {}\nland: region\nland_income: {}\n",
+                   num(tech.housing_share), num(sc.migration.elasticity), sc.households.land_income);
   return y;
 }
 

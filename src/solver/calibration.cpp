@@ -25,6 +25,7 @@ struct AmenityInversion {
   std::vector<double> real_income;  // v_d = U_d / B_d at the calibrated prices
   std::vector<double> hukou_pow;    // h_d^−ε
   std::vector<double> weight;       // L_d / Σ L
+  std::vector<double> rent_ratio;   // c_o (land_income: stayers), else empty
   double eps;
 
   AmenityInversion(const Equilibrium& s, const Layout& l, const EconomyState& state)
@@ -36,6 +37,7 @@ struct AmenityInversion {
       hukou_pow.push_back(std::pow(st.hukou_barrier[j], -eps));
       weight.push_back(st.population[j] / total);
     }
+    rent_ratio = v.stayer_rent_ratio;
   }
 
   // Population each owned destination attracts at log amenities b.
@@ -48,10 +50,17 @@ struct AmenityInversion {
     }
     layout.allgather(attraction.data(), 1, attraction_all);
     for (std::size_t j = 0; j < n; ++j) {
-      double D = own[j];
       const double* row = sys.migration_row(j);
-      for (std::size_t k = 0; k < N; ++k) D += row[k] * attraction_all[k];
-      outflow[j] = st.registered[j] / D;
+      if (rent_ratio.empty()) {
+        double D = own[j];
+        for (std::size_t k = 0; k < N; ++k) D += row[k] * attraction_all[k];
+        outflow[j] = st.registered[j] / D;
+      } else {  // the own term (C_o U_o)^ε of MODEL.md §11
+        double leaving = 0;
+        for (std::size_t k = 0; k < N; ++k) leaving += row[k] * attraction_all[k];
+        own[j] *= std::pow(stayers_rebate(own[j], leaving, rent_ratio[j], eps, own[j] / (own[j] + leaving)), eps);
+        outflow[j] = st.registered[j] / (own[j] + leaving);
+      }
     }
     layout.allgather(outflow.data(), 1, outflow_all);
     for (std::size_t j = 0; j < n; ++j) {

@@ -99,8 +99,11 @@ void EquilibriumResidual::migration(const std::vector<double>& L, double* G) {
   }
   const bool clear_first = layout_.rank() % 2 == 1;
   if (clear_first) clear_owned_markets(prices_, L, G);
+  const KernelPasses::Stayers stayers{v.stayer_rent_ratio.data(), epsilon_};
   passes_.migration_pass(v.attraction_all.data(), own_pow_.data(), state_.registered, v.leaving_weight.data(),
-                         v.migration_denominator.data(), outflow_.data());
+                         v.migration_denominator.data(), outflow_.data(),
+                         v.stayer_rent_ratio.empty() ? nullptr : &stayers);
+  v.own_term = own_pow_;
   if (!clear_first) clear_owned_markets(prices_, L, G);
   {
     profiling::Event exchange(profiling::ids().exchange);

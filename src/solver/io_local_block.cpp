@@ -64,9 +64,11 @@ bool IoLocalBlock::residual(std::size_t j, const double* y, double* g, bool with
     const double eps = sc_.migration.elasticity, hukou_pow = terms_.hukou_pow()[j];
     const double att_x = std::pow(v.utility[j], eps) * hukou_pow;
     const double inflow_weight = att_x > 0 ? v.inflow[j] / att_x : 0.0;
-    const double I = income(tech_, p, L, state_.capital[j], state_.land[j], v.transfer[j]);
+    const double I =
+        newcomer_income(tech_, sc_.households.stayers(), p, L, state_.capital[j], state_.land[j], v.transfer[j]);
     const double u = std::pow(utility(tech_, state_.amenity[j], I, L, v.price_index[j], p), eps);
-    const double attracted = u * state_.registered[j] / (u + v.leaving_weight[j]) + u * hukou_pow * inflow_weight;
+    const double stay = u * stayers_rebate_pow(v, j, eps);
+    const double attracted = stay * state_.registered[j] / (stay + v.leaving_weight[j]) + u * hukou_pow * inflow_weight;
     g[unknowns_.population_slot] = std::log(L) - std::log(attracted);
   }
   return res.converged || res.residual < 1e-10;

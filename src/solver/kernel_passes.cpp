@@ -4,6 +4,7 @@
 #include <boost/mpi/communicator.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "regio/row_products.hpp"
 
@@ -127,9 +128,9 @@ void KernelPasses::trade_pass(const double* price_cols, const double* expenditur
   }
 }
 
-void KernelPasses::migration_pass(const double* attraction, const double* own_pow,
-                                  const std::vector<double>& registered, double* leaving_weight, double* denominator,
-                                  double* outflow) {
+void KernelPasses::migration_pass(const double* attraction, double* own_pow, const std::vector<double>& registered,
+                                  double* leaving_weight, double* denominator, double* outflow,
+                                  const Stayers* stayers) {
   const std::size_t block = row_block();
   const bool single = single_stored();
   inflow_partial_.assign(N_, 0.0);
@@ -138,6 +139,10 @@ void KernelPasses::migration_pass(const double* attraction, const double* own_po
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t j = j0 + r;
       leaving_weight[j] = dots[r];
+      if (stayers) {  // own term (C_o U_o)^ε at the stayers' fixed point
+        const double a = own_pow[j], b = leaving_weight[j], eps = stayers->epsilon;
+        own_pow[j] = a * std::pow(stayers_rebate(a, b, stayers->rent_ratio[j], eps, a / (a + b)), eps);
+      }
       denominator[j] = own_pow[j] + leaving_weight[j];  // D_o
       outflow[j] = registered[j] / denominator[j];
       coef[r] = outflow[j];

@@ -157,10 +157,13 @@ void NationalPreconditioner::invert_population_block(std::size_t j, const Factor
   // Population the region attracts at own prices and population, other origins frozen.
   const double att_x = std::pow(v.utility[j], eps) * hukou_pow;
   const double inflow_weight = att_x > 0 ? v.inflow[j] / att_x : 0.0;  // Σ_{o≠j} μ̃^−ε R_o/D_o
+  const double rebate_pow = stayers_rebate_pow(v, j, eps);
   auto attracted = [&](const FactorPrices& q, double pop) {
-    const double I = income(tech_, q, pop, state_.capital[j], state_.land[j], v.transfer[j]);
+    const double I =
+        newcomer_income(tech_, sc_.households.stayers(), q, pop, state_.capital[j], state_.land[j], v.transfer[j]);
     const double own = std::pow(utility(tech_, state_.amenity[j], I, pop, v.price_index[j], q), eps);
-    return own * state_.registered[j] / (own + v.leaving_weight[j]) + own * hukou_pow * inflow_weight;
+    const double stay = own * rebate_pow;
+    return stay * state_.registered[j] / (stay + v.leaving_weight[j]) + own * hukou_pow * inflow_weight;
   };
   for (std::size_t a = 0; a < b; ++a) A[a * b + a] = 1.0;
   const double L1 = population * std::exp(h);

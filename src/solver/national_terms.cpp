@@ -94,12 +94,31 @@ void NationalTerms::evaluate(const std::vector<FactorPrices>& p, const std::vect
   // Utility U_d (MODEL.md §2); the migration terms are the equilibrium residual's (zero here).
   auto& v = view_;
   v.utility.resize(n_own_);
-  for (std::size_t j = 0; j < n_own_; ++j)
-    v.utility[j] = utility(tech_, state_.amenity[j], v.income[j], L[j], v.price_index[j], p[j]);
+  if (sc_.households.stayers()) {
+    stayers_utility(p, L);
+  } else {
+    for (std::size_t j = 0; j < n_own_; ++j)
+      v.utility[j] = utility(tech_, state_.amenity[j], v.income[j], L[j], v.price_index[j], p[j]);
+  }
   v.population_demand.assign(n_own_, 0.0);
   v.migration_denominator.assign(n_own_, 0.0);
   v.inflow.assign(n_own_, 0.0);
   v.leaving_weight.assign(n_own_, 0.0);
+}
+
+// With land_income: stayers (MODEL.md §11) the land and housing rent Λ_o = q_o H_o goes to the
+// region's stayers: a newcomer's income is (I_o − Λ_o)/L_o, and the stayers' rebate ratio c_o =
+// Λ_o/(y_o R_o) (C_o = 1 + c_o/m_oo, solved with the migration shares).
+void NationalTerms::stayers_utility(const std::vector<FactorPrices>& p, const std::vector<double>& L) {
+  auto& v = view_;
+  v.stayer_rent_ratio.resize(n_own_);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const double rent = tech_.active[kLand] ? p[j].land_rent * state_.land[j] : 0.0;
+    const double newcomer_income = (v.income[j] - rent) / L[j];
+    v.utility[j] = utility(tech_, state_.amenity[j], v.income[j] - rent, L[j], v.price_index[j], p[j]);
+    const double R = state_.registered[j];
+    v.stayer_rent_ratio[j] = R > 0 ? rent / (newcomer_income * R) : 0.0;
+  }
 }
 
 // 1. Unit prices of the owned regions; exchange p^−θ (N×S).

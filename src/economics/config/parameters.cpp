@@ -99,6 +99,9 @@ ScenarioSpecs households_parameters() {
       {"households.saving_rate", K::Real, "0.35", {0, 1, false, true}, "", "σ",
        "Share of income saved and invested (national saving ≈ 45% of GDP in China; households and firms pooled).",
        REGIO_FIELD(households.saving_rate)},
+      {"households.land_income", K::Text, "residents", {}, "", "",
+       "Who receives a region's land and housing rents (MODEL.md §11): `residents` (Part I: shared by everyone living there, migrants included) or `stayers` (Tombe & Zhu: rebated to the hukou holders who live in their registration region; migrants earn their wage, capital income and transfers only). With `stayers`, the value of staying is C_o U_o (docs/land-income.md).",
+       REGIO_TEXT(households.land_income)},
   };
 }
 

@@ -176,6 +176,8 @@ void Scenario::validate(const std::string& where) const {
     fail(fmt::format("external.cold_start = '{}' must be auto or gradual", external.cold_start));
   if (solver.kernel_precision != "double" && solver.kernel_precision != "single")
     fail(fmt::format("solver.kernel_precision = '{}' must be double or single", solver.kernel_precision));
+  if (households.land_income != "residents" && households.land_income != "stayers")
+    fail(fmt::format("households.land_income = '{}' must be residents or stayers", households.land_income));
   if (households.housing_share + households.saving_rate >= 1.0)
     fail(fmt::format(
         "households.housing_share + households.saving_rate = {} must be < 1 (something must be spent on goods)",

@@ -45,7 +45,11 @@ std::vector<RegionOutcome> region_outcomes(const Scenario& sc, const Equilibrium
     o.transfer = v.transfer[j];
     o.capital = st.capital[j];
     o.utility = v.utility[j];
-    o.real_income_pc = v.utility[j] / st.amenity[j];
+    // Real income per resident, the region's average (under land_income: stayers, utility is a
+    // newcomer's and the stayers' rent share is on top).
+    o.real_income_pc = v.stayer_rent_ratio.empty()
+                           ? v.utility[j] / st.amenity[j]
+                           : utility(tech, 1.0, v.income[j], st.population[j], v.price_index[j], p);
     for (std::size_t s = 0; s < S; ++s) {
       o.employment.push_back(tech.alpha[s] * v.revenue[j * S + s] / p.wage);
       if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();

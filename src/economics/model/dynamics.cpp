@@ -59,7 +59,9 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const GatherNation
       double lost = 0;
       for (std::size_t k = 0; k < N; ++k) lost += row[k] * converting_all[k];
       lost *= st.registered[j] / v.migration_denominator[j];  // Σ_{d≠o} ρ_d L_od
-      const double stay = st.registered[j] * std::pow(v.utility[j], eps) / v.migration_denominator[j];  // L_oo
+      // L_oo (the own term is (C_o U_o)^ε under land_income: stayers)
+      const double own = v.stayer_rent_ratio.empty() ? std::pow(v.utility[j], eps) : v.own_term[j];
+      const double stay = st.registered[j] * own / v.migration_denominator[j];
       const double gained = st.conversion_rate[j] * (st.population[j] - stay);  // ρ_o Σ_{o'≠o} L_o'o
       st.registered[j] = growth * (st.registered[j] - lost + gained);
       st.population[j] *= growth;  // warm start of the next solve

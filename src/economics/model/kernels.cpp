@@ -73,4 +73,18 @@ double migration_shares(std::span<const double> utility, std::span<const double>
   return denom;
 }
 
+double stayers_rebate(double a, double b, double c, double eps, double m_start) {
+  double y = std::min(std::log(m_start), 0.0);
+  for (int it = 0; it < 100; ++it) {
+    const double C = 1 + c * std::exp(-y);
+    const double z = a * std::pow(C, eps);
+    const double gy = std::log(z) - std::log(z + b) - y;
+    const double dg = -eps * (C - 1) / C * b / (z + b) - 1;
+    const double step = -gy / dg;
+    y = std::min(y + step, 0.0);
+    if (std::abs(step) < 1e-15) break;
+  }
+  return 1 + c * std::exp(-y);
+}
+
 }  // namespace regio

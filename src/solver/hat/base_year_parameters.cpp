@@ -103,8 +103,9 @@ void read_market_structure(const YamlFile& y, HatParameters& p) {
     y.fail(y.root,
            "capital_share > 0 needs land: region and land_income: residents (capital income by group is not "
            "defined in hat mode)");
-  if (p.stayers && !p.land_by_group)
-    y.fail(y.root["land_income"], "land_income: stayers needs land: by_group (the rent of a unit is its group's land)");
+  if (p.stayers && !p.land_by_group && p.G() > 1)  // with one group, the region's land is the group's
+    y.fail(y.root["land_income"],
+           "land_income: stayers needs land: by_group with several groups (the rent of a unit is its group's land)");
 }
 
 }  // namespace

@@ -5,29 +5,9 @@
 #include <cmath>
 
 #include "regio/hat/hat_system.hpp"
+#include "regio/kernels.hpp"
 
 namespace regio::hat {
-
-namespace {
-
-// Stayers' own share (MODEL.md §11): the unique root of g(y) = log z − log(z + b) − y in
-// y = log m'_uu, where z = a C^ε is the unit's own term m'_uu Φ_u, C = 1 + c e^(−y) its rebate
-// factor C'_u and b = Σ_{v≠u} m_uv (Û_v/μ̂_uv)^ε (Newton from y = log m_uu; g' < 0). Returns C'_u.
-double stayers_rebate(double a, double b, double c, double eps, double m_uu) {
-  double y = std::log(m_uu);
-  for (int it = 0; it < 100; ++it) {
-    const double C = 1 + c * std::exp(-y);
-    const double z = a * std::pow(C, eps);
-    const double gy = std::log(z) - std::log(z + b) - y;
-    const double dg = -eps * (C - 1) / C * b / (z + b) - 1;
-    const double step = -gy / dg;
-    y = std::min(y + step, 0.0);
-    if (std::abs(step) < 1e-15) break;
-  }
-  return 1 + c * std::exp(-y);
-}
-
-}  // namespace
 
 // log Û_v = log B̂_n + log V̂_v of every unit v = (n, g), allgathered (O(N·G)).
 std::vector<double> HatSystem::log_utility_changes() const {
