@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "regio/compare.hpp"
+#include "regio/region.hpp"
 #include "regio/scenario.hpp"
 
 namespace regio {
@@ -40,9 +41,21 @@ struct ValidateOptions {
 struct CalibrateOptions {
   std::string scenario;
   std::string decomposition;
-  std::string output;  // calibrated region CSV
+  std::string output;  // calibrated region CSV (with `history`: a folder)
   std::vector<std::string> petsc_args;
+  // MODEL.md §14: calibrate every year of the window until−10 … until from a history panel
+  // folder (docs/forecast-protocol.md §1–2) instead of the scenario's region CSV.
+  std::string history;
+  int until = 0;
 };
+
+// The calibrated fundamentals of every region in CSV order, on rank 0 (empty elsewhere). Collective.
+class Simulation;
+std::vector<std::string> sector_names(const Scenario& sc);
+std::vector<Region> calibrated_regions(const boost::mpi::communicator& comm, Simulation& sim);
+
+// `regio calibrate --history DIR --until T`: one calibration per year of the window.
+int calibrate_history_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 
 // argv split at the first `--`: our arguments (with argv[0]) before, PETSc's after, plus an
 // argc/argv for PetscInitialize (argv[0] and PETSc's arguments; valid while this object lives).

@@ -67,8 +67,15 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
                                  "Invert productivity and amenities so that epoch 0 reproduces the "
                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
   cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
-  cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
+  cmd->add_option("--out", cal.output, "Calibrated region CSV to write (with --history: a folder)")->required();
   add_decomp_option(*cmd, cal.decomposition);
+  auto* history = cmd->add_option("--history", cal.history,
+                                  "History panel folder (inputs/china31-history): calibrate every year of "
+                                  "until-10 .. until (MODEL.md §14, docs/forecast-protocol.md)");
+  cmd->add_option("--until", cal.until, "Last data year T of --history (nothing after T is read)")
+      ->check(CLI::Range(1900, 2200))
+      ->needs(history);
+  history->needs("--until");
   return cmd;
 }
 
@@ -180,7 +187,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   if (*dec_cmd) return decomp_command(comm, dec.scenario, dec.ranks, dec.strategy, dec.out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;
-    return calibrate_command(comm, cal);
+    return cal.history.empty() ? calibrate_command(comm, cal) : calibrate_history_command(comm, cal);
   }
   if (*sch_cmd) return print_on_root(comm, markdown ? schema::markdown() : schema::json());
   if (*par_cmd) return print_on_root(comm, markdown ? parameters_markdown() : scenario_to_yaml(Scenario::defaults()));

@@ -44,6 +44,28 @@ void insert_petsc_options(const Scenario& sc, const std::vector<std::string>& pe
   REGIO_PETSC(PetscOptionsInsertString(nullptr, join_args(petsc_args).c_str()));
 }
 
+std::vector<std::string> sector_names(const Scenario& sc) {
+  std::vector<std::string> names;
+  for (const auto& s : sc.sectors) names.push_back(s.name);
+  return names;
+}
+
+std::vector<Region> calibrated_regions(const boost::mpi::communicator& comm, Simulation& sim) {
+  const std::size_t S = sim.scenario().num_sectors();
+  auto& st = sim.state();
+  std::vector<Region> mine = st.records;
+  for (std::size_t j = 0; j < mine.size(); ++j) {
+    for (std::size_t s = 0; s < S; ++s) mine[j].productivity[s] = std::exp(st.log_productivity[j * S + s]);
+    mine[j].amenity = st.amenity[j];
+  }
+  std::vector<std::vector<Region>> parts;
+  boost::mpi::gather(comm, mine, parts, 0);
+  std::vector<Region> all;
+  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  return all;
+}
+
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
   Scenario sc = load_scenario_collectively(comm, opt.scenario);
   insert_petsc_options(sc, opt.petsc_args);
@@ -55,24 +77,8 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   Simulation sim(comm, inputs);
   const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
 
-  // Calibrated fundamentals into the records, gathered to rank 0 in CSV order.
-  auto& st = sim.state();
-  std::vector<Region> mine = st.records;
-  for (std::size_t j = 0; j < mine.size(); ++j) {
-    for (std::size_t s = 0; s < sc.num_sectors(); ++s)
-      mine[j].productivity[s] = std::exp(st.log_productivity[j * sc.num_sectors() + s]);
-    mine[j].amenity = st.amenity[j];
-  }
-  std::vector<std::vector<Region>> parts;
-  boost::mpi::gather(comm, mine, parts, 0);
-  on_root(comm, [&] {
-    std::vector<Region> all;
-    for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
-    std::vector<std::string> names;
-    for (const auto& s : sc.sectors) names.push_back(s.name);
-    write_regions(opt.output, all, names);
-  });
+  const std::vector<Region> all = calibrated_regions(comm, sim);
+  on_root(comm, [&] { write_regions(opt.output, all, sector_names(sc)); });
   if (comm.rank() == 0) {
     auto line = [](const char* what, const SolveStats& s) {
       std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n",

@@ -1,0 +1,133 @@
+#include "regio/history_panel.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "regio/csv.hpp"
+#include "regio/error.hpp"
+
+namespace regio {
+
+namespace {
+
+constexpr const char* kColumns[] = {"code",          "year",         "gdp_nominal",        "gdp_deflator",
+                                    "population",    "gfcf_nominal", "invest_price_index", "capital_stock_1952prices",
+                                    "registered_population"};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw InputError(
+        fmt::format("{}: cannot open the history panel (give the folder holding panel.csv, e.g. inputs/china31-history)",
+                    path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+HistoryPanel HistoryPanel::read(const std::string& folder, int until) {
+  HistoryPanel p;
+  p.file_ = folder + "/panel.csv";
+  p.until_ = until;
+  const auto rows = csv::parse(read_text(p.file_), p.file_);
+  if (rows.empty()) throw InputError(fmt::format("{}: the history panel is empty", p.file_));
+  const auto& header = rows.front();
+  std::map<std::string, std::size_t> col;
+  for (const char* name : kColumns) {
+    const auto it = std::find(header.fields.begin(), header.fields.end(), name);
+    if (it == header.fields.end())
+      throw InputError(fmt::format("{}:{}: missing column '{}' (the panel of tools/build_china_history.py has it)",
+                                   p.file_, header.line, name));
+    col[name] = static_cast<std::size_t>(it - header.fields.begin());
+  }
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    csv::require_header_width(row, header, p.file_);
+    double year = 0;
+    if (!csv::to_double(row.fields[col["year"]], year) || year != std::floor(year))
+      throw InputError(fmt::format("{}:{}: year '{}' is not a whole number", p.file_, row.line, row.fields[col["year"]]));
+    if (year > until) continue;  // after T: never parsed (docs/forecast-protocol.md)
+    auto number = [&](const char* name, bool optional) {
+      const std::string& f = row.fields[col[name]];
+      double v = 0;
+      if (optional && f.empty()) return -1.0;
+      if (!csv::to_double(f, v) || !std::isfinite(v) || v < 0)
+        throw InputError(fmt::format("{}:{}: {} = '{}' must be a finite number >= 0 (province {}, {})", p.file_,
+                                     row.line, name, f, row.fields[col["code"]], static_cast<int>(year)));
+      return v;
+    };
+    HistoryRow h{number("gdp_nominal", false),        number("gdp_deflator", false),
+                 number("population", false),         number("gfcf_nominal", false),
+                 number("invest_price_index", false), number("capital_stock_1952prices", false),
+                 number("registered_population", true)};
+    auto& by_year = p.rows_[row.fields[col["code"]]];
+    if (!by_year.emplace(static_cast<int>(year), h).second)
+      throw InputError(fmt::format("{}:{}: province {} has a second row for {}", p.file_, row.line,
+                                   row.fields[col["code"]], static_cast<int>(year)));
+  }
+  return p;
+}
+
+const HistoryRow& HistoryPanel::row(const std::string& code, int year) const {
+  const auto c = rows_.find(code);
+  if (c == rows_.end()) throw InputError(fmt::format("{}: no rows for province {} up to {}", file_, code, until_));
+  const auto y = c->second.find(year);
+  if (y == c->second.end() || year > until_)
+    throw InputError(fmt::format("{}: province {} has no row for {} (data up to {} are read)", file_, code, year,
+                                 until_));
+  return y->second;
+}
+
+// R/L of year t: linear between the census years ≤ T, held before the first and after the last.
+double HistoryPanel::registered_ratio(const std::string& code, int year) const {
+  std::vector<std::pair<int, double>> census;
+  for (const auto& [t, h] : rows_.at(code))
+    if (h.registered >= 0 && h.population > 0) census.emplace_back(t, h.registered / h.population);
+  if (census.empty())
+    throw InputError(fmt::format("{}: province {} has no registered population in a census year up to {}", file_,
+                                 code, until_));
+  if (year <= census.front().first) return census.front().second;
+  if (year >= census.back().first) return census.back().second;
+  for (std::size_t k = 1; k < census.size(); ++k)
+    if (year <= census[k].first) {
+      const auto [t0, r0] = census[k - 1];
+      const auto [t1, r1] = census[k];
+      return r0 + (r1 - r0) * (year - t0) / (t1 - t0);
+    }
+  return census.back().second;
+}
+
+std::vector<Region> HistoryPanel::regions(int year, const std::vector<Region>& provinces) const {
+  std::vector<Region> out = provinces;
+  double total_L = 0, total_R = 0;
+  for (auto& r : out) {
+    const HistoryRow& h = row(r.id, year);
+    const HistoryRow& last = row(r.id, until_);
+    r.population = h.population;
+    r.registered = h.population * registered_ratio(r.id, year);
+    r.gdp = h.gdp_nominal * last.gdp_deflator / h.gdp_deflator;  // year-T prices, one deflator
+    r.capital = h.capital_1952 * last.invest_price;               // year-t stock at year-T prices
+    total_L += r.population;
+    total_R += r.registered;
+  }
+  for (auto& r : out) r.registered *= total_L / total_R;  // Σ R = Σ L
+  return out;
+}
+
+double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces) const {
+  double J = 0, Y = 0;
+  for (const auto& r : provinces) {
+    const HistoryRow& h = row(r.id, year);
+    J += h.gfcf_nominal;
+    Y += h.gdp_nominal;
+  }
+  return J / Y;
+}
+
+}  // namespace regio
