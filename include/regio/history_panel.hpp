@@ -13,13 +13,13 @@
 namespace regio {
 
 struct HistoryRow {
-  double gdp_nominal = 0;       // 亿元, current prices
-  double gdp_deflator = 0;      // national, any base
-  double population = 0;        // residents, year end (break-corrected)
-  double gfcf_nominal = 0;      // gross fixed capital formation, 亿元 current
-  double invest_price = 0;      // the province's investment price index, 1952 = 1
-  double capital_1952 = 0;      // net capital stock, 亿元 of 1952
-  double registered = -1;       // hukou population in census years, −1 elsewhere
+  double gdp_nominal = 0;   // 亿元, current prices
+  double gdp_deflator = 0;  // national, any base
+  double population = 0;    // residents, year end (break-corrected)
+  double gfcf_nominal = 0;  // gross fixed capital formation, 亿元 current
+  double invest_price = 0;  // the province's investment price index, 1952 = 1
+  double capital_1952 = 0;  // net capital stock, 亿元 of 1952
+  double registered = -1;   // hukou population in census years, −1 elsewhere
 };
 
 class HistoryPanel {

@@ -4,6 +4,7 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Region {
   double gdp = 0;                    // observed GDP (calibration, later); 0 if not given
   std::vector<double> productivity;  // Ā_is, one per sector
   double amenity = 1;                // B_i
+  // History-based dynamics (MODEL.md §14, docs/forecast-protocol.md): the region's own drifts of
+  // log Ā and log B per epoch (α_i), and its natural population growth (NaN: population.growth).
+  double productivity_drift = 0, amenity_drift = 0;
+  double natural_growth = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> tags;
 
   bool has_tag(const std::string& t) const {
@@ -33,7 +38,7 @@ struct Region {
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
     ar& index& csv_line& id& name& province& lat& lon& area_km2& land_km2& population& registered& capital& gdp&
-        productivity& amenity& tags;
+        productivity& amenity& tags& productivity_drift& amenity_drift& natural_growth;
   }
 };
 

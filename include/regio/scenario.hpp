@@ -123,18 +123,21 @@ struct MigrationParams {
   double border_cost = 0;          // b_m
   double hukou_barrier = 0;        // h_d (default for every destination)
   double conversion_rate = 0;      // ρ_d (default for every destination)
+  double amenity_convergence = 0;  // β_B (MODEL.md §14)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& enabled& elasticity& moving_cost& distance_elasticity& border_cost& hukou_barrier& conversion_rate;
+    ar& enabled& elasticity& moving_cost& distance_elasticity& border_cost& hukou_barrier& conversion_rate&
+        amenity_convergence;
   }
 };
 
 struct ProductivityParams {
-  double spillover = 0;  // κ
-  int neighbours = 0;    // k of the k-nearest-neighbour weights W
+  double spillover = 0;    // κ
+  int neighbours = 0;      // k of the k-nearest-neighbour weights W
+  double convergence = 0;  // β_A (MODEL.md §14)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& spillover& neighbours;
+    ar& spillover& neighbours& convergence;
   }
 };
 

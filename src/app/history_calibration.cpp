@@ -54,11 +54,15 @@ void write_trends(const std::string& folder, const std::vector<std::vector<Regio
   std::string trends = "variable,statistic,value\n", effects = "id,name,log_productivity_effect,log_amenity_effect\n";
   for (int v = 0; v < 2; ++v) {
     const TrendFit& f = fits[v];
-    const std::pair<const char*, double> stats[] = {
-        {"trend_g", f.trend},           {"trend_g_se", f.trend_se},      {"convergence_beta", f.convergence},
-        {"convergence_beta_se", f.convergence_se}, {"residual_variance_s2", f.residual_variance},
-        {"effect_variance_tau2", f.effect_variance}, {"shrinkage_w", f.shrinkage}, {"r_squared", f.r_squared},
-        {"observations", static_cast<double>(f.observations)}};
+    const std::pair<const char*, double> stats[] = {{"trend_g", f.trend},
+                                                    {"trend_g_se", f.trend_se},
+                                                    {"convergence_beta", f.convergence},
+                                                    {"convergence_beta_se", f.convergence_se},
+                                                    {"residual_variance_s2", f.residual_variance},
+                                                    {"effect_variance_tau2", f.effect_variance},
+                                                    {"shrinkage_w", f.shrinkage},
+                                                    {"r_squared", f.r_squared},
+                                                    {"observations", static_cast<double>(f.observations)}};
     for (const auto& [k, x] : stats) trends += fmt::format("{},{},{:.17g}\n", names[v], k, x);
   }
   for (std::size_t i = 0; i < years.back().size(); ++i)
@@ -103,8 +107,7 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
   std::vector<std::vector<Region>> years;  // calibrated, on rank 0
   for (int year = first; year <= opt.until; ++year) {
     const auto regions = year_regions(comm, panel.get(), year, provinces.regions);
-    Simulation sim(comm,
-                   distribute_regions(comm, sc, regions, comm.rank() == 0 ? &provinces.decomposition : nullptr));
+    Simulation sim(comm, distribute_regions(comm, sc, regions, comm.rank() == 0 ? &provinces.decomposition : nullptr));
     const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
     if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
       raise_on_all_ranks(SolverError(fmt::format(
@@ -117,9 +120,10 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
       write_regions((fs::path(opt.output) / fmt::format("regions_calibrated_{}.csv", year)).string(), calibrated,
                     sector_names(sc));
       history += history_rows(year, panel->saving_rate(year, provinces.regions), calibrated);
-      std::printf("year %d (%d/%d) | productivity %d it, amenities %d it | max |L/L_obs-1| %.1e, |GDP/GDP_obs-1| %.1e\n",
-                  year, year - first + 1, kWindow + 1, rep.productivity.nonlinear_iterations,
-                  rep.amenity.nonlinear_iterations, rep.max_population_error, rep.max_gdp_error);
+      std::printf(
+          "year %d (%d/%d) | productivity %d it, amenities %d it | max |L/L_obs-1| %.1e, |GDP/GDP_obs-1| %.1e\n", year,
+          year - first + 1, kWindow + 1, rep.productivity.nonlinear_iterations, rep.amenity.nonlinear_iterations,
+          rep.max_population_error, rep.max_gdp_error);
       std::fflush(stdout);
     });
   }
@@ -129,8 +133,8 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
     if (!(f << history) || !(f.flush()))
       throw InputError(fmt::format("{}: cannot write the calibrated history (check --out)", path.string()));
     write_trends(opt.output, years);
-    std::printf("regio %s calibrate --history | %d years %d-%d | wrote %s\n", kVersion, kWindow + 1, first,
-                opt.until, path.c_str());
+    std::printf("regio %s calibrate --history | %d years %d-%d | wrote %s\n", kVersion, kWindow + 1, first, opt.until,
+                path.c_str());
   });
   return 0;
 }

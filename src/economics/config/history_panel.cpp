@@ -14,16 +14,21 @@ namespace regio {
 
 namespace {
 
-constexpr const char* kColumns[] = {"code",          "year",         "gdp_nominal",        "gdp_deflator",
-                                    "population",    "gfcf_nominal", "invest_price_index", "capital_stock_1952prices",
+constexpr const char* kColumns[] = {"code",
+                                    "year",
+                                    "gdp_nominal",
+                                    "gdp_deflator",
+                                    "population",
+                                    "gfcf_nominal",
+                                    "invest_price_index",
+                                    "capital_stock_1952prices",
                                     "registered_population"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   if (!in)
-    throw InputError(
-        fmt::format("{}: cannot open the history panel (give the folder holding panel.csv, e.g. inputs/china31-history)",
-                    path));
+    throw InputError(fmt::format(
+        "{}: cannot open the history panel (give the folder holding panel.csv, e.g. inputs/china31-history)", path));
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
@@ -51,7 +56,8 @@ HistoryPanel HistoryPanel::read(const std::string& folder, int until) {
     csv::require_header_width(row, header, p.file_);
     double year = 0;
     if (!csv::to_double(row.fields[col["year"]], year) || year != std::floor(year))
-      throw InputError(fmt::format("{}:{}: year '{}' is not a whole number", p.file_, row.line, row.fields[col["year"]]));
+      throw InputError(
+          fmt::format("{}:{}: year '{}' is not a whole number", p.file_, row.line, row.fields[col["year"]]));
     if (year > until) continue;  // after T: never parsed (docs/forecast-protocol.md)
     auto number = [&](const char* name, bool optional) {
       const std::string& f = row.fields[col[name]];
@@ -62,9 +68,9 @@ HistoryPanel HistoryPanel::read(const std::string& folder, int until) {
                                      row.line, name, f, row.fields[col["code"]], static_cast<int>(year)));
       return v;
     };
-    HistoryRow h{number("gdp_nominal", false),        number("gdp_deflator", false),
-                 number("population", false),         number("gfcf_nominal", false),
-                 number("invest_price_index", false), number("capital_stock_1952prices", false),
+    HistoryRow h{number("gdp_nominal", false),         number("gdp_deflator", false),
+                 number("population", false),          number("gfcf_nominal", false),
+                 number("invest_price_index", false),  number("capital_stock_1952prices", false),
                  number("registered_population", true)};
     auto& by_year = p.rows_[row.fields[col["code"]]];
     if (!by_year.emplace(static_cast<int>(year), h).second)
@@ -79,8 +85,8 @@ const HistoryRow& HistoryPanel::row(const std::string& code, int year) const {
   if (c == rows_.end()) throw InputError(fmt::format("{}: no rows for province {} up to {}", file_, code, until_));
   const auto y = c->second.find(year);
   if (y == c->second.end() || year > until_)
-    throw InputError(fmt::format("{}: province {} has no row for {} (data up to {} are read)", file_, code, year,
-                                 until_));
+    throw InputError(
+        fmt::format("{}: province {} has no row for {} (data up to {} are read)", file_, code, year, until_));
   return y->second;
 }
 
@@ -90,8 +96,8 @@ double HistoryPanel::registered_ratio(const std::string& code, int year) const {
   for (const auto& [t, h] : rows_.at(code))
     if (h.registered >= 0 && h.population > 0) census.emplace_back(t, h.registered / h.population);
   if (census.empty())
-    throw InputError(fmt::format("{}: province {} has no registered population in a census year up to {}", file_,
-                                 code, until_));
+    throw InputError(
+        fmt::format("{}: province {} has no registered population in a census year up to {}", file_, code, until_));
   if (year <= census.front().first) return census.front().second;
   if (year >= census.back().first) return census.back().second;
   for (std::size_t k = 1; k < census.size(); ++k)
@@ -112,7 +118,7 @@ std::vector<Region> HistoryPanel::regions(int year, const std::vector<Region>& p
     r.population = h.population;
     r.registered = h.population * registered_ratio(r.id, year);
     r.gdp = h.gdp_nominal * last.gdp_deflator / h.gdp_deflator;  // year-T prices, one deflator
-    r.capital = h.capital_1952 * last.invest_price;               // year-t stock at year-T prices
+    r.capital = h.capital_1952 * last.invest_price;              // year-t stock at year-T prices
     total_L += r.population;
     total_R += r.registered;
   }

@@ -194,6 +194,9 @@ ScenarioSpecs migration_parameters() {
       {"migration.conversion_rate", K::Real, "0.02", kUnit, "1/epoch", "ρ_d",
        "Share of migrants living in d that obtain d's hukou each epoch.",
        REGIO_FIELD(migration.conversion_rate)},
+      {"migration.amenity_convergence", K::Real, "0", {-1, 1}, "1/epoch", "β_B",
+       "History-based dynamics (MODEL.md §14): log B_i moves by β_B (log B_i − b̄) + amenity_drift_i per epoch, b̄ the population-weighted mean; 0 keeps amenities fixed (Part I). Estimated by `regio calibrate --history` (docs/forecast-protocol.md).",
+       REGIO_FIELD(migration.amenity_convergence)},
   };
 }
 
@@ -205,6 +208,9 @@ ScenarioSpecs productivity_parameters() {
       {"productivity.neighbours", K::Integer, "6", {1, 1000}, "", "k",
        "Neighbours in the k-nearest-neighbour spatial weights W (great-circle distance, ties by input order).",
        REGIO_FIELD(productivity.neighbours)},
+      {"productivity.convergence", K::Real, "0", {-1, 1}, "1/epoch", "β_A",
+       "History-based dynamics (MODEL.md §14): every log Ā_is also moves by β_A (a_i − ā) + productivity_drift_i per epoch, a_i the mean over sectors of log Ā_is and ā its population-weighted mean; 0 = Part I. Estimated by `regio calibrate --history` (docs/forecast-protocol.md).",
+       REGIO_FIELD(productivity.convergence)},
   };
 }
 

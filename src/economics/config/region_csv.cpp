@@ -16,7 +16,7 @@
 namespace regio {
 namespace {
 
-enum class Rule { Positive, NonNegative, Latitude, Longitude };
+enum class Rule { Positive, NonNegative, Latitude, Longitude, Finite, Growth };
 
 struct NumericColumn {
   const char* name;
@@ -35,6 +35,9 @@ const NumericColumn kNumeric[] = {
     {"capital", true, Rule::Positive, &Region::capital},
     {"gdp", false, Rule::NonNegative, &Region::gdp},
     {"amenity", false, Rule::Positive, &Region::amenity},
+    {"productivity_drift", false, Rule::Finite, &Region::productivity_drift},
+    {"amenity_drift", false, Rule::Finite, &Region::amenity_drift},
+    {"natural_growth", false, Rule::Growth, &Region::natural_growth},
 };
 const char* kTextColumns[] = {"id", "name", "province", "tags"};
 
@@ -66,7 +69,8 @@ RegionHeader read_header(const csv::Row& header, const std::string& file, const 
       throw InputError(located(
           file, hline,
           fmt::format("unknown column '{}'{} (valid columns: id,name,province,lat,lon,area_km2,land_km2,population,"
-                      "registered,capital,gdp,productivity|productivity_<sector>,amenity,tags)",
+                      "registered,capital,gdp,productivity|productivity_<sector>,amenity,tags; history-based dynamics: "
+                      "productivity_drift,amenity_drift,natural_growth)",
                       name, near.empty() ? "" : fmt::format(", did you mean '{}'?", near))));
     }
     if (!h.col.emplace(name, j).second)
@@ -117,6 +121,12 @@ double region_number(const std::string& file, const csv::Row& row, const std::st
     case Rule::Longitude:
       ok = ok && v >= -180 && v <= 180;
       want = "a longitude in [-180, 180]";
+      break;
+    case Rule::Finite:
+      break;
+    case Rule::Growth:
+      ok = ok && v > -0.5 && v < 0.5;
+      want = "a growth rate per epoch in (-0.5, 0.5)";
       break;
   }
   if (!ok) throw InputError(located(file, row.line, fmt::format("{}: column '{}' = '{}' must be {}", who, c, f, want)));
@@ -215,7 +225,12 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
     out << ",productivity";
   else
     for (const auto& s : sectors) out << ",productivity_" << s;
-  out << ",amenity,tags\n";
+  out << ",amenity,tags";
+  // The history-based dynamics' columns only where some region has them (MODEL.md §14).
+  const bool drifts = std::any_of(regions.begin(), regions.end(), [](const Region& r) {
+    return r.productivity_drift != 0 || r.amenity_drift != 0 || !std::isnan(r.natural_growth);
+  });
+  out << (drifts ? ",productivity_drift,amenity_drift,natural_growth\n" : "\n");
   auto num = [](double v) { return fmt::format("{}", v); };  // shortest exact round trip
   for (const auto& r : regions) {
     std::string tags;
@@ -227,7 +242,11 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
       out << ',' << num(r.productivity[0]);
     else
       for (double a : r.productivity) out << ',' << num(a);
-    out << ',' << num(r.amenity) << ',' << csv::quote(tags) << '\n';
+    out << ',' << num(r.amenity) << ',' << csv::quote(tags);
+    if (drifts)
+      out << ',' << num(r.productivity_drift) << ',' << num(r.amenity_drift) << ','
+          << (std::isnan(r.natural_growth) ? std::string() : num(r.natural_growth));
+    out << '\n';
   }
   if (!out.flush()) throw InputError(fmt::format("{}: writing the region CSV failed (disk full?)", path));
 }

@@ -57,6 +57,8 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
     // hash) of a scenario without them unchanged.
     if (p.key == "trade.frictions" && s.trade.frictions.empty()) continue;
     if (p.key == "households.land_income" && !s.households.stayers()) continue;
+    if ((p.key == "productivity.convergence" || p.key == "migration.amenity_convergence") && value_text(p, s) == "0")
+      continue;
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

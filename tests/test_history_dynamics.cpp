@@ -1,0 +1,97 @@
+// The history-based dynamics of MODEL.md §14 (docs/forecast-protocol.md §3): convergence of
+// log Ā and log B toward their population-weighted means, the regions' own drifts, and natural
+// growth by region, after one epoch, at any rank count.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "calibration_support.hpp"
+
+using namespace regio;
+using regio::testing::calibration_scenario;
+using regio::testing::random_regions;
+using regio::testing::world;
+
+namespace {
+
+struct AllState {
+  std::vector<double> log_a, log_b, registered, population;  // CSV order; log_a: mean over sectors
+};
+
+AllState gather_state(Simulation& sim) {
+  const auto& st = sim.state();
+  const std::size_t S = sim.scenario().num_sectors();
+  std::vector<double> mine;
+  for (std::size_t j = 0; j < st.size(); ++j) {
+    double a = 0;
+    for (std::size_t s = 0; s < S; ++s) a += st.log_productivity[j * S + s] / static_cast<double>(S);
+    mine.insert(mine.end(), {a, std::log(st.amenity[j]), st.registered[j], st.population[j]});
+  }
+  std::vector<double> all;
+  sim.layout().allgather(mine.data(), 4, all);
+  AllState out;
+  for (std::size_t k = 0; k < all.size(); k += 4) {
+    out.log_a.push_back(all[k]);
+    out.log_b.push_back(all[k + 1]);
+    out.registered.push_back(all[k + 2]);
+    out.population.push_back(all[k + 3]);
+  }
+  return out;
+}
+
+double weighted_mean(const std::vector<double>& x, const std::vector<double>& w) {
+  double sx = 0, sw = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sx += w[i] * x[i], sw += w[i];
+  return sx / sw;
+}
+
+}  // namespace
+
+TEST(HistoryDynamics, ConvergenceDriftsAndNaturalGrowthByRegion) {
+  Scenario sc = calibration_scenario();
+  for (auto& s : sc.sectors) s.productivity_growth = 0.01;
+  sc.productivity.spillover = 0;
+  sc.productivity.convergence = -0.05;
+  sc.migration.amenity_convergence = -0.1;
+  sc.migration.enabled = false;  // R' = (1 + g_i) R: natural growth alone
+  auto regions = random_regions(20, 5, 77);
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    regions[i].productivity_drift = 0.001 * static_cast<double>(i % 5) - 0.002;
+    regions[i].amenity_drift = -0.0005 * static_cast<double>(i % 3);
+    if (i % 4 == 0) regions[i].natural_growth = 0.01 * static_cast<double>(i % 3) - 0.005;
+  }
+  auto comm = world();
+  Simulation sim(comm, distribute_regions(comm, sc, regions, nullptr));
+  sim.solve();
+  const AllState before = gather_state(sim);
+  sim.advance();
+  const AllState after = gather_state(sim);
+  const double mean_a = weighted_mean(before.log_a, before.population);
+  const double mean_b = weighted_mean(before.log_b, before.population);
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    EXPECT_NEAR(after.log_a[i] - before.log_a[i],
+                0.01 - 0.05 * (before.log_a[i] - mean_a) + regions[i].productivity_drift, 1e-13)
+        << regions[i].id;
+    EXPECT_NEAR(after.log_b[i] - before.log_b[i], -0.1 * (before.log_b[i] - mean_b) + regions[i].amenity_drift,
+                1e-13)
+        << regions[i].id;
+    const double g = std::isnan(regions[i].natural_growth) ? sc.population.growth : regions[i].natural_growth;
+    EXPECT_NEAR(after.registered[i] / before.registered[i], 1 + g, 1e-13) << regions[i].id;
+  }
+}
+
+// All zero (the defaults): the state moves exactly as in Part I, bitwise.
+TEST(HistoryDynamics, ZeroConvergenceAndDriftIsPartOne) {
+  Scenario sc = calibration_scenario();
+  const auto regions = random_regions(12, 4, 78);
+  auto comm = world();
+  Simulation a(comm, distribute_regions(comm, sc, regions, nullptr));
+  auto with_zero = regions;
+  for (auto& r : with_zero) r.productivity_drift = r.amenity_drift = 0, r.natural_growth = sc.population.growth;
+  Simulation b(comm, distribute_regions(comm, sc, with_zero, nullptr));
+  for (Simulation* s : {&a, &b}) s->solve(), s->advance();
+  const AllState x = gather_state(a), y = gather_state(b);
+  EXPECT_EQ(x.log_a, y.log_a);
+  EXPECT_EQ(x.log_b, y.log_b);
+  EXPECT_EQ(x.registered, y.registered);
+}
