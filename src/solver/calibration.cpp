@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -17,7 +18,9 @@ namespace regio {
 namespace {
 
 // Amenity inversion residual: G_d = log L̂_d(b) − log L_d + Σ_k w_k b_k, w = L/ΣL. At a root
-// Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique.
+// Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique. The inflows are taken
+// as row sums of the owned rows, which needs μ̃ symmetric: it is without migration.frictions, the
+// only case that inverts amenities.
 struct AmenityInversion {
   const Equilibrium sys;
   const Layout& layout;
@@ -107,8 +110,13 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
     ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp, costs);
     rep.productivity = inversion.solve("calibration of productivity");
 
-    // 2. Amenities from the migration equations at the calibrated prices.
-    if (sc.migration.enabled) {
+    // 2. Amenities from the migration equations at the calibrated prices; with migration costs
+    // from data (migration.frictions) only B_d/μ_od is identified, so B ≡ 1 (MODEL.md §12): the
+    // populations of the verification below then follow from the given μ.
+    if (sc.migration.enabled && !sc.migration.frictions.empty()) {
+      std::fill(st.amenity.begin(), st.amenity.end(), 1.0);
+      rep.amenities_from_frictions = true;
+    } else if (sc.migration.enabled) {
       const auto t0 = std::chrono::steady_clock::now();
       AmenityInversion amen(inversion.results(), layout, st);
       std::vector<double> b0(st.size());
