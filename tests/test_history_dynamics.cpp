@@ -72,8 +72,7 @@ TEST(HistoryDynamics, ConvergenceDriftsAndNaturalGrowthByRegion) {
     EXPECT_NEAR(after.log_a[i] - before.log_a[i],
                 0.01 - 0.05 * (before.log_a[i] - mean_a) + regions[i].productivity_drift, 1e-13)
         << regions[i].id;
-    EXPECT_NEAR(after.log_b[i] - before.log_b[i], -0.1 * (before.log_b[i] - mean_b) + regions[i].amenity_drift,
-                1e-13)
+    EXPECT_NEAR(after.log_b[i] - before.log_b[i], -0.1 * (before.log_b[i] - mean_b) + regions[i].amenity_drift, 1e-13)
         << regions[i].id;
     const double g = std::isnan(regions[i].natural_growth) ? sc.population.growth : regions[i].natural_growth;
     EXPECT_NEAR(after.registered[i] / before.registered[i], 1 + g, 1e-13) << regions[i].id;

@@ -8,17 +8,21 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "regio/csv.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/error.hpp"
+#include "regio/friction_inversion.hpp"
 #include "regio/kernels.hpp"
+#include "regio/pair_frictions.hpp"
 #include "regio/parameters.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
@@ -188,6 +192,7 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
       {"trade.frictions", {"", "/data/frictions.csv", "/data/my frictions.csv"}},
       {"households.land_income", {"residents", "stayers"}},
+      {"migration.frictions", {"", "/data/migration.csv", "/data/my migration frictions.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {
@@ -895,6 +900,131 @@ TEST(RegionCsv, LoadRegionsMissingFile) {
   const auto m = input_error([&] { load_regions("/nonexistent/regions.csv", kOne); });
   EXPECT_CONTAINS(m, "/nonexistent/regions.csv");
   EXPECT_CONTAINS(m, "cannot open the region CSV");
+}
+
+// =============================================================================================
+// Province-pair frictions (trade.frictions, migration.frictions) and their inversion
+// =============================================================================================
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))).string();
+  std::ofstream(path) << text;
+  return path;
+}
+const std::map<std::string, int> kProvinces = {{"A", 0}, {"B", 1}, {"C", 2}};
+const std::vector<std::string> kProvinceList = {"A", "B", "C"};
+}  // namespace
+
+TEST(PairFrictions, OneDirectionIsSymmetricBothDirectionsAsymmetricInfAllowed) {
+  const auto path = write_temp("trade.csv",
+                               "from_province,to_province,sector,tau,inversion\n"
+                               "A,B,services,1.5,exact\nB,A,services,1.7,exact\nC,A,agriculture,inf,exact\n");
+  const auto f = read_trade_frictions(path, kProvinces, kProvinceList, kThreeSectors);
+  std::map<std::tuple<int, int, int>, double> got;
+  for (const auto& x : f) got[{x.p, x.q, x.sector}] = x.tau;
+  EXPECT_EQ(got.size(), 4u);  // A→B, B→A as given; C→A and (implied) A→C
+  EXPECT_EQ(got.at({0, 1, 2}), 1.5);
+  EXPECT_EQ(got.at({1, 0, 2}), 1.7);
+  EXPECT_TRUE(std::isinf(got.at({2, 0, 0})));
+  EXPECT_TRUE(std::isinf(got.at({0, 2, 0})));
+  const auto m = read_migration_frictions(
+      write_temp("migration.csv", "from_province,to_province,mu\nA,B,2\nB,C,0.5\nC,B,3\n"), kProvinces, kProvinceList);
+  std::map<std::pair<int, int>, double> mu;
+  for (const auto& x : m) mu[{x.p, x.q}] = x.mu;
+  EXPECT_EQ(mu.size(), 4u);
+  EXPECT_EQ(mu.at({0, 1}), 2);
+  EXPECT_EQ(mu.at({1, 0}), 2);
+  EXPECT_EQ(mu.at({1, 2}), 0.5);
+  EXPECT_EQ(mu.at({2, 1}), 3);
+}
+
+TEST(PairFrictions, ErrorsNameFileLineAndFix) {
+  auto trade = [&](const std::string& text) {
+    return input_error(
+        [&] { read_trade_frictions(write_temp("bad-trade.csv", text), kProvinces, kProvinceList, kThreeSectors); });
+  };
+  auto migration = [&](const std::string& text) {
+    return input_error(
+        [&] { read_migration_frictions(write_temp("bad-migration.csv", text), kProvinces, kProvinceList); });
+  };
+  EXPECT_CONTAINS(trade("from_province,to_province,sector,tau\nA,B,services,nan\n"),
+                  ":2: tau = 'nan' must be a positive number (or inf: no trade between the two)");
+  EXPECT_CONTAINS(trade("from_province,to_province,sector,tau\nA,B,services,-inf\n"), ":2: tau = '-inf'");
+  EXPECT_CONTAINS(trade("from_province,to_province,tau\nA,B,1\n"),
+                  ":1: the trade frictions file lacks the column 'sector'");
+  EXPECT_CONTAINS(migration("from_province,to_province,mu\nA,D,2\n"), ":2: unknown province 'D'");
+  EXPECT_CONTAINS(migration("from_province,to_province,mu\nA,B,2\nA,B,3\n"), ":3: A → B is given twice (also line 2)");
+  EXPECT_CONTAINS(migration("from_province,to_province,mu\nB,B,2\n"), ":2: a pair of province 'B' with itself");
+  EXPECT_CONTAINS(migration("from_province,to_province,mu\nA,B,0\n"), ":2: mu = '0' must be a positive number");
+  EXPECT_CONTAINS(migration("from_province,from_group,to_province,to_group,mu\nA,g,B,g,2\n"),
+                  ":1: migration.frictions has no labour groups");
+  EXPECT_CONTAINS(migration("from_province,to_province\nA,B\n"),
+                  ":1: the migration frictions file lacks the column 'mu'");
+}
+
+TEST(FrictionInversion, ExactHeadRiesAndMigrationInvertTheirForwardModels) {
+  // Forward: π_ni = (τ_ni p_i)^−θ / Σ_k (τ_nk p_k)^−θ with an asymmetric τ and one zero flow.
+  const std::size_t N = 3;
+  const double theta = 5, inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> tau = {1.2, 2.0, 3.0, 1.5, 1.0, inf, 2.5, 1.7, 1.1}, p = {1.0, 0.8, 1.3};
+  std::vector<double> pi(N * N);
+  for (std::size_t n = 0; n < N; ++n) {
+    double phi = 0;
+    for (std::size_t i = 0; i < N; ++i) phi += std::pow(tau[n * N + i] * p[i], -theta);
+    for (std::size_t i = 0; i < N; ++i) pi[n * N + i] = std::pow(tau[n * N + i] * p[i], -theta) / phi;
+  }
+  const auto exact = frictions::exact_trade(pi, p, N, theta);
+  const auto hr = frictions::head_ries(pi, N, theta);
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t i = 0; i < N; ++i) {
+      const double want = tau[n * N + i] / tau[n * N + n];
+      if (std::isinf(want)) {
+        EXPECT_TRUE(std::isinf(exact[n * N + i]));
+        EXPECT_TRUE(std::isinf(hr[n * N + i]) && std::isinf(hr[i * N + n]));
+        continue;
+      }
+      EXPECT_NEAR(exact[n * N + i] / want, 1, 1e-14) << n << " " << i;
+      if (std::isfinite(tau[i * N + n]))
+        EXPECT_NEAR(hr[n * N + i] / std::sqrt(want * tau[i * N + n] / tau[i * N + i]), 1, 1e-14);
+    }
+  // Migration: m_uv ∝ (U_v/μ_uv)^ε, μ_uu = 1, with a rebate C_u on the own unit.
+  const double eps = 1.5;
+  const std::vector<double> mu = {1, 4.0, 9.0, 3.0, 1, inf, 6.0, 2.0, 1}, U = {1.0, 1.4, 0.7}, C = {1.2, 1.0, 1.1};
+  std::vector<double> m(N * N), own(N);
+  for (std::size_t u = 0; u < N; ++u) {
+    own[u] = C[u] * U[u];
+    double D = 0;
+    for (std::size_t v = 0; v < N; ++v) D += std::pow((v == u ? own[u] : U[v]) / mu[u * N + v], eps);
+    for (std::size_t v = 0; v < N; ++v) m[u * N + v] = std::pow((v == u ? own[u] : U[v]) / mu[u * N + v], eps) / D;
+  }
+  const auto got = frictions::migration_costs(m, own, U, N, eps);
+  for (std::size_t k = 0; k < N * N; ++k) {
+    if (std::isinf(mu[k]))
+      EXPECT_TRUE(std::isinf(got[k]));
+    else
+      EXPECT_NEAR(got[k] / mu[k], 1, 1e-14) << k;
+  }
+}
+
+TEST(FrictionInversion, MappingProxiesAndCaps) {
+  const double inf = std::numeric_limits<double>::infinity();
+  // Three source provinces; target (X, S1, S0, T) with T a proxy of S1 and source S2 dropped.
+  std::vector<double> f = {1, 2, 3, 4, 1, 5, 6, 7, 1};  // importer row, exporter column
+  frictions::PairMapping map{{1, 0, 1}, {0, 0, 1}, {0}};
+  const auto out = frictions::map_pairs({f}, 3, map);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& t = out[0];                              // targets: 0 = S1, 1 = S0, 2 = T (proxy of S1)
+  EXPECT_EQ(t[0 * 3 + 1], f[1 * 3 + 0]);               // S1 imports from S0
+  EXPECT_EQ(t[2 * 3 + 1], f[1 * 3 + 0]);               // T imports from S0 as S1 does
+  EXPECT_EQ(t[1 * 3 + 2], f[0 * 3 + 1]);               // S0 imports from T as from S1
+  EXPECT_EQ(t[2 * 3 + 0], frictions::median({4, 5}));  // T (proxy) imports from S1: S1's row
+  EXPECT_EQ(t[0 * 3 + 2], frictions::median({2, 7}));  // S1 imports from T: S1's column
+  std::vector<double> g = {1, inf, 3, 2, 1, inf, 1.5, 4, 1};
+  EXPECT_EQ(frictions::cap_infinite(g, 3), 2u);
+  EXPECT_EQ(g[1], 4);
+  EXPECT_EQ(g[5], 4);
+  EXPECT_EQ(frictions::median({3, 1, 2, 10}), 2.5);
 }
 
 // =============================================================================================

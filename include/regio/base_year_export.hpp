@@ -5,11 +5,14 @@
 //   parameters.yaml  one labour group `all`, land: region, land_income: residents, the sectors'
 //                    θ, α, β, λ, ι and η, δ_h, ε
 //   regions.csv      id, province
-//   units.csv        region, group, employment (L), registered (R)
+//   units.csv        region, group, employment (L), registered (R), real_income (v = U/B, real
+//                    income per resident)
 //   trade_shares.csv sector, importer, exporter, share (π_nis of every pair)
 //   migration_shares.csv  (migration on) origin_region, origin_group, destination_region,
 //                    destination_group, share (m_od of every pair)
-//   revenues.csv     region, sector, revenue (R_ns, gross output)
+//   revenues.csv     region, sector, revenue (R_ns, gross output), price (p_ns, producer price)
+// real_income and price are what `regio frictions` needs to invert migration costs and the exact
+// (asymmetric) trade costs (MODEL.md §12; docs/frictions.md).
 // The hat mode assumes balanced trade and no saving, transfers or agglomeration; a scenario
 // outside that subset is exported all the same, and the folder's parameters.yaml says which
 // assumptions it breaks. O(N²S) text gathered on rank 0: meant for test-sized economies.

@@ -6,7 +6,8 @@
 //      the level of Ā is pinned by the numeraire and Σ Y (exact, see docs/calibration.md);
 //   2. amenities: SNES (prefix amenity_) on log B_i so that Σ_o R_o m_od = L_d, normalised to
 //      a population-weighted mean of log B equal to 0 (migration shares are invariant to a
-//      common factor of B);
+//      common factor of B); with migration.frictions (μ from data, MODEL.md §12) B ≡ 1 instead
+//      and the populations are the model's;
 //   3. verification: the ordinary equilibrium solve from the calibrated fundamentals, which
 //      must return the data.
 #include "regio/equilibrium.hpp"
@@ -16,9 +17,10 @@ namespace regio {
 
 struct CalibrationReport {
   SolveStats productivity, amenity, verification;
-  bool amenities_identified = false;  // false with migration off (B then plays no role)
-  double max_population_error = 0;    // max_i |L_i/L_i^obs − 1| in the verification solve
-  double max_gdp_error = 0;           // max_i |GDP_i/Y_i − 1|
+  bool amenities_identified = false;      // false with migration off (B then plays no role)
+  bool amenities_from_frictions = false;  // migration.frictions: B ≡ 1, not inverted (MODEL.md §12)
+  double max_population_error = 0;        // max_i |L_i/L_i^obs − 1| in the verification solve
+  double max_gdp_error = 0;               // max_i |GDP_i/Y_i − 1|
 };
 
 // Collective. On entry the state holds the data (population = observed L, records[].gdp = Y,

@@ -56,6 +56,18 @@ std::vector<Region> calibrated_regions(const boost::mpi::communicator& comm, Sim
 
 // `regio calibrate --history DIR --until T`: one calibration per year of the window.
 int calibrate_history_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
+// `regio frictions BASE_DIR`: frictions inverted from a base-year folder's observed shares
+// (MODEL.md §12; docs/frictions.md; src/app/frictions.cpp).
+struct FrictionsOptions {
+  std::string base;                // base-year folder (docs/hat-algebra.md §1)
+  std::string trade;               // exact | head-ries ("" = no trade output)
+  std::string trade_out;           // trade.frictions CSV to write
+  std::string migration_out;       // migration.frictions CSV to write
+  std::string zero_trade = "inf";  // inf | max: a pair without trade (τ = ∞), or the sector's largest finite factor
+  std::string onto;                // scenario YAML whose provinces and sectors the trade factors are for
+  std::vector<std::string> sectors, rename, proxy;  // TARGET=SOURCE, OLD=NEW, TARGET=SOURCE
+  bool quiet = false;
+};
 
 // argv split at the first `--`: our arguments (with argv[0]) before, PETSc's after, plus an
 // argc/argv for PetscInitialize (argv[0] and PETSc's arguments; valid while this object lives).
@@ -77,6 +89,7 @@ int compare_command(const boost::mpi::communicator& comm, const CompareOptions& 
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);
+int frictions_command(const boost::mpi::communicator& comm, const FrictionsOptions& opt);
 
 // Shared by the commands: the scenario read on rank 0 and broadcast (collective), the scenario's
 // and then the command line's PETSc options inserted into the options database, argv joined.

@@ -89,8 +89,9 @@ struct PolicyRegime {
 };
 
 // A solved epoch as the readers see it: the terms at the solution, the technology and the
-// owned kernel rows (trade_row: τ_iks^−θ_s for owned i = j, symmetric in i, k; migration_row:
-// the symmetric part of μ^−ε, 0 on the diagonal, the destination barrier h_d^−ε apart).
+// owned kernel rows (trade_row: τ_iks^−θ_s for the owned importer i = j and every exporter k;
+// migration_row: μ̃_ik^−ε for the owned origin i and every destination k, 0 on the diagonal, the
+// destination barrier h_k^−ε apart). Neither is symmetric in general (asymmetric frictions).
 struct Equilibrium {
   const Technology& technology;
   const GlobalGeography& geography;

@@ -1,7 +1,9 @@
 #pragma once
-// Bilateral kernels by rows (MODEL.md §1): τ_ik^−θ_g for each group g of sectors sharing θ, and
-// the symmetric part of μ_ik^−ε (0 on the diagonal; the destination barrier h^−ε is applied by
-// the caller), for the rows i a rank owns. Stored when memory allows (one pass of exp per
+// Bilateral kernels by rows (MODEL.md §1): τ_ik^−θ_g for each group g of sectors sharing θ and
+// province-pair frictions (importer i, exporter k), and μ̃_ik^−ε, μ_ik without the destination
+// barrier (origin i, destination k; 0 on the diagonal; h^−ε is applied by the caller), for the
+// rows i a rank owns. Neither needs to be symmetric: each row is read for its row sum and, in the
+// same pass, scattered into the columns (docs/numerics.md). Stored when memory allows (one pass of exp per
 // element at setup), or recomputed from the coordinates each time a row is needed (O(N) memory
 // per rank, more arithmetic): solver.kernels = stored | on_the_fly | auto. Both give bitwise the
 // same values. With solver.kernel_precision = single every element is rounded to a float (half

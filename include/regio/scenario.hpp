@@ -69,8 +69,9 @@ struct CapitalParams {
   }
 };
 
-// One province-pair trade-cost factor of trade.frictions (MODEL.md §12), resolved to indices:
-// τ_nis is multiplied by tau between provinces p and q (either direction) in sector s.
+// One directed province-pair trade-cost factor of trade.frictions (MODEL.md §12), resolved to
+// indices: τ_nis is multiplied by tau for exporters i of province p and importers n of province q
+// in sector s (+inf: no trade). The reader lists both directions of a pair given once.
 struct TradeFriction {
   int p = 0, q = 0, sector = 0;
   double tau = 1;
@@ -115,6 +116,18 @@ struct ExternalParams {
   }
 };
 
+// One directed province-pair migration-cost factor of migration.frictions (MODEL.md §12):
+// μ_od is multiplied by mu for hukou origins o of province p and destinations d of province q
+// (+inf: no migration).
+struct MigrationFriction {
+  int p = 0, q = 0;
+  double mu = 1;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& p& q& mu;
+  }
+};
+
 struct MigrationParams {
   bool enabled = true;
   double elasticity = 0;           // ε
@@ -124,10 +137,11 @@ struct MigrationParams {
   double hukou_barrier = 0;        // h_d (default for every destination)
   double conversion_rate = 0;      // ρ_d (default for every destination)
   double amenity_convergence = 0;  // β_B (MODEL.md §14)
+  std::string frictions;           // province-pair migration-cost factors CSV ("" = none; MODEL.md §12)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
     ar& enabled& elasticity& moving_cost& distance_elasticity& border_cost& hukou_barrier& conversion_rate&
-        amenity_convergence;
+        amenity_convergence& frictions;
   }
 };
 
@@ -189,9 +203,10 @@ struct Scenario {
   ProductivityParams productivity;
   PopulationParams population;
   SolverParams solver;
-  std::vector<Policy> policies;                  // MODEL.md §4 (resolved on rank 0 before distribution)
-  std::vector<TransportLinkSpec> network_links;  // read from network.file on rank 0
-  std::vector<TradeFriction> trade_frictions;    // read from trade.frictions on rank 0
+  std::vector<Policy> policies;                        // MODEL.md §4 (resolved on rank 0 before distribution)
+  std::vector<TransportLinkSpec> network_links;        // read from network.file on rank 0
+  std::vector<TradeFriction> trade_frictions;          // read from trade.frictions on rank 0
+  std::vector<MigrationFriction> migration_frictions;  // read from migration.frictions on rank 0
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -207,7 +222,7 @@ struct Scenario {
   void serialize(Ar& ar, unsigned) {
     ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
         output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
-            solver& policies& network_links& trade_frictions;
+            solver& policies& network_links& trade_frictions& migration_frictions;
   }
 };
 

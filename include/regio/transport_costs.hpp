@@ -53,10 +53,19 @@ class TransportCosts {
   void set_migration_border(int p, int q, double b);
 
   double log_trade_border(int p, int q) const { return p == q ? 0.0 : log_trade_[idx(p, q)]; }
-  // Province-pair trade frictions (trade.frictions, MODEL.md §12): log factor of sector s
-  // between provinces p and q (0 within a province and for pairs the file does not name).
+  // Province-pair trade frictions (trade.frictions, MODEL.md §12): log factor of sector s for
+  // importers of province p buying from exporters of province q, directed (0 within a province
+  // and for pairs the file does not name; +inf: no trade).
   bool has_frictions() const { return !log_friction_.empty(); }
-  double log_trade_friction(std::size_t s, int p, int q) const { return log_friction_[s * P_ * P_ + idx(p, q)]; }
+  double log_trade_friction(std::size_t s, int importer, int exporter) const {
+    return log_friction_[s * P_ * P_ + idx(importer, exporter)];
+  }
+  // Province-pair migration frictions (migration.frictions, MODEL.md §12): log factor of μ_od for
+  // hukou origins of province p and destinations of province q, directed (0 where not named).
+  bool has_migration_frictions() const { return !log_migration_friction_.empty(); }
+  double log_migration_friction(int origin, int destination) const {
+    return log_migration_friction_[idx(origin, destination)];
+  }
   // The first sector whose frictions equal those of s (sectors of one θ and one class share a kernel).
   std::size_t friction_class(std::size_t s) const { return has_frictions() ? friction_class_[s] : 0; }
   double log_migration_border(int p, int q) const { return p == q ? 0.0 : log_migration_[idx(p, q)]; }
@@ -80,7 +89,8 @@ class TransportCosts {
 
   bool operator==(const TransportCosts& o) const {
     return road_ == o.road_ && log_trade_ == o.log_trade_ && log_friction_ == o.log_friction_ &&
-           log_migration_ == o.log_migration_ && links_ == o.links_;
+           log_migration_ == o.log_migration_ && log_migration_friction_ == o.log_migration_friction_ &&
+           links_ == o.links_;
   }
 
  private:
@@ -89,7 +99,8 @@ class TransportCosts {
   std::size_t P_ = 0;
   double road_ = 1;
   std::vector<double> log_trade_, log_migration_;  // P×P, symmetric
-  std::vector<double> log_friction_;               // S×P×P, symmetric (empty without trade.frictions)
+  std::vector<double> log_friction_;               // S×P×P, importer × exporter (empty without trade.frictions)
+  std::vector<double> log_migration_friction_;     // P×P, origin × destination (empty without migration.frictions)
   std::vector<std::size_t> friction_class_;        // per sector
   std::vector<TransportLink> links_;               // sorted, a < b
   std::vector<UnitVector> unit_;                   // unit vectors of the centroids

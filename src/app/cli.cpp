@@ -137,6 +137,36 @@ CLI::App* add_counterfactual_command(CLI::App& app, hat::CounterfactualOptions& 
   return cmd;
 }
 
+CLI::App* add_frictions_command(CLI::App& app, FrictionsOptions& fr) {
+  auto* cmd = app.add_subcommand("frictions",
+                                 "Invert bilateral trade and migration frictions from a base-year folder's observed "
+                                 "shares (MODEL.md §12) into trade.frictions / migration.frictions CSVs; "
+                                 "docs/frictions.md");
+  cmd->add_option("base", fr.base, "Base-year folder (regio run --export-base, or inputs/tombe-zhu-2019/base-2000)")
+      ->required();
+  cmd->add_option("--trade", fr.trade,
+                  "exact: τ_nis/τ_nns = (p_ns/p_is)(π_nis/π_nns)^(−1/θ_s), asymmetric, needs producer prices; "
+                  "head-ries: the symmetric index (π_nis π_ins/(π_nns π_iis))^(−1/(2θ_s))")
+      ->check(CLI::IsMember({"exact", "head-ries"}));
+  cmd->add_option("--trade-out", fr.trade_out, "trade.frictions CSV to write");
+  cmd->add_option("--migration-out", fr.migration_out,
+                  "migration.frictions CSV to write: μ_uv^(−ε) = (m_uv/m_uu)(Ũ_u/U_v)^ε, B ≡ 1");
+  cmd->add_option("--zero-trade", fr.zero_trade,
+                  "A pair without observed trade: inf (τ = ∞, no trade; the default) or max (the sector's largest "
+                  "finite factor)")
+      ->check(CLI::IsMember({"inf", "max"}));
+  cmd->add_option("--onto", fr.onto,
+                  "Scenario YAML: write the trade factors for its provinces and sectors (with its θ_s)");
+  cmd->add_option("--sectors", fr.sectors, "TARGET=SOURCE,...: the base-year sector each output sector takes")
+      ->delimiter(',');
+  cmd->add_option("--rename", fr.rename, "OLD=NEW,...: base-year province names to match the output's")->delimiter(',');
+  cmd->add_option("--proxy", fr.proxy,
+                  "TARGET=SOURCE,...: a province of --onto that the base year lacks takes SOURCE's factors")
+      ->delimiter(',');
+  cmd->add_flag("--quiet", fr.quiet, "No report");
+  return cmd;
+}
+
 }  // namespace
 
 int regio_main(const boost::mpi::communicator& comm, const std::vector<std::string>& args,
@@ -163,6 +193,8 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   auto* cmp_cmd = add_compare_command(app, cmp);
   hat::CounterfactualOptions cf;
   auto* cf_cmd = add_counterfactual_command(app, cf);
+  FrictionsOptions fr;
+  auto* fr_cmd = add_frictions_command(app, fr);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
@@ -183,6 +215,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
     return hat::counterfactual_command(comm, cf);
   }
   if (*val_cmd) return validate_command(comm, val);
+  if (*fr_cmd) return frictions_command(comm, fr);
   if (*cmp_cmd) return compare_command(comm, cmp);
   if (*dec_cmd) return decomp_command(comm, dec.scenario, dec.ranks, dec.strategy, dec.out);
   if (*cal_cmd) {

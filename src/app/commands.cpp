@@ -89,6 +89,10 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
     line("productivity", rep.productivity);
     if (rep.amenities_identified)
       line("amenities", rep.amenity);
+    else if (rep.amenities_from_frictions)
+      std::printf(
+          "  amenities     B = 1: migration.frictions gives mu from data, which identifies only B/mu "
+          "(MODEL.md 12)\n");
     else
       std::printf("  amenities     not identified with migration off: kept as given\n");
     line("verification", rep.verification);
@@ -97,11 +101,16 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
     std::printf("wrote %s\n", opt.output.c_str());
   }
   if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
-    raise_on_all_ranks(
-        SolverError(fmt::format("calibration verification failed: the equilibrium from the calibrated fundamentals "
-                                "misses the data by {:.2e} (population) and {:.2e} (GDP); the equilibrium may not "
-                                "be unique for these parameters",
-                                rep.max_population_error, rep.max_gdp_error)));
+    raise_on_all_ranks(SolverError(fmt::format(
+        "calibration verification failed: the equilibrium from the calibrated fundamentals misses the data by {:.2e} "
+        "(population) and {:.2e} (GDP); {}",
+        rep.max_population_error, rep.max_gdp_error,
+        rep.amenities_from_frictions
+            ? fmt::format("with migration.frictions amenities are B = 1 and populations follow from the given "
+                          "migration costs, which reproduce the data only if they were inverted (regio frictions) "
+                          "from migration shares and real incomes consistent with this scenario ({})",
+                          sc.migration.frictions)
+            : std::string("the equilibrium may not be unique for these parameters"))));
   return 0;
 }
 

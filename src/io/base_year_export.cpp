@@ -8,6 +8,7 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/utility.hpp>
 #include <boost/serialization/vector.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -87,10 +88,15 @@ void export_base_year(const std::string& dir, const Scenario& sc, const Layout& 
     const auto n = static_cast<std::size_t>(st.records[j].index);
     const std::string& id = geo.id[n];
     regions.push_back({n, fmt::format("{},{}\n", id, geo.province_names[geo.province[n]])});
-    units.push_back({n, fmt::format("{},all,{},{}\n", id, num(st.population[j]), num(st.registered[j]))});
+    // real_income: v_d = U_d/B_d, real income per resident (MODEL.md §2), what `regio frictions`
+    // inverts migration costs with (MODEL.md §12); price: the producer price p_ns (exact trade
+    // inversion). Columns added after the first format: readers must not require them.
+    units.push_back({n, fmt::format("{},all,{},{},{}\n", id, num(st.population[j]), num(st.registered[j]),
+                                    num(v.utility[j] / st.amenity[j]))});
     std::string t, r, m;
     for (std::size_t s = 0; s < S; ++s) {
-      r += fmt::format("{},{},{}\n", id, sc.sectors[s].name, num(v.revenue[j * S + s]));
+      const double price = std::pow(v.price_pow_all[n * S + s], -1 / tech.theta[s]);  // p_ns from p^−θ
+      r += fmt::format("{},{},{},{}\n", id, sc.sectors[s].name, num(v.revenue[j * S + s]), num(price));
       const double* row = eq.trade_row(s, j);
       for (std::size_t k = 0; k < N; ++k)
         t += fmt::format("{},{},{},{}\n", sc.sectors[s].name, id, geo.id[k],
@@ -111,9 +117,9 @@ void export_base_year(const std::string& dir, const Scenario& sc, const Layout& 
   const MPI_Comm comm = layout.comm();
   const std::string files[][2] = {
       {"regions.csv", "id,province\n" + gathered(comm, regions)},
-      {"units.csv", "region,group,employment,registered\n" + gathered(comm, units)},
+      {"units.csv", "region,group,employment,registered,real_income\n" + gathered(comm, units)},
       {"trade_shares.csv", "sector,importer,exporter,share\n" + gathered(comm, trade)},
-      {"revenues.csv", "region,sector,revenue\n" + gathered(comm, revenues)},
+      {"revenues.csv", "region,sector,revenue,price\n" + gathered(comm, revenues)},
       {"migration_shares.csv",
        "origin_region,origin_group,destination_region,destination_group,share\n" + gathered(comm, migration)},
   };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -17,7 +18,9 @@ namespace regio {
 namespace {
 
 // Amenity inversion residual: G_d = log L̂_d(b) − log L_d + Σ_k w_k b_k, w = L/ΣL. At a root
-// Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique.
+// Σ L̂ = Σ R = Σ L forces the normalisation Σ w b = 0, so the root is unique. The inflows are taken
+// as row sums of the owned rows, which needs μ̃ symmetric: it is without migration.frictions, the
+// only case that inverts amenities.
 struct AmenityInversion {
   const Equilibrium sys;
   const Layout& layout;
@@ -86,6 +89,35 @@ struct AmenityInversion {
   }
 };
 
+// Step 2 of the calibration: amenities from the migration equations at the calibrated prices.
+SolveStats invert_amenities(const Equilibrium& eq, const Layout& layout, EconomyState& st, const SolverParams& solver) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AmenityInversion amen(eq, layout, st);
+  std::vector<double> b0(st.size());
+  for (std::size_t j = 0; j < st.size(); ++j) b0[j] = std::log(st.amenity[j]);
+  int evaluations = 0;
+  const auto res = solve_nonlinear(
+      layout.comm(), "amenity_", 1, b0,
+      [&](const double* b, double* G) {
+        ++evaluations;
+        return amen.residual(b, G);
+      },
+      solver);
+  if (!res.converged)
+    raise_on_all_ranks(
+        SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
+                                "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
+                                res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history)));
+  for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
+  return {res.nonlinear_iterations,
+          res.linear_iterations,
+          evaluations,
+          res.residual_norm,
+          res.initial_residual_norm,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+          res.reason_text};
+}
+
 }  // namespace
 
 CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& st) {
@@ -116,33 +148,14 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
     ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp, costs);
     rep.productivity = inversion.solve("calibration of productivity");
 
-    // 2. Amenities from the migration equations at the calibrated prices.
-    if (sc.migration.enabled) {
-      const auto t0 = std::chrono::steady_clock::now();
-      AmenityInversion amen(inversion.results(), layout, st);
-      std::vector<double> b0(st.size());
-      for (std::size_t j = 0; j < st.size(); ++j) b0[j] = std::log(st.amenity[j]);
-      int evaluations = 0;
-      const auto res = solve_nonlinear(
-          layout.comm(), "amenity_", 1, b0,
-          [&](const double* b, double* G) {
-            ++evaluations;
-            return amen.residual(b, G);
-          },
-          inversion_sc.solver);
-      if (!res.converged)
-        raise_on_all_ranks(
-            SolverError(fmt::format("calibration of amenities did not converge: SNES reason {} after {} iterations, "
-                                    "||G|| = {:.3e} (history: {}); inspect with `-- -amenity_snes_monitor`",
-                                    res.reason_text, res.nonlinear_iterations, res.residual_norm, res.history)));
-      for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(res.x[j]);
-      rep.amenity = {res.nonlinear_iterations,
-                     res.linear_iterations,
-                     evaluations,
-                     res.residual_norm,
-                     res.initial_residual_norm,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                     res.reason_text};
+    // 2. Amenities from the migration equations at the calibrated prices; with migration costs
+    // from data (migration.frictions) only B_d/μ_od is identified, so B ≡ 1 (MODEL.md §12): the
+    // populations of the verification below then follow from the given μ.
+    if (sc.migration.enabled && !sc.migration.frictions.empty()) {
+      std::fill(st.amenity.begin(), st.amenity.end(), 1.0);
+      rep.amenities_from_frictions = true;
+    } else if (sc.migration.enabled) {
+      rep.amenity = invert_amenities(inversion.results(), layout, st, inversion_sc.solver);
       rep.amenities_identified = true;
     }
   }

@@ -49,6 +49,9 @@ struct BaseYear {
   std::vector<int> owners;       // owning rank of each region (provinces never split)
   // Per region × sector (n·S + s), every rank: base revenue R_ns (gross output) and spending X_ns.
   std::vector<double> revenue, spending;
+  // Per region × sector, every rank: the producer price p_ns where revenues.csv gives it (regio run
+  // --export-base does), else empty. Only `regio frictions` (the exact trade inversion) uses it.
+  std::vector<double> price;
   // Per unit u = (n, g) at n·G + g, every rank: employment L_u, hukou stock R_u, real income V_u.
   std::vector<double> employment, registered, real_income;
   bool has_migration = false;          // migration_shares.csv given
@@ -78,8 +81,11 @@ struct BaseYear {
 
 // Collective. Reads `folder` on rank 0 (every error: one InputError on every rank, with file and
 // line), assigns provinces to ranks, sends each rank its rows and completes what the folder leaves
-// to the model. `migration_needed`: migration_shares.csv must exist.
-BaseYear load_base_year(MPI_Comm comm, const std::string& folder, bool migration_needed);
+// to the model. `migration_needed`: migration_shares.csv must exist. `equilibrium`: given revenues
+// and hukou stocks must be an equilibrium of the hat mode's model (balanced trade, no saving; else
+// an InputError); `regio frictions` reads shares of any levels run (saving, a rest of the world)
+// and passes false.
+BaseYear load_base_year(MPI_Comm comm, const std::string& folder, bool migration_needed, bool equilibrium = true);
 
 // Λ at revenues R = R_n· (a row of S): the rent of the land group g uses (the whole region's land
 // with one land market), Σ λ_s R_ns + δ_h I over the sectors on that land (production + housing).

@@ -131,7 +131,7 @@ ScenarioSpecs trade_parameters() {
        "Iceberg cost factor for crossing a provincial border (local protection, market segmentation); fitted with φ_s (docs/calibration-costs.md).",
        REGIO_FIELD(trade.border_cost)},
       {"trade.frictions", K::Text, "", {}, "", "τ_pqs",
-       "Optional CSV of province-pair trade-cost factors (columns from_province, to_province, sector, tau; province names as in the region CSV): τ_nis is multiplied by tau between the two provinces in that sector, in both directions (the kernels use τ's symmetry); pairs absent keep 1. Regions inherit their provinces' factor. From observed shares: tools/head_ries_frictions.py (docs/frictions.md).",
+       "Optional CSV of province-pair trade-cost factors (columns from_province, to_province, sector, tau; province names as in the region CSV): τ_nis is multiplied by tau for exporters i in from_province and importers n in to_province, in that sector; a pair given in one direction only applies to both, given in both each applies to its own (asymmetric); inf: no trade; pairs absent keep 1. Regions inherit their provinces' factor. From observed shares: regio frictions (docs/frictions.md).",
        REGIO_TEXT(trade.frictions)},
   };
 }
@@ -197,6 +197,9 @@ ScenarioSpecs migration_parameters() {
       {"migration.amenity_convergence", K::Real, "0", {-1, 1}, "1/epoch", "β_B",
        "History-based dynamics (MODEL.md §14): log B_i moves by β_B (log B_i − b̄) + amenity_drift_i per epoch, b̄ the population-weighted mean; 0 keeps amenities fixed (Part I). Estimated by `regio calibrate --history` (docs/forecast-protocol.md).",
        REGIO_FIELD(migration.amenity_convergence)},
+      {"migration.frictions", K::Text, "", {}, "", "μ_pq",
+       "Optional CSV of province-pair migration-cost factors (columns from_province, to_province, mu; province names as in the region CSV): μ_od is multiplied by mu for hukou origins o in from_province and destinations d in to_province; a pair given in one direction only applies to both; inf: no migration; pairs absent keep 1. With it amenities are B ≡ 1 (only B_d/μ_od is identified: regio calibrate then inverts productivity only). From observed shares: regio frictions (docs/frictions.md).",
+       REGIO_TEXT(migration.frictions)},
   };
 }
 

@@ -315,6 +315,7 @@ void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std
   resolve(s.decomposition, "decomposition");
   resolve(s.network.file, "network.file");
   resolve(s.trade.frictions, "trade.frictions");
+  resolve(s.migration.frictions, "migration.frictions");
 }
 
 }  // namespace

@@ -29,11 +29,16 @@ TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
   log_trade_.assign(P_ * P_, std::log(sc.trade.border_cost));
   log_migration_.assign(P_ * P_, std::log(sc.migration.border_cost));
   for (std::size_t i = 0; i < geo.size(); ++i) unit_.push_back(unit_vector(geo.lat[i], geo.lon[i]));
+  const std::size_t PP = P_ * P_;
+  if (!sc.migration_frictions.empty()) {
+    log_migration_friction_.assign(PP, 0.0);
+    for (const auto& f : sc.migration_frictions) log_migration_friction_[idx(f.p, f.q)] = std::log(f.mu);
+  }
   if (sc.trade_frictions.empty()) return;
-  const std::size_t S = sc.sectors.size(), PP = P_ * P_;
+  const std::size_t S = sc.sectors.size();
   log_friction_.assign(S * PP, 0.0);
-  for (const auto& f : sc.trade_frictions)
-    log_friction_[f.sector * PP + idx(f.p, f.q)] = log_friction_[f.sector * PP + idx(f.q, f.p)] = std::log(f.tau);
+  // Directed: row = importer's province (to_province), column = exporter's (from_province).
+  for (const auto& f : sc.trade_frictions) log_friction_[f.sector * PP + idx(f.q, f.p)] = std::log(f.tau);
   for (std::size_t s = 0; s < S; ++s) {
     std::size_t c = 0;
     while (c < s && !std::equal(&log_friction_[c * PP], &log_friction_[c * PP] + PP, &log_friction_[s * PP])) ++c;

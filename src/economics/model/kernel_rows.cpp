@@ -137,7 +137,7 @@ void KernelRows::fill_trade(std::size_t g, std::size_t j, double* out) const {
     const double log_tau = phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]);
     out[k] = -theta * log_tau;
   }
-  if (costs_.has_frictions())
+  if (costs_.has_frictions())  // province-pair factors of trade.frictions: importer row i, exporter k
     for (std::size_t k = 0; k < N_; ++k)
       out[k] = -theta * (phi_ * distance_scratch_[k] + costs_.log_trade_border(pi, geo_.province[k]) +
                          costs_.log_trade_friction(group_sector_[g], pi, geo_.province[k]));
@@ -152,6 +152,10 @@ void KernelRows::fill_migration(std::size_t j, double* out) const {
     const double log_mu = log_mu0_ + phi_m_ * distance_scratch_[k] + costs_.log_migration_border(pi, geo_.province[k]);
     out[k] = -eps_ * log_mu;
   }
+  if (costs_.has_migration_frictions())  // province-pair factors of migration.frictions, origin row i
+    for (std::size_t k = 0; k < N_; ++k)
+      out[k] = -eps_ * (log_mu0_ + phi_m_ * distance_scratch_[k] + costs_.log_migration_border(pi, geo_.province[k]) +
+                        costs_.log_migration_friction(pi, geo_.province[k]));
   vmath::exp(out, out, N_);
   out[i] = 0.0;  // μ_ii = 1 is handled by the caller (no barrier, no fixed cost)
 }

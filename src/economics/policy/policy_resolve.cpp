@@ -11,11 +11,11 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/pair_frictions.hpp"
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
-#include "regio/trade_frictions.hpp"
 
 namespace regio {
 
@@ -214,6 +214,8 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
     for (const auto& s : sc.sectors) sectors.push_back(s.name);
     sc.trade_frictions = read_trade_frictions(sc.trade.frictions, names.province, names.province_list, sectors);
   }
+  if (!sc.migration.frictions.empty())
+    sc.migration_frictions = read_migration_frictions(sc.migration.frictions, names.province, names.province_list);
   if (sc.external.enabled && names.tags.count("port") == 0)
     throw InputError(
         fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "

@@ -77,7 +77,7 @@ std::vector<double> revenues_from_trade_shares(const BaseYear& b, const Layout& 
 
 // The goods markets clear at the base, Σ_n π_nis X_ns = R_is (relative 1e-8), with every R_is > 0
 // (revenues given or computed); the worst relative gap is b.fixed_point_residual.
-void check_goods_markets(BaseYear& b, const Layout& layout, const std::vector<double>& R_own) {
+void check_goods_markets(BaseYear& b, const Layout& layout, const std::vector<double>& R_own, bool equilibrium) {
   std::vector<double> D(R_own.size());
   goods_demand(b, layout, R_own.data(), D.data());
   b.fixed_point_residual = worst_relative_gap(layout, D, R_own);
@@ -86,7 +86,7 @@ void check_goods_markets(BaseYear& b, const Layout& layout, const std::vector<do
               located(b.folder, 0,
                       "the base-year revenues from the trade shares are not all positive: "
                       "check trade_shares.csv"));
-  if (b.fixed_point_residual > 1e-8)
+  if (equilibrium && b.fixed_point_residual > 1e-8)
     raise_on_all_ranks(InputError(
         located((fs::path(b.folder) / "revenues.csv").string(), 0,
                 fmt::format("the base year is not an equilibrium: Σ_n π_nis X_ns differs from the revenue R_is by up "
@@ -115,8 +115,8 @@ void hukou_inflow(const BaseYear& b, const Layout& layout, const double* R_units
 
 // mᵀR = L at the base (relative 1e-8), with every R_u > 0 (stocks given or computed); the worst
 // relative gap is b.registered_residual.
-void check_hukou_stocks(BaseYear& b, const Layout& layout, const std::vector<double>& Rh,
-                        const std::vector<double>& L) {
+void check_hukou_stocks(BaseYear& b, const Layout& layout, const std::vector<double>& Rh, const std::vector<double>& L,
+                        bool equilibrium) {
   std::vector<double> LR(Rh.size());
   hukou_inflow(b, layout, Rh.data(), LR.data());
   b.registered_residual = worst_relative_gap(layout, LR, L);
@@ -124,7 +124,7 @@ void check_hukou_stocks(BaseYear& b, const Layout& layout, const std::vector<dou
               located(b.folder, 0,
                       "the hukou stocks R = (mᵀ)⁻¹ L are not all positive: migration_shares.csv and "
                       "units.csv's employment do not fit together"));
-  if (b.registered_residual > 1e-8)
+  if (equilibrium && b.registered_residual > 1e-8)
     raise_on_all_ranks(InputError(
         located((fs::path(b.folder) / "units.csv").string(), 0,
                 fmt::format("the base year is not an equilibrium: Σ_u R_u m_uv differs from the employment L_v by up "
@@ -134,7 +134,7 @@ void check_hukou_stocks(BaseYear& b, const Layout& layout, const std::vector<dou
 
 }  // namespace
 
-void complete_revenues(BaseYear& b, const RawBase& raw, const Layout& layout) {
+void complete_revenues(BaseYear& b, const RawBase& raw, const Layout& layout, bool equilibrium) {
   const int S = b.S(), n_own = layout.num_owned();
   const std::int64_t N = b.N();
   std::vector<double> R_own(static_cast<std::size_t>(n_own * S));
@@ -144,7 +144,7 @@ void complete_revenues(BaseYear& b, const RawBase& raw, const Layout& layout) {
   } else {
     R_own = revenues_from_trade_shares(b, layout);
   }
-  check_goods_markets(b, layout, R_own);
+  check_goods_markets(b, layout, R_own, equilibrium);
   layout.allgather(R_own.data(), S, b.revenue);
   b.spending.resize(static_cast<std::size_t>(N * S));
   for (std::int64_t n = 0; n < N; ++n)
@@ -172,7 +172,7 @@ void complete_employment(BaseYear& b, const RawBase& raw) {
   }
 }
 
-void complete_hukou_stocks(BaseYear& b, const RawBase& raw, const Layout& layout) {
+void complete_hukou_stocks(BaseYear& b, const RawBase& raw, const Layout& layout, bool equilibrium) {
   const int G = b.G(), n_own = layout.num_owned();
   b.registered = raw.has_registered ? raw.registered : b.employment;
   if (!b.has_migration) return;
@@ -184,7 +184,7 @@ void complete_hukou_stocks(BaseYear& b, const RawBase& raw, const Layout& layout
     }
   auto inflow = [&](const double* R_units, double* out) { hukou_inflow(b, layout, R_units, out); };
   if (!raw.has_registered) shell_solve(layout, n_own * G, inflow, L, Rh, "hukou stocks R = (mᵀ)⁻¹ L");
-  check_hukou_stocks(b, layout, Rh, L);
+  check_hukou_stocks(b, layout, Rh, L, equilibrium);
   layout.allgather(Rh.data(), G, b.registered);
 }
 

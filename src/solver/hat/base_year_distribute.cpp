@@ -81,6 +81,7 @@ BaseYear distribute_base_year(const boost::mpi::communicator& comm, const std::s
   b.owners = owners;
   b.has_migration = has_m;
   b.real_income_from_data = raw.has_real_income;
+  b.price = raw.price;
   return b;
 }
 

@@ -144,16 +144,19 @@ void read_migration(RawBase& b, const std::string& path) {
     }
 }
 
-// revenues.csv: R_ns (gross output) of every region and sector.
+// revenues.csv: R_ns (gross output) of every region and sector, and where given (regio run
+// --export-base writes it) the producer price p_ns, which only `regio frictions` uses.
 void read_revenues(RawBase& b, const std::string& path) {
-  const CsvTable t = CsvTable::load(path, "revenue", {"region", "sector", "revenue"});
+  const CsvTable t = CsvTable::load(path, "revenue", {"region", "sector", "revenue"}, {"price"});
   const std::size_t N = b.ids.size(), S = b.par.sectors.size();
   b.revenue.assign(N * S, std::nan(""));
+  if (t.has("price")) b.price.assign(N * S, std::nan(""));
   for (const auto& r : t.rows) {
     const int n = index_of(b.ids, t.field(r, "region"), "region", path, r.line);
     const int s = index_of(b.par.sectors, t.field(r, "sector"), "sector", path, r.line);
     if (!std::isnan(b.revenue[n * S + s])) t.fail(r, "duplicate revenue of this region and sector");
     b.revenue[n * S + s] = t.number(r, "revenue", 0, 1e300, true);
+    if (t.has("price")) b.price[n * S + s] = t.number(r, "price", 0, 1e300, true);
   }
   for (std::size_t k = 0; k < b.revenue.size(); ++k)
     if (std::isnan(b.revenue[k]))

@@ -24,6 +24,7 @@ struct RawBase {
   std::vector<double> employment, registered, real_income;  // N·G, NaN where not given
   std::vector<double> m;                                    // (N·G)², empty without migration
   std::vector<double> revenue;                              // N·S, empty if revenues.csv absent
+  std::vector<double> price;                                // N·S, empty without revenues.csv's price
   bool has_registered = false, has_real_income = false;
 
   template <class Ar>
@@ -31,7 +32,7 @@ struct RawBase {
     ar& par.sectors& par.groups& par.group_of_sector& par.theta& par.labour_share& par.capital_share& par
         .land_share& par.final_demand& par.iota& par.housing_share& par.migration_elasticity& par.land_by_group& par
         .stayers& par.share_tolerance;
-    ar& ids& provinces& province_of& outside& region_employment& employment& registered& real_income& revenue&
+    ar& ids& provinces& province_of& outside& region_employment& employment& registered& real_income& revenue& price&
         has_registered& has_real_income;
   }
 };
@@ -49,13 +50,15 @@ RawBase read_base_folder(const std::string& folder, bool migration_needed);
 BaseYear distribute_base_year(const boost::mpi::communicator& comm, const std::string& folder, bool migration_needed,
                               RawBase& raw);
 
-// base_year_complete.cpp, collective, in this order (each uses what the one before completed):
+// base_year_complete.cpp, collective, in this order (each uses what the one before completed).
+// `equilibrium`: given revenues and hukou stocks must clear the hat mode's goods markets and
+// L = mᵀR (else InputError); false only records the gaps (fixed_point_residual, registered_residual).
 // (a) revenues R_ns (given, or the fixed point R = πᵀ X(R) with Σ_n I_n = 1) and spending X_ns;
-void complete_revenues(BaseYear& b, const RawBase& raw, const Layout& layout);
+void complete_revenues(BaseYear& b, const RawBase& raw, const Layout& layout, bool equilibrium);
 // (b) employment L_ng, an outside region's total split over its groups at one wage;
 void complete_employment(BaseYear& b, const RawBase& raw);
 // (c) hukou stocks R_u (given and checked, or R = (mᵀ)⁻¹ L);
-void complete_hukou_stocks(BaseYear& b, const RawBase& raw, const Layout& layout);
+void complete_hukou_stocks(BaseYear& b, const RawBase& raw, const Layout& layout, bool equilibrium);
 // (d) real income per worker V_u (given, or the base wage).
 void complete_real_income(BaseYear& b, const RawBase& raw);
 
