@@ -7,16 +7,19 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "regio/compare.hpp"
+#include "regio/counterfactual_output.hpp"
 #include "regio/csv.hpp"
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
@@ -232,5 +235,94 @@ TEST(OutputSchema, CompareReadsWhatTheWriterWrites) {
   EXPECT_EQ(rows[1].fields[3], "2");    // population_baseline: two regions of 1
   EXPECT_EQ(rows[1].fields[19], "22");  // gdp_baseline: 2 x 11
   EXPECT_EQ(rows[1].fields[20], "44");  // gdp_scenario
+  fs::remove_all(dir);
+}
+
+// ---- the files of `regio counterfactual` (schema::counterfactual) --------------------------------
+
+namespace cfs = regio::schema::counterfactual;
+
+TEST(OutputSchema, CounterfactualColumnsAsWritten) {
+  // The formats tools/replicate_tombe_zhu.sh and tools/check_hat.py read.
+  EXPECT_EQ(schema::column_names(cfs::units_csv::file),
+            (std::vector<std::string>{"region", "province", "group", "outside", "employment_base", "registered_base",
+                                      "wage_change", "land_rent_change", "goods_price_change", "employment_change",
+                                      "real_income_change", "rebate_base", "rebate_new", "own_share_base",
+                                      "own_share_new", "expected_utility_change"}));
+  EXPECT_EQ(schema::column_names(cfs::sectors_csv::file),
+            (std::vector<std::string>{"region", "sector", "revenue_base", "revenue_change", "spending_base",
+                                      "spending_change", "price_change", "unit_cost_change", "own_trade_share_base",
+                                      "own_trade_share_new"}));
+  EXPECT_EQ(schema::column_names(cfs::national_csv::file),
+            (std::vector<std::string>{"statistic", "value", "unit", "meaning"}));
+  EXPECT_EQ(schema::column_names(cfs::migration_costs_csv::file),
+            (std::vector<std::string>{"statistic", "cost", "share"}));
+  const auto keys = schema::column_names(cfs::run_yaml::file);
+  EXPECT_EQ(keys[1], "mode");        // what `regio compare` tells a counterfactual folder by
+  EXPECT_EQ(keys.back(), "status");  // the verdict is the last line
+  // national.csv's rows: the changes, then the solve's diagnostics, nothing else.
+  const auto& rows = cfs::national_csv::file.keyed_rows;
+  ASSERT_EQ(rows.size(), cfs::national_csv::changes.size() + cfs::national_csv::diagnostics.size());
+  EXPECT_EQ(rows.front()->name, "real_gdp_pct");
+  EXPECT_EQ(cfs::national_csv::changes.back()->name, "between_province_migrant_share_new");
+  EXPECT_EQ(rows.back()->name, "residual_norm");
+}
+
+TEST(OutputSchema, CounterfactualFilesInJsonAndMarkdown) {
+  const YAML::Node files = YAML::Load(schema::json())["counterfactual_files"];
+  ASSERT_TRUE(files.IsSequence());
+  ASSERT_EQ(files.size(), cfs::files().size());
+  const std::string md = schema::markdown();
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const schema::File& f = *cfs::files()[k];
+    EXPECT_EQ(files[k]["name"].as<std::string>(), f.name);
+    ASSERT_EQ(files[k]["columns"].size(), f.columns.size()) << f.name;
+    ASSERT_EQ(files[k]["keyed_rows"] ? files[k]["keyed_rows"].size() : 0u, f.keyed_rows.size()) << f.name;
+    const auto begin = md.find(fmt::format("<!-- schema counterfactual/{}:", f.name));
+    ASSERT_NE(begin, std::string::npos) << f.name;
+    const std::string block = md.substr(begin, md.find("<!-- end schema -->", begin) - begin);
+    for (const schema::Column* c : f.columns)
+      EXPECT_NE(block.find(fmt::format("| `{}` |", c->name)), std::string::npos);
+    for (const schema::Column* c : f.keyed_rows)
+      EXPECT_NE(block.find(fmt::format("| `{}` |", c->name)), std::string::npos) << c->name;
+  }
+}
+
+TEST(OutputSchema, CounterfactualWritersFollowTheSchema) {
+  namespace sc = cfs::sectors_csv;
+  SchemaTable t(sc::file);
+  for (const schema::Column* c : sc::file.columns)
+    if (c != &sc::region && c != &sc::sector) t.numbers(*c, {1.5, std::nan("")});
+  t.text(sc::sector, {"goods", "services"});
+  EXPECT_THROW(t.csv(), std::logic_error);  // `region` not written
+  t.text(sc::region, {"A", "B, east"});
+  const auto rows = csv::parse(t.csv(), "sectors.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].fields, schema::column_names(sc::file));  // header in the schema's order
+  EXPECT_EQ(rows[2].fields[0], "B, east");
+  EXPECT_EQ(rows[1].fields[2], "1.5");
+  EXPECT_EQ(rows[2].fields[2], "NA");
+  namespace nc = cfs::national_csv;
+  std::vector<std::pair<const schema::Column*, double>> values;
+  for (const schema::Column* c : nc::file.keyed_rows) values.emplace_back(c, 1.0);
+  EXPECT_EQ(csv::parse(keyed_rows_csv(nc::file, values), "national.csv").size(), values.size() + 1);
+  std::swap(values[0], values[1]);
+  EXPECT_THROW(keyed_rows_csv(nc::file, values), std::logic_error);  // rows out of the schema's order
+  values.pop_back();
+  EXPECT_THROW(keyed_rows_csv(nc::file, values), std::logic_error);  // a row missing
+  // run.yaml: keys in the schema's order only, `status` last.
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("regio-test-cf-record-{}-{}", ::getpid(), world().rank());
+  CounterfactualRecord r(dir.string());
+  r.add(cfs::run_yaml::regio_version, "\"test\"");
+  r.add(cfs::run_yaml::mode, "counterfactual");
+  EXPECT_THROW(r.add(cfs::run_yaml::regio_version, "\"again\""), std::logic_error);
+  EXPECT_THROW(r.add(cfs::run_yaml::status, "complete"), std::logic_error);
+  r.add(cfs::run_yaml::decomposition, "\n  source: auto\n  ranks: 1");
+  r.write("complete");
+  const YAML::Node y = YAML::LoadFile((dir / "run.yaml").string());
+  EXPECT_EQ(y["mode"].as<std::string>(), "counterfactual");
+  EXPECT_EQ(y["decomposition"]["ranks"].as<int>(), 1);
+  EXPECT_EQ(y["status"].as<std::string>(), "complete");
   fs::remove_all(dir);
 }

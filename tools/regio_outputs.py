@@ -4,6 +4,7 @@
     run = ro.Run("out/china31-baseline")            # run.yaml, aggregates.csv, regions.csv
     years, provinces, values = run.province_values("gdp_pc")   # [epochs, provinces], display units
     geo = ro.load_provinces()                        # inputs/geo/china_provinces.geojson
+    cf = ro.Counterfactual("out/tz-internal")        # a regio counterfactual folder
 
 Used by tools/plot_scenario.py, tools/plot_map.py and tools/plot_flows.py. Everything here
 uses only the csv module, numpy, matplotlib and yaml (Debian python3-numpy,
@@ -48,6 +49,15 @@ def load_schema(path=SCHEMA_PATH):
 
 SCHEMA = load_schema()
 REGION_COLUMNS = SCHEMA["regions.csv"]["columns"]
+
+
+def load_counterfactual_schema(path=SCHEMA_PATH):
+    """The files of a `regio counterfactual` folder (the schema's `counterfactual_files`)."""
+    with open(path, encoding="utf-8") as f:
+        return {entry["name"]: entry for entry in json.load(f)["counterfactual_files"]}
+
+
+COUNTERFACTUAL_SCHEMA = load_counterfactual_schema()
 
 
 def _province_rule(rule):
@@ -201,6 +211,46 @@ class Run:
         table = self.province_table(epoch)
         v = variable(var, self.observed_money)
         return list(table["province"]), v.scale * province_column(table, var), v
+
+
+class Counterfactual:
+    """One `regio counterfactual` folder (docs/outputs.md): run.yaml (`mode: counterfactual`),
+    units.csv and sectors.csv as {column: array}, national.csv as {statistic: value} (NA: nan),
+    migration_costs.csv if written. Every file's header must be the schema's."""
+
+    def __init__(self, folder):
+        self.folder = folder.rstrip("/")
+        self.record = read_yaml(os.path.join(self.folder, "run.yaml"))
+        if self.record and self.record.get("mode") != "counterfactual":
+            raise SystemExit(f"{folder}: not a folder of `regio counterfactual` (run.yaml has no mode: counterfactual)")
+        self.status = self.record.get("status")
+        self.units = self._table("units.csv")
+        self.sectors = self._table("sectors.csv")
+        national = self._table("national.csv")
+        self.national = {k: float("nan") if v == "NA" else float(v)
+                         for k, v in zip(national["statistic"], national["value"])}
+        wanted = [r["name"] for r in COUNTERFACTUAL_SCHEMA["national.csv"]["keyed_rows"]]
+        missing = [k for k in wanted if k not in self.national]
+        if missing:
+            raise SystemExit(f"{self.folder}/national.csv: no rows {missing}")
+        path = os.path.join(self.folder, "migration_costs.csv")
+        self.migration_costs = self._table("migration_costs.csv") if os.path.exists(path) else None
+
+    def _table(self, name):
+        path = os.path.join(self.folder, name)
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        want = [c["name"] for c in COUNTERFACTUAL_SCHEMA[name]["columns"]]
+        if not rows or rows[0] != want:
+            raise SystemExit(f"{path}: header {rows[0] if rows else []} is not tools/output_schema.json's {want}")
+        out = {}
+        for j, col in enumerate(want):
+            vals = [r[j] for r in rows[1:]]
+            try:
+                out[col] = np.array([float("nan") if v == "NA" else float(v) for v in vals], dtype=float)
+            except ValueError:
+                out[col] = np.array(vals, dtype=object)
+        return out
 
 
 def read_regions_h5(path):

@@ -2,7 +2,8 @@
 // `regio compare BASELINE SCENARIO --out DIR`: differences between two output folders of
 // `regio run` (docs/outputs.md, section "regio compare"): per-epoch national differences
 // (national.csv), per-province differences at chosen epochs (provinces.csv) and a short
-// Markdown summary (summary.md).
+// Markdown summary (summary.md); or between two folders of `regio counterfactual`; and, with
+// --hats, a counterfactual's hats against two runs' relative changes.
 //
 // Everything here is serial and Not Collective: the CLI runs it on rank 0 inside
 // on_root_collectively, so an InputError reaches every rank. Errors are InputErrors with one
@@ -18,6 +19,9 @@ struct CompareOptions {
   std::string output;          // folder for national.csv, provinces.csv, summary.md (created)
   std::string epochs;          // "0,5,last"; empty: the first and last common epoch
   bool allow_partial = false;  // accept run.yaml without `status: complete`
+  // A `regio counterfactual` folder whose hats are set against the relative changes scenario /
+  // baseline of the two runs (real and normalised quantities only; hats_*.csv).
+  std::string hats;
 };
 
 // The metrics of aggregates.csv (after epoch, year), in file order.
@@ -56,11 +60,16 @@ struct CompareSummary {
   std::vector<int> epochs;           // common epochs (national.csv rows)
   std::vector<int> province_epochs;  // epochs of provinces.csv
   std::size_t provinces = 0;
-  std::vector<std::string> files;  // written files
+  std::vector<std::string> files;      // written files
+  bool counterfactual = false;         // two counterfactual folders were compared
+  double hats_largest_difference = 0;  // with --hats: the largest |hat − levels| of hats_*.csv
 };
 
 // Read both folders, check they are comparable, write national.csv, provinces.csv and
-// summary.md into opt.output. Not Collective. Throws InputError.
+// summary.md into opt.output (and, with opt.hats, hats_regions.csv and hats_national.csv).
+// Two `regio counterfactual` folders instead give national.csv, units.csv, sectors.csv and
+// summary.md of the counterfactuals side by side (docs/outputs.md). Not Collective. Throws
+// InputError.
 CompareSummary compare_runs(const CompareOptions& opt);
 
 }  // namespace regio

@@ -1,6 +1,7 @@
 #pragma once
 // The output schema: every file of a `regio run` output folder with its columns (CSV), keys
-// (run.yaml) or datasets (regions.h5) in file order, each with its unit and one-line meaning.
+// (run.yaml) or datasets (regions.h5) in file order, each with its unit and one-line meaning;
+// and the files of a `regio counterfactual` folder (namespace counterfactual).
 // It is the one place that names them. From it
 //   - the writers take their headers and column order (output.cpp, region_panel.cpp),
 //   - `regio compare` takes the columns it reads (compare.cpp),
@@ -54,7 +55,8 @@ struct Dataset {
 };
 
 // A file of the output folder. CSV files and run.yaml have `columns` (run.yaml: its keys);
-// regions.h5 has `group`, `datasets` and `attributes`.
+// regions.h5 has `group`, `datasets` and `attributes`. A long-format CSV (one row per statistic,
+// named in its first column) lists its rows in `keyed_rows` (name, unit, meaning of each).
 struct File {
   std::string_view name;
   std::string_view rows;  // what one row is, and when the file is written
@@ -62,6 +64,7 @@ struct File {
   std::string_view group = {};
   std::span<const Dataset* const> datasets = {};
   std::span<const Dataset* const> attributes = {};
+  std::span<const Column* const> keyed_rows = {};
 };
 
 // Every file, in the order docs/outputs.md describes them.
@@ -114,6 +117,51 @@ extern const File file;
 extern const Dataset column, id, province, year;  // `column`: one per numeric regions.csv column
 extern const Dataset start_year, regions;         // attributes of the root group
 }  // namespace regions_h5
+
+// ---- the output folder of `regio counterfactual` (output_schema_counterfactual.cpp) -----------
+// Its files have their own names space: in tools/output_schema.json they are the list
+// `counterfactual_files`, in docs/outputs.md the blocks `counterfactual/<file>`.
+namespace counterfactual {
+std::span<const File* const> files();
+
+namespace run_yaml {
+extern const File file;
+extern const Column regio_version, mode, command, counterfactual_file, description, base_year, migration, regions,
+    sectors, groups, ranks, decomposition, shocks, started, preconditioner, newton_iterations, linear_iterations,
+    residual_norm, seconds, finished, error, status;
+}  // namespace run_yaml
+
+namespace units_csv {
+extern const File file;
+extern const Column region, province, group, outside, employment_base, registered_base, wage_change, land_rent_change,
+    goods_price_change, employment_change, real_income_change, rebate_base, rebate_new, own_share_base, own_share_new,
+    expected_utility_change;
+}  // namespace units_csv
+
+namespace sectors_csv {
+extern const File file;
+extern const Column region, sector, revenue_base, revenue_change, spending_base, spending_change, price_change,
+    unit_cost_change, own_trade_share_base, own_trade_share_new;
+}  // namespace sectors_csv
+
+namespace national_csv {
+extern const File file;
+extern const Column statistic, value, unit, meaning;
+// Rows: the counterfactual's statistics (`changes`: what `regio compare` compares), then the
+// solve's `diagnostics`.
+extern const Column real_gdp_pct, welfare_pct, welfare_logmean_pct, internal_trade_pp, international_trade_pp,
+    within_province_migration_pct, between_province_migration_pct, internal_trade_share_base, internal_trade_share_new,
+    international_trade_share_base, international_trade_share_new, within_province_migrant_share_base,
+    within_province_migrant_share_new, between_province_migrant_share_base, between_province_migrant_share_new,
+    base_fixed_point_residual, base_registered_residual, newton_iterations, linear_iterations, residual_norm;
+extern const std::span<const Column*const> changes, diagnostics;
+}  // namespace national_csv
+
+namespace migration_costs_csv {
+extern const File file;
+extern const Column statistic, cost, share;
+}  // namespace migration_costs_csv
+}  // namespace counterfactual
 
 // tools/output_schema.json: every file with its columns, keys or datasets (`regio schema`).
 std::string json();

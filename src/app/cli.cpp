@@ -112,12 +112,16 @@ CLI::App* add_schema_command(CLI::App& app, bool& markdown) {
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& cmp) {
   auto* cmd = app.add_subcommand("compare",
                                  "Compare a scenario run with a baseline run: national differences per "
-                                 "epoch, provinces at chosen epochs (CSV) and a Markdown summary");
+                                 "epoch, provinces at chosen epochs (CSV) and a Markdown summary; or two "
+                                 "counterfactual folders");
   cmd->add_option("baseline", cmp.baseline, "Output folder of the baseline run")->required();
   cmd->add_option("scenario", cmp.scenario, "Output folder of the scenario run")->required();
   cmd->add_option("--out", cmp.output, "Folder for national.csv, provinces.csv and summary.md (created)")->required();
   cmd->add_option("--epochs", cmp.epochs, "Epochs of provinces.csv, e.g. 0,5,last (default: first,last)");
   cmd->add_flag("--allow-partial", cmp.allow_partial, "Accept runs whose run.yaml does not say `status: complete`");
+  cmd->add_option("--hats", cmp.hats,
+                  "Output folder of `regio counterfactual`: its hats against the runs' relative changes "
+                  "(hats_regions.csv, hats_national.csv)");
   return cmd;
 }
 
@@ -133,6 +137,7 @@ CLI::App* add_counterfactual_command(CLI::App& app, hat::CounterfactualOptions& 
                                  "from a base-year folder of observed shares; docs/hat-algebra.md");
   cmd->add_option("file", cf.file, "Counterfactual YAML (base_year, migration, shocks)")->required();
   cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
+  add_decomp_option(*cmd, cf.decomposition);
   cmd->add_flag("--quiet", cf.quiet, "No progress lines");
   return cmd;
 }

@@ -167,10 +167,19 @@ int validate_command(const boost::mpi::communicator& comm, const ValidateOptions
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt) {
   on_root(comm, [&] {
     const CompareSummary s = compare_runs(opt);
-    std::printf("compared %s (scenario) with %s (baseline): %zu common epochs, %zu provinces at epochs",
-                opt.scenario.c_str(), opt.baseline.c_str(), s.epochs.size(), s.provinces);
-    for (std::size_t k = 0; k < s.province_epochs.size(); ++k) std::printf("%s%d", k ? "," : " ", s.province_epochs[k]);
-    std::printf("\n");
+    if (s.counterfactual) {
+      std::printf("compared counterfactual %s (scenario) with %s (baseline)\n", opt.scenario.c_str(),
+                  opt.baseline.c_str());
+    } else {
+      std::printf("compared %s (scenario) with %s (baseline): %zu common epochs, %zu provinces at epochs",
+                  opt.scenario.c_str(), opt.baseline.c_str(), s.epochs.size(), s.provinces);
+      for (std::size_t k = 0; k < s.province_epochs.size(); ++k)
+        std::printf("%s%d", k ? "," : " ", s.province_epochs[k]);
+      std::printf("\n");
+    }
+    if (!opt.hats.empty())
+      std::printf("hats of %s against the runs' relative changes: largest |hat - levels| %.3g\n", opt.hats.c_str(),
+                  s.hats_largest_difference);
     for (const auto& f : s.files) std::printf("wrote %s\n", f.c_str());
     std::fflush(stdout);
   });

@@ -1,161 +1,250 @@
 // `regio counterfactual`: one exact-hat-algebra counterfactual (MODEL.md §12) from a base-year
 // folder and a file of shocks (docs/hat-algebra.md).
 //   mpirun -np 2 regio counterfactual inputs/tombe-zhu-2019/table8-internal.yaml --out out/tz-internal
-// 1. read the counterfactual file and the base year (rank 0; errors reach every rank as one line);
+// 1. read the counterfactual file and the base year (rank 0; errors reach every rank as one line),
+//    provinces to ranks by --decomp or the default partition;
 // 2. write run.yaml (status: running); 3. resolve the shocks and solve with PETSc SNES;
-// 4. write the outputs and mark run.yaml complete (or failed, with the error).
+// 4. write the outputs (the output schema's counterfactual files) and mark run.yaml complete
+//    (or failed, with the error).
 #include "regio/hat/counterfactual.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "regio/collectives.hpp"
 #include "regio/commands.hpp"
-#include "regio/csv.hpp"
+#include "regio/counterfactual_output.hpp"
+#include "regio/decomposition.hpp"
 #include "regio/error.hpp"
 #include "regio/hat/base_year.hpp"
 #include "regio/hat/counterfactual_spec.hpp"
 #include "regio/hat/hat_system.hpp"
 #include "regio/hat/statistics.hpp"
 #include "regio/layout.hpp"
+#include "regio/output.hpp"
+#include "regio/output_schema.hpp"
 #include "regio/version.hpp"
 
 namespace regio::hat {
 
-namespace fs = std::filesystem;
+namespace cf = schema::counterfactual;
 
 namespace {
 
-std::string now_text() {
-  const std::time_t t = std::time(nullptr);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::localtime(&t));
-  return buf;
+std::string yaml_text(const std::string& s) {
+  YAML::Emitter e;
+  e << YAML::DoubleQuoted << s;
+  return e.c_str();
 }
 
-std::string number(double v) { return std::isnan(v) ? "NA" : fmt::format("{:.17g}", v); }
-
-// run.yaml: what was run, and `status:` as its last line (running, failed with error:, complete).
-class RunRecord {
- public:
-  RunRecord(std::string dir, std::vector<std::pair<std::string, std::string>> keys)
-      : dir_(std::move(dir)), keys_(std::move(keys)) {
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec || !fs::is_directory(dir_)) throw InputError(located(dir_, 0, "cannot create the output folder"));
-    write("running", "");
+// A map's YAML text as the value of a run.yaml key: on the next lines, indented by two.
+std::string nested(const std::string& block) {
+  std::string out;
+  std::istringstream in(block);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    out += "\n  ";
+    out += line;
   }
-  void add(const std::string& k, const std::string& v) { keys_.emplace_back(k, v); }
-  void write(const std::string& status, const std::string& error) const {
-    const fs::path tmp = fs::path(dir_) / "run.yaml.tmp";
-    {
-      std::ofstream f(tmp);
-      f << "# regio counterfactual record. Trust the outputs only if status is complete.\n";
-      for (const auto& [k, v] : keys_) f << k << ": " << v << "\n";
-      if (!error.empty()) f << "error: \"" << located("", 0, error) << "\"\n";
-      f << "status: " << status << "\n";
-      if (!f) throw InputError(located(tmp.string(), 0, "cannot write the run record"));
+  return out;
+}
+
+const char* scope_name(PairScope p) {
+  return p == PairScope::domestic ? "domestic" : p == PairScope::external ? "external" : "all";
+}
+
+// The shocks as read (run.yaml `shocks`), in the counterfactual file's terms.
+std::string shocks_yaml(const CounterfactualSpec& spec) {
+  YAML::Emitter e;
+  e << YAML::BeginMap << YAML::Key << "trade_costs" << YAML::Value;
+  if (spec.trade_costs.empty()) e << YAML::Flow;
+  e << YAML::BeginSeq;
+  for (const auto& t : spec.trade_costs) {
+    e << YAML::Flow << YAML::BeginMap;
+    if (!t.file.empty()) e << YAML::Key << "file" << YAML::Value << YAML::DoubleQuoted << t.file;
+    if (t.file.empty()) {
+      if (!t.sector.empty()) e << YAML::Key << "sector" << YAML::Value << t.sector;
+      e << YAML::Key << "change" << YAML::Value << counterfactual_number(t.change);
     }
-    fs::rename(tmp, fs::path(dir_) / "run.yaml");
+    e << YAML::Key << "pairs" << YAML::Value << scope_name(t.pairs) << YAML::EndMap;
   }
+  e << YAML::EndSeq;
+  const std::pair<const char*, const std::vector<RegionShock>*> region_shocks[] = {
+      {"productivity", &spec.productivity}, {"amenity", &spec.amenity}, {"land", &spec.land}};
+  for (const auto& [key, list] : region_shocks) {
+    e << YAML::Key << key << YAML::Value;
+    if (list->empty()) e << YAML::Flow;
+    e << YAML::BeginSeq;
+    for (const auto& r : *list) {
+      e << YAML::Flow << YAML::BeginMap;
+      if (!r.sector.empty()) e << YAML::Key << "sector" << YAML::Value << r.sector;
+      e << YAML::Key << "regions" << YAML::Value;
+      if (r.regions.empty())
+        e << "all";
+      else
+        e << YAML::Flow << r.regions;
+      e << YAML::Key << "change" << YAML::Value << counterfactual_number(r.change) << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+  }
+  e << YAML::Key << "migration_costs" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "within_province"
+    << YAML::Value << counterfactual_number(spec.migration_costs.within_province) << YAML::Key << "between_provinces"
+    << YAML::Value << counterfactual_number(spec.migration_costs.between_provinces) << YAML::EndMap << YAML::EndMap;
+  return nested(e.c_str());
+}
 
- private:
-  std::string dir_;
-  std::vector<std::pair<std::string, std::string>> keys_;
-};
-
-std::string yaml_text(const std::string& s) { return "\"" + s + "\""; }
+// Every rank's values of a per-owned-region vector (`width` per region), in region order.
+std::vector<double> gathered(const Layout& layout, const std::vector<double>& owned, int width) {
+  std::vector<double> all;
+  layout.allgather(owned.data(), width, all);
+  return all;
+}
 
 // units.csv and sectors.csv: the per-unit and per-region×sector changes, gathered in region order.
 void write_changes(const std::string& dir, const BaseYear& b, const Layout& layout, const HatSystem& sys) {
   const HatState& st = sys.state();
   const int S = b.S(), G = b.G();
   const std::int64_t N = b.N();
-  auto gather = [&](const std::vector<double>& v, int width) {
-    std::vector<double> all;
-    layout.allgather(v.data(), width, all);
-    return all;
-  };
-  const auto w = gather(st.wage, G), q = gather(st.land_rent, G), L = gather(st.employment, G),
-             V = gather(st.real_income, G), C0 = gather(st.rebate_base, G), C1 = gather(st.rebate_new, G),
-             mo = gather(st.own_share_new, G), eu = gather(st.expected_utility, G);
-  std::vector<double> pc_owned(st.goods_price), own_m0(static_cast<std::size_t>(layout.num_owned() * G), NAN);
-  for (int ln = 0; ln < layout.num_owned(); ++ln)
+  std::vector<double> own_m0(static_cast<std::size_t>(layout.num_owned() * G), NAN),
+      pi0_owned(static_cast<std::size_t>(layout.num_owned() * S));
+  for (int ln = 0; ln < layout.num_owned(); ++ln) {
+    const std::int64_t n = layout.owned()[ln];
     for (int g = 0; g < G && b.has_migration; ++g)
-      if (!b.outside[layout.owned()[ln]])
-        own_m0[ln * G + g] =
-            b.migration_shares[static_cast<std::size_t>(ln * G + g) * b.units() + layout.owned()[ln] * G + g];
-  const auto pc = gather(pc_owned, 1), m0 = gather(own_m0, G);
-  const auto P = gather(st.price, S), R = gather(st.revenue, S), X1 = gather(st.spending_new, S),
-             c = gather(st.unit_cost, S), pin = gather(st.own_trade_new, S);
-  std::vector<double> pi0_owned(static_cast<std::size_t>(layout.num_owned() * S));
+      if (!b.outside[n])
+        own_m0[ln * G + g] = b.migration_shares[static_cast<std::size_t>(ln * G + g) * b.units() + n * G + g];
+    for (int s = 0; s < S; ++s) pi0_owned[ln * S + s] = b.trade_shares[(static_cast<std::size_t>(ln) * S + s) * N + n];
+  }
+  // Per unit (n·G + g); NA where migration does not apply (outside, or migration off).
+  auto unit_values = [&](const std::vector<double>& owned, bool migration_only) {
+    std::vector<double> v = gathered(layout, owned, G);
+    for (std::int64_t n = 0; n < N; ++n)
+      for (int g = 0; g < G && migration_only; ++g)
+        if (b.outside[n] || !sys.migration()) v[n * G + g] = NAN;
+    return v;
+  };
+  std::vector<double> goods_price_units(static_cast<std::size_t>(layout.num_owned() * G));
   for (int ln = 0; ln < layout.num_owned(); ++ln)
-    for (int s = 0; s < S; ++s)
-      pi0_owned[ln * S + s] = b.trade_shares[(static_cast<std::size_t>(ln) * S + s) * N + layout.owned()[ln]];
-  const auto pi0 = gather(pi0_owned, S);
+    for (int g = 0; g < G; ++g) goods_price_units[ln * G + g] = st.goods_price[ln];
+  namespace uc = cf::units_csv;
+  SchemaTable units(uc::file);
+  units.numbers(uc::wage_change, unit_values(st.wage, false));
+  units.numbers(uc::land_rent_change, unit_values(st.land_rent, false));
+  units.numbers(uc::goods_price_change, unit_values(goods_price_units, false));
+  units.numbers(uc::employment_change, unit_values(st.employment, false));
+  units.numbers(uc::real_income_change, unit_values(st.real_income, false));
+  units.numbers(uc::rebate_base, unit_values(st.rebate_base, true));
+  units.numbers(uc::rebate_new, unit_values(st.rebate_new, true));
+  units.numbers(uc::own_share_base, unit_values(own_m0, false));
+  units.numbers(uc::own_share_new, unit_values(st.own_share_new, true));
+  units.numbers(uc::expected_utility_change, unit_values(st.expected_utility, true));
+  namespace sc = cf::sectors_csv;
+  SchemaTable sectors(sc::file);
+  const std::vector<double> X1 = gathered(layout, st.spending_new, S);
+  std::vector<double> X_hat(X1.size());
+  for (std::size_t i = 0; i < X1.size(); ++i) X_hat[i] = X1[i] / b.spending[i];
+  sectors.numbers(sc::revenue_base, b.revenue);
+  sectors.numbers(sc::revenue_change, gathered(layout, st.revenue, S));
+  sectors.numbers(sc::spending_base, b.spending);
+  sectors.numbers(sc::spending_change, X_hat);
+  sectors.numbers(sc::price_change, gathered(layout, st.price, S));
+  sectors.numbers(sc::unit_cost_change, gathered(layout, st.unit_cost, S));
+  sectors.numbers(sc::own_trade_share_base, gathered(layout, pi0_owned, S));
+  sectors.numbers(sc::own_trade_share_new, gathered(layout, st.own_trade_new, S));
   on_root(layout.comm(), [&] {
-    std::ofstream u(fs::path(dir) / "units.csv");
-    u << "region,province,group,outside,employment_base,registered_base,wage_change,land_rent_change,goods_price_"
-         "change,"
-         "employment_change,real_income_change,rebate_base,rebate_new,own_share_base,own_share_new,expected_utility_"
-         "change\n";
-    for (std::int64_t n = 0; n < N; ++n)
+    std::vector<std::string> region, province, group, region_s, sector;
+    std::vector<double> outside;
+    for (std::int64_t n = 0; n < N; ++n) {
       for (int g = 0; g < G; ++g) {
-        const std::int64_t k = n * G + g;
-        const bool in = !b.outside[n] && sys.migration();
-        u << csv::quote(b.region_ids[n]) << ',' << csv::quote(b.provinces[b.province_of[n]]) << ','
-          << csv::quote(b.par.groups[g]) << ',' << int(b.outside[n]) << ',' << number(b.employment[k]) << ','
-          << number(b.registered[k]) << ',' << number(w[k]) << ',' << number(q[k]) << ',' << number(pc[n]) << ','
-          << number(L[k]) << ',' << number(V[k]) << ',' << number(in ? C0[k] : NAN) << ',' << number(in ? C1[k] : NAN)
-          << ',' << number(m0[k]) << ',' << number(in ? mo[k] : NAN) << ',' << number(in ? eu[k] : NAN) << '\n';
+        region.push_back(b.region_ids[n]);
+        province.push_back(b.provinces[b.province_of[n]]);
+        group.push_back(b.par.groups[g]);
+        outside.push_back(b.outside[n] ? 1 : 0);
       }
-    std::ofstream s(fs::path(dir) / "sectors.csv");
-    s << "region,sector,revenue_base,revenue_change,spending_base,spending_change,price_change,unit_cost_change,"
-         "own_trade_share_base,own_trade_share_new\n";
-    for (std::int64_t n = 0; n < N; ++n)
-      for (int k = 0; k < S; ++k) {
-        const std::int64_t i = n * S + k;
-        s << csv::quote(b.region_ids[n]) << ',' << csv::quote(b.par.sectors[k]) << ',' << number(b.revenue[i]) << ','
-          << number(R[i]) << ',' << number(b.spending[i]) << ',' << number(X1[i] / b.spending[i]) << ',' << number(P[i])
-          << ',' << number(c[i]) << ',' << number(pi0[i]) << ',' << number(pin[i]) << '\n';
-      }
-    if (!u || !s) throw InputError(located(dir, 0, "cannot write units.csv or sectors.csv"));
+      for (int k = 0; k < S; ++k) region_s.push_back(b.region_ids[n]), sector.push_back(b.par.sectors[k]);
+    }
+    units.text(uc::region, region);
+    units.text(uc::province, province);
+    units.text(uc::group, group);
+    units.numbers(uc::outside, outside);
+    units.numbers(uc::employment_base, b.employment);
+    units.numbers(uc::registered_base, b.registered);
+    write_counterfactual_file(dir, uc::file, units.csv());
+    sectors.text(sc::region, region_s);
+    sectors.text(sc::sector, sector);
+    write_counterfactual_file(dir, sc::file, sectors.csv());
   });
 }
 
-void write_national(const std::string& dir, const std::vector<Statistic>& stats, const SolveSummary& solve,
-                    const BaseYear& b, MPI_Comm comm) {
-  on_root(comm, [&] {
-    std::ofstream f(fs::path(dir) / "national.csv");
-    f << "statistic,value,unit,meaning\n";
-    for (const auto& s : stats)
-      f << s.name << ',' << number(s.value) << ',' << s.unit << ',' << csv::quote(s.meaning) << '\n';
-    f << "base_fixed_point_residual," << number(b.fixed_point_residual)
-      << ",relative,max |Σ_n π_nis X_ns / R_is − 1| at the base\n";
-    f << "base_registered_residual," << number(b.registered_residual)
-      << ",relative,max |Σ_u R_u m_uv / L_v − 1| at the base\n";
-    f << "newton_iterations," << solve.newton_iterations << ",count,SNES Newton steps\n";
-    f << "linear_iterations," << solve.linear_iterations << ",count,GMRES iterations\n";
-    f << "residual_norm," << number(solve.residual_norm) << ",norm,2-norm of the residual at the solution\n";
-    if (!f) throw InputError(located(dir, 0, "cannot write national.csv"));
-  });
+void write_national(const std::string& dir, const NationalChanges& c, const SolveSummary& solve, const BaseYear& b,
+                    MPI_Comm comm) {
+  namespace nc = cf::national_csv;
+  const double nan = NAN;
+  const std::vector<std::pair<const schema::Column*, double>> rows = {
+      {&nc::real_gdp_pct, 100 * (c.real_gdp - 1)},
+      {&nc::welfare_pct, 100 * (c.welfare_tombe_zhu - 1)},
+      {&nc::welfare_logmean_pct, 100 * (c.welfare_log_mean - 1)},
+      {&nc::internal_trade_pp, 100 * (c.internal_trade_new - c.internal_trade_base)},
+      {&nc::international_trade_pp, 100 * (c.international_trade_new - c.international_trade_base)},
+      {&nc::within_province_migration_pct,
+       c.migration ? 100 * (c.within_province_new / c.within_province_base - 1) : nan},
+      {&nc::between_province_migration_pct,
+       c.migration ? 100 * (c.between_provinces_new / c.between_provinces_base - 1) : nan},
+      {&nc::internal_trade_share_base, c.internal_trade_base},
+      {&nc::internal_trade_share_new, c.internal_trade_new},
+      {&nc::international_trade_share_base, c.international_trade_base},
+      {&nc::international_trade_share_new, c.international_trade_new},
+      {&nc::within_province_migrant_share_base, c.within_province_base},
+      {&nc::within_province_migrant_share_new, c.within_province_new},
+      {&nc::between_province_migrant_share_base, c.between_provinces_base},
+      {&nc::between_province_migrant_share_new, c.between_provinces_new},
+      {&nc::base_fixed_point_residual, b.fixed_point_residual},
+      {&nc::base_registered_residual, b.registered_residual},
+      {&nc::newton_iterations, solve.newton_iterations},
+      {&nc::linear_iterations, solve.linear_iterations},
+      {&nc::residual_norm, solve.residual_norm}};
+  on_root(comm, [&] { write_counterfactual_file(dir, nc::file, keyed_rows_csv(nc::file, rows)); });
 }
 
 void write_migration_costs(const std::string& dir, const std::vector<CostStatistic>& costs, MPI_Comm comm) {
+  namespace mc = cf::migration_costs_csv;
   on_root(comm, [&] {
-    std::ofstream f(fs::path(dir) / "migration_costs.csv");
-    f << "statistic,cost,share\n";
-    for (const auto& c : costs) f << c.name << ',' << number(c.cost) << ',' << number(c.share) << '\n';
-    if (!f) throw InputError(located(dir, 0, "cannot write migration_costs.csv"));
+    SchemaTable t(mc::file);
+    std::vector<std::string> names;
+    std::vector<double> cost, share;
+    for (const auto& c : costs) names.push_back(c.name), cost.push_back(c.cost), share.push_back(c.share);
+    t.text(mc::statistic, names);
+    t.numbers(mc::cost, cost);
+    t.numbers(mc::share, share);
+    write_counterfactual_file(dir, mc::file, t.csv());
   });
+}
+
+// run.yaml's keys up to `started`, on rank 0.
+void start_record(CounterfactualRecord& r, const CounterfactualOptions& opt, const CounterfactualSpec& spec,
+                  const std::string& description, const std::string& base_folder, bool migration, const BaseYear& base,
+                  int ranks) {
+  namespace k = cf::run_yaml;
+  r.add(k::regio_version, yaml_text(kVersion));
+  r.add(k::mode, "counterfactual");
+  r.add(k::command, yaml_text(opt.command_line));
+  r.add(k::counterfactual_file, yaml_text(opt.file));
+  r.add(k::description, yaml_text(description));
+  r.add(k::base_year, yaml_text(base_folder));
+  r.add(k::migration, migration ? "true" : "false");
+  r.add(k::regions, std::to_string(base.N()));
+  r.add(k::sectors, std::to_string(base.S()));
+  r.add(k::groups, std::to_string(base.G()));
+  r.add(k::ranks, std::to_string(ranks));
+  r.add(k::decomposition, nested(decomposition_to_yaml(base.decomposition)));
+  r.add(k::shocks, shocks_yaml(spec));
+  r.add(k::started, utc_now());
 }
 
 }  // namespace
@@ -166,31 +255,21 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
   // 1. The counterfactual file and its base year.
   CounterfactualSpec spec;
   on_root(comm, [&] { spec = read_counterfactual(opt.file); });
-  // (broadcast field by field: the spec is small)
+  // (broadcast field by field: the spec is small; the shocks stay on rank 0, which resolves them)
   std::string text_fields[4] = {spec.base_year, spec.output, spec.file, spec.description};
   for (auto& t : text_fields) boost::mpi::broadcast(comm, t, 0);
   if (!opt.output.empty()) text_fields[1] = opt.output;
   const std::string output = text_fields[1].empty() ? "out/counterfactual" : text_fields[1];
   bool migration = spec.migration;
   boost::mpi::broadcast(comm, migration, 0);
-  const BaseYear base = load_base_year(comm, text_fields[0], migration);
+  const BaseYear base = load_base_year(comm, text_fields[0], migration, opt.decomposition);
   const Layout layout(comm, base.owners);
   // 2. The run record.
-  std::optional<RunRecord> record;
+  std::optional<CounterfactualRecord> record;
   on_root(comm, [&] {
-    record.emplace(output,
-                   std::vector<std::pair<std::string, std::string>>{{"regio_version", yaml_text(kVersion)},
-                                                                    {"command", "counterfactual"},
-                                                                    {"command_line", yaml_text(opt.command_line)},
-                                                                    {"counterfactual", yaml_text(opt.file)},
-                                                                    {"description", yaml_text(text_fields[3])},
-                                                                    {"base_year", yaml_text(text_fields[0])},
-                                                                    {"migration", migration ? "true" : "false"},
-                                                                    {"regions", std::to_string(base.N())},
-                                                                    {"sectors", std::to_string(base.S())},
-                                                                    {"groups", std::to_string(base.G())},
-                                                                    {"ranks", std::to_string(comm.size())},
-                                                                    {"started", yaml_text(now_text())}});
+    record.emplace(output);
+    start_record(*record, opt, spec, text_fields[3], text_fields[0], migration, base, comm.size());
+    record->write("running");
   });
   if (talk)
     std::printf(
@@ -204,19 +283,23 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
     std::vector<double> x(static_cast<std::size_t>(system.local_size()), 0.0);  // hats = 1
     const SolveSummary solved = system.solve(x);
     if (talk)
-      std::printf("solved: newton %d (gmres %d, F evals %d) | residual %.2e | %.3f s\n", solved.newton_iterations,
-                  solved.linear_iterations, solved.residual_evaluations, solved.residual_norm, solved.seconds);
-    // 4. Outputs.
+      std::printf("solved: newton %d (gmres %d, pc %s, F evals %d) | residual %.2e | %.3f s\n",
+                  solved.newton_iterations, solved.linear_iterations, solved.preconditioner.c_str(),
+                  solved.residual_evaluations, solved.residual_norm, solved.seconds);
+    // 4. Outputs, then `status: complete`.
     write_changes(output, base, layout, system);
     write_national(output, national_statistics(base, layout, system), solved, base, comm);
     if (base.has_migration) write_migration_costs(output, migration_cost_statistics(base, layout), comm);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     on_root(comm, [&] {
-      record->add("newton_iterations", std::to_string(solved.newton_iterations));
-      record->add("residual_norm", fmt::format("{:.3e}", solved.residual_norm));
-      record->add("seconds", fmt::format("{:.3f}", seconds));
-      record->add("finished", yaml_text(now_text()));
-      record->write("complete", "");
+      namespace k = cf::run_yaml;
+      record->add(k::preconditioner, solved.preconditioner);
+      record->add(k::newton_iterations, std::to_string(solved.newton_iterations));
+      record->add(k::linear_iterations, std::to_string(solved.linear_iterations));
+      record->add(k::residual_norm, fmt::format("{:.3e}", solved.residual_norm));
+      record->add(k::seconds, fmt::format("{:.3f}", seconds));
+      record->add(k::finished, utc_now());
+      record->write("complete");
     });
   } catch (const std::exception& err) {
     if (comm.rank() == 0 && record) {

@@ -341,7 +341,7 @@ int frictions_command(const boost::mpi::communicator& comm, const FrictionsOptio
   const bool migration = !opt.migration_out.empty();
   // Shares of any levels run (saving, transfers, a rest of the world) are fine here: the
   // inversions need no goods-market clearing of the hat mode's model.
-  const hat::BaseYear b = hat::load_base_year(comm, opt.base, migration, /*equilibrium=*/false);
+  const hat::BaseYear b = hat::load_base_year(comm, opt.base, migration, /*decomposition=*/"", /*equilibrium=*/false);
   const Layout layout(comm, b.owners);
   const std::size_t N = b.region_ids.size(), S = static_cast<std::size_t>(b.S()),
                     U = N * static_cast<std::size_t>(b.G());

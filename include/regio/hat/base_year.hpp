@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "regio/decomposition.hpp"
 #include "regio/layout.hpp"
 
 namespace regio::hat {
@@ -47,6 +48,7 @@ struct BaseYear {
   std::vector<int> province_of;  // index into `provinces`
   std::vector<char> outside;     // outside the migration choice set (MODEL.md §13's ROW)
   std::vector<int> owners;       // owning rank of each region (provinces never split)
+  Decomposition decomposition;   // the provinces of each rank (source: the file, or "auto")
   // Per region × sector (n·S + s), every rank: base revenue R_ns (gross output) and spending X_ns.
   std::vector<double> revenue, spending;
   // Per region × sector, every rank: the producer price p_ns where revenues.csv gives it (regio run
@@ -80,12 +82,14 @@ struct BaseYear {
 };
 
 // Collective. Reads `folder` on rank 0 (every error: one InputError on every rank, with file and
-// line), assigns provinces to ranks, sends each rank its rows and completes what the folder leaves
-// to the model. `migration_needed`: migration_shares.csv must exist. `equilibrium`: given revenues
-// and hukou stocks must be an equilibrium of the hat mode's model (balanced trade, no saving; else
-// an InputError); `regio frictions` reads shares of any levels run (saving, a rest of the world)
-// and passes false.
-BaseYear load_base_year(MPI_Comm comm, const std::string& folder, bool migration_needed, bool equilibrium = true);
+// line), assigns provinces to ranks (`decomposition`: a decomposition YAML checked as `regio run
+// --decomp` checks it; empty or `auto`: the default partition), sends each rank its rows and
+// completes what the folder leaves to the model. `migration_needed`: migration_shares.csv must
+// exist. `equilibrium`: given revenues and hukou stocks must be an equilibrium of the hat mode's
+// model (balanced trade, no saving; else an InputError); `regio frictions` reads shares of any
+// levels run (saving, a rest of the world) and passes false.
+BaseYear load_base_year(MPI_Comm comm, const std::string& folder, bool migration_needed,
+                        const std::string& decomposition = "", bool equilibrium = true);
 
 // Λ at revenues R = R_n· (a row of S): the rent of the land group g uses (the whole region's land
 // with one land market), Σ λ_s R_ns + δ_h I over the sectors on that land (production + housing).

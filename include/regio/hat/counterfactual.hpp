@@ -1,7 +1,8 @@
 #pragma once
 // `regio counterfactual FILE.yaml [--out DIR]`: one exact-hat-algebra counterfactual (MODEL.md
 // §12) from a base-year folder; writes DIR/run.yaml (status last), units.csv, sectors.csv,
-// national.csv and, with migration shares, migration_costs.csv (docs/outputs.md). Collective.
+// national.csv and, with migration shares, migration_costs.csv, as the output schema's
+// counterfactual files say (docs/outputs.md). Collective.
 #include <boost/mpi/communicator.hpp>
 #include <string>
 #include <vector>
@@ -10,7 +11,8 @@ namespace regio::hat {
 
 struct CounterfactualOptions {
   std::string file;
-  std::string output;  // overrides the file's `output`
+  std::string output;         // overrides the file's `output`
+  std::string decomposition;  // --decomp: a decomposition YAML, or empty / `auto` (the default partition)
   bool quiet = false;
   std::string command_line;
 };

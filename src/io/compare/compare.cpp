@@ -152,15 +152,18 @@ double percent_change(double b, double s) { return b == 0 ? std::nan("") : 100.0
 double welfare_equivalent_percent(double d) { return 100.0 * std::expm1(d); }
 
 namespace comparison {
-namespace {
+namespace {}  // namespace
 
 // Both folders are there.
 void require_folders(const CompareOptions& opt) {
   for (const auto* d : {&opt.baseline, &opt.scenario}) {
     std::error_code ec;
-    if (!fs::is_directory(*d, ec)) fail(*d, 0, "no such folder (give the --out folder of `regio run`)");
+    if (!fs::is_directory(*d, ec))
+      fail(*d, 0, "no such folder (give the --out folder of `regio run` or `regio counterfactual`)");
   }
 }
+
+namespace {
 
 // The epochs both runs have, sorted; refuses runs that start in different years or give an
 // epoch different years.
@@ -192,7 +195,6 @@ std::vector<int> common_epochs(const CompareOptions& opt, const RunRecord& rb, c
 
 // Both folders read and checked to be comparable: the same period and the same regions.
 Comparison read_comparison(const CompareOptions& opt) {
-  require_folders(opt);
   Comparison c;
   c.base_run = read_run_record(opt.baseline, opt.allow_partial);
   c.scen_run = read_run_record(opt.scenario, opt.allow_partial);
@@ -225,6 +227,21 @@ void create_output_folder(const std::string& dir) {
 }  // namespace comparison
 
 CompareSummary compare_runs(const CompareOptions& opt) {
+  comparison::require_folders(opt);
+  const bool cb = comparison::is_counterfactual_folder(opt.baseline),
+             cs = comparison::is_counterfactual_folder(opt.scenario);
+  if (cb != cs)
+    comparison::fail("", 0,
+                     fmt::format("{} is a {} folder but {} a {} one: compare two runs of `regio run`, or two "
+                                 "counterfactuals; to set a counterfactual against two runs, give the runs and "
+                                 "--hats COUNTERFACTUAL",
+                                 opt.baseline, cb ? "`regio counterfactual`" : "`regio run`", opt.scenario,
+                                 cs ? "`regio counterfactual`" : "`regio run`"));
+  if (cb) return comparison::compare_counterfactuals(opt);
+  if (!opt.hats.empty() && !comparison::is_counterfactual_folder(opt.hats))
+    comparison::fail(opt.hats, 0,
+                     "--hats: not a folder of `regio counterfactual` (its run.yaml has no `mode: "
+                     "counterfactual`)");
   const comparison::Comparison c = comparison::read_comparison(opt);
   comparison::create_output_folder(opt.output);
   const std::string national_file = comparison::path_in(opt.output, "national.csv");
@@ -239,6 +256,12 @@ CompareSummary compare_runs(const CompareOptions& opt) {
   summary.province_epochs = c.chosen;
   summary.provinces = c.provinces.begin()->second.first.provinces.size();
   summary.files = {national_file, provinces_file, summary_file};
+  if (!opt.hats.empty()) {
+    const comparison::HatsComparison h = comparison::compare_hats(opt, c);
+    comparison::write_file(summary_file, comparison::summary_markdown(opt, c) + h.markdown);
+    summary.files.insert(summary.files.end(), h.files.begin(), h.files.end());
+    summary.hats_largest_difference = h.largest_difference;
+  }
   return summary;
 }
 

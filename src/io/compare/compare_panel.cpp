@@ -24,13 +24,13 @@ namespace {
 // A dataset of regions.h5 by its path from the root ("regions/wage").
 std::string h5_path(std::string_view name) { return fmt::format("{}/{}", h5::file.group, name); }
 
-RegionPanel read_regions_csv(const std::string& file, const std::string& dir, const std::vector<int>& wanted) {
+RegionPanel read_regions_csv(const std::string& file, const std::string& dir, const std::vector<int>& wanted,
+                             const std::vector<std::string>& src) {
   const auto rows = csv::parse(read_text(file, dir, rc::file.name), file);
   if (rows.empty()) fail(file, 1, "the file is empty (no header)");
   const std::string epoch_col = name_of(schema::epoch), region_col = name_of(rc::region),
                     province_col = name_of(rc::province);
   std::vector<std::string> needed = {epoch_col, region_col, province_col};
-  const auto& src = province_source_columns();
   needed.insert(needed.end(), src.begin(), src.end());
   const auto col = header_columns(rows[0], file, needed);
   const std::set<int> want(wanted.begin(), wanted.end());
@@ -133,7 +133,8 @@ std::vector<std::string> read_h5_strings(hid_t file_id, const std::string& file,
   return out;
 }
 
-RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wanted) {
+RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wanted,
+                            const std::vector<std::string>& src) {
   QuietHdf5 quiet;
   Hdf5Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.ok()) fail(file, 0, "cannot open the HDF5 region panel (damaged, or still being written?)");
@@ -146,7 +147,6 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
     fail(file, 0,
          fmt::format("{} has {} entries but {} {}", h5_path(h5::id.name), n, h5_path(h5::province.name),
                      p.provinces.size()));
-  const auto& src = province_source_columns();
   for (int epoch : wanted) p.columns[epoch].assign(src.size(), std::vector<double>(n));
   for (std::size_t c = 0; c < src.size(); ++c) {
     const std::string name = h5_path(src[c]);
@@ -176,11 +176,12 @@ RegionPanel read_regions_h5(const std::string& file, const std::vector<int>& wan
 
 }  // namespace
 
-RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wanted) {
+RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wanted,
+                              const std::vector<std::string>& columns) {
   const std::string csv_file = path_in(dir, rc::file.name), h5_file = path_in(dir, h5::file.name);
   std::error_code ec;
-  if (fs::is_regular_file(csv_file, ec)) return read_regions_csv(csv_file, dir, wanted);
-  if (fs::is_regular_file(h5_file, ec)) return read_regions_h5(h5_file, wanted);
+  if (fs::is_regular_file(csv_file, ec)) return read_regions_csv(csv_file, dir, wanted, columns);
+  if (fs::is_regular_file(h5_file, ec)) return read_regions_h5(h5_file, wanted, columns);
   fail(dir, 0,
        fmt::format("neither {} nor {} here; is this an output folder of `regio run`?", rc::file.name, h5::file.name));
 }

@@ -85,11 +85,7 @@ void flatten(const YAML::Node& n, const std::string& prefix, std::vector<std::pa
 
 }  // namespace
 
-RunRecord read_run_record(const std::string& dir, bool allow_partial) {
-  const std::string file = path_in(dir, ry::file.name);
-  const std::string text = read_text(file, dir, ry::file.name);
-  RunRecord r;
-  r.dir = dir;
+std::string run_status(const std::string& text, const std::string& file, bool allow_partial) {
   // The verdict is the last line, by design (docs/outputs.md): a run.yaml without it is partial.
   std::istringstream lines(text);
   std::string line, last;
@@ -98,12 +94,26 @@ RunRecord read_run_record(const std::string& dir, bool allow_partial) {
     if (!trim(line).empty()) last = line;
   }
   const std::string status_key = name_of(ry::status) + ":";
-  r.status = last.rfind(status_key, 0) == 0 ? trim(last.substr(status_key.size())) : "missing";
-  if (r.status != "complete" && !allow_partial)
+  const std::string status = last.rfind(status_key, 0) == 0 ? trim(last.substr(status_key.size())) : "missing";
+  if (status != "complete" && !allow_partial)
     fail(file, 0,
          fmt::format("the run is not complete (status: {}): the folder holds partial results; let the run "
                      "finish (or restart it), or pass --allow-partial to compare what it holds",
-                     r.status));
+                     status));
+  return status;
+}
+
+void flatten_yaml(const YAML::Node& n, const std::string& prefix,
+                  std::vector<std::pair<std::string, std::string>>& out) {
+  flatten(n, prefix, out);
+}
+
+RunRecord read_run_record(const std::string& dir, bool allow_partial) {
+  const std::string file = path_in(dir, ry::file.name);
+  const std::string text = read_text(file, dir, ry::file.name);
+  RunRecord r;
+  r.dir = dir;
+  r.status = run_status(text, file, allow_partial);
   try {
     const YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) fail(file, 0, "not a regio run record (expected a YAML map)");

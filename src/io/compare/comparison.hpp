@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "regio/compare.hpp"
 #include "regio/csv.hpp"
 #include "regio/output_schema.hpp"
@@ -39,6 +41,12 @@ struct RunRecord {
 
 // run.yaml of an output folder; a partial run only with allow_partial.
 RunRecord read_run_record(const std::string& dir, bool allow_partial);
+// The status on the last line of a run.yaml's text ("missing" without one); InputError for an
+// incomplete run unless allow_partial.
+std::string run_status(const std::string& text, const std::string& file, bool allow_partial);
+// A YAML tree as (dotted path, scalar) pairs: "trade.d0_km", "shocks.trade_costs[0].pairs".
+void flatten_yaml(const YAML::Node& n, const std::string& prefix,
+                  std::vector<std::pair<std::string, std::string>>& out);
 
 struct NationalTable {
   std::vector<std::string> metrics;         // every column after epoch, year (file order)
@@ -60,16 +68,47 @@ NationalTable read_aggregates(const std::string& dir);
 struct RegionPanel {
   std::string file;
   std::vector<std::string> ids, provinces;  // region order of the panel
-  // columns[epoch][c][i]: province_source_columns()[c] of region i at `epoch`
+  // columns[epoch][c][i]: the c-th column asked for (province_source_columns()[c] by default) of
+  // region i at `epoch`
   std::map<int, std::vector<std::vector<double>>> columns;
 };
 
 // The `wanted` epochs of an output folder's region panel: regions.csv, else regions.h5
-// (compare_panel.cpp).
-RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wanted);
+// (compare_panel.cpp); the regions.csv `columns` given.
+RegionPanel read_region_panel(const std::string& dir, const std::vector<int>& wanted,
+                              const std::vector<std::string>& columns = province_source_columns());
 // The scenario panel's columns in the baseline's region order; refuses other region sets.
 void match_regions(const RegionPanel& base, RegionPanel& scen, const std::string& base_dir,
                    const std::string& scen_dir);
+
+// ---- counterfactual folders (compare_counterfactual_read.cpp) --------------------------------------
+
+// Whether the run.yaml of `dir` is a counterfactual's (`mode: counterfactual`).
+bool is_counterfactual_folder(const std::string& dir);
+
+// A CSV of a counterfactual folder: its key columns as text and the numeric columns of the schema.
+struct KeyedTable {
+  std::vector<std::vector<std::string>> keys;                   // [row][key column]
+  std::map<const schema::Column*, std::vector<double>> values;  // by schema column; NA read as NaN
+  const std::vector<double>& at(const schema::Column& c) const { return values.at(&c); }
+};
+
+// A counterfactual output folder as read (docs/outputs.md, "regio counterfactual").
+struct CounterfactualFolder {
+  std::string dir, status, version, file, description, base_year, migration;
+  std::vector<std::pair<std::string, std::string>> parameters;  // base_year, migration and shocks, flattened
+  std::map<const schema::Column*, double> national;             // national.csv's rows (NaN for NA)
+  KeyedTable units;                                             // keys: region, province, group
+  KeyedTable sectors;                                           // keys: region, sector
+  std::size_t groups() const;                                   // units per region
+};
+CounterfactualFolder read_counterfactual_folder(const std::string& dir, bool allow_partial);
+
+// compare_counterfactual.cpp: two counterfactual folders (national.csv, units.csv, sectors.csv,
+// summary.md).
+CompareSummary compare_counterfactuals(const CompareOptions& opt);
+// Both folders are there (compare.cpp).
+void require_folders(const CompareOptions& opt);
 
 // ---- the report (compare_report.cpp) -------------------------------------------------------------
 
@@ -85,6 +124,15 @@ struct Comparison {
   std::vector<int> chosen;  // epochs of provinces.csv
   ProvincePairs provinces;  // at the chosen epochs and the last common one
 };
+
+// compare_hats.cpp: the counterfactual opt.hats against the runs' relative changes at the last
+// common epoch (hats_regions.csv, hats_national.csv written; a section for summary.md).
+struct HatsComparison {
+  std::vector<std::string> files;
+  std::string markdown;
+  double largest_difference = 0;  // max |hat − levels| over both files
+};
+HatsComparison compare_hats(const CompareOptions& opt, const Comparison& c);
 
 // "0..9" for a contiguous run, else "0, 2, 5".
 std::string epochs_text(const std::vector<int>& e);

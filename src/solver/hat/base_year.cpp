@@ -42,10 +42,11 @@ double rebate_factor(const HatParameters& par, double rent_over_wage, double own
   return 1 + rent_over_wage / (own_share * registered);
 }
 
-BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migration_needed, bool equilibrium) {
+BaseYear load_base_year(MPI_Comm comm_raw, const std::string& folder, bool migration_needed,
+                        const std::string& decomposition, bool equilibrium) {
   boost::mpi::communicator comm(comm_raw, boost::mpi::comm_attach);
   RawBase raw;
-  BaseYear b = distribute_base_year(comm, folder, migration_needed, raw);
+  BaseYear b = distribute_base_year(comm, folder, migration_needed, decomposition, raw);
   const Layout layout(comm, b.owners);
   complete_revenues(b, raw, layout, equilibrium);      // (a) R_ns, X_ns
   complete_employment(b, raw);                         // (b) L_ng of the outside regions

@@ -4,7 +4,6 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
-#include <map>
 
 #include "base_year_steps.hpp"
 #include "regio/collectives.hpp"
@@ -14,8 +13,10 @@ namespace regio::hat {
 
 namespace {
 
-// The owning rank of every region: whole provinces (never split) by the default partition.
-std::vector<int> assign_owners(const RawBase& b, int ranks) {
+// The owning rank of every region: whole provinces (never split), by the decomposition file (the
+// checks of `regio run --decomp`: every province once, as many ranks as mpirun started) or, when
+// `path` is empty or `auto`, by the default partition.
+std::vector<int> assign_owners(const RawBase& b, int ranks, const std::string& path, Decomposition& d) {
   std::vector<Region> regions(b.ids.size());
   for (std::size_t n = 0; n < regions.size(); ++n) {
     regions[n].index = static_cast<std::int64_t>(n);
@@ -23,13 +24,13 @@ std::vector<int> assign_owners(const RawBase& b, int ranks) {
     regions[n].province = b.provinces[b.province_of[n]];
     regions[n].population = regions[n].registered = 1;
   }
-  const Decomposition d = partition_provinces(regions, ranks, kDefaultPartitionStrategy);
-  std::map<std::string, int> rank_of;
-  for (int r = 0; r < d.ranks; ++r)
-    for (const auto& p : d.assignment[r]) rank_of[p] = r;
-  std::vector<int> owners(regions.size());
-  for (std::size_t n = 0; n < regions.size(); ++n) owners[n] = rank_of.at(regions[n].province);
-  return owners;
+  if (path.empty() || path == "auto") {
+    d = partition_provinces(regions, ranks, kDefaultPartitionStrategy);
+    d.source = "auto";
+  } else {
+    d = load_decomposition(path);
+  }
+  return region_owners(d, regions, ranks);
 }
 
 // Rank 0: the rows of π_n·s (every sector s) and m_u· (u = (n, g), every g) of each region n,
@@ -54,17 +55,19 @@ void rows_by_owner(const RawBase& raw, const std::vector<int>& owners, bool has_
 }  // namespace
 
 BaseYear distribute_base_year(const boost::mpi::communicator& comm, const std::string& folder, bool migration_needed,
-                              RawBase& raw) {
+                              const std::string& decomposition, RawBase& raw) {
   std::vector<int> owners;
+  Decomposition d;
   bool has_m = false;
   on_root(comm, [&] {
     raw = read_base_folder(folder, migration_needed);
-    owners = assign_owners(raw, comm.size());
+    owners = assign_owners(raw, comm.size(), decomposition, d);
     has_m = !raw.m.empty();
   });
   // Everything but the bilateral rows goes to every rank (O(N·(S + G)) values).
   boost::mpi::broadcast(comm, raw, 0);
   boost::mpi::broadcast(comm, owners, 0);
+  boost::mpi::broadcast(comm, d, 0);
   boost::mpi::broadcast(comm, has_m, 0);
   // Each rank receives the rows of its regions only.
   std::vector<std::vector<double>> pi_parts, m_parts;
@@ -79,6 +82,7 @@ BaseYear distribute_base_year(const boost::mpi::communicator& comm, const std::s
   b.province_of = raw.province_of;
   b.outside = raw.outside;
   b.owners = owners;
+  b.decomposition = std::move(d);
   b.has_migration = has_m;
   b.real_income_from_data = raw.has_real_income;
   b.price = raw.price;

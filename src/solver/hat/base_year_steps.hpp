@@ -45,10 +45,10 @@ HatParameters read_parameters(const std::string& path);
 RawBase read_base_folder(const std::string& folder, bool migration_needed);
 
 // base_year_distribute.cpp. Collective: reads the folder on rank 0, assigns its provinces to the
-// ranks, broadcasts `raw` (without π and m) and returns the base year with every rank's rows of π
+// ranks (by the `decomposition` file, or the default partition if it is empty or `auto`), broadcasts `raw` (without π and m) and returns the base year with every rank's rows of π
 // (by importer) and m (by hukou origin), not yet completed.
 BaseYear distribute_base_year(const boost::mpi::communicator& comm, const std::string& folder, bool migration_needed,
-                              RawBase& raw);
+                              const std::string& decomposition, RawBase& raw);
 
 // base_year_complete.cpp, collective, in this order (each uses what the one before completed).
 // `equilibrium`: given revenues and hukou stocks must clear the hat mode's goods markets and

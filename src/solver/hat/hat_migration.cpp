@@ -39,41 +39,60 @@ double HatSystem::other_destinations(std::int64_t u, const double* m, const std:
   return bb;
 }
 
-// Hukou unit u = (n, g) of owned region ln: its new shares m'_uv (MODEL.md §10–§11), their
-// workers R_u m'_uv added to `columns` (destination v at (v mod G)·N + v/G) and its state
-// (rebate factors C⁰_u, C'_u, own share m'_uu, Φ_u^(1/ε), migrants within / between provinces).
-void HatSystem::unit_migration(int ln, int g, const std::vector<double>& log_u, std::vector<double>& e,
-                               std::vector<double>& columns) {
+// Hukou unit u = (n, g)'s own term (MODEL.md §10–§11) given b_u = Σ_{v≠u} m_uv (Û_v/μ̂_uv)^ε, its
+// log Û_u and its region's new revenues and wage change: the rebate factors C⁰_u, C'_u (C = 1 +
+// Λ/(w m_uu R), Λ/w from the land rent and the wage), m'_uu Φ_u and Φ_u.
+HatSystem::OwnShare HatSystem::own_share(int ln, int g, double b, double log_u_self, const double* revenue_new,
+                                         double wage_hat) const {
   const HatParameters& par = base_.par;
   const double eps = par.migration_elasticity;
+  const std::int64_t n = layout_.owned()[ln], u = n * G_ + g;
+  const double m_uu = base_.migration_shares[static_cast<std::size_t>(ln * G_ + g) * N_ * G_ + u];
+  const double Ru = base_.registered[u], L0 = base_.employment[u], wb0 = base_.wage_bill(n, g);
+  const double rent0 = land_rent_at(par, &base_.revenue[n * S_], g), rent1 = land_rent_at(par, revenue_new, g);
+  const double C0 = rebate_factor(par, rent0 * L0 / wb0, m_uu, Ru);
+  const double cc = par.stayers ? rent1 / (wb0 / L0 * wage_hat * Ru) : 0.0;  // C' = 1 + cc / m'_uu
+  const double aa = m_uu * std::exp(eps * log_u_self) / std::pow(C0, eps);   // m'_uu Φ = aa C'^ε
+  const double C = stayers_rebate(aa, b, cc, eps, m_uu);
+  const double z = aa * std::pow(C, eps);
+  return {C0, C, z, z + b};
+}
+
+// Hukou unit u = (n, g) of owned region ln: its new shares m'_uv (MODEL.md §10–§11), their
+// workers R_u m'_uv added to `columns` (destination v at (v mod G)·N + v/G) and its state
+// (rebate factors C⁰_u, C'_u, own share m'_uu, Φ_u^(1/ε), migrants within / between provinces);
+// for the blocks of the preconditioner, b_u over the destinations outside n and the workers it
+// sends to the units of n.
+void HatSystem::unit_migration(int ln, int g, const std::vector<double>& log_u, std::vector<double>& e,
+                               std::vector<double>& columns) {
+  const double eps = base_.par.migration_elasticity;
   const std::int64_t U = N_ * G_, n = layout_.owned()[ln], u = n * G_ + g;
   const int prov = base_.province_of[n];
   const std::size_t lu = static_cast<std::size_t>(ln * G_ + g);
   const double* m = base_.migration_shares.data() + lu * U;
-  const double Ru = base_.registered[u], L0 = base_.employment[u], wb0 = base_.wage_bill(n, g);
+  const double Ru = base_.registered[u];
   const double bb = other_destinations(u, m, log_u, e);
-  // Rebate factors (MODEL.md §11): C = 1 + Λ/(w m_uu R); Λ/w from the land rent and wage.
-  const double rent0 = land_rent_at(par, &base_.revenue[n * S_], g);
-  std::vector<double> R1(S_);
+  std::vector<double>& R1 = scratch_.revenue_new;
+  R1.resize(static_cast<std::size_t>(S_));
   for (int s = 0; s < S_; ++s) R1[s] = base_.revenue[n * S_ + s] * state_.revenue[ln * S_ + s];
-  const double rent1 = land_rent_at(par, R1.data(), g);
-  const double C0 = rebate_factor(par, rent0 * L0 / wb0, m[u], Ru);
-  const double cc = par.stayers ? rent1 / (wb0 / L0 * state_.wage[lu] * Ru) : 0.0;  // C' = 1 + cc / m'_uu
-  const double aa = m[u] * std::exp(eps * log_u[u]) / std::pow(C0, eps);            // m'_uu Φ = aa C'^ε
-  const double C = stayers_rebate(aa, bb, cc, eps, m[u]);
-  const double z = aa * std::pow(C, eps);
-  const double Phi = z + bb;
-  double within = 0, between = 0;
+  const OwnShare own = own_share(ln, g, bb, log_u[u], R1.data(), state_.wage[lu]);
+  double within = 0, between = 0, near = 0;
   for (std::int64_t v = 0; v < U; ++v) {
-    const double share = v == u ? z / Phi : e[v] / Phi;  // m'_uv
-    columns[(v % G_) * N_ + v / G_] += Ru * share;       // L'_v = Σ_u R_u m'_uv
+    const double share = v == u ? own.own / own.total : e[v] / own.total;  // m'_uv
+    columns[(v % G_) * N_ + v / G_] += Ru * share;                         // L'_v = Σ_u R_u m'_uv
+    if (v / G_ == n) {
+      frozen_.own_origin_inflow[static_cast<std::size_t>(ln * G_) + v % G_] += Ru * share;
+      if (v != u) near += e[v];
+    }
     if (v == u) continue;
     (base_.province_of[v / G_] == prov ? within : between) += share;
   }
-  state_.rebate_base[lu] = C0;
-  state_.rebate_new[lu] = C;
-  state_.own_share_new[lu] = z / Phi;
-  state_.expected_utility[lu] = std::pow(Phi, 1 / eps);
+  frozen_.far_destinations[lu] = bb - near;
+  frozen_.log_utility[lu] = log_u[u];
+  state_.rebate_base[lu] = own.rebate_base;
+  state_.rebate_new[lu] = own.rebate_new;
+  state_.own_share_new[lu] = own.own / own.total;
+  state_.expected_utility[lu] = std::pow(own.total, 1 / eps);
   state_.within_share_new[lu] = within;
   state_.between_share_new[lu] = between;
 }
@@ -108,12 +127,14 @@ void HatSystem::migration_flows(const double* x, double* f) {
   const std::int64_t U = N_ * G_;
   const std::vector<double> log_u = log_utility_changes();
   std::vector<double> columns(static_cast<std::size_t>(U), 0.0), e(static_cast<std::size_t>(U));
+  std::fill(frozen_.own_origin_inflow.begin(), frozen_.own_origin_inflow.end(), 0.0);
   for (int ln = 0; ln < layout_.num_owned(); ++ln) {
     if (base_.outside[layout_.owned()[ln]]) continue;
     for (int g = 0; g < G_; ++g) unit_migration(ln, g, log_u, e, columns);
   }
   std::vector<double> inflow(static_cast<std::size_t>(layout_.num_owned() * G_));
   layout_.reduce_sum(columns, G_, inflow.data());
+  frozen_.inflow = inflow;
   employment_equations(x, inflow, f);
 }
 

@@ -9,9 +9,11 @@
 #include <cmath>
 #include <exception>
 
+#include "hat_blocks.hpp"
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/petsc_util.hpp"
+#include "regio/regio_pc.hpp"
 
 namespace regio::hat {
 
@@ -34,73 +36,93 @@ HatSystem::HatSystem(const BaseYear& base, const Layout& layout, const Shocks& s
   for (auto* v : {&state_.goods_price, &state_.domestic_imports_new, &state_.foreign_imports_new, &income_new_})
     v->assign(static_cast<std::size_t>(layout.num_owned()), 0.0);
   log_cost_.assign(ns, 0.0);
+  for (auto* v : {&frozen_.price_sum, &frozen_.own_term, &frozen_.demand, &frozen_.own_flow}) v->assign(ns, 0.0);
+  for (auto* v : {&frozen_.inflow, &frozen_.own_origin_inflow, &frozen_.far_destinations, &frozen_.log_utility})
+    v->assign(nu, 0.0);
 }
 
-// Step 1, region by region (no communication): factor prices, unit costs, spending, real incomes.
-void HatSystem::own_blocks(const double* x) {
+// Step 1 for one region (no communication): factor prices, unit costs, spending, real incomes.
+void HatSystem::region_changes(std::int64_t n, const double* xb, RegionChanges& rc) const {
   const HatParameters& par = base_.par;
   const double dh = par.housing_share;
+  for (auto* v : {&rc.revenue_new, &rc.log_cost, &rc.spending_new}) v->resize(static_cast<std::size_t>(S_));
+  for (auto* v : {&rc.wage, &rc.land_rent, &rc.employment, &rc.real_income, &rc.log_land_rent})
+    v->resize(static_cast<std::size_t>(G_));
+  const double* R0 = &base_.revenue[n * S_];
+  for (int s = 0; s < S_; ++s) rc.revenue_new[s] = R0[s] * std::exp(xb[G_ + S_ + s]);  // R'_ns = R_ns R̂_ns
+  const double* R1 = rc.revenue_new.data();
+  double va1 = 0, wages1 = 0, cap0 = 0, cap1 = 0, L0 = 0, L1 = 0, wb0_total = 0;
+  for (int s = 0; s < S_; ++s) {
+    va1 += par.value_added(s) * R1[s];
+    wages1 += par.labour_share[s] * R1[s];
+    cap0 += par.capital_share[s] * R0[s];
+    cap1 += par.capital_share[s] * R1[s];
+  }
+  const double I0 = base_.income(n), I1 = va1 / (1 - dh);  // I_n = Σ_s (α+β+λ)_s R_ns / (1 − δ_h)
+  rc.income_new = I1;
+  const double r_hat = cap0 > 0 ? cap1 / cap0 : 1.0;  // r̂ = Σβ R' / Σβ R (K fixed)
+  rc.log_goods_price = 0;                             // log P̂_n = Σ_s η_s log P̂_ns
+  for (int s = 0; s < S_; ++s) rc.log_goods_price += par.final_demand[s] * xb[G_ + s];
+  for (int g = 0; g < G_; ++g) {
+    const double rent0 = land_rent_at(par, R0, g), rent1 = land_rent_at(par, R1, g);
+    // q̂ = (Σ λ_s R' + δ_h I')/(Σ λ_s R + δ_h I) / Ĥ: land market (MODEL.md §2, §10); no land: q̂ = 1.
+    rc.log_land_rent[g] = rent0 > 0 ? std::log(rent1 / rent0) - shocks_.log_H[n] : 0.0;
+    rc.wage[g] = std::exp(xb[g]);
+    rc.land_rent[g] = std::exp(rc.log_land_rent[g]);
+    rc.employment[g] = migration_ ? std::exp(xb[G_ + 2 * S_ + g]) : 1.0;
+    L0 += base_.employment[n * G_ + g];
+    L1 += base_.employment[n * G_ + g] * rc.employment[g];
+    wb0_total += base_.wage_bill(n, g);
+  }
+  for (int s = 0; s < S_; ++s) {
+    // ĉ_ns = ŵ^α_s r̂^β_s q̂^λ_s Π_k P̂_nk^ι_sk / Â_ns (MODEL.md §9; own-region P̂ from this block)
+    const int g = par.group_of_sector[s];
+    double lc = par.labour_share[s] * xb[g] + par.capital_share[s] * std::log(r_hat) +
+                par.land_share[s] * rc.log_land_rent[g] - shocks_.log_A[n * S_ + s];
+    for (int k = 0; k < S_; ++k) lc += par.intermediate(s, k) * xb[G_ + k];
+    rc.log_cost[s] = lc;
+    // X'_ns = η_s (1 − δ_h) I'_n + Σ_k ι_ks R'_nk
+    double X1 = par.final_demand[s] * (1 - dh) * I1;
+    for (int k = 0; k < S_; ++k) X1 += par.intermediate(k, s) * R1[k];
+    rc.spending_new[s] = X1;
+  }
+  const double nonwage0 = I0 - wb0_total, nonwage1 = I1 - wages1;
+  for (int g = 0; g < G_; ++g) {
+    const double deflator = std::exp((1 - dh) * rc.log_goods_price + dh * rc.log_land_rent[g]);  // P̂^(1−δ_h) q̂^δ_h
+    double income_hat = rc.wage[g];  // stayers: a migrant earns w
+    if (!par.stayers) {
+      // residents: w_ng + (non-wage income of n)/L_n per resident (MODEL.md §10)
+      const double w0 = base_.wage_bill(n, g) / base_.employment[n * G_ + g];
+      income_hat = (w0 * rc.wage[g] + nonwage1 / L1) / (w0 + nonwage0 / L0);
+    }
+    rc.real_income[g] = income_hat / deflator;
+  }
+}
+
+// Step 1, region by region, into the state.
+void HatSystem::own_blocks(const double* x) {
   const int K = block();
-  std::vector<double> R0(S_), R1(S_);
+  RegionChanges& rc = scratch_;
   for (int ln = 0; ln < layout_.num_owned(); ++ln) {
     const std::int64_t n = layout_.owned()[ln];
     const double* xb = x + ln * K;
+    region_changes(n, xb, rc);
+    income_new_[ln] = rc.income_new;
+    state_.goods_price[ln] = std::exp(rc.log_goods_price);
     for (int s = 0; s < S_; ++s) {
-      R0[s] = base_.revenue[n * S_ + s];
-      state_.price[ln * S_ + s] = std::exp(xb[G_ + s]);
-      state_.revenue[ln * S_ + s] = std::exp(xb[G_ + S_ + s]);
-      R1[s] = R0[s] * state_.revenue[ln * S_ + s];  // R'_ns = R_ns R̂_ns
+      const std::size_t i = static_cast<std::size_t>(ln * S_ + s);
+      state_.price[i] = std::exp(xb[G_ + s]);
+      state_.revenue[i] = std::exp(xb[G_ + S_ + s]);
+      log_cost_[i] = rc.log_cost[s];
+      state_.unit_cost[i] = std::exp(rc.log_cost[s]);
+      state_.spending_new[i] = rc.spending_new[s];
     }
-    double va1 = 0, wages1 = 0, cap0 = 0, cap1 = 0, L0 = 0, L1 = 0, wb0_total = 0;
-    for (int s = 0; s < S_; ++s) {
-      va1 += par.value_added(s) * R1[s];
-      wages1 += par.labour_share[s] * R1[s];
-      cap0 += par.capital_share[s] * R0[s];
-      cap1 += par.capital_share[s] * R1[s];
-    }
-    const double I0 = base_.income(n), I1 = va1 / (1 - dh);  // I_n = Σ_s (α+β+λ)_s R_ns / (1 − δ_h)
-    income_new_[ln] = I1;
-    const double r_hat = cap0 > 0 ? cap1 / cap0 : 1.0;  // r̂ = Σβ R' / Σβ R (K fixed)
-    double log_goods_price = 0;                         // log P̂_n = Σ_s η_s log P̂_ns
-    for (int s = 0; s < S_; ++s) log_goods_price += par.final_demand[s] * xb[G_ + s];
-    state_.goods_price[ln] = std::exp(log_goods_price);
-    std::vector<double> log_q(G_);
-    for (int g = 0; g < G_; ++g) {
-      const double rent0 = land_rent_at(par, R0.data(), g), rent1 = land_rent_at(par, R1.data(), g);
-      // q̂ = (Σ λ_s R' + δ_h I')/(Σ λ_s R + δ_h I) / Ĥ: land market (MODEL.md §2, §10); no land: q̂ = 1.
-      log_q[g] = rent0 > 0 ? std::log(rent1 / rent0) - shocks_.log_H[n] : 0.0;
-      const std::size_t u = static_cast<std::size_t>(ln * G_ + g);
-      state_.wage[u] = std::exp(xb[g]);
-      state_.land_rent[u] = std::exp(log_q[g]);
-      state_.employment[u] = migration_ ? std::exp(xb[G_ + 2 * S_ + g]) : 1.0;
-      L0 += base_.employment[n * G_ + g];
-      L1 += base_.employment[n * G_ + g] * state_.employment[u];
-      wb0_total += base_.wage_bill(n, g);
-    }
-    for (int s = 0; s < S_; ++s) {
-      // ĉ_ns = ŵ^α_s r̂^β_s q̂^λ_s Π_k P̂_nk^ι_sk / Â_ns (MODEL.md §9; own-region P̂ from this block)
-      const int g = par.group_of_sector[s];
-      double lc = par.labour_share[s] * xb[g] + par.capital_share[s] * std::log(r_hat) + par.land_share[s] * log_q[g] -
-                  shocks_.log_A[n * S_ + s];
-      for (int k = 0; k < S_; ++k) lc += par.intermediate(s, k) * xb[G_ + k];
-      log_cost_[ln * S_ + s] = lc;
-      state_.unit_cost[ln * S_ + s] = std::exp(lc);
-      // X'_ns = η_s (1 − δ_h) I'_n + Σ_k ι_ks R'_nk
-      double X1 = par.final_demand[s] * (1 - dh) * I1;
-      for (int k = 0; k < S_; ++k) X1 += par.intermediate(k, s) * R1[k];
-      state_.spending_new[ln * S_ + s] = X1;
-    }
-    const double nonwage0 = I0 - wb0_total, nonwage1 = I1 - wages1;
     for (int g = 0; g < G_; ++g) {
       const std::size_t u = static_cast<std::size_t>(ln * G_ + g);
-      const double deflator = std::exp((1 - dh) * log_goods_price + dh * log_q[g]);  // P̂_n^(1−δ_h) q̂_ng^δ_h
-      double income_hat = state_.wage[u];                                            // stayers: a migrant earns w
-      if (!par.stayers) {
-        // residents: w_ng + (non-wage income of n)/L_n per resident (MODEL.md §10)
-        const double w0 = base_.wage_bill(n, g) / base_.employment[n * G_ + g];
-        income_hat = (w0 * state_.wage[u] + nonwage1 / L1) / (w0 + nonwage0 / L0);
-      }
-      state_.real_income[u] = income_hat / deflator;
+      state_.wage[u] = rc.wage[g];
+      state_.land_rent[u] = rc.land_rent[g];
+      state_.employment[u] = rc.employment[g];
+      state_.real_income[u] = rc.real_income[g];
     }
   }
 }
@@ -135,12 +157,16 @@ void HatSystem::trade(const double* x, double* f) {
         (base_.outside[i] ? foreign : dom) += flow;
       }
       state_.own_trade_new[ln * S_ + s] = a[n] / D;
+      frozen_.price_sum[ln * S_ + s] = D;
+      frozen_.own_term[ln * S_ + s] = a[n];
+      frozen_.own_flow[ln * S_ + s] = a[n] / D * X1;
     }
     state_.domestic_imports_new[ln] = dom;
     state_.foreign_imports_new[ln] = foreign;
   }
   std::vector<double> demand(static_cast<std::size_t>(layout_.num_owned() * S_));
   layout_.reduce_sum(columns, S_, demand.data());
+  frozen_.demand = demand;
   for (int ln = 0; ln < layout_.num_owned(); ++ln) {
     const std::int64_t n = layout_.owned()[ln];
     double* fb = f + ln * K;
@@ -170,6 +196,7 @@ bool HatSystem::evaluate(const double* x, double* f) {
   bool finite = true;
   for (int k = 0; k < local_size(); ++k) finite = finite && std::isfinite(x[k]) && std::abs(x[k]) < 300;
   if (!every_rank(layout_.comm(), finite)) return false;  // outside the domain: the line search backs off
+  last_x_.assign(x, x + local_size());
   own_blocks(x);
   trade(x, f);
   if (migration_) migration_flows(x, f);
@@ -179,8 +206,11 @@ bool HatSystem::evaluate(const double* x, double* f) {
 }
 
 namespace {
+// C callbacks: an exception is kept and rethrown after SNESSolve, never raised through PETSc.
 struct SnesContext {
   HatSystem* system;
+  HatBlocks* blocks;
+  Mat matrix_free;
   std::exception_ptr error;
 };
 
@@ -192,7 +222,30 @@ PetscErrorCode snes_residual(SNES snes, Vec x, Vec f, void* ptr) {
     VecWriteView fv(f);
     if (!ctx->system->evaluate(xv.data(), fv.data())) PetscCall(SNESSetFunctionDomainError(snes));
   } catch (...) {
-    ctx->error = std::current_exception();  // rethrown after SNESSolve, never through PETSc
+    ctx->error = std::current_exception();
+    PetscFunctionReturn(PETSC_ERR_USER);
+  }
+  PetscFunctionReturn(0);
+}
+
+// Jacobian update: the matrix-free operator's base point, then the per-region blocks at it (only
+// when the PC is `regio`: -hat_pc_type none skips them).
+PetscErrorCode snes_jacobian(SNES snes, Vec x, Mat, Mat, void* ptr) {
+  auto* ctx = static_cast<SnesContext*>(ptr);
+  PetscFunctionBeginUser;
+  PetscCall(MatMFFDComputeJacobian(snes, x, ctx->matrix_free, ctx->matrix_free, nullptr));
+  KSP ksp;
+  PC pc;
+  PetscBool regio_pc = PETSC_FALSE;
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), kRegioPCType, &regio_pc));
+  if (!regio_pc) PetscFunctionReturn(0);
+  try {
+    VecReadView xv(x);
+    ctx->blocks->setup(xv.data());
+  } catch (...) {
+    ctx->error = std::current_exception();
     PetscFunctionReturn(PETSC_ERR_USER);
   }
   PetscFunctionReturn(0);
@@ -202,7 +255,8 @@ PetscErrorCode snes_residual(SNES snes, Vec x, Vec f, void* ptr) {
 SolveSummary HatSystem::solve(std::vector<double>& x) {
   const auto start = std::chrono::steady_clock::now();
   MPI_Comm comm = layout_.comm();
-  SnesContext ctx{this, nullptr};
+  HatBlocks blocks(*this);
+  SnesContext ctx{this, &blocks, nullptr, nullptr};
   PetscVec xv, fv;
   REGIO_PETSC(VecCreateMPI(comm, local_size(), PETSC_DETERMINE, xv.address()));
   REGIO_PETSC(VecDuplicate(xv, fv.address()));
@@ -210,18 +264,19 @@ SolveSummary HatSystem::solve(std::vector<double>& x) {
   REGIO_PETSC(SNESCreate(comm, snes.address()));
   REGIO_PETSC(SNESSetOptionsPrefix(snes, "hat_"));
   REGIO_PETSC(SNESSetFunction(snes, fv, snes_residual, &ctx));
-  // Matrix-free Newton–Krylov: J v by differences of F; GMRES without a preconditioner (the
-  // equations are in logs and relative, so the Jacobian is near the identity on the diagonal).
+  // Matrix-free Newton–Krylov: J v by differences of F; GMRES preconditioned by the per-region
+  // blocks (hat_blocks.hpp), PC type `regio` (-hat_pc_type none: unpreconditioned).
   PetscMat J;
   REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
-  REGIO_PETSC(SNESSetJacobian(snes, J, J, MatMFFDComputeJacobian, nullptr));
+  ctx.matrix_free = J;
+  REGIO_PETSC(SNESSetJacobian(snes, J, J, snes_jacobian, &ctx));
   KSP ksp;
   PC pc;
   REGIO_PETSC(SNESGetKSP(snes, &ksp));
   REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
   REGIO_PETSC(KSPGMRESSetRestart(ksp, 200));
   REGIO_PETSC(KSPGetPC(ksp, &pc));
-  REGIO_PETSC(PCSetType(pc, PCNONE));
+  set_regio_pc(pc, &blocks);
   REGIO_PETSC(KSPSetTolerances(ksp, 1e-10, 1e-300, 1e10, 2000));
   REGIO_PETSC(SNESSetTolerances(snes, 1e-12, 1e-300, 0, 50, 100000));
   REGIO_PETSC(SNESSetFromOptions(snes));
@@ -243,6 +298,9 @@ SolveSummary HatSystem::solve(std::vector<double>& x) {
   s.linear_iterations = static_cast<int>(lits);
   s.residual_evaluations = static_cast<int>(fevals);
   s.reason = SNESConvergedReasons[reason];
+  PCType pc_type = nullptr;
+  REGIO_PETSC(PCGetType(pc, &pc_type));
+  s.preconditioner = pc_type ? pc_type : "";
   {
     VecReadView r(xv);
     for (int k = 0; k < local_size(); ++k) x[k] = r[k];

@@ -150,49 +150,25 @@ MigrantShares migrant_shares(const BaseYear& b, const Layout& layout, const HatS
   return ms;
 }
 
-// The rows of national.csv, in its order.
-std::vector<Statistic> statistic_rows(double gdp, const Welfare& w, const TradeShares& t, const MigrantShares& ms,
-                                      bool mig) {
-  const double nan = NAN;
-  return {
-      {"real_gdp_pct", 100 * (gdp - 1), "%", "real GDP: Σ_u φ_u V̂_u L̂_u − 1, φ_u ∝ V_u L_u over units inside"},
-      {"welfare_pct", 100 * (w.tombe_zhu - 1), "%",
-       "welfare: Σ_u ω_u Φ_u^(1/ε) − 1, ω_u ∝ R_u V_u C_u m_uu^(−1/ε) (Tombe & Zhu); without migration = real GDP"},
-      {"welfare_logmean_pct", 100 * (w.log_mean - 1), "%",
-       "MODEL.md §7: exp(R-weighted mean of log Φ_u^(1/ε)) − 1; without migration exp(L-weighted mean of log V̂) − 1"},
-      {"internal_trade_pp", 100 * (t.internal_new - t.internal_base), "pp",
-       "change of the spending-weighted share bought from other regions inside"},
-      {"international_trade_pp", 100 * (t.international_new - t.international_base), "pp",
-       "change of the spending-weighted share bought from regions outside"},
-      {"within_province_migration_pct", mig ? 100 * (ms.within_new / ms.within_base - 1) : nan, "%",
-       "change of hukou holders living in another unit of their province"},
-      {"between_province_migration_pct", mig ? 100 * (ms.between_new / ms.between_base - 1) : nan, "%",
-       "change of hukou holders living in another province"},
-      {"internal_trade_share_base", t.internal_base, "share",
-       "base: spending-weighted share bought from other regions inside"},
-      {"internal_trade_share_new", t.internal_new, "share", "counterfactual: the same"},
-      {"international_trade_share_base", t.international_base, "share",
-       "base: spending-weighted share bought from outside"},
-      {"international_trade_share_new", t.international_new, "share", "counterfactual: the same"},
-      {"within_province_migrant_share_base", ms.within_base, "share",
-       "base: hukou holders in another unit of their province"},
-      {"within_province_migrant_share_new", ms.within_new, "share", "counterfactual: the same"},
-      {"between_province_migrant_share_base", ms.between_base, "share", "base: hukou holders in another province"},
-      {"between_province_migrant_share_new", ms.between_new, "share", "counterfactual: the same"},
-  };
-}
-
 }  // namespace
 
-std::vector<Statistic> national_statistics(const BaseYear& b, const Layout& layout, const HatSystem& sys) {
+NationalChanges national_statistics(const BaseYear& b, const Layout& layout, const HatSystem& sys) {
   const HatState& st = sys.state();
-  const double gdp = real_gdp(b, layout, st);
+  NationalChanges c;
+  c.real_gdp = real_gdp(b, layout, st);
   const double R_total = unit_sum(b, layout, [&](std::size_t, std::int64_t u) { return b.registered[u]; });
-  const Welfare w =
-      sys.migration() ? welfare_with_migration(b, layout, st, R_total) : welfare_fixed_labour(b, layout, st, gdp);
+  const Welfare w = sys.migration() ? welfare_with_migration(b, layout, st, R_total)
+                                    : welfare_fixed_labour(b, layout, st, c.real_gdp);
+  c.welfare_tombe_zhu = w.tombe_zhu;
+  c.welfare_log_mean = w.log_mean;
   const TradeShares t = trade_shares(b, layout, st);
+  c.internal_trade_base = t.internal_base, c.internal_trade_new = t.internal_new;
+  c.international_trade_base = t.international_base, c.international_trade_new = t.international_new;
   const MigrantShares ms = migrant_shares(b, layout, sys, R_total);
-  return statistic_rows(gdp, w, t, ms, sys.migration());
+  c.within_province_base = ms.within_base, c.within_province_new = ms.within_new;
+  c.between_provinces_base = ms.between_base, c.between_provinces_new = ms.between_new;
+  c.migration = sys.migration();
+  return c;
 }
 
 std::vector<CostStatistic> migration_cost_statistics(const BaseYear& b, const Layout& layout) {
