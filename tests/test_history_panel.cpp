@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -112,4 +113,24 @@ TEST(HistoryPanel, NothingAfterTIsRead) {
 TEST(HistoryPanel, YearsAfterTAreRefused) {
   const auto panel = HistoryPanel::read(kHistory, 2010);
   EXPECT_THROW(panel.regions(2011, provinces()), InputError);
+}
+
+// Natural growth: the mean of natural_increase_est / population over the last five years ≤ T
+// with data, computed here from the file's rows (Liaoning's is negative in the late 2000s).
+TEST(HistoryPanel, NaturalGrowthIsTheMeanOfTheLastYearsWithData) {
+  const auto rows = csv::parse(slurp(kHistory + "/panel.csv"), "panel.csv");
+  const auto& h = rows.front().fields;
+  auto col = [&](const char* c) { return std::find(h.begin(), h.end(), c) - h.begin(); };
+  double sum = 0;
+  int n = 0;
+  for (std::size_t r = rows.size() - 1; r > 0 && n < 5; --r) {
+    const auto& f = rows[r].fields;
+    if (f[col("code")] != "210000" || std::stoi(f[col("year")]) > 2010 || f[col("natural_increase_est")].empty())
+      continue;
+    sum += std::stod(f[col("natural_increase_est")]) / std::stod(f[col("population")]);
+    ++n;
+  }
+  ASSERT_EQ(n, 5);
+  const auto panel = HistoryPanel::read(kHistory, 2010);
+  EXPECT_NEAR(panel.natural_growth("210000", 5), sum / n, 1e-15);
 }

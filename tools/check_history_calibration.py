@@ -7,7 +7,9 @@
 2. Copies the history folder with every post-T field of panel.csv replaced by garbage, the
    post-sample file and census columns of later censuses overwritten too, and calibrates
    again (`OUT/dirty`): every output file must be byte-identical.
-3. With --reference (a run at another rank count), history.csv agrees to 1e-9 relative.
+3. Runs the forecast scenario it wrote (forecast.yaml, regions_forecast.csv) for two epochs.
+4. With --reference (a run at another rank count), history.csv, trends.csv and
+   province_effects.csv agree to 1e-9.
 Exits 1 on any difference.
 """
 import argparse
@@ -66,9 +68,18 @@ def main():
     calibrate(a.regio, a.np, os.path.join(a.out, "history-corrupted"), dirty, a.until)
     files = sorted(os.listdir(clean))
     match, mismatch, errors = filecmp.cmpfiles(clean, dirty, files, shallow=False)
-    if mismatch or errors or len(files) != 14:
+    if mismatch or errors or len(files) != 16:
         sys.exit(f"post-{a.until} data changed the calibration: {mismatch + errors} ({len(files)} files)")
     print(f"guard: {len(match)} files byte-identical with every post-{a.until} number corrupted")
+    # The forecast scenario it wrote runs (two epochs here; docs/forecast-protocol.md §4).
+    run_dir = os.path.join(a.out, "forecast-run")
+    p = subprocess.run([os.environ.get("MPIEXEC", "mpirun"), "-np", a.np, a.regio, "run",
+                        os.path.join(clean, "forecast.yaml"), "--epochs", "2", "--out", run_dir, "--quiet"],
+                       capture_output=True, text=True)
+    with open(os.path.join(run_dir, "run.yaml"), encoding="utf-8") as f:
+        if p.returncode != 0 or not f.read().rstrip().endswith("status: complete"):
+            sys.exit(f"the forecast scenario did not run: {p.stdout}\n{p.stderr}")
+    print("forecast.yaml runs")
     if a.reference:
         worst = 0.0
         with open(os.path.join(clean, "history.csv"), encoding="utf-8") as f1, \

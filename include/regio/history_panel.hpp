@@ -13,13 +13,14 @@
 namespace regio {
 
 struct HistoryRow {
-  double gdp_nominal = 0;   // 亿元, current prices
-  double gdp_deflator = 0;  // national, any base
-  double population = 0;    // residents, year end (break-corrected)
-  double gfcf_nominal = 0;  // gross fixed capital formation, 亿元 current
-  double invest_price = 0;  // the province's investment price index, 1952 = 1
-  double capital_1952 = 0;  // net capital stock, 亿元 of 1952
-  double registered = -1;   // hukou population in census years, −1 elsewhere
+  double gdp_nominal = 0;       // 亿元, current prices
+  double gdp_deflator = 0;      // national, any base
+  double population = 0;        // residents, year end (break-corrected)
+  double gfcf_nominal = 0;      // gross fixed capital formation, 亿元 current
+  double invest_price = 0;      // the province's investment price index, 1952 = 1
+  double capital_1952 = 0;      // net capital stock, 亿元 of 1952
+  double registered = -1;       // hukou population in census years, −1 elsewhere
+  double natural_increase = 0;  // births − estimated deaths (persons; NaN where not available)
 };
 
 class HistoryPanel {
@@ -36,6 +37,9 @@ class HistoryPanel {
   std::vector<Region> regions(int year, const std::vector<Region>& provinces) const;
   // σ_t = Σ_i GFCF / Σ_i GDP of year t (nominal).
   double saving_rate(int year, const std::vector<Region>& provinces) const;
+  // Natural growth of a province: the mean over the last `years` years ≤ T with data of
+  // natural increase / population (docs/forecast-protocol.md §3). InputError if none.
+  double natural_growth(const std::string& code, int years) const;
 
  private:
   const HistoryRow& row(const std::string& code, int year) const;

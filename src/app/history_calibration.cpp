@@ -6,6 +6,7 @@
 // protocol are not inverted yet.
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -38,8 +39,7 @@ std::vector<Region> year_regions(const boost::mpi::communicator& comm, const His
 
 // The trend fits of log Ā and log B over the window (docs/forecast-protocol.md §3), as
 // `trends.csv` (variable, statistic, value) and `province_effects.csv` (the shrunk α_i).
-void write_trends(const std::string& folder, const std::vector<std::vector<Region>>& years) {
-  namespace fs = std::filesystem;
+std::array<TrendFit, 2> fit_trends(const std::vector<std::vector<Region>>& years) {
   std::vector<std::vector<double>> log_a, log_b, weight;
   for (const auto& year : years) {
     log_a.emplace_back(), log_b.emplace_back(), weight.emplace_back();
@@ -49,7 +49,18 @@ void write_trends(const std::string& folder, const std::vector<std::vector<Regio
       weight.back().push_back(r.population);
     }
   }
-  const TrendFit fits[] = {fit_convergence_trend(log_a, weight, true), fit_convergence_trend(log_b, weight, false)};
+  return {fit_convergence_trend(log_a, weight, true), fit_convergence_trend(log_b, weight, false)};
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream f(path);
+  if (!(f << text) || !f.flush())
+    throw InputError(fmt::format("{}: cannot write it (check --out and the disk)", path.string()));
+}
+
+void write_trends(const std::string& folder, const std::vector<std::vector<Region>>& years,
+                  const std::array<TrendFit, 2>& fits) {
+  namespace fs = std::filesystem;
   const char* names[] = {"log_productivity", "log_amenity"};
   std::string trends = "variable,statistic,value\n", effects = "id,name,log_productivity_effect,log_amenity_effect\n";
   for (int v = 0; v < 2; ++v) {
@@ -68,16 +79,47 @@ void write_trends(const std::string& folder, const std::vector<std::vector<Regio
   for (std::size_t i = 0; i < years.back().size(); ++i)
     effects += fmt::format("{},{},{:.17g},{:.17g}\n", years.back()[i].id, years.back()[i].name, fits[0].effect[i],
                            fits[1].effect[i]);
-  for (const auto& [file, text] : {std::pair{"trends.csv", trends}, std::pair{"province_effects.csv", effects}}) {
-    std::ofstream f(fs::path(folder) / file);
-    if (!(f << text) || !f.flush())
-      throw InputError(fmt::format("{}/{}: cannot write the trend estimates (check --out)", folder, file));
-  }
+  write_text(fs::path(folder) / "trends.csv", trends);
+  write_text(fs::path(folder) / "province_effects.csv", effects);
   std::printf("trend of log A: g = %.4f (se %.4f), beta = %.4f (se %.4f), shrinkage w = %.2f, R2 = %.2f\n",
               fits[0].trend, fits[0].trend_se, fits[0].convergence, fits[0].convergence_se, fits[0].shrinkage,
               fits[0].r_squared);
   std::printf("trend of log B: beta = %.4f (se %.4f), shrinkage w = %.2f\n", fits[1].convergence,
               fits[1].convergence_se, fits[1].shrinkage);
+}
+
+// The forecast from T (docs/forecast-protocol.md §4): forecast.yaml, the scenario with the
+// estimated dynamics, and regions_forecast.csv, year T's calibrated regions with the province
+// effects and natural growth. The investment wedges and hukou conversion of §3 are not estimated
+// yet: the scenario keeps the base scenario's capital market and conversion rate.
+void write_forecast(const std::string& folder, Scenario sc, const HistoryPanel& panel,
+                    const std::vector<std::vector<Region>>& years, const std::array<TrendFit, 2>& fits) {
+  namespace fs = std::filesystem;
+  constexpr int kSavingYears = 3, kGrowthYears = 5;
+  std::vector<Region> regions = years.back();
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    regions[i].productivity_drift = fits[0].effect[i];
+    regions[i].amenity_drift = fits[1].effect[i];
+    regions[i].natural_growth = panel.natural_growth(regions[i].id, kGrowthYears);
+  }
+  double saving = 0;
+  for (int t = panel.until() - kSavingYears + 1; t <= panel.until(); ++t) saving += panel.saving_rate(t, regions);
+  sc.households.saving_rate = saving / kSavingYears;
+  for (auto& s : sc.sectors) s.productivity_growth = fits[0].trend;
+  sc.productivity.spillover = 0;  // the convergence term replaces it (protocol §3)
+  sc.productivity.convergence = fits[0].convergence;
+  sc.migration.amenity_convergence = fits[1].convergence;
+  sc.regions = "regions_forecast.csv";
+  sc.start_year = panel.until();
+  sc.epochs = 11;  // T … T+10
+  sc.output = fmt::format("out/forecast-{}", panel.until());
+  sc.policies.clear();
+  write_regions((fs::path(folder) / "regions_forecast.csv").string(), regions, sector_names(sc));
+  write_text(fs::path(folder) / "forecast.yaml",
+             fmt::format("# Forecast from {} (regio calibrate --history, docs/forecast-protocol.md): data up to {} "
+                         "only.\n",
+                         panel.until(), panel.until()) +
+                 scenario_to_yaml(sc));
 }
 
 std::string history_rows(int year, double saving_rate, const std::vector<Region>& calibrated) {
@@ -132,7 +174,9 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
     std::ofstream f(path);
     if (!(f << history) || !(f.flush()))
       throw InputError(fmt::format("{}: cannot write the calibrated history (check --out)", path.string()));
-    write_trends(opt.output, years);
+    const auto fits = fit_trends(years);
+    write_trends(opt.output, years, fits);
+    write_forecast(opt.output, sc, *panel, years, fits);
     std::printf("regio %s calibrate --history | %d years %d-%d | wrote %s\n", kVersion, kWindow + 1, first, opt.until,
                 path.c_str());
   });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "regio/csv.hpp"
@@ -22,7 +23,8 @@ constexpr const char* kColumns[] = {"code",
                                     "gfcf_nominal",
                                     "invest_price_index",
                                     "capital_stock_1952prices",
-                                    "registered_population"};
+                                    "registered_population",
+                                    "natural_increase_est"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -72,6 +74,14 @@ HistoryPanel HistoryPanel::read(const std::string& folder, int until) {
                  number("population", false),          number("gfcf_nominal", false),
                  number("invest_price_index", false),  number("capital_stock_1952prices", false),
                  number("registered_population", true)};
+    {  // natural increase: may be negative, empty where births are not available
+      const std::string& f = row.fields[col["natural_increase_est"]];
+      double v = std::numeric_limits<double>::quiet_NaN();
+      if (!f.empty() && (!csv::to_double(f, v) || !std::isfinite(v)))
+        throw InputError(
+            fmt::format("{}:{}: natural_increase_est = '{}' must be a finite number or empty", p.file_, row.line, f));
+      h.natural_increase = v;
+    }
     auto& by_year = p.rows_[row.fields[col["code"]]];
     if (!by_year.emplace(static_cast<int>(year), h).second)
       throw InputError(fmt::format("{}:{}: province {} has a second row for {}", p.file_, row.line,
@@ -124,6 +134,19 @@ std::vector<Region> HistoryPanel::regions(int year, const std::vector<Region>& p
   }
   for (auto& r : out) r.registered *= total_L / total_R;  // Σ R = Σ L
   return out;
+}
+
+double HistoryPanel::natural_growth(const std::string& code, int years) const {
+  double sum = 0;
+  int n = 0;
+  const auto& rows = rows_.at(code);
+  for (auto it = rows.rbegin(); it != rows.rend() && n < years; ++it)
+    if (!std::isnan(it->second.natural_increase) && it->second.population > 0) {
+      sum += it->second.natural_increase / it->second.population;
+      ++n;
+    }
+  if (n == 0) throw InputError(fmt::format("{}: province {} has no natural increase up to {}", file_, code, until_));
+  return sum / n;
 }
 
 double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces) const {
