@@ -187,6 +187,8 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"external.cold_start", {"auto", "gradual"}},
       {"network.file", {"", "/data/network.csv", "/data/my network.csv"}},
       {"trade.frictions", {"", "/data/frictions.csv", "/data/my frictions.csv"}},
+      {"migration.province_costs", {"", "/data/province_costs.csv", "/data/my costs.csv"}},
+      {"calibration.migrants", {"", "/data/census_migrants.csv", "/data/my census.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {

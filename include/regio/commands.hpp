@@ -40,7 +40,8 @@ struct ValidateOptions {
 struct CalibrateOptions {
   std::string scenario;
   std::string decomposition;
-  std::string output;  // calibrated region CSV
+  std::string output;          // calibrated region CSV
+  std::string province_costs;  // calibrated migration.province_costs CSV (with calibration.migrants)
   std::vector<std::string> petsc_args;
 };
 

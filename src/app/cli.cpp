@@ -68,6 +68,9 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
   cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
   cmd->add_option("--out", cal.output, "Calibrated region CSV to write")->required();
+  cmd->add_option("--province-costs", cal.province_costs,
+                  "Calibrated province migration costs to write (required with calibration.migrants; the file "
+                  "migration.province_costs reads)");
   add_decomp_option(*cmd, cal.decomposition);
   return cmd;
 }

@@ -56,6 +56,8 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
     // Optional input files of Part II only where given: run.yaml (and the checkpoints' scenario
     // hash) of a scenario without them unchanged.
     if (p.key == "trade.frictions" && s.trade.frictions.empty()) continue;
+    if (p.key == "migration.province_costs" && s.migration.province_costs.empty()) continue;
+    if (p.key == "calibration.migrants" && s.calibration.migrants.empty()) continue;
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

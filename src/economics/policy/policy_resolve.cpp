@@ -13,6 +13,7 @@
 #include "regio/error.hpp"
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
+#include "regio/province_costs.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
 #include "regio/trade_frictions.hpp"
@@ -213,6 +214,13 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
     std::vector<std::string> sectors;
     for (const auto& s : sc.sectors) sectors.push_back(s.name);
     sc.trade_frictions = read_trade_frictions(sc.trade.frictions, names.province, names.province_list, sectors);
+  }
+  if (!sc.migration.province_costs.empty())
+    sc.province_migration_costs = read_province_costs(sc.migration.province_costs, names.province, names.province_list);
+  if (!sc.calibration.migrants.empty()) {
+    auto census = read_unit_migrants(sc.calibration.migrants, regions, sc.regions);
+    sc.census_within = std::move(census.within_province);
+    sc.census_other = std::move(census.other_province);
   }
   if (sc.external.enabled && names.tags.count("port") == 0)
     throw InputError(
