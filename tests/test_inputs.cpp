@@ -193,6 +193,8 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"trade.frictions", {"", "/data/frictions.csv", "/data/my frictions.csv"}},
       {"households.land_income", {"residents", "stayers"}},
       {"migration.frictions", {"", "/data/migration.csv", "/data/my migration frictions.csv"}},
+      {"migration.province_costs", {"", "/data/province_costs.csv", "/data/my costs.csv"}},
+      {"calibration.migrants", {"", "/data/census_migrants.csv", "/data/my census.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {

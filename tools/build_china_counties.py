@@ -115,7 +115,7 @@ def county_units(shared, prov, yb, adcodes, pref_units):
             raise ValueError("county %s: lean and yearbook populations differ" % code)
         u = {"code": code, "id": code, "name": r["county_zh"], "prov_code": pcode,
              "pop": pop, "urban": src["urban"], "rural": src["rural"],
-             "lean_source": r["coord_source"],
+             "hukou": list(src["hukou"]), "lean_source": r["coord_source"],
              "lean_lat": cc.num(r["lat"]), "lean_lon": cc.num(r["lon"]),
              "zone": is_zone_code(code), "uncoded": False}
         u["parent"] = parent_unit(code, pcode, prov, pref_units)
@@ -131,7 +131,7 @@ def county_units(shared, prov, yb, adcodes, pref_units):
         units.append({"code": zid, "id": zid, "name": z["name"],
                       "prov_code": pref_units[parent]["prov_code"],
                       "pop": int(z["pop"]), "urban": z["urban"], "rural": z["rural"],
-                      "lean_source": "", "lean_lat": None, "lean_lon": None,
+                      "hukou": list(z["hukou"]), "lean_source": "", "lean_lat": None, "lean_lon": None,
                       "zone": True, "uncoded": True, "parent": parent})
     # the only uncoded yearbook rows left must be parts of coded units
     for s in yb["subrows"]:
@@ -153,6 +153,7 @@ def county_units(shared, prov, yb, adcodes, pref_units):
         ks = kids.get(pc, [])
         if sum(k["pop"] for k in ks) != pu["pop"] or sum(k["urban"] for k in ks) != pu["urban"]:
             raise ValueError("counties of %s %s do not add up" % (pc, pu["name"]))
+    census_hukou(kids, pref_units)
 
     # coordinates
     for u in units:
@@ -201,6 +202,35 @@ def county_units(shared, prov, yb, adcodes, pref_units):
     return units, kids, s, rural_m2
 
 
+def census_hukou(kids, pref_units):
+    """Fill the blank census cells of residents registered elsewhere and check the nesting.
+
+    A blank county cell (one in the yearbook: 长汀县's residents registered in
+    another county of Fujian) is its prefecture row less the prefecture's other
+    counties; at most one blank per prefecture and column.  Afterwards the
+    counties of every prefecture unit add up exactly to its row, in all three
+    columns (HUKOU_COLUMNS), and u['hukou_imputed'] lists the imputed columns.
+    """
+    for pc, ks in kids.items():
+        whole = pref_units[pc]["hukou"]
+        for c in range(len(cc.HUKOU_COLUMNS)):
+            blank = [k for k in ks if k["hukou"][c] is None]
+            if len(blank) > 1 or whole[c] is None:
+                raise ValueError("%s: %d blank %s cells" % (pc, len(blank), cc.HUKOU_COLUMNS[c]))
+            rest = sum(k["hukou"][c] for k in ks if k["hukou"][c] is not None)
+            if blank:
+                blank[0]["hukou"][c] = whole[c] - rest
+                blank[0].setdefault("hukou_imputed", []).append(c)
+                if not 0 <= blank[0]["hukou"][c] <= blank[0]["pop"]:
+                    raise ValueError("%s: imputed %s out of range" % (blank[0]["id"], cc.HUKOU_COLUMNS[c]))
+            elif rest != whole[c]:
+                raise ValueError("counties of %s: %s add up to %d, the prefecture row says %d"
+                                 % (pc, cc.HUKOU_COLUMNS[c], rest, whole[c]))
+        for k in ks:
+            if sum(k["hukou"]) > k["pop"]:
+                raise ValueError("%s: more residents registered elsewhere than residents" % k["id"])
+
+
 def county_tags(u, prov, pref_units):
     """NBS region; municipality; coastal;port; provincial_capital; megacity;
     dev_zone; gdp_imputed; area_imputed; coord_imputed."""
@@ -234,9 +264,27 @@ def build(shared):
     pref_units, _ = cc.prefecture_units(prov, yb, pf, adcodes)
     units, kids, s, rural_m2 = county_units(shared, prov, yb, adcodes, pref_units)
     cc.money_columns(units, prov)
+    emigrants, notes = cc.emigrants_2020(shared, prov, sum(int(u["hukou"][2]) for u in units))
+    cc.registered_counties(units, prov, emigrants)
     rows = [cc.format_row(u, prov, county_tags(u, prov, pref_units), area_fmt="%.2f")
             for u in units]
     return prov, pref_units, units, rows, s, rural_m2
+
+
+def print_registered(units, prov):
+    """Registered populations against residents, and the census migrants written."""
+    within = sum(int(u["hukou"][1]) for u in units)
+    other = sum(int(u["hukou"][2]) for u in units)
+    pop = sum(u["pop"] for u in units)
+    print("census migrants: registered in another county of the province %s (%.2f%%), in another province %s "
+          "(%.2f%%)" % ("{:,}".format(within), 100 * within / pop, "{:,}".format(other), 100 * other / pop))
+    imp = [u for u in units if u.get("hukou_imputed")]
+    print("imputed census cells: " + ", ".join("%s %s %s = %d" % (u["id"], u["name"], cc.HUKOU_COLUMNS[c],
+                                                                  u["hukou"][c]) for u in imp for c in u["hukou_imputed"]))
+    ratio = sorted(units, key=lambda u: u["registered"] / u["pop"])
+    print("registered / population: %.3f (%s %s) .. %.3f (%s %s)" % (
+        ratio[0]["registered"] / ratio[0]["pop"], ratio[0]["id"], ratio[0]["name"],
+        ratio[-1]["registered"] / ratio[-1]["pop"], ratio[-1]["id"], ratio[-1]["name"]))
 
 
 def print_extra(units, pref_units, rows, s, rural_m2):
@@ -287,10 +335,13 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "regions.csv")
     cc.write_regions(rows, path)
+    cc.write_census_migrants(units, os.path.join(args.out, "census_migrants.csv"),
+                             ("within_province", "other_province"))
     checked, problems, stats = cc.validate(path, prov, N_MIN, N_MAX)
     if not args.quiet:
         cc.print_checks(checked, prov, stats)
         print_extra(units, pref_units, checked, s, rural_m2)
+        print_registered(units, prov)
     if not args.no_regio:
         if not cc.run_regio(os.path.join(args.out, "calibration.yaml"), args.regio):
             problems.append("regio validate failed")

@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 
+import build_china_counties as bcc
 import china_inputs_common as cc
 
 DEFAULT_OUT = os.path.join(cc.REPO, "inputs", "china-prefectures")
@@ -50,6 +51,14 @@ def build(shared):
     for u in ulist:
         u["id"] = u["code"]
     cc.money_columns(ulist, prov)
+    # Registered populations: the sums of the county units' (build_china_counties.py).
+    counties, kids, _, _ = bcc.county_units(shared, prov, yb, adcodes, units)
+    emigrants, _ = cc.emigrants_2020(shared, prov, sum(int(u["hukou"][2]) for u in counties))
+    cc.registered_counties(counties, prov, emigrants)
+    for u in ulist:
+        u["registered"] = sum(k["registered"] for k in kids[u["code"]])
+        if [sum(k["hukou"][c] for k in kids[u["code"]]) for c in range(3)] != u["hukou"]:
+            raise ValueError("%s: the counties' census migrants do not add up to the prefecture row" % u["code"])
     rows = [cc.format_row(u, prov, prefecture_tags(u, prov)) for u in ulist]
     return prov, units, rows, dropped
 
@@ -94,6 +103,8 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "regions.csv")
     cc.write_regions(rows, path)
+    cc.write_census_migrants(list(units.values()), os.path.join(args.out, "census_migrants.csv"),
+                             ("other_county_same_province", "other_province"))
     checked, problems, stats = cc.validate(path, prov, N_MIN, N_MAX)
     if not args.quiet:
         cc.print_checks(checked, prov, stats)

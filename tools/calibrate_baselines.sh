@@ -1,13 +1,24 @@
 #!/bin/bash
 # Recalibrate the shipped China baselines (after a parameter change in calibration.yaml or a
-# change of the model): writes inputs/<resolution>/regions_calibrated.csv for each resolution.
+# change of the model): writes inputs/<resolution>/regions_calibrated.csv for each resolution (and
+# province_costs.csv for the prefectures and counties).
 #   bash tools/calibrate_baselines.sh [RANKS]     (needs build/regio)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/mpi-env.sh
-for d in china31 china-prefectures china-counties; do
-  mpirun -np "${1:-2}" build/regio calibrate "inputs/$d/calibration.yaml" --out "inputs/$d/regions_calibrated.csv"
-done
+mpirun -np "${1:-2}" build/regio calibrate inputs/china31/calibration.yaml --out inputs/china31/regions_calibrated.csv
+# Counties first: with the census's migrants (calibration.migrants), regio calibrate also writes the
+# province migration costs; then the calibrated county model splits the census's within-province
+# migrants into those from the same and from other prefectures (tools/prefecture_migrants.py),
+# the prefecture calibration's target (docs/calibration.md, "Finer geographies' migration").
+mpirun -np "${1:-2}" build/regio calibrate inputs/china-counties/calibration.yaml \
+  --out inputs/china-counties/regions_calibrated.csv --province-costs inputs/china-counties/province_costs.csv
+county_run=$(mktemp -d)
+trap 'rm -rf "$county_run"' EXIT
+mpirun -np "${1:-2}" build/regio run inputs/china-counties/baseline.yaml --epochs 1 --quiet --out "$county_run"
+/usr/bin/python3 tools/prefecture_migrants.py "$county_run"
+mpirun -np "${1:-2}" build/regio calibrate inputs/china-prefectures/calibration.yaml \
+  --out inputs/china-prefectures/regions_calibrated.csv --province-costs inputs/china-prefectures/province_costs.csv
 # China-31 with input–output links (baseline-io.yaml).
 mpirun -np "${1:-2}" build/regio calibrate inputs/china31/calibration-io.yaml --out inputs/china31/regions_calibrated_io.csv
 # China-31 with the rest of the world (baseline-open.yaml, the external scenarios).

@@ -56,6 +56,11 @@ LEAN = os.path.join("china-counties", "county_census_2020_with_coords.csv")
 ADCODES = os.path.join("china-counties", "adcodes_coordinates_cpca.csv")
 PREFECTURES = os.path.join("china-prefectures", "prefecture_census_2010_2020.csv")
 
+# Residents registered (hukou) elsewhere, by where: another township of the
+# same county, another county of the same province, another province.
+HUKOU_COLUMNS = ["户口登记地在外乡镇街道人口_本县", "户口登记地在外乡镇街道人口_本省其他县",
+                 "户口登记地在外乡镇街道人口_省外"]
+
 # The one source typo: 五台山风景名胜区 carries code 170971 (no province 17);
 # it lies in 忻州市 (140900) of Shanxi and fills exactly that prefecture's gap.
 CODE_FIX = {"170971": "140971"}
@@ -128,7 +133,10 @@ def load_yearbook(shared):
                                prefecture code they are listed under
       subrows:    [rec]        uncoded rows that are parts of a coded unit
                                or aggregates (not units themselves)
-    rec = {code, name, prov_zh, pref_zh, pop, urban, rural}.
+    rec = {code, name, prov_zh, pref_zh, pop, urban, rural, hukou}; hukou =
+    the residents registered elsewhere (HUKOU_COLUMNS: another township of the
+    same county, another county of the same province, another province), a
+    value None where the yearbook cell is blank.
     """
     rows = read_csv(os.path.join(shared, YEARBOOK))
     out = {"province": {}, "prefecture": {}, "county": {}, "zones": [], "subrows": []}
@@ -137,7 +145,8 @@ def load_yearbook(shared):
         code = CODE_FIX.get(r["区划代码"].strip(), r["区划代码"].strip())
         rec = {"code": code, "name": r["区县"].strip(), "prov_zh": r["省"].strip(),
                "pref_zh": r["市"].strip(), "pop": num(r["人口数_合计"]),
-               "urban": num(r["城镇人口"]), "rural": num(r["乡村人口"])}
+               "urban": num(r["城镇人口"]), "rural": num(r["乡村人口"]),
+               "hukou": [num(r[c]) for c in HUKOU_COLUMNS]}
         if rec["pop"] is None or rec["urban"] is None or rec["rural"] is None:
             raise ValueError("yearbook row without population: %r" % rec)
         if abs(rec["urban"] + rec["rural"] - rec["pop"]) > 0.5:
@@ -220,6 +229,7 @@ def prefecture_units(prov, yb, pf, adcodes):
             "pop": src["pop"], "urban": src["urban"], "rural": src["rural"],
             "area": float(r["area_km2_polygon"]), "lat": lat, "lon": lon,
             "coord_source": cs, "bulletin_pop": num(r["popu_2020"]),
+            "hukou": list(src["hukou"]),
             "bulletin_urban": num(r["popu_urban_2020"]),
         }
     # exact province totals
@@ -286,6 +296,63 @@ def money_columns(units, prov):
         u["productivity"] = (float(u["gdp"]) / u["pop"]) / national_pc
 
 
+# ------------------------------------------------- registered (hukou) populations
+
+def emigrants_2020(shared, prov, x_total):
+    """Residents of other provinces registered in each province, 2020 (persons, integers).
+
+    The 2020 census counts migrants by destination only.  By origin we use the
+    2010 census: O_p = hukou_pop_2010 - pop_2010 + in-migrants from other
+    provinces 2010 (registered in p, living in another province).  Three
+    provinces come out negative (Beijing, Tianjin, Shanxi: the 2010 hukou count
+    and the resident count differ by more than the in-migrants); they get the
+    lowest positive rate O/hukou_pop of 2010 (Jilin's).  The 2010 origin shares
+    are then scaled to the 2020 total x_total (= the census's residents
+    registered in another province), exactly, by largest remainders.
+    Returns ({prov_code: O_p}, notes).
+    """
+    census = c31.by_code(read_csv(os.path.join(shared, "china-provinces", "province_census_2010_2020.csv")))
+    raw, hukou = {}, {}
+    for code in prov:
+        r = census[code]
+        hukou[code] = int(c31.fmt_int(r["hukou_pop_census2010"]))
+        raw[code] = (hukou[code] - int(c31.fmt_int(r["pop_census2010"]))
+                     + int(c31.fmt_int(r["inmigrants_from_other_prov_census2010"])))
+    lowest = min((c for c in prov if raw[c] > 0), key=lambda c: (raw[c] / hukou[c], c))
+    floored = [c for c in sorted(prov) if raw[c] <= 0]
+    base = {c: raw[c] if raw[c] > 0 else hukou[c] * raw[lowest] // hukou[lowest] for c in prov}
+    return c31.scale_to_total(base, x_total), {"raw": raw, "lowest": lowest, "floored": floored}
+
+
+def registered_counties(units, prov, emigrants):
+    """u['registered'] of every county unit: R = S + out (persons, integers).
+
+    S = residents registered in the unit (population less those registered in
+    another county or province).  A province's registered living outside
+    their county, out_p = W_p + O_p (W_p: its residents registered in another
+    of its counties, O_p: emigrants_2020), are allocated to its counties in
+    proportion to S (one out-migration rate per province), exactly, by largest
+    remainders.  So province totals are L_p - X_p + O_p and sum R = sum L.
+    """
+    by_prov = {}
+    for u in units:
+        u["stayers"] = u["pop"] - int(u["hukou"][1]) - int(u["hukou"][2])
+        by_prov.setdefault(u["prov_code"], []).append(u)
+    for code, members in by_prov.items():
+        out = sum(int(u["hukou"][1]) for u in members) + emigrants[code]
+        share = c31.scale_to_total({u["id"]: u["stayers"] for u in members}, out)
+        for u in members:
+            u["registered"] = u["stayers"] + share[u["id"]]
+
+
+def write_census_migrants(units, path, columns):
+    """id and two census counts per unit (HUKOU_COLUMNS 1 and 2) under the given names."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write("id,%s,%s\n" % columns)
+        for u in units:
+            f.write("%s,%d,%d\n" % (u["id"], int(u["hukou"][1]), int(u["hukou"][2])))
+
+
 # ---------------------------------------------------------------- output
 
 def format_row(u, prov, tags, area_fmt="%.1f"):
@@ -304,7 +371,7 @@ def format_row(u, prov, tags, area_fmt="%.1f"):
         "area_km2": area_s,
         "land_km2": land_s,
         "population": "%d" % u["pop"],
-        "registered": "%d" % u["pop"],  # R_i = L_i (no origin data for out-migrants)
+        "registered": "%d" % u["registered"],  # registered_counties
         "capital": u["capital"],
         "gdp": u["gdp"],
         "productivity": "%.6f" % u["productivity"],
@@ -361,8 +428,6 @@ def validate(path, prov, n_min, n_max):
             problems.append("%s: land > area" % r["id"])
         if r["province"] not in names_en:
             problems.append("%s: unknown province %r" % (r["id"], r["province"]))
-        if int(r["registered"]) != int(r["population"]):
-            problems.append("%s: registered != population" % r["id"])
         if "gdp_imputed" not in r["tags"].split(";"):
             problems.append("%s: missing gdp_imputed tag" % r["id"])
     stats = {"pop": {}, "gdp": {}, "capital": {}, "n": {}}
@@ -390,6 +455,9 @@ def validate(path, prov, n_min, n_max):
                 problems.append("%s: float %s sum %.9f vs %s" % (p["name_en"], key, fsum, want))
     total = sum(int(r["population"]) for r in rows)
     stats["total"] = total
+    if sum(int(r["registered"]) for r in rows) != total:
+        problems.append("registered total %d != population total %d"
+                        % (sum(int(r["registered"]) for r in rows), total))
     if total != CENSUS2020_TOTAL:
         problems.append("population total %d != census %d" % (total, CENSUS2020_TOTAL))
     wmean = sum(float(r["productivity"]) * int(r["population"]) for r in rows) / total

@@ -7,11 +7,13 @@
 //   2. amenities: SNES (prefix amenity_) on log B_i so that Σ_o R_o m_od = L_d, normalised to
 //      a population-weighted mean of log B equal to 0 (migration shares are invariant to a
 //      common factor of B); with migration.frictions (μ from data, MODEL.md §12) B ≡ 1 instead
-//      and the populations are the model's;
+//      and the populations are the model's; with calibration.migrants the amenities are
+//      inverted together with the province migration-cost scales instead (migration_census.hpp);
 //   3. verification: the ordinary equilibrium solve from the calibrated fundamentals, which
 //      must return the data.
 #include "regio/equilibrium.hpp"
 #include "regio/layout.hpp"
+#include "regio/migration_census.hpp"
 
 namespace regio {
 
@@ -19,8 +21,12 @@ struct CalibrationReport {
   SolveStats productivity, amenity, verification;
   bool amenities_identified = false;      // false with migration off (B then plays no role)
   bool amenities_from_frictions = false;  // migration.frictions: B ≡ 1, not inverted (MODEL.md §12)
-  double max_population_error = 0;        // max_i |L_i/L_i^obs − 1| in the verification solve
-  double max_gdp_error = 0;               // max_i |GDP_i/Y_i − 1|
+  // With calibration.migrants: step 2 also inverted the province migration-cost scales
+  // (migration_census.hpp), and the verification ran with them.
+  bool census = false;
+  MigrationCensusFit census_fit;
+  double max_population_error = 0;  // max_i |L_i/L_i^obs − 1| in the verification solve
+  double max_gdp_error = 0;         // max_i |GDP_i/Y_i − 1|
 };
 
 // Collective. On entry the state holds the data (population = observed L, records[].gdp = Y,

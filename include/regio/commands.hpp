@@ -41,7 +41,8 @@ struct ValidateOptions {
 struct CalibrateOptions {
   std::string scenario;
   std::string decomposition;
-  std::string output;  // calibrated region CSV (with `history`: a folder)
+  std::string output;          // calibrated region CSV (with `history`: a folder)
+  std::string province_costs;  // calibrated migration.province_costs CSV (with calibration.migrants)
   std::vector<std::string> petsc_args;
   // MODEL.md §14: calibrate every year of the window until−10 … until from a history panel
   // folder (docs/forecast-protocol.md §1–2) instead of the scenario's region CSV.

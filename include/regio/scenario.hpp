@@ -81,6 +81,18 @@ struct TradeFriction {
   }
 };
 
+// One province's migration-cost scales of migration.province_costs, resolved to its index:
+// within_scale multiplies μ_od for o ≠ d both in the province, between_scale enters the term
+// of moves between it and another province as √(between_p · between_q) (docs/calibration.md).
+struct ProvinceMigrationCost {
+  int province = 0;
+  double within_scale = 1, between_scale = 1;
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& province& within_scale& between_scale;
+  }
+};
+
 struct TradeParams {
   double d0_km = 0;                // d0
   double distance_elasticity = 0;  // φ_s (common to all sectors)
@@ -138,10 +150,20 @@ struct MigrationParams {
   double conversion_rate = 0;      // ρ_d (default for every destination)
   double amenity_convergence = 0;  // β_B (MODEL.md §14)
   std::string frictions;           // province-pair migration-cost factors CSV ("" = none; MODEL.md §12)
+  std::string province_costs;      // province migration-cost scales CSV ("" = none)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
     ar& enabled& elasticity& moving_cost& distance_elasticity& border_cost& hukou_barrier& conversion_rate&
-        amenity_convergence& frictions;
+        amenity_convergence& frictions& province_costs;
+  }
+};
+
+// What `regio calibrate` reproduces besides population and GDP (docs/calibration.md).
+struct CalibrationParams {
+  std::string migrants;  // census migrants by unit CSV ("" = none): calibrate province migration costs
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& migrants;
   }
 };
 
@@ -203,10 +225,13 @@ struct Scenario {
   ProductivityParams productivity;
   PopulationParams population;
   SolverParams solver;
-  std::vector<Policy> policies;                        // MODEL.md §4 (resolved on rank 0 before distribution)
-  std::vector<TransportLinkSpec> network_links;        // read from network.file on rank 0
-  std::vector<TradeFriction> trade_frictions;          // read from trade.frictions on rank 0
-  std::vector<MigrationFriction> migration_frictions;  // read from migration.frictions on rank 0
+  CalibrationParams calibration;
+  std::vector<Policy> policies;                                 // MODEL.md §4 (resolved on rank 0 before distribution)
+  std::vector<TransportLinkSpec> network_links;                 // read from network.file on rank 0
+  std::vector<TradeFriction> trade_frictions;                   // read from trade.frictions on rank 0
+  std::vector<MigrationFriction> migration_frictions;           // read from migration.frictions on rank 0
+  std::vector<ProvinceMigrationCost> province_migration_costs;  // read from migration.province_costs on rank 0
+  std::vector<double> census_within, census_other;              // read from calibration.migrants on rank 0 (CSV order)
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -222,7 +247,8 @@ struct Scenario {
   void serialize(Ar& ar, unsigned) {
     ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
         output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
-            solver& policies& network_links& trade_frictions& migration_frictions;
+            solver& calibration& policies& network_links& trade_frictions& migration_frictions&
+                province_migration_costs& census_within& census_other;
   }
 };
 

@@ -68,7 +68,16 @@ class TransportCosts {
   }
   // The first sector whose frictions equal those of s (sectors of one θ and one class share a kernel).
   std::size_t friction_class(std::size_t s) const { return has_frictions() ? friction_class_[s] : 0; }
-  double log_migration_border(int p, int q) const { return p == q ? 0.0 : log_migration_[idx(p, q)]; }
+  // The province terms of log μ_od between units of provinces p and q: log b_m between provinces;
+  // with province migration-cost scales (migration.province_costs) also ½(log x_p + log x_q)
+  // between provinces and log w_p within province p (for o ≠ d; 0 without them).
+  double log_migration_border(int p, int q) const {
+    if (log_within_.empty()) return p == q ? 0.0 : log_migration_[idx(p, q)];
+    return p == q ? log_within_[p] : log_migration_[idx(p, q)] + 0.5 * (log_between_[p] + log_between_[q]);
+  }
+  bool has_province_costs() const { return !log_within_.empty(); }
+  // Replace the province scales (P each; the calibration's steps). Empty vectors remove them.
+  void set_province_costs(std::vector<double> log_within, std::vector<double> log_between);
   std::size_t links() const { return links_.size(); }
   // Network nodes: the ends of the links cheaper than their direct legs (prepares the network).
   std::size_t network_nodes() const;
@@ -90,7 +99,7 @@ class TransportCosts {
   bool operator==(const TransportCosts& o) const {
     return road_ == o.road_ && log_trade_ == o.log_trade_ && log_friction_ == o.log_friction_ &&
            log_migration_ == o.log_migration_ && log_migration_friction_ == o.log_migration_friction_ &&
-           links_ == o.links_;
+           log_within_ == o.log_within_ && log_between_ == o.log_between_ && links_ == o.links_;
   }
 
  private:
@@ -101,6 +110,7 @@ class TransportCosts {
   std::vector<double> log_trade_, log_migration_;  // P×P, symmetric
   std::vector<double> log_friction_;               // S×P×P, importer × exporter (empty without trade.frictions)
   std::vector<double> log_migration_friction_;     // P×P, origin × destination (empty without migration.frictions)
+  std::vector<double> log_within_, log_between_;   // P each (empty without migration.province_costs)
   std::vector<std::size_t> friction_class_;        // per sector
   std::vector<TransportLink> links_;               // sorted, a < b
   std::vector<UnitVector> unit_;                   // unit vectors of the centroids

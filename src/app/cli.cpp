@@ -68,6 +68,9 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
                                  "observed population and GDP (MODEL.md §6); writes a region CSV");
   cmd->add_option("scenario", cal.scenario, "Scenario YAML (its region CSV holds the observed data)")->required();
   cmd->add_option("--out", cal.output, "Calibrated region CSV to write (with --history: a folder)")->required();
+  cmd->add_option("--province-costs", cal.province_costs,
+                  "Calibrated province migration costs to write (required with calibration.migrants; the file "
+                  "migration.province_costs reads)");
   add_decomp_option(*cmd, cal.decomposition);
   auto* history = cmd->add_option("--history", cal.history,
                                   "History panel folder (inputs/china31-history): calibrate every year of "

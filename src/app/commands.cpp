@@ -18,6 +18,7 @@
 #include "regio/error.hpp"
 #include "regio/partition.hpp"
 #include "regio/petsc_util.hpp"
+#include "regio/province_costs.hpp"
 #include "regio/region.hpp"
 #include "regio/run_log.hpp"
 #include "regio/simulation.hpp"
@@ -66,19 +67,47 @@ std::vector<Region> calibrated_regions(const boost::mpi::communicator& comm, Sim
   return all;
 }
 
+// Before solving: the outputs `regio calibrate` will write can be written, and
+// --province-costs is given exactly when the scenario calibrates province migration costs.
+void check_calibration_outputs(const boost::mpi::communicator& comm, const CalibrateOptions& opt, bool census) {
+  on_root(comm, [&] {  // fail before solving if the output cannot be written
+    std::ofstream probe(opt.output, std::ios::app);
+    if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
+    if (census && opt.province_costs.empty())
+      throw InputError(
+          fmt::format("{}: calibration.migrants calibrates province migration costs: name the file to "
+                      "write them to with --province-costs",
+                      opt.scenario));
+    if (!census && !opt.province_costs.empty())
+      throw InputError(
+          fmt::format("--province-costs {}: only a scenario with calibration.migrants (and migration on) "
+                      "calibrates province migration costs",
+                      opt.province_costs));
+    if (census) {
+      std::ofstream costs(opt.province_costs, std::ios::app);
+      if (!costs)
+        throw InputError(fmt::format("{}: cannot write the province migration costs here (check --province-costs)",
+                                     opt.province_costs));
+    }
+  });
+}
+
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
   Scenario sc = load_scenario_collectively(comm, opt.scenario);
   insert_petsc_options(sc, opt.petsc_args);
   const DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition, /*require_gdp=*/true);
-  on_root(comm, [&] {  // fail before solving if the output cannot be written
-    std::ofstream probe(opt.output, std::ios::app);
-    if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
-  });
+  const bool census = sc.migration.enabled && !sc.calibration.migrants.empty();
+  check_calibration_outputs(comm, opt, census);
   Simulation sim(comm, inputs);
   const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
 
   const std::vector<Region> all = calibrated_regions(comm, sim);
   on_root(comm, [&] { write_regions(opt.output, all, sector_names(sc)); });
+  on_root(comm, [&] {
+    if (rep.census)
+      write_province_costs(opt.province_costs, sim.geography().province_names, rep.census_fit.within_scale,
+                           rep.census_fit.between_scale);
+  });
   if (comm.rank() == 0) {
     auto line = [](const char* what, const SolveStats& s) {
       std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n",
@@ -87,18 +116,34 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
     };
     std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, sim.num_regions(), comm.size());
     line("productivity", rep.productivity);
-    if (rep.amenities_identified)
+    if (rep.census) {
+      const auto& f = rep.census_fit;
+      std::printf("  %-13s %3d fixed-point steps (Anderson), max |g| %.2e (from %.2e), %.3f s\n", "amenities+costs",
+                  f.solve.nonlinear_iterations, f.solve.residual_norm, f.solve.initial_residual_norm, f.solve.seconds);
+      std::printf(
+          "  census: province totals reproduced to %.1e (within-province migrants), %.1e (between-province), "
+          "%.1e (registered living in other provinces); units' residents to %.1e\n",
+          f.max_within_error, f.max_between_error, f.max_emigrant_error, f.max_unit_error);
+      std::printf(
+          "  census: migrant share %.4f, inter-provincial %.4f; units' shares, model against census: "
+          "within-province corr %.3f rmse %.4f, between-province corr %.3f rmse %.4f, registered stayers "
+          "corr %.3f rmse %.4f\n",
+          f.migrant_share, f.interprovincial_share, f.within_share_correlation, f.within_share_rmse,
+          f.between_share_correlation, f.between_share_rmse, f.stayer_share_correlation, f.stayer_share_rmse);
+    } else if (rep.amenities_identified) {
       line("amenities", rep.amenity);
-    else if (rep.amenities_from_frictions)
+    } else if (rep.amenities_from_frictions) {
       std::printf(
           "  amenities     B = 1: migration.frictions gives mu from data, which identifies only B/mu "
           "(MODEL.md 12)\n");
-    else
+    } else {
       std::printf("  amenities     not identified with migration off: kept as given\n");
+    }
     line("verification", rep.verification);
     std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
                 rep.max_gdp_error);
     std::printf("wrote %s\n", opt.output.c_str());
+    if (rep.census) std::printf("wrote %s\n", opt.province_costs.c_str());
   }
   if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
     raise_on_all_ranks(SolverError(fmt::format(

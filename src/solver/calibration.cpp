@@ -150,19 +150,34 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
 
     // 2. Amenities from the migration equations at the calibrated prices; with migration costs
     // from data (migration.frictions) only B_d/μ_od is identified, so B ≡ 1 (MODEL.md §12): the
-    // populations of the verification below then follow from the given μ.
+    // populations of the verification below then follow from the given μ; with census migrants
+    // (calibration.migrants) together with the province migration-cost scales.
     if (sc.migration.enabled && !sc.migration.frictions.empty()) {
       std::fill(st.amenity.begin(), st.amenity.end(), 1.0);
       rep.amenities_from_frictions = true;
+    } else if (sc.migration.enabled && !sc.calibration.migrants.empty()) {
+      rep.census_fit = invert_migration_census(sc, inversion.results(), layout, st);
+      rep.amenity = rep.census_fit.solve;
+      rep.amenities_identified = rep.census = true;
     } else if (sc.migration.enabled) {
       rep.amenity = invert_amenities(inversion.results(), layout, st, inversion_sc.solver);
       rep.amenities_identified = true;
     }
   }
 
-  // 3. Verification: the ordinary equilibrium from the calibrated fundamentals.
-  NationalSystem check(sc, layout, geo, st, costs);
-  rep.verification = check.solve(no_policy_regime(sc, costs), "verification of the calibration");
+  // 3. Verification: the ordinary equilibrium from the calibrated fundamentals (and scales, as
+  //    a run reads them back from the file written with shortest round-trip numbers).
+  auto verified_costs = costs;
+  if (rep.census) {
+    auto with_scales = std::make_shared<TransportCosts>(*costs);
+    std::vector<double> within, between;
+    for (double w : rep.census_fit.within_scale) within.push_back(std::log(w));
+    for (double x : rep.census_fit.between_scale) between.push_back(std::log(x));
+    with_scales->set_province_costs(std::move(within), std::move(between));
+    verified_costs = with_scales;
+  }
+  NationalSystem check(sc, layout, geo, st, verified_costs);
+  rep.verification = check.solve(no_policy_regime(sc, verified_costs), "verification of the calibration");
   const auto& v = check.view();
   const auto& tech = check.technology();
   double pop_err = 0, gdp_err = 0;

@@ -200,6 +200,9 @@ ScenarioSpecs migration_parameters() {
       {"migration.frictions", K::Text, "", {}, "", "μ_pq",
        "Optional CSV of province-pair migration-cost factors (columns from_province, to_province, mu; province names as in the region CSV): μ_od is multiplied by mu for hukou origins o in from_province and destinations d in to_province; a pair given in one direction only applies to both; inf: no migration; pairs absent keep 1. With it amenities are B ≡ 1 (only B_d/μ_od is identified: regio calibrate then inverts productivity only). From observed shares: regio frictions (docs/frictions.md).",
        REGIO_TEXT(migration.frictions)},
+      {"migration.province_costs", K::Text, "", {}, "", "w_p, x_p",
+       "Optional CSV of migration-cost scales by province (columns province, within_scale, between_scale; province names as in the region CSV): μ_od is multiplied by within_scale of p for o ≠ d both in p, and by √(between_scale_p · between_scale_q) for o in p and d in q ≠ p; provinces absent keep 1. Made by `regio calibrate --province-costs` so that finer geographies reproduce the census's within- and between-province migrants (docs/calibration.md).",
+       REGIO_TEXT(migration.province_costs)},
   };
 }
 
@@ -278,6 +281,15 @@ ScenarioSpecs solver_parameters() {
        REGIO_TEXT(solver.petsc_options)},
   };
 }
+
+// calibration.*: what `regio calibrate` reproduces besides population and GDP.
+ScenarioSpecs calibration_parameters() {
+  return {
+      {"calibration.migrants", K::Text, "", {}, "", "",
+       "Optional CSV of census migrants by unit (columns id, within_province, other_province: residents registered in another unit of the same province, in another province). With it `regio calibrate` inverts the province migration-cost scales (migration.province_costs, written with `--province-costs`) together with the amenities, so that every province's totals of both equal the census (docs/calibration.md); `regio run` ignores it.",
+       REGIO_TEXT(calibration.migrants)},
+  };
+}
 // clang-format on
 
 }  // namespace
@@ -285,9 +297,9 @@ ScenarioSpecs solver_parameters() {
 const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
   static const std::vector<ParamSpec<Scenario>> table = [] {
     ScenarioSpecs all;
-    for (auto section :
-         {run_parameters, households_parameters, capital_parameters, trade_parameters, network_parameters,
-          external_parameters, migration_parameters, productivity_parameters, population_parameters, solver_parameters})
+    for (auto section : {run_parameters, households_parameters, capital_parameters, trade_parameters,
+                         network_parameters, external_parameters, migration_parameters, productivity_parameters,
+                         population_parameters, solver_parameters, calibration_parameters})
       for (auto& p : section()) all.push_back(std::move(p));
     return all;
   }();

@@ -60,6 +60,8 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
     if ((p.key == "productivity.convergence" || p.key == "migration.amenity_convergence") && value_text(p, s) == "0")
       continue;
     if (p.key == "migration.frictions" && s.migration.frictions.empty()) continue;
+    if (p.key == "migration.province_costs" && s.migration.province_costs.empty()) continue;
+    if (p.key == "calibration.migrants" && s.calibration.migrants.empty()) continue;
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

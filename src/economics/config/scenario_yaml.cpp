@@ -316,6 +316,8 @@ void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std
   resolve(s.network.file, "network.file");
   resolve(s.trade.frictions, "trade.frictions");
   resolve(s.migration.frictions, "migration.frictions");
+  resolve(s.migration.province_costs, "migration.province_costs");
+  resolve(s.calibration.migrants, "calibration.migrants");
 }
 
 }  // namespace

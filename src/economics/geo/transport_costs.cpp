@@ -34,6 +34,14 @@ TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
     log_migration_friction_.assign(PP, 0.0);
     for (const auto& f : sc.migration_frictions) log_migration_friction_[idx(f.p, f.q)] = std::log(f.mu);
   }
+  if (!sc.migration.province_costs.empty()) {
+    std::vector<double> within(P_, 0.0), between(P_, 0.0);
+    for (const auto& c : sc.province_migration_costs) {
+      within[static_cast<std::size_t>(c.province)] = std::log(c.within_scale);
+      between[static_cast<std::size_t>(c.province)] = std::log(c.between_scale);
+    }
+    set_province_costs(std::move(within), std::move(between));
+  }
   if (sc.trade_frictions.empty()) return;
   const std::size_t S = sc.sectors.size();
   log_friction_.assign(S * PP, 0.0);
@@ -52,6 +60,13 @@ void TransportCosts::set_trade_border(int p, int q, double b) {
 
 void TransportCosts::set_migration_border(int p, int q, double b) {
   log_migration_[idx(p, q)] = log_migration_[idx(q, p)] = std::log(b);
+}
+
+void TransportCosts::set_province_costs(std::vector<double> log_within, std::vector<double> log_between) {
+  if (log_within.size() != log_between.size() || (!log_within.empty() && log_within.size() != P_))
+    throw std::logic_error("TransportCosts::set_province_costs: one scale per province expected");
+  log_within_ = std::move(log_within);
+  log_between_ = std::move(log_between);
 }
 
 void TransportCosts::set_border(int p, int q, double trade_border, double migration_border) {

@@ -14,6 +14,7 @@
 #include "regio/pair_frictions.hpp"
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
+#include "regio/province_costs.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
 
@@ -216,6 +217,13 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   }
   if (!sc.migration.frictions.empty())
     sc.migration_frictions = read_migration_frictions(sc.migration.frictions, names.province, names.province_list);
+  if (!sc.migration.province_costs.empty())
+    sc.province_migration_costs = read_province_costs(sc.migration.province_costs, names.province, names.province_list);
+  if (!sc.calibration.migrants.empty()) {
+    auto census = read_unit_migrants(sc.calibration.migrants, regions, sc.regions);
+    sc.census_within = std::move(census.within_province);
+    sc.census_other = std::move(census.other_province);
+  }
   if (sc.external.enabled && names.tags.count("port") == 0)
     throw InputError(
         fmt::format("{}: external.enabled needs at least one region tagged 'port' in {} (the gateways to the "
