@@ -177,8 +177,9 @@ void Scenario::validate(const std::string& where) const {
   if (solver.kernel_precision != "double" && solver.kernel_precision != "single")
     fail(fmt::format("solver.kernel_precision = '{}' must be double or single", solver.kernel_precision));
   if (!calibration.migrants.empty() && households.stayers())
-    fail("calibration.migrants with households.land_income: stayers is not built (the census inversion uses "
-         "the residents' own term); calibrate with residents, or drop calibration.migrants");
+    fail(
+        "calibration.migrants with households.land_income: stayers is not built (the census inversion uses "
+        "the residents' own term); calibrate with residents, or drop calibration.migrants");
   if (!calibration.migrants.empty() && !migration.frictions.empty())
     fail("calibration.migrants and migration.frictions both set migration costs: give one of them");
   if (households.land_income != "residents" && households.land_income != "stayers")
