@@ -41,7 +41,7 @@ struct EquilibriumView {
   // over its newcomers' income per head y_o and registered population, so that a stayer's
   // factor is C_o = 1 + c_o/m_oo; empty under residents.
   std::vector<double> stayer_rent_ratio;
-  std::vector<double> own_term;               // (C_o U_o)^ε: the own region's term of D_o (U_o^ε under residents)
+  std::vector<double> own_term;               // (C_o U_o)^ε, the own term of D_o (stayers only; empty under residents)
   std::vector<double> migration_denominator;  // D_o = Σ_k (U_k/μ_ok)^ε
   std::vector<double> population_demand;      // Σ_o R_o m_od
   std::vector<double> inflow;                 // Σ_{o≠d} L_od (migrants living in d), summed directly

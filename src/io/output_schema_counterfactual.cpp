@@ -7,6 +7,10 @@
 // to the counterfactual's numeraire (docs/hat-algebra.md §3), real ones and shares are not.
 #include "regio/output_schema.hpp"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+
 namespace regio::schema::counterfactual {
 
 using enum ToProvince;
@@ -213,26 +217,13 @@ constexpr const Column* kChanges[] = {&real_gdp_pct,
                                       &between_province_migrant_share_new};
 constexpr const Column* kDiagnostics[] = {&base_fixed_point_residual, &base_registered_residual, &newton_iterations,
                                           &linear_iterations, &residual_norm};
-constexpr const Column* kRows[] = {&real_gdp_pct,
-                                   &welfare_pct,
-                                   &welfare_logmean_pct,
-                                   &internal_trade_pp,
-                                   &international_trade_pp,
-                                   &within_province_migration_pct,
-                                   &between_province_migration_pct,
-                                   &internal_trade_share_base,
-                                   &internal_trade_share_new,
-                                   &international_trade_share_base,
-                                   &international_trade_share_new,
-                                   &within_province_migrant_share_base,
-                                   &within_province_migrant_share_new,
-                                   &between_province_migrant_share_base,
-                                   &between_province_migrant_share_new,
-                                   &base_fixed_point_residual,
-                                   &base_registered_residual,
-                                   &newton_iterations,
-                                   &linear_iterations,
-                                   &residual_norm};
+// national.csv's rows: the changes, then the diagnostics.
+constexpr auto kRows = [] {
+  std::array<const Column*, std::size(kChanges) + std::size(kDiagnostics)> rows{};
+  std::copy(std::begin(kChanges), std::end(kChanges), rows.begin());
+  std::copy(std::begin(kDiagnostics), std::end(kDiagnostics), rows.begin() + std::size(kChanges));
+  return rows;
+}();
 constexpr const Column* kColumns[] = {&statistic, &value, &unit, &meaning};
 const std::span<const Column* const> changes = kChanges;
 const std::span<const Column* const> diagnostics = kDiagnostics;

@@ -103,7 +103,7 @@ void EquilibriumResidual::migration(const std::vector<double>& L, double* G) {
   passes_.migration_pass(v.attraction_all.data(), own_pow_.data(), state_.registered, v.leaving_weight.data(),
                          v.migration_denominator.data(), outflow_.data(),
                          v.stayer_rent_ratio.empty() ? nullptr : &stayers);
-  v.own_term = own_pow_;
+  if (!v.stayer_rent_ratio.empty()) v.own_term = own_pow_;  // read only under land_income: stayers
   if (!clear_first) clear_owned_markets(prices_, L, G);
   {
     profiling::Event exchange(profiling::ids().exchange);

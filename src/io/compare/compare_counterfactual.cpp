@@ -23,8 +23,6 @@ namespace nc = cf::national_csv;
 
 namespace {
 
-std::string num(double v) { return fmt::format("{:.15g}", v); }
-
 std::string joined(const std::vector<std::string>& key) {
   std::string s;
   for (std::size_t k = 0; k < key.size(); ++k) {

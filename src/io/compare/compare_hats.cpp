@@ -24,8 +24,6 @@ namespace nc = cf::national_csv;
 
 namespace {
 
-std::string num(double v) { return fmt::format("{:.15g}", v); }
-
 struct Row {
   std::string region, province, quantity;
   double levels, hat;

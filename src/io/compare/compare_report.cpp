@@ -16,8 +16,6 @@ namespace ac = schema::aggregates_csv;
 
 namespace {
 
-std::string num(double v) { return fmt::format("{:.15g}", v); }  // as the run outputs
-
 // A Markdown table cell: '|' escaped, line breaks as spaces.
 std::string md_escape(const std::string& s) {
   std::string out;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "regio/compare.hpp"
@@ -17,6 +18,9 @@
 #include "regio/output_schema.hpp"
 
 namespace regio::comparison {
+
+// A value in the comparison's CSVs and report: 15 significant digits, as the run outputs.
+inline std::string num(double v) { return fmt::format("{:.15g}", v); }
 
 // ---- small helpers (compare_read.cpp) ----------------------------------------------------------
 
