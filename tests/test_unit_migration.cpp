@@ -16,11 +16,11 @@ namespace {
 struct Economy {
   std::size_t N = 0, G = 0;
   std::vector<int> province;
-  std::vector<double> rows;        // μ̃_ok^−ε (N × N, zero diagonal)
-  std::vector<double> attraction;  // a_kg (N × G)
-  std::vector<double> utility_pow; // U_kg^ε (N × G)
-  std::vector<double> registered;  // R_kg (N × G)
-  std::vector<double> rent_ratio;  // c_u (N × G)
+  std::vector<double> rows;         // μ̃_ok^−ε (N × N, zero diagonal)
+  std::vector<double> attraction;   // a_kg (N × G)
+  std::vector<double> utility_pow;  // U_kg^ε (N × G)
+  std::vector<double> registered;   // R_kg (N × G)
+  std::vector<double> rent_ratio;   // c_u (N × G)
   std::vector<double> within_cost, between_cost;
   double eps = 1.7;
 };
@@ -82,10 +82,11 @@ UnitMigrationFlows run_pass(const Economy& e, const GroupSwitchWeights& w, const
       ratio.push_back(e.rent_ratio[o * e.G + g]);
     }
   UnitMigrationPass pass(w, ProvincePeers::of(e.province, owned));
-  const UnitMigrationPoint x{e.N,         e.G,        &owned, e.attraction.data(), own_u.data(), reg.data(),
-                             stayers ? ratio.data() : nullptr, e.eps};
+  const UnitMigrationPoint x{
+      e.N, e.G, &owned, e.attraction.data(), own_u.data(), reg.data(), stayers ? ratio.data() : nullptr, e.eps};
   UnitMigrationFlows f;
-  pass.run<double>(x, [&](std::size_t j) { return &e.rows[owned[j] * e.N]; }, block, f);
+  pass.run<double>(
+      x, [&](std::size_t j) { return &e.rows[owned[j] * e.N]; }, block, f);
   return f;
 }
 
@@ -141,7 +142,8 @@ TEST(UnitMigration, ProductFormEqualsEveryUnitPair) {
 TEST(UnitMigration, RankSharesAddUp) {
   const Economy e = random_economy(31, 2, 5, 3);
   const auto w = GroupSwitchWeights::from_costs(2, e.within_cost, e.between_cost, e.eps);
-  const std::vector<std::vector<std::size_t>> ranks{{0, 5, 9, 17, 30}, {1, 2, 3, 4, 6, 7, 8},
+  const std::vector<std::vector<std::size_t>> ranks{{0, 5, 9, 17, 30},
+                                                    {1, 2, 3, 4, 6, 7, 8},
                                                     {10, 11, 12, 13, 14, 15, 16, 18, 19, 20},
                                                     {21, 22, 23, 24, 25, 26, 27, 28, 29}};
   std::vector<UnitMigrationFlows> flows;

@@ -39,11 +39,11 @@ struct ProvincePeers {
 };
 
 struct UnitMigrationPoint {
-  std::size_t regions = 0, groups = 1;           // N, G
+  std::size_t regions = 0, groups = 1;              // N, G
   const std::vector<std::size_t>* owned = nullptr;  // global index of each owned origin
-  const double* attraction = nullptr;           // a_kg = U_kg^ε h_k^−ε, all regions (N × G, region-major)
-  const double* own_utility_pow = nullptr;      // U_og^ε of the owned regions (owned × G)
-  const double* registered = nullptr;           // R_og (owned × G)
+  const double* attraction = nullptr;               // a_kg = U_kg^ε h_k^−ε, all regions (N × G, region-major)
+  const double* own_utility_pow = nullptr;          // U_og^ε of the owned regions (owned × G)
+  const double* registered = nullptr;               // R_og (owned × G)
   // land_income: stayers (MODEL.md §11): each origin unit's rent ratio c_u (owned × G), or null.
   const double* stayers_rent_ratio = nullptr;
   double epsilon = 1;
@@ -97,7 +97,8 @@ void UnitMigrationPass::origin_terms(const UnitMigrationPoint& x, std::size_t j,
     for (std::size_t p = peers_.offset[j]; p < peers_.offset[j + 1]; ++p) {
       const std::size_t k = peers_.peers[p];
       double mix = 0;
-      for (std::size_t h = 0; h < G; ++h) mix += (w_.within[g * G + h] - w_.between[g * G + h]) * x.attraction[k * G + h];
+      for (std::size_t h = 0; h < G; ++h)
+        mix += (w_.within[g * G + h] - w_.between[g * G + h]) * x.attraction[k * G + h];
       lw += double(row[k]) * mix;
     }
     for (std::size_t h = 0; h < G; ++h)
