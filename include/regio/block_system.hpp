@@ -32,8 +32,7 @@ class BlockSystem {
 // The block-Jacobi preconditioner of a BlockSystem.
 class RegionBlocks : public RegioPcOperator {
  public:
-  RegionBlocks(BlockSystem& system, std::string description)
-      : system_(system), description_(std::move(description)) {}
+  RegionBlocks(BlockSystem& system, std::string description) : system_(system), description_(std::move(description)) {}
   // Collective. The blocks at x (the owned unknowns of the Newton point).
   void setup(const double* x);
   PetscErrorCode apply(Vec r, Vec y) override;
@@ -55,10 +54,10 @@ struct SolveSummary {
 };
 
 struct BlockSolveOptions {
-  std::string prefix;       // PETSc options prefix ("hat_")
+  std::string prefix;  // PETSc options prefix ("hat_")
   std::string pc_description;
-  std::string what;         // "the counterfactual": names the system in the error
-  std::string hint;         // what to try when it does not converge
+  std::string what;  // "the counterfactual": names the system in the error
+  std::string hint;  // what to try when it does not converge
 };
 
 // Collective. Newton–Krylov from x; x holds the solution on return and the system's state is that

@@ -193,9 +193,9 @@ SolveSummary solve_block_system(BlockSystem& system, std::vector<double>& x, con
   SNESConvergedReason reason;
   REGIO_PETSC(SNESGetConvergedReason(snes, &reason));
   if (reason <= 0 || !(s.residual_norm < 1e-9))
-    raise_on_all_ranks(SolverError(fmt::format("{} did not converge: SNES {} after {} Newton steps, residual {:.3e} ({})",
-                                               options.what, SNESConvergedReasons[reason], s.newton_iterations,
-                                               s.residual_norm, options.hint)));
+    raise_on_all_ranks(SolverError(
+        fmt::format("{} did not converge: SNES {} after {} Newton steps, residual {:.3e} ({})", options.what,
+                    SNESConvergedReasons[reason], s.newton_iterations, s.residual_norm, options.hint)));
   return s;
 }
 
