@@ -1,14 +1,14 @@
 // The levels economy with labour groups (MODEL.md §10, grouped_system.hpp): its equilibrium, its
 // accounting, its decomposition invariance, and the hat-algebra solve from its own base-year
 // shares as the oracle of a one-epoch counterfactual (MODEL.md §12: same answer to 1e-9).
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <cmath>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <random>
 
@@ -94,9 +94,8 @@ void fill_rows(World& w, const Layout& layout, double trade_shock) {
       for (std::size_t i = 0; i < N; ++i) {
         const double d = std::hypot(w.x[n] - w.x[i], w.y[n] - w.y[i]);
         const bool other = e.province_of[n] != e.province_of[i];
-        const double tau = static_cast<std::size_t>(n) == i
-                               ? 1.0
-                               : std::pow(1 + d, 0.4) * (other ? 1.5 : 1.0) * trade_shock;
+        const double tau =
+            static_cast<std::size_t>(n) == i ? 1.0 : std::pow(1 + d, 0.4) * (other ? 1.5 : 1.0) * trade_shock;
         e.trade_pow.push_back(std::pow(tau, -e.par.theta[s]));
       }
   for (auto n : layout.owned())
@@ -168,8 +167,7 @@ TEST_P(GroupedSystemTest, EquilibriumAccountsAndIsDecompositionInvariant) {
   EXPECT_LT(max_rel(one.revenue, two.revenue), 1e-10);
   // Migrants are conserved over units: Σ L = Σ R; trade is balanced: Σ_n X_n = Σ_n R_n.
   const auto& R = w.economy.registered;
-  EXPECT_NEAR(std::accumulate(one.L.begin(), one.L.end(), 0.0) / std::accumulate(R.begin(), R.end(), 0.0), 1.0,
-              1e-12);
+  EXPECT_NEAR(std::accumulate(one.L.begin(), one.L.end(), 0.0) / std::accumulate(R.begin(), R.end(), 0.0), 1.0, 1e-12);
   EXPECT_NEAR(std::accumulate(one.spending.begin(), one.spending.end(), 0.0) /
                   std::accumulate(one.revenue.begin(), one.revenue.end(), 0.0),
               1.0, 1e-10);

@@ -27,16 +27,16 @@ namespace regio {
 // The fundamentals in levels. Per-region and per-unit vectors are held by every rank; kernel
 // rows only by their owners (owned regions in Layout order).
 struct GroupedEconomy {
-  hat::HatParameters par;               // technology, groups, ε, land, land income (one source with the hat mode)
+  hat::HatParameters par;  // technology, groups, ε, land, land income (one source with the hat mode)
   std::vector<std::string> region_ids, province_names;  // N; one per province
   std::vector<int> province_of;                         // N: index into province_names
-  std::vector<double> log_productivity;  // log A_ns (N × S)
-  std::vector<double> capital;          // K_n (N; unused without capital shares)
-  std::vector<double> land;             // H_ng (N × G) with land by group, else H_n (N)
-  std::vector<double> amenity;          // B_ng (N × G)
-  std::vector<double> registered;       // R_ng (N × G): hukou holders of each unit
-  std::vector<double> employment;       // L_ng (N × G): the starting point; fixed without migration
-  std::vector<double> hukou_pow;        // h_n^−ε (N): the destination barrier of §1 (1 = none)
+  std::vector<double> log_productivity;                 // log A_ns (N × S)
+  std::vector<double> capital;                          // K_n (N; unused without capital shares)
+  std::vector<double> land;                             // H_ng (N × G) with land by group, else H_n (N)
+  std::vector<double> amenity;                          // B_ng (N × G)
+  std::vector<double> registered;                       // R_ng (N × G): hukou holders of each unit
+  std::vector<double> employment;                       // L_ng (N × G): the starting point; fixed without migration
+  std::vector<double> hukou_pow;                        // h_n^−ε (N): the destination barrier of §1 (1 = none)
   // τ_nis^−θ_s of owned importer ln at (ln·K + κ)·N + i, K = trade_kernels: 1 (every sector's
   // row the same) or S (kernel κ = s).
   std::size_t trade_kernels = 1;

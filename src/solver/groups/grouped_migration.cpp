@@ -41,7 +41,8 @@ void GroupedSystem::migration(const double* x, double* f) {
                                  e.par.stayers ? rent_ratio_.data() : nullptr,
                                  eps};
   auto& flows = state_.flows;
-  migration_pass_.run<double>(point, [&](std::size_t j) { return &e.migration_pow[j * N]; }, 8, flows);
+  migration_pass_.run<double>(
+      point, [&](std::size_t j) { return &e.migration_pow[j * N]; }, 8, flows);
   layout_.reduce_sum(flows.inflow_partial, G_, inflow_owned_.data());
   const auto& w = e.group_weights.within;
   for (int ln = 0; ln < layout_.num_owned(); ++ln)

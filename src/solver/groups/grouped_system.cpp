@@ -28,9 +28,9 @@ GroupedSystem::GroupedSystem(const GroupedEconomy& economy, const Layout& layout
     log_cost_const_.push_back(-c);
   }
   const std::size_t nu = owned_.size() * G_, ns = owned_.size() * S_;
-  for (auto* v : {&state_.wage, &state_.land_rent, &state_.employment, &state_.real_income, &state_.utility,
-                  &state_.inflow, &far_weight_, &own_utility_pow_, &rent_ratio_, &attraction_owned_,
-                  &registered_owned_, &inflow_owned_})
+  for (auto* v :
+       {&state_.wage, &state_.land_rent, &state_.employment, &state_.real_income, &state_.utility, &state_.inflow,
+        &far_weight_, &own_utility_pow_, &rent_ratio_, &attraction_owned_, &registered_owned_, &inflow_owned_})
     v->assign(nu, 0.0);
   for (auto* v : {&state_.price, &state_.revenue, &state_.spending, &state_.unit_price, &state_.own_trade, &log_cost_,
                   &phi_, &own_term_, &demand_, &own_flow_})
@@ -154,7 +154,7 @@ void GroupedSystem::trade(const double* x, double* f) {
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t q = 0; q < m; ++q) {
           const std::size_t i = (j0 + r) * S_ + sectors[q];
-          phi_[i] = dots[r * m + q];                 // Φ_ns = Σ_i τ_nis^−θ p_is^−θ
+          phi_[i] = dots[r * m + q];                       // Φ_ns = Σ_i τ_nis^−θ p_is^−θ
           coef[r * m + q] = state_.spending[i] / phi_[i];  // X_ns / Φ_ns
         }
     };
@@ -173,8 +173,8 @@ void GroupedSystem::trade(const double* x, double* f) {
       own_term_[i] = trade_row(ln, s)[n] * price_pow_[s * N + n];
       state_.own_trade[i] = own_term_[i] / phi_[i];
       own_flow_[i] = state_.own_trade[i] * state_.spending[i];
-      fb[G_ + s] = xb[G_ + s] + std::log(phi_[i]) / par.theta[s];        // P_ns = Φ_ns^(−1/θ_s)
-      fb[G_ + S_ + s] = std::log(demand_[i]) - xb[G_ + S_ + s];          // Σ_m π_mns X_ms = R_ns
+      fb[G_ + s] = xb[G_ + s] + std::log(phi_[i]) / par.theta[s];  // P_ns = Φ_ns^(−1/θ_s)
+      fb[G_ + S_ + s] = std::log(demand_[i]) - xb[G_ + S_ + s];    // Σ_m π_mns X_ms = R_ns
     }
     labour_equations(ln, xb, &state_.revenue[static_cast<std::size_t>(ln * S_)], fb);
   }
