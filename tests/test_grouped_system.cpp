@@ -218,3 +218,15 @@ TEST_P(GroupedSystemTest, HatAlgebraFromItsOwnSharesGivesTheSameCounterfactual) 
 
 INSTANTIATE_TEST_SUITE_P(Variants, GroupedSystemTest, ::testing::Values(Variant::stayers, Variant::residents),
                          [](const auto& info) { return info.param == Variant::stayers ? "stayers" : "residents"; });
+
+TEST(GroupedSystem, SharesThatDoNotSumToOneAreAnInputError) {
+  auto comm = world();
+  World w = make_world(Variant::residents);
+  w.economy.par.land_share[1] += 0.01;
+  const Layout layout(comm, owners(11, comm.size(), false));
+  fill_rows(w, layout, 1.0);
+  const std::string msg = regio::testing::input_error([&] { GroupedSystem system(w.economy, layout); });
+  EXPECT_NE(msg.find("sector manu: labour, capital, land and intermediate shares sum to 1.01, not 1"),
+            std::string::npos)
+      << msg;
+}

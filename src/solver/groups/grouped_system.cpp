@@ -2,9 +2,12 @@
 // the solve; migration and the preconditioner's blocks in grouped_migration.cpp.
 #include "regio/grouped_system.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "regio/collectives.hpp"
+#include "regio/error.hpp"
 #include "regio/row_products.hpp"
 
 namespace regio {
@@ -22,6 +25,13 @@ GroupedSystem::GroupedSystem(const GroupedEconomy& economy, const Layout& layout
       owned_(layout.owned().begin(), layout.owned().end()),
       migration_pass_(economy.group_weights, ProvincePeers::of(economy.province_of, owned_)) {
   const auto& par = economy.par;
+  for (int s = 0; s < S_; ++s) {  // the hat mode's parameters.yaml checks the same (MODEL.md §9)
+    double sum = par.value_added(s);
+    for (int k = 0; k < S_; ++k) sum += par.intermediate(s, k);
+    if (std::abs(sum - 1) > 1e-9)
+      throw InputError(fmt::format("sector {}: labour, capital, land and intermediate shares sum to {}, not 1",
+                                   par.sectors[s], sum));
+  }
   for (int s = 0; s < S_; ++s) {  // c_s = Π (factor price/share)^share: the constant −Σ share log share
     double c = xlogx(par.labour_share[s]) + xlogx(par.capital_share[s]) + xlogx(par.land_share[s]);
     for (int k = 0; k < S_; ++k) c += xlogx(par.intermediate(s, k));
