@@ -230,3 +230,44 @@ TEST(GroupedSystem, SharesThatDoNotSumToOneAreAnInputError) {
             std::string::npos)
       << msg;
 }
+
+TEST(GroupedSystem, ConversionOfHukouByUnitAgainstTheExplicitShares) {
+  // R_u' = (1 + g_u)[R_u − R_u Σ_{v≠u} ρ_v m_uv + ρ_u (L_u − R_u m_uu)] with m from the explicit
+  // shares; without growth conversions move registrations and conserve their total.
+  auto comm = world();
+  World w = make_world(Variant::stayers);
+  const Layout layout(comm, owners(11, comm.size(), false));
+  fill_rows(w, layout, 1.0);
+  GroupedSystem system(w.economy, layout);
+  std::vector<double> x = system.initial_guess();
+  system.solve(x);
+  const std::size_t N = 11, G = 2;
+  std::vector<double> rho(N * G), growth(N * G, 0.0), zero(N * G, 0.0);
+  for (std::size_t v = 0; v < N * G; ++v) rho[v] = 0.01 + 0.002 * static_cast<double>(v % 7);
+  std::vector<double> owned_rows;  // m_uv of the owned units, row by row
+  for (int ln = 0; ln < layout.num_owned(); ++ln)
+    for (int g = 0; g < 2; ++g) {
+      const auto m = system.migration_shares(ln, g);
+      owned_rows.insert(owned_rows.end(), m.begin(), m.end());
+    }
+  const auto m_all = global(layout, owned_rows, static_cast<int>(2 * N * G));  // every unit's row
+  const auto L = global(layout, system.state().employment, 2);
+  const auto& R = w.economy.registered;
+  const auto next = global(layout, system.registered_next(rho, zero), 2);
+  double total = 0, worst = 0;
+  for (std::size_t u = 0; u < N * G; ++u) {
+    const double* m = &m_all[u * N * G];
+    double lost = 0;
+    for (std::size_t v = 0; v < N * G; ++v)
+      if (v != u) lost += rho[v] * m[v];
+    const double expected = R[u] - R[u] * lost + rho[u] * (L[u] - R[u] * m[u]);
+    worst = std::max(worst, std::abs(next[u] / expected - 1));
+    total += next[u];
+  }
+  EXPECT_LT(worst, 1e-12);
+  EXPECT_NEAR(total / std::accumulate(R.begin(), R.end(), 0.0), 1.0, 1e-13);
+  EXPECT_GT(max_rel(next, R), 1e-3);
+  for (auto& g : growth) g = 0.01;
+  const auto grown = global(layout, system.registered_next(rho, growth), 2);
+  EXPECT_LT(std::abs(grown[3] / (1.01 * next[3]) - 1), 1e-14);
+}

@@ -72,6 +72,12 @@ class GroupedSystem : public BlockSystem {
   // Not collective. The migration shares m_uv of owned hukou unit u = (ln, g) over every unit
   // v = k·G + h, at the last point (O(N·G) each; for base-year exports of small economies).
   std::vector<double> migration_shares(int ln, int g) const;
+  // Collective. Hukou stocks after the epoch's conversions (MODEL.md §3 by unit, §10): for every
+  // owned unit u, R_u' = (1 + g_u) [R_u − R_u Σ_{v≠u} ρ_v m_uv + ρ_u (L_u − R_u m_uu)], the
+  // conversion rate ρ_v of the unit a worker lives in applying to every registered unit that is not
+  // it, group switches at home (农转非) included. `conversion` and `growth` are per unit (N × G);
+  // at the last evaluated point. Returns owned × G.
+  std::vector<double> registered_next(const std::vector<double>& conversion, const std::vector<double>& growth);
   // Not collective. π_nis of owned importer ln and sector s over every exporter i, at the last point.
   std::vector<double> trade_shares(int ln, int s) const;
 

@@ -127,4 +127,33 @@ std::vector<double> GroupedSystem::migration_shares(int ln, int g) const {
   return m;
 }
 
+std::vector<double> GroupedSystem::registered_next(const std::vector<double>& conversion,
+                                                   const std::vector<double>& growth) {
+  const auto& e = economy_;
+  const std::size_t N = static_cast<std::size_t>(N_), G = static_cast<std::size_t>(G_), units = owned_.size() * G;
+  // Σ_{v≠u} ρ_v m_uv = (the leaving weight with every destination's attraction times ρ_v) / D_u:
+  // the migration pass once more with a·ρ and U^ε·ρ (its own terms are not used).
+  std::vector<double> attraction(N * G), own(units), registered(units, 0.0);
+  for (std::size_t v = 0; v < N * G; ++v) attraction[v] = attraction_all_[v] * conversion[v];
+  for (std::size_t ln = 0; ln < owned_.size(); ++ln)
+    for (std::size_t g = 0; g < G; ++g) own[ln * G + g] = own_utility_pow_[ln * G + g] * conversion[owned_[ln] * G + g];
+  const UnitMigrationPoint point{
+      N, G, &owned_, attraction.data(), own.data(), registered.data(), nullptr, e.par.migration_elasticity};
+  UnitMigrationFlows converting;
+  migration_pass_.run<double>(
+      point, [&](std::size_t j) { return &e.migration_pow[j * N]; }, 8, converting);
+  const auto& f = state_.flows;
+  std::vector<double> next(units);
+  for (std::size_t ln = 0; ln < owned_.size(); ++ln)
+    for (std::size_t g = 0; g < G; ++g) {
+      const std::size_t u = ln * G + g, unit = owned_[ln] * G + g;
+      const double R = e.registered[unit];
+      const double lost = R * converting.leaving_weight[u] / f.denominator[u];
+      const double stay = R * f.own_term[u] / f.denominator[u];
+      const double gained = conversion[unit] * (state_.employment[u] - stay);
+      next[u] = (1 + growth[unit]) * (R - lost + gained);
+    }
+  return next;
+}
+
 }  // namespace regio
