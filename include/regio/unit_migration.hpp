@@ -140,23 +140,19 @@ void UnitMigrationPass::peer_inflows(const UnitMigrationPoint& x, std::size_t j,
 template <class Row, class RowOf>
 void UnitMigrationPass::run(const UnitMigrationPoint& x, RowOf row_of, std::size_t block, UnitMigrationFlows& out) {
   prepare(x, out);
-  const std::size_t G = x.groups, N = x.regions, n_own = x.owned->size();
-  // As Part I's pass (kernel_passes.cpp): stored rows (block > 1) of the next block are
-  // prefetched during the scatter, which runs from cache.
-  std::vector<const Row*> rows(block), next(block);
-  dots_.resize(block * G);
-  coef_.resize(block * G);
-  for (std::size_t j0 = 0; j0 < n_own; j0 += block) {
-    const std::size_t m = std::min(block, n_own - j0);
-    for (std::size_t r = 0; r < m; ++r) rows[r] = row_of(j0 + r);
-    const bool prefetch = block > 1 && j0 + block < n_own;
-    if (prefetch)
-      for (std::size_t r = 0; r < m; ++r) next[r] = row_of(std::min(j0 + block + r, n_own - 1));
-    row_block_products(rows.data(), m, dot_vectors_.data(), G, N, dots_.data(), G);
-    for (std::size_t r = 0; r < m; ++r) origin_terms(x, j0 + r, rows[r], &dots_[r * G], out, &coef_[r * G]);
-    row_block_scatter(rows.data(), m, coef_.data(), G, accum_.data(), G, N, prefetch ? next.data() : nullptr);
-    for (std::size_t r = 0; r < m; ++r) peer_inflows(x, j0 + r, rows[r], out);
-  }
+  const std::size_t G = x.groups;
+  // Part I's pass (row_products.hpp): G products and G column sums per row read, the province
+  // peers' and home terms of each origin between them.
+  auto origins = [&](std::size_t j0, std::size_t rows, const double* dots, double* coef) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      const Row* row = row_of(j0 + r);
+      origin_terms(x, j0 + r, row, dots + r * G, out, coef + r * G);
+      peer_inflows(x, j0 + r, row, out);
+    }
+  };
+  std::vector<const Row*> rows;
+  dot_then_scatter(rows, x.owned->size(), block, row_of, dot_vectors_.data(), accum_.data(), G, x.regions, dots_, coef_,
+                   origins);
 }
 
 }  // namespace regio
