@@ -43,6 +43,7 @@ struct CalibrateOptions {
   std::string decomposition;
   std::string output;          // calibrated region CSV (with `history`: a folder)
   std::string province_costs;  // calibrated migration.province_costs CSV (with calibration.migrants)
+  std::string trade_scales;    // calibrated trade.province_scales CSV (with calibration.trade_shares)
   std::vector<std::string> petsc_args;
   // MODEL.md §14: calibrate every year of the window until−10 … until from a history panel
   // folder (docs/forecast-protocol.md §1–2) instead of the scenario's region CSV.

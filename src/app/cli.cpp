@@ -71,6 +71,9 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
   cmd->add_option("--province-costs", cal.province_costs,
                   "Calibrated province migration costs to write (required with calibration.migrants; the file "
                   "migration.province_costs reads)");
+  cmd->add_option("--trade-scales", cal.trade_scales,
+                  "Calibrated province-pair trade scales to write (required with calibration.trade_shares; the "
+                  "file trade.province_scales reads)");
   add_decomp_option(*cmd, cal.decomposition);
   auto* history = cmd->add_option("--history", cal.history,
                                   "History panel folder (inputs/china31-history): calibrate every year of "

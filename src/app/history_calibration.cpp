@@ -137,6 +137,11 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
   namespace fs = std::filesystem;
   const Scenario sc = load_scenario_collectively(comm, opt.scenario);
   insert_petsc_options(sc, opt.petsc_args);
+  if (!sc.calibration.trade_shares.empty())
+    raise_on_all_ranks(InputError(
+        fmt::format("{}: calibration.trade_shares with --history is not built (the province trade shares are "
+                    "those of one year): calibrate that year without --history",
+                    opt.scenario)));
   LoadedInputs provinces;
   std::unique_ptr<HistoryPanel> panel;
   on_root(comm, [&] {

@@ -129,6 +129,16 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
   return out;
 }
 
+std::vector<TradeFriction> read_trade_scales(const std::string& path, const std::map<std::string, int>& provinces,
+                                             const std::vector<std::string>& province_list,
+                                             const std::vector<std::string>& sectors) {
+  std::vector<TradeFriction> out;
+  for (const auto& f : read_pairs(path, {"trade province scales", "trade.province_scales", "scale", "trade", true},
+                                  provinces, province_list, sectors))
+    out.push_back({f.from, f.to, f.sector, f.value});
+  return out;
+}
+
 std::vector<MigrationFriction> read_migration_frictions(const std::string& path,
                                                         const std::map<std::string, int>& provinces,
                                                         const std::vector<std::string>& province_list) {

@@ -182,6 +182,11 @@ void Scenario::validate(const std::string& where) const {
         "the residents' own term); calibrate with residents, or drop calibration.migrants");
   if (!calibration.migrants.empty() && !migration.frictions.empty())
     fail("calibration.migrants and migration.frictions both set migration costs: give one of them");
+  if (!calibration.trade_shares.empty() && external.enabled)
+    fail(
+        "calibration.trade_shares with external.enabled is not built (the shares are of purchases from the "
+        "provinces; the rest of the world's share would need its own target): calibrate closed, or drop "
+        "calibration.trade_shares");
   if (households.land_income != "residents" && households.land_income != "stayers")
     fail(fmt::format("households.land_income = '{}' must be residents or stayers", households.land_income));
   if (households.housing_share + households.saving_rate >= 1.0)
@@ -324,6 +329,8 @@ void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std
   resolve(s.migration.frictions, "migration.frictions");
   resolve(s.migration.province_costs, "migration.province_costs");
   resolve(s.calibration.migrants, "calibration.migrants");
+  resolve(s.trade.province_scales, "trade.province_scales");
+  resolve(s.calibration.trade_shares, "calibration.trade_shares");
 }
 
 }  // namespace

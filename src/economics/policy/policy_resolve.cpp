@@ -17,6 +17,7 @@
 #include "regio/province_costs.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
+#include "regio/trade_shares.hpp"
 
 namespace regio {
 
@@ -210,11 +211,16 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   const Names names = collect(regions);
   const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
   if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
-  if (!sc.trade.frictions.empty()) {
-    std::vector<std::string> sectors;
-    for (const auto& s : sc.sectors) sectors.push_back(s.name);
+  std::vector<std::string> sectors;
+  for (const auto& s : sc.sectors) sectors.push_back(s.name);
+  if (!sc.trade.frictions.empty())
     sc.trade_frictions = read_trade_frictions(sc.trade.frictions, names.province, names.province_list, sectors);
-  }
+  if (!sc.trade.province_scales.empty())
+    sc.trade_scales = read_trade_scales(sc.trade.province_scales, names.province, names.province_list, sectors);
+  if (!sc.calibration.trade_shares.empty())
+    sc.province_trade_shares = read_province_trade_shares(
+        sc.calibration.trade_shares, names.province, names.province_list, sectors,
+        {{sc.trade.frictions, &sc.trade_frictions}, {sc.trade.province_scales, &sc.trade_scales}});
   if (!sc.migration.frictions.empty())
     sc.migration_frictions = read_migration_frictions(sc.migration.frictions, names.province, names.province_list);
   if (!sc.migration.province_costs.empty())
