@@ -20,10 +20,10 @@ namespace regio {
 // zero own share, and a positive share in a direction that `no_trade` (the inherited
 // trade.frictions and the starting trade.province_scales) closes with inf. Returns S×P×P
 // (sector, importer, exporter) with every importer's row renormalised to sum to 1.
-std::vector<double> read_province_trade_shares(const std::string& path, const std::map<std::string, int>& provinces,
-                                               const std::vector<std::string>& province_list,
-                                               const std::vector<std::string>& sectors,
-                                               const std::vector<std::pair<std::string, const std::vector<TradeFriction>*>>& no_trade);
+std::vector<double> read_province_trade_shares(
+    const std::string& path, const std::map<std::string, int>& provinces, const std::vector<std::string>& province_list,
+    const std::vector<std::string>& sectors,
+    const std::vector<std::pair<std::string, const std::vector<TradeFriction>*>>& no_trade);
 
 // The file regio calibrate writes for trade.province_scales: from_province,to_province,sector,scale
 // for every ordered pair of different provinces (exporter from, importer to) and sector, scales in

@@ -112,8 +112,8 @@ class ProvinceTrade {
       for (std::size_t s = 0; s < S_; ++s)
         for (std::size_t q = 0; q < P_; ++q) {
           const double want = observed(target, slot, s, q), got = share(slot, s, q);
-          e = std::max(e, want > 0 ? std::abs(got / want - 1)
-                                   : (got > 0 ? std::numeric_limits<double>::infinity() : 0.0));
+          e = std::max(e,
+                       want > 0 ? std::abs(got / want - 1) : (got > 0 ? std::numeric_limits<double>::infinity() : 0.0));
         }
     return max_over_ranks(comm, e);
   }
@@ -341,8 +341,8 @@ TradeScaleFit invert_trade_scales(const Scenario& sc, const Layout& layout, cons
   };
   const FixedPointResult r = anderson_fixed_point(
       layout.comm(), z, [&](const std::vector<double>& at, std::vector<double>& g) { return inv.step(at, g); },
-      [&](std::vector<double>& at) { inv.normalise(at); }, FixedPointOptions{kStep, kAndersonDepth, kTolerance, kMaxIterations, 100, 10},
-      fail);
+      [&](std::vector<double>& at) { inv.normalise(at); },
+      FixedPointOptions{kStep, kAndersonDepth, kTolerance, kMaxIterations, 100, 10}, fail);
   TradeScaleFit fit = inv.fit();
   fit.solve = {r.iterations,
                0,

@@ -32,9 +32,10 @@ Table read_table(const std::string& path, const std::map<std::string, int>& prov
                  const std::vector<std::string>& province_list, const std::vector<std::string>& sectors) {
   std::ifstream in(path);
   if (!in)
-    throw InputError(fmt::format("{}: cannot open the province trade shares file (calibration.trade_shares; check "
-                                 "the path)",
-                                 path));
+    throw InputError(
+        fmt::format("{}: cannot open the province trade shares file (calibration.trade_shares; check "
+                    "the path)",
+                    path));
   std::stringstream buf;
   buf << in.rdbuf();
   const auto rows = csv::parse(buf.str(), path);
@@ -91,30 +92,33 @@ std::vector<double> read_province_trade_shares(
       double sum = 0;
       for (std::size_t q = 0; q < P; ++q) {
         if (line[q] == 0)
-          throw InputError(fmt::format("{}: no share of importer '{}' bought from exporter '{}' in sector '{}': every "
-                                       "ordered pair of the region CSV's provinces (each with itself too) and every "
-                                       "sector needs one",
-                                       path, province_list[p], province_list[q], sectors[s]));
+          throw InputError(
+              fmt::format("{}: no share of importer '{}' bought from exporter '{}' in sector '{}': every "
+                          "ordered pair of the region CSV's provinces (each with itself too) and every "
+                          "sector needs one",
+                          path, province_list[p], province_list[q], sectors[s]));
         sum += row[q];
       }
       if (!(row[p] > 0))
-        throw InputError(fmt::format("{}:{}: importer '{}' buys nothing from its own regions in sector '{}': the own "
-                                     "share must be positive",
-                                     path, line[p], province_list[p], sectors[s]));
+        throw InputError(
+            fmt::format("{}:{}: importer '{}' buys nothing from its own regions in sector '{}': the own "
+                        "share must be positive",
+                        path, line[p], province_list[p], sectors[s]));
       if (std::abs(sum - 1) > kRowTolerance)
-        throw InputError(fmt::format("{}:{}: the shares of importer '{}' in sector '{}' sum to {:.9g}, not 1 (within {})",
-                                     path, line[p], province_list[p], sectors[s], sum, kRowTolerance));
+        throw InputError(
+            fmt::format("{}:{}: the shares of importer '{}' in sector '{}' sum to {:.9g}, not 1 (within {})", path,
+                        line[p], province_list[p], sectors[s], sum, kRowTolerance));
       for (std::size_t q = 0; q < P; ++q) row[q] /= sum;
     }
   for (const auto& [file, factors] : no_trade)
     for (const auto& f : *factors) {  // f.p exporter, f.q importer
-      const std::size_t at = (static_cast<std::size_t>(f.sector) * P + static_cast<std::size_t>(f.q)) * P +
-                             static_cast<std::size_t>(f.p);
+      const std::size_t at =
+          (static_cast<std::size_t>(f.sector) * P + static_cast<std::size_t>(f.q)) * P + static_cast<std::size_t>(f.p);
       if (std::isinf(f.tau) && t.share[at] > 0)
-        throw InputError(fmt::format("{}:{}: importer '{}' buys a share {} from exporter '{}' in sector '{}', but {} "
-                                     "closes that direction (inf): no scale gives trade there",
-                                     path, t.line[at], province_list[f.q], t.share[at], province_list[f.p],
-                                     sectors[f.sector], file));
+        throw InputError(fmt::format(
+            "{}:{}: importer '{}' buys a share {} from exporter '{}' in sector '{}', but {} "
+            "closes that direction (inf): no scale gives trade there",
+            path, t.line[at], province_list[f.q], t.share[at], province_list[f.p], sectors[f.sector], file));
     }
   return t.share;
 }
