@@ -14,6 +14,7 @@
 #include "regio/error.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/regio_pc.hpp"
+#include "regio/snes_driver.hpp"
 
 namespace regio::hat {
 
@@ -279,7 +280,7 @@ SolveSummary HatSystem::solve(std::vector<double>& x) {
   set_regio_pc(pc, &blocks);
   REGIO_PETSC(KSPSetTolerances(ksp, 1e-10, 1e-300, 1e10, 2000));
   REGIO_PETSC(SNESSetTolerances(snes, 1e-12, 1e-300, 0, 50, 100000));
-  REGIO_PETSC(SNESSetFromOptions(snes));
+  snes_set_from_options(snes, layout_.comm());
   {
     VecWriteView w(xv);
     for (int k = 0; k < local_size(); ++k) w[k] = x[k];
