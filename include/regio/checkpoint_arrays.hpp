@@ -26,8 +26,7 @@ enum class ReadStatus { ok, unreadable, damaged };  // damaged: the checksum doe
 // Collective. The owned rows of an N × width array.
 ReadStatus read_array(hid_t group, const char* name, const Layout& layout, std::vector<double>& data, int width);
 // Collective. A global array of `width` values.
-ReadStatus read_global_array(hid_t group, const char* name, const Layout& layout, std::vector<double>& data,
-                             int width);
+ReadStatus read_global_array(hid_t group, const char* name, const Layout& layout, std::vector<double>& data, int width);
 
 void write_attribute(hid_t obj, const char* name, std::uint64_t v);
 void write_attribute(hid_t obj, const char* name, const std::string& v);

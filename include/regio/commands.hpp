@@ -18,6 +18,7 @@ enum ExitCode : int {
   kExitSolverError = 2,
   kExitInternalError = 3,
   kExitInterrupted = 4,  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint: restart it
+  kExitNoProgress = 5,   // --progress-timeout: no epoch step for that long (a rank died?): restart it
 };
 
 constexpr int kEpochsFromScenario = -2147483647;  // --epochs not given
@@ -32,7 +33,8 @@ struct RunOptions {
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;
-  bool overwrite = false;  // replace a run already in the output folder (run_folder.hpp)
+  bool overwrite = false;       // replace a run already in the output folder (run_folder.hpp)
+  double progress_timeout = 0;  // seconds without an epoch step before a rank ends the job (watchdog.hpp); 0: off
 };
 
 struct ValidateOptions {

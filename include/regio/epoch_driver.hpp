@@ -15,6 +15,7 @@
 #include "regio/region_panel.hpp"
 #include "regio/run_folder.hpp"
 #include "regio/simulation.hpp"
+#include "regio/watchdog.hpp"
 
 namespace regio {
 
@@ -59,6 +60,7 @@ class EpochDriver {
   std::optional<OutputWriter> out_;     // rank 0
   std::optional<RegionPanelH5> panel_;  // every rank writes its own rows
   bool csv_panel_ = true;
+  Watchdog watchdog_;  // --progress-timeout
 };
 
 }  // namespace regio

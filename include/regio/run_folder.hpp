@@ -43,6 +43,7 @@ class RunFolder {
   bool roll_back();
 
  private:
+  void take_over(Mode mode);  // after the lock: restore, refuse or set aside
   std::string dir_;
   int lock_fd_ = -1;
   bool replacing_ = false;      // a run is set aside in .replaced/

@@ -53,6 +53,10 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   cmd->add_flag("--overwrite", run.overwrite,
                 "Replace the run already in the output folder (it is deleted only once this run completes)")
       ->excludes(restart);
+  cmd->add_option("--progress-timeout", run.progress_timeout,
+                  "Seconds without an epoch step after which each rank ends the job with exit 5 (a rank that died "
+                  "without MPI_Abort would leave the others waiting; docs/guarantees.md); 0: off")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option(
       "--export-base", run.export_base,
       "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");

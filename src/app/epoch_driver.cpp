@@ -31,7 +31,8 @@ EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions&
       identity_(identity),
       first_epoch_(first_epoch),
       start_(start),
-      checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()) {}
+      checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()),
+      watchdog_(opt.progress_timeout, comm.rank()) {}
 
 // The folder's lock, then run.yaml (status: running), the CSVs and migration.csv on rank 0.
 // From here on an error leaves run.yaml at `failed` (run()).
@@ -84,8 +85,10 @@ int EpochDriver::run() {
                      first_epoch_);
     announce();
     for (int e = first_epoch_; e < sc_.epochs; ++e) {
+      watchdog_.beat();
       fail_point("epoch", comm_);
       epoch(e);
+      watchdog_.beat();
       if (e + 1 == sc_.epochs) break;
       sim_.advance();
       if (checkpoint(e)) return kExitInterrupted;

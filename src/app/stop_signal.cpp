@@ -30,7 +30,7 @@ void StopSignals::install() {
   struct sigaction stop {};
   stop.sa_handler = request_stop;
   sigemptyset(&stop.sa_mask);
-  stop.sa_flags = 0;  // no SA_RESTART: a write blocked on a full pipe returns EINTR
+  stop.sa_flags = 0;          // no SA_RESTART: a write blocked on a full pipe returns EINTR
   static bool saved = false;  // the handlers before ours: restored at the end
   for (int k = 0; k < 2; ++k) sigaction(kSignals[k], &stop, saved ? nullptr : &g_previous[k]);
   saved = true;

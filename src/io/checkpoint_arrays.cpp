@@ -84,8 +84,8 @@ bool write_array(hid_t group, const char* name, const Layout& layout, const std:
   Hdf5Handle sel(owned_selection(layout, width));
   Hdf5Handle mem(memory_space(layout, width));
   const double dummy = 0;
-  const bool ok = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, sel, collective_transfer(),
-                           data.empty() ? &dummy : data.data()) >= 0;
+  const bool ok =
+      H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, sel, collective_transfer(), data.empty() ? &dummy : data.data()) >= 0;
   write_attribute(dset, kChecksum, sum);
   return ok;
 }

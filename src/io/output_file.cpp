@@ -1,8 +1,8 @@
 #include "regio/output_file.hpp"
 
 #include <fcntl.h>
-#include <sys/statvfs.h>
 #include <fmt/format.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,8 +21,8 @@ std::string os_reason(int err) { return std::strerror(err); }
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const char* what, int err) {
-  throw InputError(fmt::format("{}: {} failed: {} — free space or fix permissions, then run again", path, what,
-                               os_reason(err)));
+  throw InputError(
+      fmt::format("{}: {} failed: {} — free space or fix permissions, then run again", path, what, os_reason(err)));
 }
 
 // write(2) until every byte is out (it may write less, or be interrupted by a signal).
@@ -111,9 +111,10 @@ void require_free_space(const std::string& dir, std::uint64_t bytes, MPI_Comm co
     if (::statvfs(dir.c_str(), &fs) != 0) return;  // unknown: HDF5 reports what it meets
     const std::uint64_t free = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
     if (free < bytes)
-      throw InputError(fmt::format("{}: only {} kB free, writing {} needs about {} kB — free space, then restart "
-                                   "from the last checkpoint",
-                                   dir, free / 1024, what, bytes / 1024));
+      throw InputError(
+          fmt::format("{}: only {} kB free, writing {} needs about {} kB — free space, then restart "
+                      "from the last checkpoint",
+                      dir, free / 1024, what, bytes / 1024));
   });
 }
 

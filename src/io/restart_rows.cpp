@@ -12,7 +12,8 @@
 namespace regio {
 
 namespace {
-constexpr const char* kFix = "restart from an earlier checkpoint of this run, or run the scenario afresh with --overwrite";
+constexpr const char* kFix =
+    "restart from an earlier checkpoint of this run, or run the scenario afresh with --overwrite";
 
 // The epoch in the first field of a row, or -1 if the field is not a whole number.
 long epoch_of(const std::string& line) {
@@ -50,9 +51,10 @@ std::vector<std::string> rows_before_epoch(const std::string& path, const std::s
   }
   for (int e = 0; e < first_epoch; ++e)
     if (count[static_cast<std::size_t>(e)] != rows_per_epoch)
-      throw InputError(fmt::format("{}: epoch {} has {} rows, {} expected (the folder does not hold every epoch "
-                                   "before the checkpoint's, {}) — {}",
-                                   path, e, count[static_cast<std::size_t>(e)], rows_per_epoch, first_epoch, kFix));
+      throw InputError(
+          fmt::format("{}: epoch {} has {} rows, {} expected (the folder does not hold every epoch "
+                      "before the checkpoint's, {}) — {}",
+                      path, e, count[static_cast<std::size_t>(e)], rows_per_epoch, first_epoch, kFix));
   return kept;
 }
 

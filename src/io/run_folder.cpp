@@ -55,8 +55,10 @@ void restore_replaced(const fs::path& dir) {
   move_run_files(aside, dir);
   std::error_code ec;
   fs::remove_all(aside, ec);
-  std::fprintf(stderr, "regio: note: %s: a run started with --overwrite did not finish; the run it was to replace "
-               "is back in place\n", dir.c_str());
+  std::fprintf(stderr,
+               "regio: note: %s: a run started with --overwrite did not finish; the run it was to replace "
+               "is back in place\n",
+               dir.c_str());
 }
 
 bool holds_run(const fs::path& dir) {
@@ -123,6 +125,16 @@ RunFolder::RunFolder(const std::string& dir, Mode mode) : dir_(dir) {
   const std::string holder = fmt::format("pid {} on {}\n", ::getpid(), host);
   if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, holder.data(), holder.size(), 0) < 0) {
   }  // the holder's name only improves the message of a refused run
+  try {
+    take_over(mode);
+  } catch (...) {  // a constructor that throws runs no destructor: let the lock go here
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw;
+  }
+}
+
+void RunFolder::take_over(Mode mode) {
   if (mode == Mode::restart) {  // continues a replacement, if one was interrupted: never undone
     replacing_ = fs::is_directory(fs::path(dir_) / kReplacedName);
     return;

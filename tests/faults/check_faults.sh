@@ -2,7 +2,7 @@
 # What regio guarantees when runs collide, crash, fill the disk or meet damaged files
 # (docs/guarantees.md, issue 19). One case per CTest test (label `faults`):
 #   check_faults.sh CASE REGIO MPIEXEC SOURCE_DIR WORK_DIR NP
-# CASE: lock | rerun | restart | checkpoint | prune | disk | pipe | signal | harness (harness.sh).
+# CASE: lock | rerun | restart | checkpoint | prune | disk | pipe | signal | numbers (the harness: harness.sh).
 # Exit 0: the guarantee holds; 1: it does not (the FAIL line says which); 77: skipped (the
 # case needs what this machine lacks: root's tmpfs mounts).
 set -u

@@ -246,3 +246,45 @@ case_signal() {
   [ "$(status "$W/s")" = "status: interrupted" ] || fail "run.yaml: $(status "$W/s")"
   ok "handlers are in place before run.yaml exists; SIGTERM then gives a checkpoint and exit 4"
 }
+
+# A value that is not finite never reaches a complete run: the run fails (exit 2) naming the
+# region and column (REGIO_FAIL_AT=nonfinite@RANK makes the last region of RANK overflow).
+case_numbers() {
+  REGIO_FAIL_AT="nonfinite@$((NP - 1))" timeout 60 "$MPIEXEC" -x REGIO_FAIL_AT -np "$NP" "$REGIO" run --quiet \
+    "$W/ck.yaml" --epochs 3 --out "$W/n" 2> "$W/err"
+  local rc=$?
+  [ $rc = 2 ] || { cat "$W/err"; fail "exit $rc with a non-finite outcome, expected 2"; }
+  error_says "gdp_pc = inf is not finite"
+  [ "$(status "$W/n")" = "status: failed" ] || fail "run.yaml: $(status "$W/n")"
+  ! grep -qi ',inf\b\|,nan\b' "$W/n/regions.csv" "$W/n/aggregates.csv" || fail "a non-finite value was written"
+  ok "a non-finite outcome fails the run before it is written"
+}
+
+# A rank that stops without MPI_Abort (here SIGSTOP: mpirun sees nothing, as with a rank hung on
+# a dead node) leaves the others in a collective; with --progress-timeout each rank ends the job
+# itself (exit 5) within the timeout, even with mpirun's abort-on-error off.
+case_stalled() {
+  # With abort-on-error off mpirun exits 0 whatever the ranks do: each rank's status is kept by a
+  # wrapper (as tests/bad_inputs/check_bad_input.sh does).
+  mkdir -p "$W/rc"
+  local wrapper='d=$1; shift; "$@"; s=$?; echo $s > "$d/rank.${OMPI_COMM_WORLD_RANK:-x}"; exit $s'
+  (OMPI_MCA_orte_abort_on_non_zero_status=0 timeout 60 "$MPIEXEC" -np "$NP" bash -c "$wrapper" wrapper "$W/rc" \
+     "$REGIO" run --quiet "$W/long.yaml" --epochs 100000 --out "$W/st" --progress-timeout 3 > "$W/st.log" 2>&1) &
+  local i victim
+  for i in $(seq 200); do [ -e "$W/st/aggregates.csv" ] && [ "$(wc -l < "$W/st/aggregates.csv")" -gt 3 ] && break; sleep 0.05; done
+  victim=$(rank_pids "$W/st" | tail -1)
+  [ -n "$victim" ] || fail "no rank to stop"
+  kill -STOP "$victim"
+  local t0=$SECONDS
+  for i in $(seq 200); do [ "$(rank_pids "$W/st" | wc -l)" -le 1 ] && break; sleep 0.1; done
+  local waited=$((SECONDS - t0))
+  kill -CONT "$victim" 2>/dev/null
+  wait
+  [ $waited -le 10 ] || fail "the other ranks waited $waited s for the stopped one (timeout 3 s)"
+  local r
+  for ((r = 0; r < NP; r++)); do
+    [ "$(cat "$W/rc/rank.$r" 2>/dev/null)" = 5 ] || { cat "$W/st.log"; fail "rank $r: exit $(cat "$W/rc/rank.$r"), expected 5"; }
+  done
+  grep -q "made no progress for 3 s (--progress-timeout)" "$W/st.log" || { cat "$W/st.log"; fail "no message"; }
+  ok "a stopped rank: the others end the job after --progress-timeout (${waited} s), exit 5"
+}
