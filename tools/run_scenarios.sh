@@ -8,7 +8,7 @@ RANKS=${1:-2}
 OUT=${2:-out/scenarios}
 . scripts/mpi-env.sh
 mkdir -p "$OUT"
-run() { mpirun -np "$RANKS" build/regio run "$1" --quiet --out "$2"; }
+run() { mpirun -np "$RANKS" build/regio run "$1" --quiet --overwrite --out "$2"; }
 run inputs/china31/baseline.yaml "$OUT/baseline"
 run inputs/china31/baseline-open.yaml "$OUT/baseline-open"
 for f in inputs/china31/scenarios/*.yaml; do

@@ -18,18 +18,23 @@ enum ExitCode : int {
   kExitSolverError = 2,
   kExitInternalError = 3,
   kExitInterrupted = 4,  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint: restart it
+  kExitNoProgress = 5,   // --progress-timeout: no epoch step for that long (a rank died?): restart it
 };
+
+constexpr int kEpochsFromScenario = -2147483647;  // --epochs not given
 
 struct RunOptions {
   std::string scenario;
   std::string decomposition;            // overrides the scenario's; "auto" builds one
   std::string output;                   // overrides the scenario's
-  int epochs = -1;                      // overrides the scenario's when > 0
+  int epochs = kEpochsFromScenario;     // overrides the scenario's when given (range-checked)
   std::string restart;                  // checkpoint to continue from
   std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;
+  bool overwrite = false;       // replace a run already in the output folder (run_folder.hpp)
+  double progress_timeout = 0;  // seconds without an epoch step before a rank ends the job (watchdog.hpp); 0: off
 };
 
 struct ValidateOptions {

@@ -39,9 +39,9 @@ class Simulation {
   void advance();
   // Checkpoints: write the state at the start of the next epoch with the solver's carried state
   // (identity.epoch is set to it), or continue from one (any rank count); restore returns the
-  // epoch to solve next. Both collective.
+  // checkpoint's identity (its epoch: the one to solve next; its run id). Both collective.
   void save(const std::string& path, CheckpointInfo identity) const;
-  int restore(const std::string& path, const CheckpointInfo& identity);
+  CheckpointInfo restore(const std::string& path, const CheckpointInfo& identity);
 
   int epoch() const { return state_.epoch; }
   int year() const { return inputs_.scenario.start_year + state_.epoch; }

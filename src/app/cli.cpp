@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 #include "regio/hat/counterfactual.hpp"
@@ -44,9 +45,18 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
   add_decomp_option(*cmd, run.decomposition);
   cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
-  cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  // Range-checked against the `epochs` parameter after parsing (one source of truth: parameters.cpp).
+  cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)");
   cmd->add_flag("--quiet", run.quiet, "No progress lines");
-  cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  auto* restart =
+      cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  cmd->add_flag("--overwrite", run.overwrite,
+                "Replace the run already in the output folder (it is deleted only once this run completes)")
+      ->excludes(restart);
+  cmd->add_option("--progress-timeout", run.progress_timeout,
+                  "Seconds without an epoch step after which each rank ends the job with exit 5 (a rank that died "
+                  "without MPI_Abort would leave the others waiting; docs/guarantees.md); 0: off")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option(
       "--export-base", run.export_base,
       "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
@@ -210,13 +220,17 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
     app.parse(rev);
+  } catch (const CLI::CallForHelp& e) {  // --help, --version: CLI11's own output, exit 0
+    return comm.rank() == 0 ? app.exit(e) : 0;
+  } catch (const CLI::CallForAllHelp& e) {
+    return comm.rank() == 0 ? app.exit(e) : 0;
+  } catch (const CLI::CallForVersion& e) {
+    return comm.rank() == 0 ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    int rc = 0;
+    // A command line regio cannot use is a bad input like any other: one line, exit 1 on every rank.
     if (comm.rank() == 0)
-      rc = app.exit(e);
-    else
-      rc = e.get_exit_code();
-    return rc;
+      std::fprintf(stderr, "regio: error: command line: %s — see `regio --help` or `regio COMMAND --help`\n", e.what());
+    return kExitInputError;
   }
   run.petsc_args = petsc_args;
   run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));

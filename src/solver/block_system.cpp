@@ -12,6 +12,7 @@
 #include "regio/error.hpp"
 #include "regio/petsc_util.hpp"
 #include "regio/province_coarse.hpp"
+#include "regio/snes_driver.hpp"
 
 namespace regio {
 
@@ -170,7 +171,7 @@ SolveSummary solve_block_system(BlockSystem& system, std::vector<double>& x, con
   set_regio_pc(pc, &blocks);
   REGIO_PETSC(KSPSetTolerances(ksp, 1e-10, 1e-300, 1e10, 2000));
   REGIO_PETSC(SNESSetTolerances(snes, 1e-12, 1e-300, 0, 50, 100000));
-  REGIO_PETSC(SNESSetFromOptions(snes));
+  snes_set_from_options(snes, comm);  // a bad option value is an input error (snes_driver.hpp)
   {
     VecWriteView w(xv);
     for (int k = 0; k < n; ++k) w[k] = x[k];

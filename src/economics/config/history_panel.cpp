@@ -10,6 +10,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
@@ -27,13 +28,7 @@ constexpr const char* kColumns[] = {"code",
                                     "natural_increase_est"};
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format(
-        "{}: cannot open the history panel (give the folder holding panel.csv, e.g. inputs/china31-history)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  return read_input_file(path, "history panel", "give the folder holding panel.csv, e.g. inputs/china31-history");
 }
 
 }  // namespace

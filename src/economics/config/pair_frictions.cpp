@@ -10,6 +10,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
@@ -40,11 +41,8 @@ std::vector<Directed> read_pairs(const std::string& path, const PairFile& kind,
                                  const std::map<std::string, int>& provinces,
                                  const std::vector<std::string>& province_list,
                                  const std::vector<std::string>& sectors) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the {} file ({}; check the path)", path, kind.what, kind.key));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows = csv::parse(
+      read_input_file(path, fmt::format("{} file", kind.what), fmt::format("{}; check the path", kind.key)), path);
   std::vector<std::string> need{"from_province", "to_province"};
   if (kind.by_sector) need.emplace_back("sector");
   need.emplace_back(kind.value);

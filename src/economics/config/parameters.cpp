@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "regio/error.hpp"
@@ -310,6 +311,19 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
     return all;
   }();
   return table;
+}
+
+void check_parameter_value(const std::string& key, double v, const std::string& where) {
+  for (const auto& spec : scenario_parameters()) {
+    if (spec.key != key) continue;
+    if (spec.kind == ParamKind::Integer && v != std::floor(v))
+      throw InputError(fmt::format("{}: '{}' must be an integer, got {}", where, key, v));
+    if (!spec.range.contains(v))
+      throw InputError(
+          fmt::format("{}: '{}' = {} is out of range {}: {}", where, key, v, spec.range.describe(), spec.doc));
+    return;
+  }
+  throw std::logic_error("check_parameter_value: no parameter " + key);
 }
 
 const std::vector<ParamSpec<SectorParams>>& sector_parameters() {

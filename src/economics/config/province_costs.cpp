@@ -9,19 +9,15 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
 std::vector<ProvinceMigrationCost> read_province_costs(const std::string& path,
                                                        const std::map<std::string, int>& provinces,
                                                        const std::vector<std::string>& province_list) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format(
-        "{}: cannot open the province migration costs file (migration.province_costs; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows = csv::parse(
+      read_input_file(path, "province migration costs file", "migration.province_costs; check the path"), path);
   if (rows.empty())
     throw InputError(fmt::format(
         "{}: the province migration costs file is empty (header province, within_scale, between_scale expected)",
@@ -58,13 +54,9 @@ std::vector<ProvinceMigrationCost> read_province_costs(const std::string& path,
 
 UnitMigrants read_unit_migrants(const std::string& path, const std::vector<Region>& regions,
                                 const std::string& regions_file) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(
-        fmt::format("{}: cannot open the census migrants file (calibration.migrants; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows =
+      csv::parse(read_input_file(path, "census migrants file", "calibration.migrants; check the path"), path);
+  const std::vector<std::string> names{"id", "within_province", "other_province"};
   if (rows.empty())
     throw InputError(fmt::format(
         "{}: the census migrants file is empty (header id, within_province, other_province expected)", path));

@@ -11,6 +11,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/region.hpp"
 
 namespace regio {
@@ -167,6 +168,13 @@ Region read_region(const csv::Row& row, const RegionHeader& h, const std::string
   r.province = field("province");
   const std::string who = fmt::format("region '{}'", r.id);
   if (r.province.empty()) throw InputError(located(file, row.line, who + ": empty province"));
+  // "Hebei " would be a province of its own beside "Hebei": blanks around a name are an error,
+  // not trimmed silently (the decomposition, policies and frictions name provinces too).
+  for (const auto& [column, value] : {std::pair{"id", r.id}, std::pair{"province", r.province}})
+    if (std::isspace(static_cast<unsigned char>(value.front())) ||
+        std::isspace(static_cast<unsigned char>(value.back())))
+      throw InputError(located(
+          file, row.line, fmt::format("{}: {} '{}' has a leading or trailing blank — remove it", who, column, value)));
   if (auto [it, fresh] = seen_ids.emplace(r.id, row.line); !fresh)
     throw InputError(located(file, row.line,
                              fmt::format("{}: duplicate id (first on line {}); ids must be unique", who, it->second)));
@@ -206,11 +214,7 @@ std::vector<Region> parse_regions(const std::string& text, const std::string& fi
 }
 
 std::vector<Region> load_regions(const std::string& path, const std::vector<std::string>& sectors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the region CSV (check 'regions:' in the scenario)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_regions(buf.str(), path, sectors);
+  return parse_regions(read_input_file(path, "region CSV", "check 'regions:' in the scenario"), path, sectors);
 }
 
 void write_regions(const std::string& path, const std::vector<Region>& regions,

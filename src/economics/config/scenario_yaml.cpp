@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
 #include "regio/sector_shares.hpp"
@@ -350,12 +351,9 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
 }
 
 Scenario load_scenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the scenario file (check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
+  const std::string text = read_input_file(path, "scenario file", "check the path");
   const auto base = std::filesystem::path(path).parent_path().string();
-  return parse_scenario(buf.str(), path, base.empty() ? "." : base);
+  return parse_scenario(text, path, base.empty() ? "." : base);
 }
 
 }  // namespace regio

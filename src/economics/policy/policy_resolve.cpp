@@ -11,6 +11,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/pair_frictions.hpp"
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
@@ -101,12 +102,7 @@ void resolve_link(TransportLinkSpec& l, const Names& names, const std::string& w
 
 std::vector<TransportLinkSpec> read_network(const std::string& path, const Names& names,
                                             const std::string& csv_regions) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format("{}: cannot open the transport network file (network.file; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows = csv::parse(read_input_file(path, "transport network file", "network.file; check the path"), path);
   if (rows.empty())
     throw InputError(fmt::format("{}: the network file is empty (header from,to,mode,km expected)", path));
   std::map<std::string, std::size_t> col;
