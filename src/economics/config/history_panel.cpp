@@ -159,4 +159,19 @@ double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces)
   return J / Y;
 }
 
+HistoryPanel::Shares HistoryPanel::shares(int year, const std::vector<Region>& provinces) const {
+  Shares s;
+  double J = 0, Y = 0;
+  for (const auto& r : provinces) {
+    const HistoryRow& h = row(r.id, year);
+    s.investment.push_back(h.gfcf_nominal);
+    s.income.push_back(h.gdp_nominal);
+    J += h.gfcf_nominal;
+    Y += h.gdp_nominal;
+  }
+  for (auto& v : s.investment) v /= J;
+  for (auto& v : s.income) v /= Y;
+  return s;
+}
+
 }  // namespace regio
