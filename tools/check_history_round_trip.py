@@ -12,7 +12,8 @@
 3. Runs `regio calibrate --history PANEL --until 2010 --home-bias ϕ` on NP ranks and checks
    that it recovers what was put in: every year's Ā (g and β_A of trends.csv to 1e-8, province
    effects 0) and B (centred, to 1e-8), the wedges of 2001–2010 (centred log ζ to 1e-8), the
-   projection rule (the linear trend) with the drifts d_i, σ, the natural growth rates and ρ.
+   projection rule (the linear trend) with the drifts d_i, σ, the natural growth rates and ρ
+   (from the registered populations of 2000 and 2010 only).
 Exits 1 on any difference.
 """
 import argparse
@@ -135,6 +136,10 @@ def check_estimates(c, out, truth):
     c.near("g of log A", trends[("log_productivity", "trend_g")], TRUTH["g"], 1e-8)
     c.near("beta of log A", trends[("log_productivity", "convergence_beta")], TRUTH["beta_a"], 1e-8)
     c.near("wedge projection is the linear trend", trends[("log_wedge", "rule_is_linear_trend")], 1, 0)
+    c.near("rho (hukou conversion)", trends[("hukou_conversion", "rate_rho")], TRUTH["rho"], 1e-8)
+    rho = next(float(line.split(":")[1]) for line in open(os.path.join(out, "forecast.yaml"), encoding="utf-8")
+               if line.strip().startswith("conversion_rate:"))
+    c.near("rho of the forecast", rho, TRUTH["rho"], 1e-8)
     effects = read(os.path.join(out, "province_effects.csv"))
     c.worst("province effects of log A (none in the truth)",
             [(float(r["log_productivity_effect"]), 0) for r in effects], 1e-9)

@@ -11,6 +11,7 @@
 #include "regio/commands.hpp"
 #include "regio/decomposition.hpp"
 #include "regio/history_panel.hpp"
+#include "regio/hukou_conversion.hpp"
 #include "regio/investment_wedges.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
@@ -56,7 +57,15 @@ CalibratedYear calibrate_year(const boost::mpi::communicator& comm, const Scenar
 struct HistoryEstimates {
   std::array<TrendFit, 2> trends;  // log Ā, log B
   WedgeProjection wedges;          // over the years with a log wedge (all but the first)
+  // The national hukou conversion rate (amendment 3), if the window starts and ends in census
+  // years and migration is on; otherwise `conversion_note` says why not.
+  bool conversion_estimated = false;
+  std::string conversion_note;
+  ConversionFit conversion;
+  std::vector<double> registered_start, registered_census;  // R at T−10 and at T (the censuses)
 };
+// The conversion part of estimate_history (src/app/history_conversion.cpp).
+void estimate_conversion(const HistoryWindow& w, HistoryEstimates& e);
 HistoryEstimates estimate_history(const HistoryWindow& w);
 
 // Rank 0 only: history.csv, trends.csv and province_effects.csv.

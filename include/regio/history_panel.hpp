@@ -47,6 +47,10 @@ class HistoryPanel {
   // Natural growth of a province: the mean over the last `years` years ≤ T with data of
   // natural increase / population (docs/forecast-protocol.md §3). InputError if none.
   double natural_growth(const std::string& code, int years) const;
+  // Natural increase / population of one year (NaN where the panel has none).
+  double natural_growth_rate(const std::string& code, int year) const;
+  // Whether every province has a registered population in `year` (a census year up to T).
+  bool census_year(int year) const;
 
  private:
   const HistoryRow& row(const std::string& code, int year) const;

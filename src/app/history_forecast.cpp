@@ -71,6 +71,27 @@ std::string wedge_rows(const HistoryWindow& w, const WedgeProjection& p) {
   return text;
 }
 
+std::string conversion_rows(const HistoryWindow& w, const HistoryEstimates& e) {
+  const auto& c = e.conversion;
+  std::string text = fmt::format("hukou_conversion,estimated,{}\n", e.conversion_estimated ? 1 : 0);
+  text += fmt::format("hukou_conversion,rate_rho,{}\n",
+                      num(e.conversion_estimated ? c.rate : w.scenario.migration.conversion_rate));
+  if (e.conversion_estimated)
+    text += fmt::format(
+        "hukou_conversion,rmse_registered_shares,{}\nhukou_conversion,rmse_registered_shares_at_zero,{}\n"
+        "hukou_conversion,at_bound,{}\n",
+        num(c.rmse), num(c.rmse_without), c.at_bound ? 1 : 0);
+  return text;
+}
+
+// A province's share of the total of `x`, or empty.
+std::string share(const std::vector<double>& x, std::size_t i) {
+  if (x.empty()) return {};
+  double total = 0;
+  for (double v : x) total += v;
+  return num(x[i] / total);
+}
+
 // log ζ̂ of the forecast's start and its drift, shifted so that the smallest ζ over the
 // provinces and the forecast's epochs is 1.
 std::vector<double> forecast_log_wedges(const WedgeProjection& p) {
@@ -80,6 +101,29 @@ std::vector<double> forecast_log_wedges(const WedgeProjection& p) {
   std::vector<double> z;
   for (double v : p.level) z.push_back(v - low);
   return z;
+}
+
+void print_estimates(const HistoryWindow& w, const HistoryEstimates& e) {
+  const auto& fits = e.trends;
+  std::printf("trend of log A: g = %.4f (se %.4f), beta = %.4f (se %.4f), shrinkage w = %.2f, R2 = %.2f\n",
+              fits[0].trend, fits[0].trend_se, fits[0].convergence, fits[0].convergence_se, fits[0].shrinkage,
+              fits[0].r_squared);
+  std::printf("trend of log B: beta = %.4f (se %.4f), shrinkage w = %.2f\n", fits[1].convergence,
+              fits[1].convergence_se, fits[1].shrinkage);
+  const auto& p = e.wedges;
+  std::printf(
+      "wedges: pseudo-forecast RMSE (fit %d years, test %d) last level %.4f, mean of last three %.4f, "
+      "linear trend %.4f -> %s\n",
+      p.fit_years, p.test_years, p.pseudo_rmse[0], p.pseudo_rmse[1], p.pseudo_rmse[2], WedgeProjection::kNames[p.rule]);
+  if (e.conversion_estimated)
+    std::printf(
+        "hukou conversion: rho = %.4f%s; RMSE of the registered shares at %d %.3f pp (natural growth alone "
+        "%.3f pp)\n",
+        e.conversion.rate, e.conversion.at_bound ? " (at the bound of [0, 1])" : "", w.years.back().year,
+        100 * e.conversion.rmse, 100 * e.conversion.rmse_without);
+  else
+    std::printf("hukou conversion: not estimated (%s); the scenario's rho = %g is kept\n", e.conversion_note.c_str(),
+                w.scenario.migration.conversion_rate);
 }
 
 }  // namespace
@@ -98,6 +142,7 @@ HistoryEstimates estimate_history(const HistoryWindow& w) {
   HistoryEstimates e;
   e.trends = {fit_convergence_trend(log_a, weight, true), fit_convergence_trend(log_b, weight, false)};
   e.wedges = project_wedges(log_zeta);
+  estimate_conversion(w, e);
   return e;
 }
 
@@ -106,23 +151,18 @@ void write_history_estimates(const std::string& folder, const HistoryWindow& w, 
   write_text(fs::path(folder) / "history.csv", history_table(w));
   const auto& fits = e.trends;
   write_text(fs::path(folder) / "trends.csv", "variable,statistic,value\n" + trend_rows("log_productivity", fits[0]) +
-                                                  trend_rows("log_amenity", fits[1]) + wedge_rows(w, e.wedges));
-  std::string effects = "id,name,log_productivity_effect,log_amenity_effect,log_wedge_projected,log_wedge_drift\n";
+                                                  trend_rows("log_amenity", fits[1]) + wedge_rows(w, e.wedges) +
+                                                  conversion_rows(w, e));
+  std::string effects =
+      "id,name,log_productivity_effect,log_amenity_effect,log_wedge_projected,log_wedge_drift,"
+      "registered_share_start,registered_share_census,registered_share_model\n";
   const auto& last = w.years.back().regions;
   for (std::size_t i = 0; i < last.size(); ++i)
-    effects += fmt::format("{},{},{},{},{},{}\n", last[i].id, last[i].name, num(fits[0].effect[i]),
-                           num(fits[1].effect[i]), num(e.wedges.level[i]), num(e.wedges.drift[i]));
+    effects += fmt::format("{},{},{},{},{},{},{},{},{}\n", last[i].id, last[i].name, num(fits[0].effect[i]),
+                           num(fits[1].effect[i]), num(e.wedges.level[i]), num(e.wedges.drift[i]),
+                           share(e.registered_start, i), share(e.registered_census, i), share(e.conversion.end, i));
   write_text(fs::path(folder) / "province_effects.csv", effects);
-  std::printf("trend of log A: g = %.4f (se %.4f), beta = %.4f (se %.4f), shrinkage w = %.2f, R2 = %.2f\n",
-              fits[0].trend, fits[0].trend_se, fits[0].convergence, fits[0].convergence_se, fits[0].shrinkage,
-              fits[0].r_squared);
-  std::printf("trend of log B: beta = %.4f (se %.4f), shrinkage w = %.2f\n", fits[1].convergence,
-              fits[1].convergence_se, fits[1].shrinkage);
-  const auto& p = e.wedges;
-  std::printf(
-      "wedges: pseudo-forecast RMSE (fit %d years, test %d) last level %.4f, mean of last three %.4f, "
-      "linear trend %.4f -> %s\n",
-      p.fit_years, p.test_years, p.pseudo_rmse[0], p.pseudo_rmse[1], p.pseudo_rmse[2], WedgeProjection::kNames[p.rule]);
+  print_estimates(w, e);
 }
 
 void write_forecast(const boost::mpi::communicator& comm, const std::string& folder, const HistoryWindow& w,
@@ -153,6 +193,7 @@ void write_forecast(const boost::mpi::communicator& comm, const std::string& fol
     sc.productivity.spillover = 0;  // the convergence term replaces it (protocol §3)
     sc.productivity.convergence = e.trends[0].convergence;
     sc.migration.amenity_convergence = e.trends[1].convergence;
+    if (e.conversion_estimated) sc.migration.conversion_rate = e.conversion.rate;
     sc.regions = "regions_forecast.csv";
     sc.start_year = T;
     sc.epochs = kForecastEpochs;

@@ -149,6 +149,20 @@ double HistoryPanel::natural_growth(const std::string& code, int years) const {
   return sum / n;
 }
 
+double HistoryPanel::natural_growth_rate(const std::string& code, int year) const {
+  const HistoryRow& h = row(code, year);
+  return h.natural_increase / h.population;  // NaN stays NaN
+}
+
+bool HistoryPanel::census_year(int year) const {
+  if (year > until_) return false;
+  for (const auto& [code, years] : rows_) {
+    const auto y = years.find(year);
+    if (y == years.end() || y->second.registered < 0) return false;
+  }
+  return !rows_.empty();
+}
+
 double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces) const {
   double J = 0, Y = 0;
   for (const auto& r : provinces) {
