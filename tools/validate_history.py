@@ -146,22 +146,13 @@ def rule_variant(drv, folder, rule, work):
     """The forecast with another wedge projection: its start recalibrated with those wedges."""
     ids, level, drift = wedge_rule(folder, rule)
     low = min(level[i] + k * drift[i] for i in range(len(ids)) for k in range(END - T + 1))
-    rows = rd.read_csv(os.path.join(folder, "regions_forecast.csv"))
-    for r in rows:
-        i = ids.index(r["id"])
-        r["capital_friction"] = repr(math.exp(level[i] - low))
-        r["capital_friction_drift"] = repr(float(drift[i]))
-    os.makedirs(work, exist_ok=True)
-    csv_in = os.path.join(work, "regions_start.csv")
-    with open(csv_in, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    sc = rd.load_scenario(os.path.join(folder, "forecast.yaml"))
-    sc["regions"] = csv_in
-    csv_out = os.path.join(work, "regions_calibrated.csv")
-    drv.calibrate(sc, csv_out, workdir=work)
-    return run_forecast(drv, folder, os.path.join(work, "run"), regions=csv_out)
+
+    def edit(rows):
+        for r in rows:
+            i = ids.index(r["id"])
+            r["capital_friction"] = repr(math.exp(level[i] - low))
+            r["capital_friction_drift"] = repr(float(drift[i]))
+    return csv_variant(drv, folder, work, edit, recalibrate=True)
 
 
 def csv_variant(drv, main_dir, work, edit, recalibrate=False):
