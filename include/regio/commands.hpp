@@ -54,6 +54,7 @@ struct CalibrateOptions {
   // folder (docs/forecast-protocol.md §1–2) instead of the scenario's region CSV.
   std::string history;
   int until = 0;
+  double home_bias = -1;  // ϕ with --history; < 0: the protocol's rule (docs/forecast-protocol.md)
 };
 
 // The calibrated fundamentals of every region in CSV order, on rank 0 (empty elsewhere). Collective.

@@ -33,7 +33,8 @@ class Simulation {
   Aggregates aggregates(const std::vector<RegionOutcome>& all) const;
   Aggregates aggregates_from_local(const std::vector<RegionOutcome>& mine) const;
   // Persons registered in province p living in province q (P×P, row p), on every rank; empty
-  // with migration off. Summed per rank, then across ranks.
+  // with migration off. Movers only: a region's stayers L_oo are not counted (the diagonal holds
+  // the moves between regions of one province). Summed per rank, then across ranks.
   std::vector<double> province_migration_flows() const;
   // Move to the next epoch (MODEL.md §3).
   void advance();

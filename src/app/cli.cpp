@@ -91,6 +91,12 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
   cmd->add_option("--until", cal.until, "Last data year T of --history (nothing after T is read)")
       ->check(CLI::Range(1900, 2200))
       ->needs(history);
+  cmd->add_option("--home-bias", cal.home_bias,
+                  "Home bias phi of every year and of the forecast with --history (default: the rule of "
+                  "docs/forecast-protocol.md, the largest multiple of 0.1 at least 0.1 below every province's "
+                  "investment share over its GDP share)")
+      ->check(CLI::Range(0.0, 0.99))
+      ->needs(history);
   history->needs("--until");
   return cmd;
 }

@@ -144,6 +144,20 @@ double HistoryPanel::natural_growth(const std::string& code, int years) const {
   return sum / n;
 }
 
+double HistoryPanel::natural_growth_rate(const std::string& code, int year) const {
+  const HistoryRow& h = row(code, year);
+  return h.natural_increase / h.population;  // NaN stays NaN
+}
+
+bool HistoryPanel::census_year(int year) const {
+  if (year > until_) return false;
+  for (const auto& [code, years] : rows_) {
+    const auto y = years.find(year);
+    if (y == years.end() || y->second.registered < 0) return false;
+  }
+  return !rows_.empty();
+}
+
 double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces) const {
   double J = 0, Y = 0;
   for (const auto& r : provinces) {
@@ -152,6 +166,21 @@ double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces)
     Y += h.gdp_nominal;
   }
   return J / Y;
+}
+
+HistoryPanel::Shares HistoryPanel::shares(int year, const std::vector<Region>& provinces) const {
+  Shares s;
+  double J = 0, Y = 0;
+  for (const auto& r : provinces) {
+    const HistoryRow& h = row(r.id, year);
+    s.investment.push_back(h.gfcf_nominal);
+    s.income.push_back(h.gdp_nominal);
+    J += h.gfcf_nominal;
+    Y += h.gdp_nominal;
+  }
+  for (auto& v : s.investment) v /= J;
+  for (auto& v : s.income) v /= Y;
+  return s;
 }
 
 }  // namespace regio

@@ -17,7 +17,7 @@
 namespace regio {
 namespace {
 
-enum class Rule { Positive, NonNegative, Latitude, Longitude, Finite, Growth };
+enum class Rule { Positive, NonNegative, Latitude, Longitude, Finite, Growth, AtLeastOne };
 
 struct NumericColumn {
   const char* name;
@@ -39,6 +39,9 @@ const NumericColumn kNumeric[] = {
     {"productivity_drift", false, Rule::Finite, &Region::productivity_drift},
     {"amenity_drift", false, Rule::Finite, &Region::amenity_drift},
     {"natural_growth", false, Rule::Growth, &Region::natural_growth},
+    {"capital_friction", false, Rule::AtLeastOne, &Region::capital_friction},
+    {"capital_friction_drift", false, Rule::Finite, &Region::capital_friction_drift},
+    {"capital_rent_lagged", false, Rule::Positive, &Region::capital_rent_lagged},
 };
 const char* kTextColumns[] = {"id", "name", "province", "tags"};
 
@@ -71,7 +74,8 @@ RegionHeader read_header(const csv::Row& header, const std::string& file, const 
           file, hline,
           fmt::format("unknown column '{}'{} (valid columns: id,name,province,lat,lon,area_km2,land_km2,population,"
                       "registered,capital,gdp,productivity|productivity_<sector>,amenity,tags; history-based dynamics: "
-                      "productivity_drift,amenity_drift,natural_growth)",
+                      "productivity_drift,amenity_drift,natural_growth,capital_friction,capital_friction_drift,"
+                      "capital_rent_lagged)",
                       name, near.empty() ? "" : fmt::format(", did you mean '{}'?", near))));
     }
     if (!h.col.emplace(name, j).second)
@@ -128,6 +132,10 @@ double region_number(const std::string& file, const csv::Row& row, const std::st
     case Rule::Growth:
       ok = ok && v > -0.5 && v < 0.5;
       want = "a growth rate per epoch in (-0.5, 0.5)";
+      break;
+    case Rule::AtLeastOne:
+      ok = ok && v >= 1;
+      want = "a finite number >= 1 (a friction; only ratios between regions matter)";
       break;
   }
   if (!ok) throw InputError(located(file, row.line, fmt::format("{}: column '{}' = '{}' must be {}", who, c, f, want)));
@@ -234,7 +242,12 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
   const bool drifts = std::any_of(regions.begin(), regions.end(), [](const Region& r) {
     return r.productivity_drift != 0 || r.amenity_drift != 0 || !std::isnan(r.natural_growth);
   });
-  out << (drifts ? ",productivity_drift,amenity_drift,natural_growth\n" : "\n");
+  out << (drifts ? ",productivity_drift,amenity_drift,natural_growth" : "");
+  // The investment wedges' columns likewise (MODEL.md §14).
+  const bool wedges = std::any_of(regions.begin(), regions.end(), [](const Region& r) {
+    return r.capital_friction != 1 || r.capital_friction_drift != 0 || r.capital_rent_lagged != 1;
+  });
+  out << (wedges ? ",capital_friction,capital_friction_drift,capital_rent_lagged\n" : "\n");
   auto num = [](double v) { return fmt::format("{}", v); };  // shortest exact round trip
   for (const auto& r : regions) {
     std::string tags;
@@ -250,6 +263,9 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
     if (drifts)
       out << ',' << num(r.productivity_drift) << ',' << num(r.amenity_drift) << ','
           << (std::isnan(r.natural_growth) ? std::string() : num(r.natural_growth));
+    if (wedges)
+      out << ',' << num(r.capital_friction) << ',' << num(r.capital_friction_drift) << ','
+          << num(r.capital_rent_lagged);
     out << '\n';
   }
   if (!out.flush()) throw InputError(fmt::format("{}: writing the region CSV failed (disk full?)", path));
