@@ -92,15 +92,17 @@ TEST(RunFolder, OneRunAtATimeAndNoOverwriteUnasked) {
   const fs::path d = fresh_dir("folder");
   {
     RunFolder first(d.string(), RunFolder::Mode::fresh);
-    EXPECT_NE(error_of([&] { RunFolder second(d.string(), RunFolder::Mode::fresh); })
-                  .find("another regio run is writing into this folder (pid "),
+    EXPECT_NE(error_of([&] {
+                RunFolder second(d.string(), RunFolder::Mode::fresh);
+              }).find("another regio run is writing into this folder (pid "),
               std::string::npos);
     write(d / "run.yaml", "run_id: 00aa\nstatus: complete\n");
     write(d / "regions.csv", "old\n");
   }
   EXPECT_EQ(read_run_record(d.string()).run_id, "00aa");
-  EXPECT_NE(error_of([&] { RunFolder again(d.string(), RunFolder::Mode::fresh); })
-                .find("holds the files of another run (run.yaml status: complete) — add --overwrite"),
+  EXPECT_NE(error_of([&] {
+              RunFolder again(d.string(), RunFolder::Mode::fresh);
+            }).find("holds the files of another run (run.yaml status: complete) — add --overwrite"),
             std::string::npos);
   {
     RunFolder replacing(d.string(), RunFolder::Mode::overwrite);  // the old run set aside
@@ -125,11 +127,13 @@ TEST(InputFile, FoldersAndFifosAreRefusedWithTheReason) {
   EXPECT_NE(error_of([&] { read_input_file(d.string(), "region CSV", "fix"); }).find("it is a folder, not a file"),
             std::string::npos);
   ASSERT_EQ(::mkfifo((d / "fifo").c_str(), 0600), 0);
-  EXPECT_NE(error_of([&] { read_input_file((d / "fifo").string(), "region CSV", "fix"); })
-                .find("it is a FIFO, socket or device, not a regular file"),
+  EXPECT_NE(error_of([&] {
+              read_input_file((d / "fifo").string(), "region CSV", "fix");
+            }).find("it is a FIFO, socket or device, not a regular file"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { read_input_file((d / "none").string(), "region CSV", "fix"); })
-                .find("cannot open the region CSV: No such file or directory (fix)"),
+  EXPECT_NE(error_of([&] {
+              read_input_file((d / "none").string(), "region CSV", "fix");
+            }).find("cannot open the region CSV: No such file or directory (fix)"),
             std::string::npos);
   write(d / "ok.csv", "a,b\n");
   EXPECT_EQ(read_input_file((d / "ok.csv").string(), "region CSV", "fix"), "a,b\n");
