@@ -83,7 +83,8 @@ class GroupedSystem : public BlockSystem {
 
  private:
   struct RegionTerms {  // one region's own block at its unknowns (no communication)
-    std::vector<double> revenue, log_cost, spending, wage, land_rent, employment, real_income, rent_ratio;
+    std::vector<double> revenue, log_cost, spending, wage, land_rent, log_land_rent, employment, real_income,
+        rent_ratio;
     double income = 0, capital_rent = 1, log_goods_price = 0;
   };
   void region_terms(std::int64_t n, const double* xb, RegionTerms& rt) const;
@@ -103,6 +104,7 @@ class GroupedSystem : public BlockSystem {
   UnitMigrationPass migration_pass_;
   GroupedState state_;
   std::vector<double> log_cost_, log_cost_all_;  // owned × S and N × S
+  std::vector<double> demand_columns_;           // scratch of trade(): the column sums before the reduction
   std::vector<double> price_pow_;                // p_is^−θ_s of every exporter (S × N, sector-major)
   std::vector<double> rent_ratio_;               // the stayers' c_u (owned × G)
   // Migration at the last point: U^ε of the owned units, a = U^ε h^−ε of the owned units and of

@@ -60,7 +60,7 @@ void GroupedSystem::region_terms(std::int64_t n, const double* xb, RegionTerms& 
   const auto& par = e.par;
   const double dh = par.housing_share;
   for (auto* v : {&rt.revenue, &rt.log_cost, &rt.spending}) v->resize(static_cast<std::size_t>(S_));
-  for (auto* v : {&rt.wage, &rt.land_rent, &rt.employment, &rt.real_income, &rt.rent_ratio})
+  for (auto* v : {&rt.wage, &rt.land_rent, &rt.log_land_rent, &rt.employment, &rt.real_income, &rt.rent_ratio})
     v->resize(static_cast<std::size_t>(G_));
   double value_added = 0, wages = 0, capital_bill = 0;
   rt.log_goods_price = 0;
@@ -75,7 +75,7 @@ void GroupedSystem::region_terms(std::int64_t n, const double* xb, RegionTerms& 
   rt.income = value_added / (1 - dh);  // I_n = Σ (α+β+λ)_s R_ns / (1 − δ_h): balanced trade, no saving
   rt.capital_rent = capital_bill > 0 ? capital_bill / e.capital[n] : 1.0;
   double L = 0;
-  std::vector<double> log_rent(static_cast<std::size_t>(G_));
+  auto& log_rent = rt.log_land_rent;
   for (int g = 0; g < G_; ++g) {
     rt.wage[g] = std::exp(xb[g]);
     rt.employment[g] = e.migration ? std::exp(xb[G_ + 2 * S_ + g]) : e.employment[n * G_ + g];
@@ -150,7 +150,8 @@ void GroupedSystem::trade(const double* x, double* f) {
   price_pow_.assign(static_cast<std::size_t>(S_) * N, 0.0);  // p_is^−θ_s, sector-major
   for (std::size_t i = 0; i < N; ++i)
     for (int s = 0; s < S_; ++s) price_pow_[s * N + i] = std::exp(-par.theta[s] * log_cost_all_[i * S_ + s]);
-  std::vector<double> columns(static_cast<std::size_t>(S_) * N, 0.0);
+  auto& columns = demand_columns_;  // this rank's Σ_n τ_nis^−θ X_ns/Φ_ns by exporter (S × N)
+  columns.assign(static_cast<std::size_t>(S_) * N, 0.0);
   const int kernels = static_cast<int>(economy_.trade_kernels);
   for (int kernel = 0; kernel < kernels; ++kernel) {
     std::vector<int> sectors;  // the sectors reading this kernel's rows
