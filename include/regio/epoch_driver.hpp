@@ -17,6 +17,13 @@
 
 namespace regio {
 
+// SLURM's --signal (and scancel, preemption) deliver SIGUSR1 or SIGTERM: the run finishes the
+// epoch, checkpoints and exits with kExitInterrupted. watch_stop_signals() forgets an earlier
+// request and installs the handlers (before a run, or once before an ensemble's members);
+// stop_requested() says whether one arrived since.
+void watch_stop_signals();
+bool stop_requested();
+
 class EpochDriver {
  public:
   // `sc`: the run's scenario (as loaded, with the command line's overrides); `identity`: what

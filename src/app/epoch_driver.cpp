@@ -24,6 +24,14 @@ volatile std::sig_atomic_t g_stop_requested = 0;
 extern "C" void request_stop(int) { g_stop_requested = 1; }
 }  // namespace
 
+void watch_stop_signals() {
+  g_stop_requested = 0;
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGUSR1, request_stop);
+}
+
+bool stop_requested() { return g_stop_requested != 0; }
+
 EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc,
                          Simulation& sim, CheckpointInfo identity, int first_epoch,
                          std::chrono::steady_clock::time_point start)
@@ -82,9 +90,6 @@ int EpochDriver::run() {
       panel_.emplace((std::filesystem::path(sc_.output) / "regions.h5").string(), sim_.layout(), sim_.geography(), sc_,
                      first_epoch_);
     announce();
-    g_stop_requested = 0;
-    std::signal(SIGTERM, request_stop);
-    std::signal(SIGUSR1, request_stop);
     for (int e = first_epoch_; e < sc_.epochs; ++e) {
       fail_point("epoch", comm_);
       epoch(e);

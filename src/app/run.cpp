@@ -2,20 +2,48 @@
 // checkpoint), and let the epoch driver run it.
 //   mpirun -np 4 regio run inputs/china31/baseline.yaml --out out/x -- -national_snes_monitor
 #include <fmt/format.h>
+#include <boost/mpi/collectives.hpp>
 
 #include <chrono>
 
 #include "regio/collectives.hpp"
 #include "regio/commands.hpp"
 #include "regio/epoch_driver.hpp"
+#include "regio/scenario_overrides.hpp"
 #include "regio/version.hpp"
 
 namespace regio {
 
+namespace {
+
+// The scenario as `regio run` runs it: read on rank 0, --set's parameters set and --policies'
+// policies kept there (checked as the scenario file's keys would be), then broadcast.
+Scenario load_run_scenario(const boost::mpi::communicator& comm, const RunOptions& opt) {
+  Scenario sc;
+  on_root(comm, [&] {
+    sc = load_scenario(opt.scenario);
+    if (!opt.set.empty()) {
+      std::vector<ParameterOverride> overrides;
+      for (const auto& text : opt.set) overrides.push_back(parse_override(text));
+      apply_overrides(sc, overrides, "--set", 0);
+    }
+    if (!opt.policies.empty()) keep_policies(sc, parse_policy_positions(opt.policies, sc.policies.size()));
+  });
+  boost::mpi::broadcast(comm, sc, 0);
+  return sc;
+}
+
+}  // namespace
+
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
+  watch_stop_signals();
+  return run_scenario(comm, opt);
+}
+
+int run_scenario(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   // 1. The scenario, with the command line's overrides and solver options.
-  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  Scenario sc = load_run_scenario(comm, opt);
   if (opt.epochs > 0) sc.epochs = opt.epochs;
   if (!opt.output.empty()) sc.output = opt.output;
   insert_petsc_options(sc, opt.petsc_args);
