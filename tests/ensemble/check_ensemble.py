@@ -14,6 +14,10 @@ symmetric scenario of this folder; CTest runs them (tests/CMakeLists.txt, label 
     check_ensemble.py restart REGIO MPIEXEC WORK        an ensemble with a member missing and one
                                                         interrupted completes only those two, to the
                                                         same files; a folder of another ensemble is refused
+    check_ensemble.py signal REGIO MPIEXEC WORK         SIGUSR1 to mpirun after a few members: exit 4,
+                                                        ensemble.yaml interrupted; the same command
+                                                        again completes it, shapley.csv as an
+                                                        uninterrupted run's
     check_ensemble.py shapley OUT                       efficiency, symmetry and dummy of shapley.csv
     check_ensemble.py quadrature OUT                    members.csv reproduces the means and variances
 
@@ -182,6 +186,44 @@ def cmd_restart(regio, mpiexec, work):
           "a folder of another ensemble is refused: " + other.stderr.strip())
 
 
+def cmd_signal(regio, mpiexec, work):
+    import signal
+    import time
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    root = os.path.join(HERE, "..", "..")
+    package = os.path.join(root, "inputs", "china31", "ensembles", "policy-package.yaml")
+    cmd = [mpiexec, "-np", "2", regio, "shapley", package, "--epochs", "5", "--out"]
+    run(cmd + [os.path.join(work, "reference")])
+    out = os.path.join(work, "ensemble")
+    log = os.path.join(work, "interrupted.log")
+    with open(log, "w") as f:
+        p = subprocess.Popen(cmd + [out], stdout=f, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:  # a few members done, then the signal
+        with open(log, encoding="utf-8") as f:
+            if sum(line.startswith("member ") for line in f) >= 3:
+                break
+        time.sleep(0.02)
+    p.send_signal(signal.SIGUSR1)  # mpirun forwards it to the ranks
+    rc = p.wait(timeout=120)
+    with open(log, encoding="utf-8") as f:
+        print(f.read()[-600:])
+    with open(os.path.join(out, "ensemble.yaml"), encoding="utf-8") as f:
+        record = f.read()
+    check(rc == 4 and record.rstrip().endswith("status: interrupted"),
+          f"SIGUSR1 stops the ensemble: exit {rc}, ensemble.yaml {record.rstrip().splitlines()[-1]}")
+    done = sum(os.path.exists(os.path.join(out, "members", m, "run.yaml")) and
+               open(os.path.join(out, "members", m, "run.yaml")).read().rstrip().endswith("status: complete")
+               for m in os.listdir(os.path.join(out, "members")))
+    check(0 < done < 64, f"{done} of 64 members complete when it stopped")
+    r = run(cmd + [out])
+    check(f"{done} complete, {64 - done} to run" in r.stdout, f"the rerun runs the {64 - done} others")
+    same = same_outputs.text_lines(os.path.join(out, "shapley.csv")) == \
+        same_outputs.text_lines(os.path.join(work, "reference", "shapley.csv"))
+    check(same, "shapley.csv equals the uninterrupted run's byte for byte")
+
+
 def cmd_shapley(out):
     header, rows = read_csv(os.path.join(out, "shapley.csv"))
     check(header == ["variable", "epoch", "policy", "contribution", "total"], "shapley.csv's columns")
@@ -233,6 +275,8 @@ def main():
         cmd_alone(a[1], a[2], a[3], a[4], int(a[5]))
     elif cmd == "restart":
         cmd_restart(a[1], a[2], a[3])
+    elif cmd == "signal":
+        cmd_signal(a[1], a[2], a[3])
     elif cmd == "shapley":
         cmd_shapley(a[1])
     elif cmd == "quadrature":

@@ -313,12 +313,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
 }
 
 Scenario load_scenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the scenario file (check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto base = std::filesystem::path(path).parent_path().string();
-  return parse_scenario(buf.str(), path, base.empty() ? "." : base);
+  const YamlFileText file = read_yaml_file(path, "the scenario file");
+  return parse_scenario(file.text, path, file.dir);
 }
 
 }  // namespace regio

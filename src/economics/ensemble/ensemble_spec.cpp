@@ -287,12 +287,8 @@ EnsembleSpec parse_ensemble_spec(const std::string& yaml_text, const std::string
 }
 
 EnsembleSpec load_ensemble_spec(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the ensemble spec (check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto base = std::filesystem::path(path).parent_path().string();
-  return parse_ensemble_spec(buf.str(), path, base.empty() ? "." : base);
+  const YamlFileText file = read_yaml_file(path, "the ensemble spec");
+  return parse_ensemble_spec(file.text, path, file.dir);
 }
 
 }  // namespace regio
