@@ -29,6 +29,7 @@ struct RunOptions {
   std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
   std::vector<std::string> set;         // KEY=VALUE: parameters set after loading (scenario_overrides.hpp)
   std::string policies;                 // "" all of the scenario's policies; "none" or 1-based positions "1,3"
+  bool welfare_terms = false;           // also write welfare_terms.csv (welfare_terms.hpp)
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;
@@ -96,6 +97,7 @@ struct EnsembleOptions {
   int epochs = -1;                   // overrides the spec's and the scenario's when > 0
   int group_ranks = 0;               // ranks per member (0: the spec's, else 1)
   std::string schedule = "dynamic";  // dynamic | static
+  bool welfare_terms = false;        // members write welfare_terms.csv; shapley: shapley_welfare.csv
   std::string program;               // argv[0]: the members' command lines start with it
   std::vector<std::string> petsc_args;
   std::string command_line;

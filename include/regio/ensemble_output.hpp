@@ -42,4 +42,10 @@ std::vector<std::string> write_bands(const std::string& dir, const std::vector<s
 std::string write_shapley(const std::string& dir, const std::vector<std::string>& member_dirs,
                           const std::vector<std::string>& labels);
 
+// DIR/shapley_welfare.csv from the members' welfare_terms.csv (run with --welfare-terms): the
+// Shapley value of each policy in each welfare channel's part of the welfare change
+// (welfare_terms.hpp), and in the composition term.
+std::string write_shapley_welfare(const std::string& dir, const std::vector<std::string>& member_dirs,
+                                  const std::vector<std::string>& labels);
+
 }  // namespace regio

@@ -25,9 +25,10 @@ struct EnsemblePlan {
   int epochs = 0;                 // every member's (0: the scenario's)
   std::vector<std::size_t> todo;  // the members to run: not yet complete
   std::string definition;         // ensemble.yaml's fingerprint of every member's run
+  bool welfare_terms = false;     // members write welfare_terms.csv (--welfare-terms)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& spec& output& group_ranks& epochs& todo& definition;
+    ar& spec& output& group_ranks& epochs& todo& definition& welfare_terms;
   }
 };
 

@@ -13,6 +13,7 @@
 #include "regio/equilibrium.hpp"
 #include "regio/outcomes.hpp"
 #include "regio/scenario.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
 
@@ -57,6 +58,11 @@ class OutputWriter {
                    const SolveStats& stats, const std::vector<double>& migration_flows = {});
   // Write migration.csv (province-to-province migrants) from now on.
   void enable_migration_csv(const std::vector<std::string>& province_names);
+  // Write welfare_terms.csv (regio run --welfare-terms) from now on; then one call per epoch with
+  // every region's outcomes (for their ids) and welfare terms, in CSV order.
+  void enable_welfare_terms();
+  void write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                           const std::vector<WelfareTerms>& terms);
   void finish(const std::string& status, const std::string& error = "");
   const std::string& dir() const { return dir_; }
 
@@ -70,7 +76,7 @@ class OutputWriter {
   RunInfo info_;
   std::vector<RegionField> region_fields_;
   std::vector<double Aggregates::*> aggregate_fields_;
-  std::ofstream regions_, aggregates_, solver_, migration_;
+  std::ofstream regions_, aggregates_, solver_, migration_, welfare_;
 };
 
 // "2026-11-23T19:33:51Z"

@@ -105,6 +105,13 @@ extern const Column nonlinear_iterations, linear_iterations, residual_evaluation
     initial_residual_norm;
 }  // namespace solver_csv
 
+namespace welfare_terms_csv {
+extern const File file;
+extern const Column weight, welfare, amenity, trade, technology, factor_prices, capital_income, land_income, transfers,
+    migration;
+extern const std::span<const Column* const> channels;  // amenity .. migration: welfare_channels() in order
+}  // namespace welfare_terms_csv
+
 namespace run_yaml {
 extern const File file;
 extern const Column regio_version, kernel_products, kernel_math, kernel_storage, kernel_stored_ranks, command,
@@ -195,6 +202,10 @@ extern const File file;
 extern const Column policy, contribution, total;
 extern const std::span<const Column* const> variables;  // aggregates.csv columns decomposed
 }  // namespace shapley_csv
+namespace shapley_welfare_csv {
+extern const File file;
+extern const Column channel, contribution, total;
+}  // namespace shapley_welfare_csv
 }  // namespace ensemble
 
 // tools/output_schema.json: every file with its columns, keys or datasets (`regio schema`).

@@ -56,6 +56,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
       ->allow_extra_args(false);
   cmd->add_option("--policies", run.policies,
                   "Only these of the scenario's policies: 1-based positions in its list, e.g. 1,3, or `none`");
+  cmd->add_flag("--welfare-terms", run.welfare_terms,
+                "Also write welfare_terms.csv: every region's welfare split into channels (docs/welfare.md)");
   return cmd;
 }
 
@@ -79,6 +81,9 @@ CLI::App* add_ensemble_command(CLI::App& app, EnsembleOptions& ens, bool shapley
                   "dynamic: the next member to the first free group (MPI one-sided counter on rank 0); static: "
                   "group g runs members g, g + groups, ...")
       ->check(CLI::IsMember({"dynamic", "static"}));
+  cmd->add_flag("--welfare-terms", ens.welfare_terms,
+                "Members also write welfare_terms.csv (regio run --welfare-terms); shapley: shapley_welfare.csv, "
+                "each policy's part of the welfare change by channel (docs/welfare.md)");
   ens.shapley = shapley;
   return cmd;
 }

@@ -19,6 +19,7 @@
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
 #include "regio/version.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
 
@@ -69,6 +70,9 @@ EnsemblePlan plan_on_root(const EnsembleOptions& opt, int ranks) {
     base = load_scenario(plan.spec.scenario);
     if (plan.spec.shapley()) add_shapley_members(plan.spec, base);
   }
+  plan.welfare_terms = opt.welfare_terms;
+  if (opt.welfare_terms && !welfare_terms_problem(base).empty())
+    throw InputError(fmt::format("--welfare-terms: {}: {}", plan.spec.scenario, welfare_terms_problem(base)));
   plan.epochs = opt.epochs > 0 ? opt.epochs : plan.spec.epochs;
   if (plan.epochs > 0) base.epochs = plan.epochs;
   plan.group_ranks = group_size(opt, plan.spec, ranks);
@@ -100,7 +104,8 @@ void prepare_folder(EnsemblePlan& plan, EnsembleRecord& record) {
         "epochs, decomposition or PETSc options); choose another --out or remove the folder",
         plan.output, old, plan.definition));
   namespace se = schema::ensemble;
-  for (const auto* f : {&se::bands_national_csv::file, &se::bands_regions_csv::file, &se::shapley_csv::file})
+  for (const auto* f : {&se::bands_national_csv::file, &se::bands_regions_csv::file, &se::shapley_csv::file,
+                        &se::shapley_welfare_csv::file})
     fs::remove(fs::path(plan.output) / f->name, ec);  // results of an earlier attempt: written again at the end
   write_members_csv(plan.output, plan.spec);
   plan.todo.clear();

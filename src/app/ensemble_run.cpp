@@ -32,6 +32,7 @@ std::vector<std::string> member_args(const EnsemblePlan& plan, const EnsembleMem
   if (!opt.decomposition.empty()) a.insert(a.end(), {"--decomp", opt.decomposition});
   for (const auto& o : member.overrides) a.insert(a.end(), {"--set", override_text(o)});
   if (!member.all_policies) a.insert(a.end(), {"--policies", policy_positions_text(member.policies)});
+  if (plan.welfare_terms) a.push_back("--welfare-terms");
   return a;
 }
 
@@ -44,6 +45,7 @@ RunOptions member_run_options(const EnsemblePlan& plan, const EnsembleMember& me
   r.quiet = true;
   for (const auto& o : member.overrides) r.set.push_back(override_text(o));
   if (!member.all_policies) r.policies = policy_positions_text(member.policies);
+  r.welfare_terms = plan.welfare_terms;
   r.petsc_args = opt.petsc_args;
   std::vector<std::string> ours = {opt.program};
   for (auto& a : member_args(plan, member, opt, true)) ours.push_back(std::move(a));
@@ -174,10 +176,12 @@ int finish_ensemble(const boost::mpi::communicator& world, const EnsemblePlan& p
       weights.push_back(m.weight);
     }
     std::vector<std::string> written;
-    if (plan.spec.shapley())
+    if (plan.spec.shapley()) {
       written.push_back(write_shapley(plan.output, dirs, plan.spec.policy_labels));
-    else
+      if (plan.welfare_terms) written.push_back(write_shapley_welfare(plan.output, dirs, plan.spec.policy_labels));
+    } else {
       written = write_bands(plan.output, dirs, weights);
+    }
     record.status = "complete";
     write_ensemble_yaml(plan.output, record);
     std::printf("done: %zu members (%ld run now, %zu kept) in %.2f s; wrote %s (ensemble.yaml status: complete)\n",

@@ -11,6 +11,7 @@
 #include "regio/epoch_driver.hpp"
 #include "regio/scenario_overrides.hpp"
 #include "regio/version.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
 
@@ -28,6 +29,8 @@ Scenario load_run_scenario(const boost::mpi::communicator& comm, const RunOption
       apply_overrides(sc, overrides, "--set", 0);
     }
     if (!opt.policies.empty()) keep_policies(sc, parse_policy_positions(opt.policies, sc.policies.size()));
+    if (opt.welfare_terms && !welfare_terms_problem(sc).empty())
+      throw InputError(fmt::format("--welfare-terms: {}", welfare_terms_problem(sc)));
   });
   boost::mpi::broadcast(comm, sc, 0);
   return sc;

@@ -13,6 +13,7 @@
 #include "regio/ensemble_statistics.hpp"
 #include "regio/error.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/welfare_table.hpp"
 
 namespace regio {
 
@@ -204,6 +205,42 @@ std::string write_shapley(const std::string& dir, const std::vector<std::string>
       for (std::size_t j = 0; j < labels.size(); ++j)
         f << variable->name << ',' << first.rows[r].fields[0] << ',' << csv::quote(labels[j]) << ',' << num(phi[j])
           << ',' << num(total) << '\n';
+    }
+  }
+  if (!f.flush()) throw InputError(fmt::format("{}: writing failed (disk full?)", path.string()));
+  return path.string();
+}
+
+}  // namespace regio
+
+namespace regio {
+
+std::string write_shapley_welfare(const std::string& dir, const std::vector<std::string>& member_dirs,
+                                  const std::vector<std::string>& labels) {
+  namespace sw = schema::ensemble::shapley_welfare_csv;
+  std::vector<WelfareTable> tables;
+  for (const auto& m : member_dirs) tables.push_back(read_welfare_table(m));
+  const WelfareTable& none = tables.front();
+  const fs::path path = fs::path(dir) / sw::file.name;
+  std::ofstream f(path, std::ios::trunc);
+  f << header_of(sw::file) << '\n';
+  const std::size_t C = welfare_channels().size();
+  for (const auto& [epoch, base_terms] : none.by_epoch) {
+    // v_k(S): channel k's part of the welfare change from no policy to the policies S (k = C: composition).
+    std::vector<std::vector<double>> v(C + 1, std::vector<double>(tables.size(), 0.0));
+    for (std::size_t m = 0; m < tables.size(); ++m) {
+      if (tables[m].ids != none.ids || !tables[m].by_epoch.count(epoch))
+        throw InputError(fmt::format("{}: other regions or epochs than {}", tables[m].file, none.file));
+      const WelfareChange w = welfare_change(base_terms, tables[m].by_epoch.at(epoch));
+      for (std::size_t k = 0; k < C; ++k) v[k][m] = w.channels[k];
+      v[C][m] = w.composition;
+    }
+    for (std::size_t k = 0; k <= C; ++k) {
+      const std::vector<double> phi = shapley_values(v[k]);
+      const std::string channel = k < C ? welfare_channels()[k].name : "composition";
+      for (std::size_t j = 0; j < labels.size(); ++j)
+        f << epoch << ',' << csv::quote(labels[j]) << ',' << channel << ',' << num(phi[j]) << ',' << num(v[k].back())
+          << '\n';
     }
   }
   if (!f.flush()) throw InputError(fmt::format("{}: writing failed (disk full?)", path.string()));

@@ -145,6 +145,29 @@ void OutputWriter::enable_migration_csv(const std::vector<std::string>& province
   open_csv(migration_, schema::migration_csv::file.name, schema::column_names(schema::migration_csv::file));
 }
 
+void OutputWriter::enable_welfare_terms() {
+  // The file's channel columns are welfare_channels(), in order.
+  const auto& channels = welfare_channels();
+  const auto& columns = schema::welfare_terms_csv::channels;
+  for (std::size_t k = 0; k < channels.size(); ++k)
+    if (k >= columns.size() || columns[k]->name != channels[k].name)
+      throw std::logic_error(fmt::format("welfare_terms.csv: channel {} is not the schema's", channels[k].name));
+  open_csv(welfare_, schema::welfare_terms_csv::file.name, schema::column_names(schema::welfare_terms_csv::file));
+}
+
+void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                                       const std::vector<WelfareTerms>& terms) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& t = terms[i];
+    welfare_ << epoch << ',' << year << ',' << csv::quote(all[i].id) << ',' << csv::quote(all[i].province) << ','
+             << num(t.weight) << ',' << num(t.welfare);
+    for (const auto& c : welfare_channels()) welfare_ << ',' << num(t.*c.member);
+    welfare_ << '\n';
+  }
+  welfare_.flush();
+  if (!welfare_) throw InputError(fmt::format("{}: writing the outputs failed (disk full?)", dir_));
+}
+
 void OutputWriter::open_csv(std::ofstream& f, std::string_view name, const std::vector<std::string>& cols) {
   const fs::path path = fs::path(dir_) / name;
   std::vector<std::string> kept;  // a restart keeps the rows of epochs before first_epoch
@@ -200,7 +223,7 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
 }
 
 void OutputWriter::finish(const std::string& status, const std::string& error) {
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) f->close();
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_}) f->close();
   info_.status = status;
   info_.error = error;
   info_.finished = utc_now();

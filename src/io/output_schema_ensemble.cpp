@@ -133,9 +133,30 @@ const File file{"shapley.csv",
                 kVariables};
 }  // namespace shapley_csv
 
+// ---- shapley_welfare.csv ----------------------------------------------------------------------
+namespace shapley_welfare_csv {
+const Column channel{"channel", "",
+                     "a welfare channel (welfare_terms.csv's: amenity, trade, ..., migration) or `composition` "
+                     "(docs/welfare.md)",
+                     "", key};
+const Column contribution{"contribution", "",
+                          "the policy's Shapley value in the channel's part of the national welfare change (welfare's "
+                          "unit, a log: 0.01 ≈ 1 %); over the channels they add up to its welfare contribution in "
+                          "shapley.csv",
+                          "φ_jk"};
+const Column total{"total", "",
+                   "the channel's part of the welfare change with every policy against none; over the policies the "
+                   "contributions add up to it"};
+constexpr const Column* kColumns[] = {&schema::epoch, &shapley_csv::policy, &channel, &contribution, &total};
+const File file{"shapley_welfare.csv",
+                "`shapley` with --welfare-terms only: one row per epoch, policy and channel: who changed welfare "
+                "through which channel",
+                kColumns};
+}  // namespace shapley_welfare_csv
+
 namespace {
-constexpr const File* kFiles[] = {&ensemble_yaml::file, &members_csv::file, &bands_national_csv::file,
-                                  &bands_regions_csv::file, &shapley_csv::file};
+constexpr const File* kFiles[] = {&ensemble_yaml::file,     &members_csv::file, &bands_national_csv::file,
+                                  &bands_regions_csv::file, &shapley_csv::file, &shapley_welfare_csv::file};
 }  // namespace
 
 std::span<const File* const> files() { return kFiles; }

@@ -18,6 +18,10 @@ symmetric scenario of this folder; CTest runs them (tests/CMakeLists.txt, label 
                                                         ensemble.yaml interrupted; the same command
                                                         again completes it, shapley.csv as an
                                                         uninterrupted run's
+    check_ensemble.py welfare REGIO MPIEXEC WORK        --welfare-terms (docs/welfare.md): regio compare's
+                                                        welfare.csv adds up to aggregates.csv's change;
+                                                        shapley_welfare.csv adds up over policies and
+                                                        channels to shapley.csv's welfare and the totals
     check_ensemble.py shapley OUT                       efficiency, symmetry and dummy of shapley.csv
     check_ensemble.py quadrature OUT                    members.csv reproduces the means and variances
 
@@ -224,6 +228,50 @@ def cmd_signal(regio, mpiexec, work):
     check(same, "shapley.csv equals the uninterrupted run's byte for byte")
 
 
+def cmd_welfare(regio, mpiexec, work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    scenario = os.path.join(HERE, "scenario.yaml")
+    launch = [mpiexec, "-np", "2", regio]
+    for name, extra in (("none", ["--policies", "none"]), ("all", [])):
+        run(launch + ["run", scenario, "--quiet", "--welfare-terms", "--out", os.path.join(work, name)] + extra)
+    run([regio, "compare", os.path.join(work, "none"), os.path.join(work, "all"), "--out", os.path.join(work, "cmp")])
+    header, rows = read_csv(os.path.join(work, "cmp", "welfare.csv"))
+    agg = {}
+    for name in ("none", "all"):
+        h, r = read_csv(os.path.join(work, name, "aggregates.csv"))
+        agg[name] = {x[0]: float(x[h.index("welfare")]) for x in r}
+    channels = header[header.index("change") + 1:header.index("composition") + 1]
+    worst_sum = worst_agg = worst_closure = 0.0
+    for row in rows:
+        v = dict(zip(header, row))
+        change = float(v["change"])
+        worst_agg = max(worst_agg, abs(change - (agg["all"][v["epoch"]] - agg["none"][v["epoch"]])))
+        worst_sum = max(worst_sum, abs(sum(float(v[c]) for c in channels) - change))
+        worst_closure = max(worst_closure, float(v["closure"]))
+    check(len(channels) == 9 and rows and abs(float(rows[-1][header.index("change")])) > 1e-4,
+          f"welfare.csv: {len(rows)} epochs, channels {channels}")
+    check(worst_agg < 1e-13, f"its change is aggregates.csv's welfare difference ({worst_agg:.1e})")
+    check(worst_sum < 1e-13, f"the channels and the composition add up to it ({worst_sum:.1e})")
+    check(worst_closure < 1e-12, f"every region's channels add up to its welfare ({worst_closure:.1e})")
+    out = os.path.join(work, "shapley")
+    run(launch + ["shapley", scenario, "--welfare-terms", "--out", out])
+    _, sw = read_csv(os.path.join(out, "shapley_welfare.csv"))
+    _, sh = read_csv(os.path.join(out, "shapley.csv"))
+    welfare = {(e, p): float(c) for v, e, p, c, _ in sh if v == "welfare"}
+    by_policy, by_channel, totals = {}, {}, {}
+    for e, p, ch, c, t in sw:
+        by_policy[(e, p)] = by_policy.get((e, p), 0.0) + float(c)
+        by_channel[(e, ch)] = by_channel.get((e, ch), 0.0) + float(c)
+        totals[(e, ch)] = float(t)
+    worst_p = max(abs(by_policy[k] - welfare[k]) for k in welfare)
+    worst_c = max(abs(by_channel[k] - totals[k]) for k in totals)
+    check(worst_p < 1e-13, f"shapley_welfare.csv: a policy's channels add up to its welfare in shapley.csv ({worst_p:.1e})")
+    check(worst_c < 1e-13, f"shapley_welfare.csv: a channel's policies add up to its total ({worst_c:.1e})")
+    dummy = max(abs(float(c)) for e, p, ch, c, t in sw if p == "no-op land")
+    check(dummy == 0.0, f"the no-op policy has no part in any channel ({dummy:.1e})")
+
+
 def cmd_shapley(out):
     header, rows = read_csv(os.path.join(out, "shapley.csv"))
     check(header == ["variable", "epoch", "policy", "contribution", "total"], "shapley.csv's columns")
@@ -244,6 +292,8 @@ def cmd_shapley(out):
         worst_sym = max(worst_sym, abs(g["west boost"][0] - g["east boost"][0]) / scale)
         worst_dummy = max(worst_dummy, abs(g["no-op land"][0]) / scale)
     check(moved, "the policies change the outcomes after epoch 0")
+    check(not os.path.exists(os.path.join(out, "members", "000", "welfare_terms.csv")),
+          "without --welfare-terms a run writes no welfare_terms.csv")
     check(worst_sum <= 1e-12, f"contributions add up to the total: largest gap {worst_sum:.2e} of the scale")
     check(worst_sym <= 1e-9, f"west and east boosts (mirror images) contribute alike: {worst_sym:.2e}")
     check(worst_dummy <= 1e-9, f"the no-op policy contributes nothing: {worst_dummy:.2e}")
@@ -277,6 +327,8 @@ def main():
         cmd_restart(a[1], a[2], a[3])
     elif cmd == "signal":
         cmd_signal(a[1], a[2], a[3])
+    elif cmd == "welfare":
+        cmd_welfare(a[1], a[2], a[3])
     elif cmd == "shapley":
         cmd_shapley(a[1])
     elif cmd == "quadrature":
