@@ -10,5 +10,5 @@ bash scripts/install-deps.sh
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j"${JOBS:-$(nproc)}"
 . scripts/mpi-env.sh
-mpirun -np "$RANKS" "$BUILD_DIR/regio" run inputs/china31/baseline.yaml --decomp "decomp/china31-np$RANKS.yaml" --out out/china31-baseline
+mpirun -np "$RANKS" "$BUILD_DIR/regio" run inputs/china31/baseline.yaml --decomp "decomp/china31-np$RANKS.yaml" --overwrite --out out/china31-baseline
 echo "setup: outputs in out/china31-baseline (regions.csv, aggregates.csv, solver.csv, run.yaml)"

@@ -94,3 +94,46 @@ TEST(HistoryDynamics, ZeroConvergenceAndDriftIsPartOne) {
   EXPECT_EQ(x.log_b, y.log_b);
   EXPECT_EQ(x.registered, y.registered);
 }
+
+// Investment wedges (MODEL.md §2, §14): epoch 0's investment J_n = ϕ σ I_n + (1 − ϕ) ω_n σ Σ I with
+// ω_n ∝ K_n (r̄_n/ζ_n)^ν from the region CSV's capital_friction and capital_rent_lagged; after the
+// epoch ζ has moved by its drift and r̄ is the epoch's rent.
+TEST(HistoryDynamics, InvestmentWedgesAndTheirDrift) {
+  Scenario sc = calibration_scenario();
+  sc.households.saving_rate = 0.3;
+  sc.capital.home_bias = 0.4;
+  sc.capital.allocation_elasticity = 1.5;
+  auto regions = random_regions(16, 4, 79);
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    regions[i].capital_friction = 1 + 0.3 * static_cast<double>(i % 4);
+    regions[i].capital_friction_drift = 0.01 * static_cast<double>(i % 3) - 0.01;
+    regions[i].capital_rent_lagged = 0.8 + 0.1 * static_cast<double>(i % 5);
+  }
+  auto comm = world();
+  Simulation sim(comm, distribute_regions(comm, sc, regions, nullptr));
+  sim.solve();
+  const auto& st = sim.state();
+  const auto& v = sim.system().results().view;
+  std::vector<double> mine;
+  for (std::size_t j = 0; j < st.size(); ++j)
+    mine.insert(mine.end(), {v.investment[j], v.income[j], st.capital[j], st.prices[j].capital_rent});
+  std::vector<double> all;
+  sim.layout().allgather(mine.data(), 4, all);
+  const std::size_t n = regions.size();
+  double income = 0, weight = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    income += all[4 * i + 1];
+    weight += all[4 * i + 2] * std::pow(regions[i].capital_rent_lagged / regions[i].capital_friction, 1.5);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double omega =
+        all[4 * i + 2] * std::pow(regions[i].capital_rent_lagged / regions[i].capital_friction, 1.5) / weight;
+    EXPECT_NEAR(all[4 * i] / (0.3 * (0.4 * all[4 * i + 1] + 0.6 * omega * income)), 1, 1e-12) << regions[i].id;
+  }
+  sim.advance();
+  for (std::size_t j = 0; j < st.size(); ++j) {
+    const Region& r = st.records[j];
+    EXPECT_NEAR(st.capital_friction[j], r.capital_friction * std::exp(r.capital_friction_drift), 1e-15) << r.id;
+    EXPECT_EQ(st.lagged_capital_rent[j], st.prices[j].capital_rent) << r.id;
+  }
+}

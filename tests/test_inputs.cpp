@@ -195,6 +195,8 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"migration.frictions", {"", "/data/migration.csv", "/data/my migration frictions.csv"}},
       {"migration.province_costs", {"", "/data/province_costs.csv", "/data/my costs.csv"}},
       {"calibration.migrants", {"", "/data/census_migrants.csv", "/data/my census.csv"}},
+      {"trade.province_scales", {"", "/data/province_scales.csv", "/data/my scales.csv"}},
+      {"calibration.trade_shares", {"", "/data/trade_shares.csv", "/data/my shares.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
   };
   for (const auto& p : scenario_parameters()) {

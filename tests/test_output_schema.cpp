@@ -197,8 +197,7 @@ TEST(OutputSchema, CompareReadsWhatTheWriterWrites) {
     info.version = "test";
     info.epochs = 2;
     info.regions = 3;
-    OutputWriter w((dir / run).string(), sc, d, info);
-    w.enable_migration_csv({"Alpha", "Beta"});
+    OutputWriter w((dir / run).string(), sc, d, info, {"Alpha", "Beta"});
     for (int e = 0; e < 2; ++e) {
       std::vector<RegionOutcome> all(3, numbered_outcome());
       for (std::size_t i = 0; i < all.size(); ++i) {

@@ -13,7 +13,7 @@ OUT=${2:-out/frictions}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 IN=$(pwd)/inputs/china31
-run() { mpirun -np "$RANKS" build/regio run "$1" --quiet --out "$OUT/$2"; }
+run() { mpirun -np "$RANKS" build/regio run "$1" --quiet --overwrite --out "$OUT/$2"; }
 compare() { mpirun -np 1 build/regio compare "$OUT/$1" "$OUT/$2" --out "$OUT/compare-$2" > /dev/null; }
 # Variants of the observed frictions: /3.34 (the shipped border cost divided out, some pairs then
 # below the within-province level), the same floored at 1, and 1 everywhere (header only).

@@ -124,7 +124,7 @@ class Regio:
     def run_file(self, scenario_path, outdir, epochs=None):
         """`regio run SCENARIO --out DIR --quiet` on a scenario file as it is."""
         outdir = os.path.abspath(outdir)
-        args = ["run", os.path.abspath(scenario_path), "--out", outdir, "--quiet"]
+        args = ["run", os.path.abspath(scenario_path), "--out", outdir, "--quiet", "--overwrite"]
         if epochs is not None:
             args += ["--epochs", str(int(epochs))]
         self._mpirun(args)

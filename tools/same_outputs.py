@@ -5,12 +5,14 @@
 
 Walks BEFORE_DIR and compares every file with its namesake under AFTER_DIR:
 
-* CSV and other text files byte for byte, except what measures the machine rather than the
-  model: the `seconds` column of solver.csv, and in run.yaml the lines `regio_version:`,
-  `started:`, `finished:` and `elapsed_seconds:`;
+* CSV and other text files byte for byte, except what measures the machine or names the run
+  rather than the model: the `seconds` column of solver.csv, and in run.yaml the lines
+  `regio_version:`, `run_id:` (random per run), `started:`, `finished:` and `elapsed_seconds:`;
 * HDF5 files (regions.h5, checkpoints) dataset by dataset and attribute by attribute, bit for
   bit (the files' bytes hold object modification times, so they differ between any two runs),
-  except the `regio_version` attribute;
+  except the attributes that describe the file rather than the state: `regio_version`, and the
+  checkpoint's integrity metadata (`run_id`, `identity_checksum`, the datasets' `checksum`,
+  `format_version`: checkpoint format 2 added them, docs/guarantees.md);
 * a file present on one side only is a difference.
 
 Prints one line per difference and a summary; exit 0 if there is none, 1 otherwise.
@@ -23,8 +25,8 @@ import sys
 
 import numpy as np
 
-IGNORED_RUN_YAML = ("regio_version:", "started:", "finished:", "elapsed_seconds:")
-IGNORED_ATTRIBUTES = ("regio_version",)
+IGNORED_RUN_YAML = ("regio_version:", "run_id:", "started:", "finished:", "elapsed_seconds:")
+IGNORED_ATTRIBUTES = ("regio_version", "run_id", "identity_checksum", "checksum", "format_version")
 
 
 def text_lines(path):

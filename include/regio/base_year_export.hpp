@@ -20,11 +20,17 @@
 #include <string>
 
 #include "regio/equilibrium.hpp"
+#include "regio/grouped_system.hpp"
 #include "regio/layout.hpp"
 
 namespace regio {
 
 void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
                       const Equilibrium& eq);
+
+// The same folder for a levels economy with labour groups at its last evaluated point (its groups,
+// land and land income as the economy has them; real_income is v_ng, a migrant's real income
+// under stayers, as the hat mode reads it).
+void export_grouped_base_year(const std::string& dir, const GroupedEconomy& economy, const GroupedSystem& system);
 
 }  // namespace regio

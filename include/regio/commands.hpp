@@ -18,13 +18,16 @@ enum ExitCode : int {
   kExitSolverError = 2,
   kExitInternalError = 3,
   kExitInterrupted = 4,  // stopped by SIGTERM/SIGUSR1 after writing a checkpoint: restart it
+  kExitNoProgress = 5,   // --progress-timeout: no epoch step for that long (a rank died?): restart it
 };
+
+constexpr int kEpochsFromScenario = -2147483647;  // --epochs not given
 
 struct RunOptions {
   std::string scenario;
   std::string decomposition;            // overrides the scenario's; "auto" builds one
   std::string output;                   // overrides the scenario's
-  int epochs = -1;                      // overrides the scenario's when > 0
+  int epochs = kEpochsFromScenario;     // overrides the scenario's when given (range-checked)
   std::string restart;                  // checkpoint to continue from
   std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
   std::vector<std::string> set;         // KEY=VALUE: parameters set after loading (scenario_overrides.hpp)
@@ -33,6 +36,8 @@ struct RunOptions {
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;
+  bool overwrite = false;       // replace a run already in the output folder (run_folder.hpp)
+  double progress_timeout = 0;  // seconds without an epoch step before a rank ends the job (watchdog.hpp); 0: off
 };
 
 struct ValidateOptions {
@@ -46,11 +51,13 @@ struct CalibrateOptions {
   std::string decomposition;
   std::string output;          // calibrated region CSV (with `history`: a folder)
   std::string province_costs;  // calibrated migration.province_costs CSV (with calibration.migrants)
+  std::string trade_scales;    // calibrated trade.province_scales CSV (with calibration.trade_shares)
   std::vector<std::string> petsc_args;
   // MODEL.md §14: calibrate every year of the window until−10 … until from a history panel
   // folder (docs/forecast-protocol.md §1–2) instead of the scenario's region CSV.
   std::string history;
   int until = 0;
+  double home_bias = -1;  // ϕ with --history; < 0: the protocol's rule (docs/forecast-protocol.md)
 };
 
 // The calibrated fundamentals of every region in CSV order, on rank 0 (empty elsewhere). Collective.
@@ -108,9 +115,6 @@ int ensemble_command(const boost::mpi::communicator& comm, const EnsembleOptions
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt);
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt);
-// `regio run` on `comm` without installing the signal handlers (an ensemble member: the ensemble
-// watches for SIGTERM/SIGUSR1 across its members).
-int run_scenario(const boost::mpi::communicator& comm, const RunOptions& opt);
 int validate_command(const boost::mpi::communicator& comm, const ValidateOptions& opt);
 int frictions_command(const boost::mpi::communicator& comm, const FrictionsOptions& opt);
 

@@ -13,16 +13,11 @@
 #include "regio/commands.hpp"
 #include "regio/output.hpp"
 #include "regio/region_panel.hpp"
+#include "regio/run_folder.hpp"
 #include "regio/simulation.hpp"
+#include "regio/watchdog.hpp"
 
 namespace regio {
-
-// SLURM's --signal (and scancel, preemption) deliver SIGUSR1 or SIGTERM: the run finishes the
-// epoch, checkpoints and exits with kExitInterrupted. watch_stop_signals() forgets an earlier
-// request and installs the handlers (before a run, or once before an ensemble's members);
-// stop_requested() says whether one arrived since.
-void watch_stop_signals();
-bool stop_requested();
 
 class EpochDriver {
  public:
@@ -31,12 +26,18 @@ class EpochDriver {
   EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
               CheckpointInfo identity, int first_epoch, std::chrono::steady_clock::time_point start);
 
-  // Run the epochs; returns the exit code (kExitOk, or kExitInterrupted after a signal). Any
-  // error leaves run.yaml at `failed` with its message and is rethrown.
+  // Take the output folder (run_folder.hpp), run the epochs; returns the exit code (kExitOk, or
+  // kExitInterrupted after a signal). Any error leaves run.yaml at `failed` with its message (or,
+  // for a run that was to replace another with --overwrite, puts the other back) and is
+  // rethrown. `complete` is written only after every output was written, closed and found finite.
   int run();
 
  private:
   void set_up_outputs();
+  void run_epochs();
+  void finish(const std::string& status, const std::string& error = "");  // rank 0's record, collective
+  void fail(const std::exception& err);  // rank 0: the record says failed, or the replaced run is back
+  void check_finite(int e, const std::vector<RegionOutcome>& mine, const Aggregates& agg) const;
   void announce() const;
   void epoch(int e);  // solve, outcomes, outputs, progress line
   void report(int e, const SolveStats& st) const;
@@ -55,9 +56,11 @@ class EpochDriver {
   bool migration_csv_ = false;
   RunInfo info_;
   KernelStorageSummary kernel_storage_;
+  std::optional<RunFolder> folder_;     // rank 0: holds the folder's lock
   std::optional<OutputWriter> out_;     // rank 0
   std::optional<RegionPanelH5> panel_;  // every rank writes its own rows
   bool csv_panel_ = true;
+  Watchdog watchdog_;  // --progress-timeout
 };
 
 }  // namespace regio

@@ -32,6 +32,9 @@ class EquilibriumResidual {
   const std::vector<double>& last_x() const { return last_x_; }
   const std::vector<double>& last_residual() const { return last_G_; }
   void keep_last_residual(bool keep) { keep_last_G_ = keep; }
+  // Per owned region: 1 if, in the last evaluation, its local markets failed to clear or its
+  // entries of G were not finite (the regions a domain error comes from).
+  const std::vector<char>& outside_domain() const { return outside_; }
   ResidualLog& log() { return log_; }
   const ResidualLog& log() const { return log_; }
   bool migration() const { return unknowns_.population_slot >= 0; }
@@ -54,6 +57,7 @@ class EquilibriumResidual {
   bool keep_last_G_ = false;
   ResidualLog log_;
   std::vector<double> last_x_, last_G_;
+  std::vector<char> outside_;
   std::vector<FactorPrices> prices_;
   std::vector<double> population_, own_pow_, attraction_, outflow_;
   std::unique_ptr<IoLocalBlock> io_block_;

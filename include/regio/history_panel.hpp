@@ -30,6 +30,7 @@ class HistoryPanel {
   static HistoryPanel read(const std::string& folder, int until);
 
   int until() const { return until_; }
+  const std::string& file() const { return file_; }
   // Year t's regions: `provinces` (a region CSV of the provinces, id = the panel's code) with
   // population, registered population, capital and GDP of year t in year-T prices. Registered:
   // the census stocks ≤ T, R/L interpolated linearly between them and held outside, scaled so
@@ -37,9 +38,19 @@ class HistoryPanel {
   std::vector<Region> regions(int year, const std::vector<Region>& provinces) const;
   // σ_t = Σ_i GFCF / Σ_i GDP of year t (nominal).
   double saving_rate(int year, const std::vector<Region>& provinces) const;
+  // Year t's shares of national GFCF (j_i) and of national GDP (y_i), nominal, in the order of
+  // `provinces` (MODEL.md §14's investment wedges).
+  struct Shares {
+    std::vector<double> investment, income;
+  };
+  Shares shares(int year, const std::vector<Region>& provinces) const;
   // Natural growth of a province: the mean over the last `years` years ≤ T with data of
   // natural increase / population (docs/forecast-protocol.md §3). InputError if none.
   double natural_growth(const std::string& code, int years) const;
+  // Natural increase / population of one year (NaN where the panel has none).
+  double natural_growth_rate(const std::string& code, int year) const;
+  // Whether every province has a registered population in `year` (a census year up to T).
+  bool census_year(int year) const;
 
  private:
   const HistoryRow& row(const std::string& code, int year) const;

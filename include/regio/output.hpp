@@ -1,10 +1,10 @@
 #pragma once
 // Output files of a run (docs/outputs.md): regions.csv, aggregates.csv, solver.csv, run.yaml;
 // their names, columns and keys are the output schema's (output_schema.hpp).
-// Only rank 0 writes. run.yaml is written first with `status: running` and rewritten at the
-// end with `status: complete` (or `failed` and the error), so a folder whose run.yaml does
-// not say complete must not be used.
-#include <fstream>
+// Only rank 0 writes. run.yaml is written first with `status: running` and replaced atomically
+// at the end with `status: complete` (or `interrupted`, or `failed` and the error), so a folder
+// whose run.yaml does not say complete must not be used. Every write is checked
+// (output_file.hpp): a failed one is an InputError, never a complete run.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,13 +12,14 @@
 #include "regio/decomposition.hpp"
 #include "regio/equilibrium.hpp"
 #include "regio/outcomes.hpp"
+#include "regio/output_file.hpp"
 #include "regio/scenario.hpp"
 #include "regio/welfare_terms.hpp"
 
 namespace regio {
 
 struct RunInfo {
-  std::string version, scenario_file, command_line, started, finished, status, error;
+  std::string version, run_id, scenario_file, command_line, started, finished, status, error;
   std::string restarted_from;  // checkpoint path, if this run continues another
   bool regions_csv = true;     // write regions.csv (else the panel is only in regions.h5)
   int ranks = 1, epochs = 0, epochs_done = 0, first_epoch = 0;
@@ -26,6 +27,7 @@ struct RunInfo {
   std::string kernel_storage;  // stored | on_the_fly | mixed (KernelStorageSummary); empty: not written
   int kernel_stored_ranks = 0;
   double decomposition_imbalance = 0;  // max/mean regions per rank; 0: not written
+  bool welfare_terms = false;          // write welfare_terms.csv (regio run --welfare-terms)
 };
 
 // regions.csv's column names for the scenario's sectors (output_schema.hpp).
@@ -47,28 +49,38 @@ std::vector<double Aggregates::*> aggregate_fields();
 
 class OutputWriter {
  public:
-  // Rank 0 only. Creates the folder (throws InputError if it cannot be created or written).
-  // With info.first_epoch > 0 (a restart) the CSVs are kept up to that epoch and appended to;
-  // rows of later epochs (written after the checkpoint by the interrupted run) are dropped.
-  OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info);
+  // Rank 0 only, in a folder the run owns (run_folder.hpp). With info.first_epoch > 0 (a
+  // restart) the folder must hold the run info.run_id with every epoch before first_epoch
+  // whole (restart_rows.hpp), else InputError before anything is written; the CSVs keep
+  // those rows and are appended to, rows of later epochs are dropped. `migration_provinces`:
+  // write migration.csv (province-to-province migrants) for these provinces; empty: not.
+  // An error after run.yaml is written leaves it at `failed`.
+  OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info,
+               const std::vector<std::string>& migration_provinces = {});
   // `all`: every region's outcomes for regions.csv, or empty when the panel goes to HDF5.
   // `migration_flows`: P×P persons by hukou province (row) and residence province (column), or
   // empty (migration.csv is then not written).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
                    const SolveStats& stats, const std::vector<double>& migration_flows = {});
-  // Write migration.csv (province-to-province migrants) from now on.
-  void enable_migration_csv(const std::vector<std::string>& province_names);
-  // Write welfare_terms.csv (regio run --welfare-terms) from now on; then one call per epoch with
-  // every region's outcomes (for their ids) and welfare terms, in CSV order.
-  void enable_welfare_terms();
+  // With info.welfare_terms (regio run --welfare-terms), after write_epoch: welfare_terms.csv's
+  // rows, every region's outcomes (for their ids) and welfare terms in CSV order.
   void write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
                            const std::vector<WelfareTerms>& terms);
+  // Closes the CSVs (checked) and replaces run.yaml with `status` and `error`; throws
+  // InputError if a file could not be written, and run.yaml then does not say `status`.
   void finish(const std::string& status, const std::string& error = "");
   const std::string& dir() const { return dir_; }
 
  private:
   void write_run_yaml();
-  void open_csv(std::ofstream& f, std::string_view name, const std::vector<std::string>& cols);
+  void check_restart() const;
+  void open_csvs();
+  void open_welfare_terms();
+  // The rows a restart keeps of each CSV, checked before anything is written.
+  std::vector<std::string> kept_rows(std::string_view name, const std::vector<std::string>& cols,
+                                     std::size_t rows_per_epoch) const;
+  void open_csv(OutputFile& f, std::string_view name, const std::vector<std::string>& cols,
+                const std::vector<std::string>& kept);
   std::vector<std::string> provinces_;
   std::string dir_;
   const Scenario& sc_;
@@ -76,7 +88,7 @@ class OutputWriter {
   RunInfo info_;
   std::vector<RegionField> region_fields_;
   std::vector<double Aggregates::*> aggregate_fields_;
-  std::ofstream regions_, aggregates_, solver_, migration_, welfare_;
+  OutputFile regions_, aggregates_, solver_, migration_, welfare_;
 };
 
 // "2026-11-23T19:33:51Z"

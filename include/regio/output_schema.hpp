@@ -114,7 +114,7 @@ extern const std::span<const Column* const> channels;  // amenity .. migration: 
 
 namespace run_yaml {
 extern const File file;
-extern const Column regio_version, kernel_products, kernel_math, kernel_storage, kernel_stored_ranks, command,
+extern const Column regio_version, run_id, kernel_products, kernel_math, kernel_storage, kernel_stored_ranks, command,
     scenario_file, ranks, regions, decomposition_imbalance, epochs, epochs_done, restarted_from, first_epoch, started,
     finished, decomposition, scenario, error, status;
 }  // namespace run_yaml

@@ -23,6 +23,12 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
                                                 const std::vector<std::string>& province_list,
                                                 const std::vector<std::string>& sectors);
 
+// The scales of the inherited province-pair trade costs (trade.province_scales: columns
+// from_province, to_province, sector, scale; the same rules), one per direction and sector.
+std::vector<TradeFriction> read_trade_scales(const std::string& path, const std::map<std::string, int>& provinces,
+                                             const std::vector<std::string>& province_list,
+                                             const std::vector<std::string>& sectors);
+
 // The migration factors, one per direction.
 std::vector<MigrationFriction> read_migration_frictions(const std::string& path,
                                                         const std::map<std::string, int>& provinces,

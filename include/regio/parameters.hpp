@@ -51,6 +51,9 @@ struct ParamSpec {
 };
 
 const std::vector<ParamSpec<Scenario>>& scenario_parameters();
+// A value for scenario parameter `key` given elsewhere than in the YAML (a command-line option
+// named `where`, e.g. --epochs): the same type and range checks; InputError if it fails them.
+void check_parameter_value(const std::string& key, double value, const std::string& where);
 const std::vector<ParamSpec<SectorParams>>& sector_parameters();
 
 // The default three-sector economy (agriculture, manufacturing, services).

@@ -21,6 +21,9 @@ class ProductivityInversion {
 
   // Throws SolverError (on every rank) if SNES does not converge.
   SolveStats solve(const std::string& context);
+  // Collective. Other bilateral costs for the next solves (the kernel rows rebuilt): the
+  // trade-scale calibration's steps (trade_scales.hpp).
+  void set_costs(std::shared_ptr<const TransportCosts> costs);
   Equilibrium results() const;
 
  private:

@@ -27,6 +27,10 @@ struct Region {
   // log Ā and log B per epoch (α_i), and its natural population growth (NaN: population.growth).
   double productivity_drift = 0, amenity_drift = 0;
   double natural_growth = std::numeric_limits<double>::quiet_NaN();
+  // The capital market's investment wedge (MODEL.md §2, §14): ζ_i (≥ 1; only ratios matter), the
+  // drift of log ζ_i per epoch, and r̄_i of the first epoch (1: the model's convention without a
+  // previous epoch). Estimated by `regio calibrate --history` (docs/forecast-protocol.md).
+  double capital_friction = 1, capital_friction_drift = 0, capital_rent_lagged = 1;
   std::vector<std::string> tags;
 
   bool has_tag(const std::string& t) const {
@@ -38,14 +42,17 @@ struct Region {
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
     ar& index& csv_line& id& name& province& lat& lon& area_km2& land_km2& population& registered& capital& gdp&
-        productivity& amenity& tags& productivity_drift& amenity_drift& natural_growth;
+        productivity& amenity& tags& productivity_drift& amenity_drift& natural_growth& capital_friction&
+            capital_friction_drift& capital_rent_lagged;
   }
 };
 
 // Read and validate a region CSV for the given sector names. Throws InputError naming the
 // file, line, column and region. Required columns: id, province, lat, lon, area_km2, land_km2,
 // population, capital, and productivity (or productivity_<sector> for every sector).
-// Optional: name (= id), registered (= population), gdp (0), amenity (1), tags ("").
+// Optional: name (= id), registered (= population), gdp (0), amenity (1), tags (""), and the
+// history-based dynamics' productivity_drift, amenity_drift (0), natural_growth (population.growth),
+// capital_friction (1), capital_friction_drift (0), capital_rent_lagged (1).
 std::vector<Region> load_regions(const std::string& path, const std::vector<std::string>& sectors);
 std::vector<Region> parse_regions(const std::string& csv_text, const std::string& file_label,
                                   const std::vector<std::string>& sectors);

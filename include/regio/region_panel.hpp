@@ -20,8 +20,9 @@ namespace regio {
 
 class RegionPanelH5 {
  public:
-  // Collective. Creates `path`, or with first_epoch > 0 (a restart) opens it and drops the rows
-  // of epochs >= first_epoch. Throws InputError on every rank if the file cannot be used.
+  // Collective. Creates `path`, or with first_epoch > 0 (a restart) opens it, checks that it
+  // holds every epoch before first_epoch (their years written) and drops the rows of later
+  // epochs. Throws InputError on every rank if the file cannot be used.
   RegionPanelH5(const std::string& path, const Layout& layout, const GlobalGeography& geo, const Scenario& sc,
                 int first_epoch);
   ~RegionPanelH5();
@@ -30,6 +31,8 @@ class RegionPanelH5 {
 
   // Collective. Row `epoch` of every column from this rank's outcomes (CSV order of its regions).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine);
+  // Collective. Closes the file; throws InputError on every rank if HDF5 reports a failure.
+  void close();
 
  private:
   struct Impl;

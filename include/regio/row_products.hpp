@@ -12,7 +12,9 @@
 // Every product keeps the same four partial sums and the same final combination whatever
 // the blocking and the path, so results are bitwise those of `row_dot`, and every column sum
 // adds the rows in order: neither depends on how many rows a rank owns nor on the CPU.
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 
 namespace regio {
 
@@ -53,6 +55,33 @@ void row_block_scatter(const double* const* rows, std::size_t num_rows, const do
 void row_block_scatter(const float* const* rows, std::size_t num_rows, const double* coef, std::size_t coef_stride,
                        double* const* accum, std::size_t num_vectors, std::size_t n,
                        const float* const* next = nullptr);
+
+// Owned rows in blocks of `block` (row_of(j): a double or float row): their products with
+// `in` (num_vectors vectors), coefficients(j0, rows, dots, coef) turning the rows×num_vectors
+// products into as many coefficients, and those scattered along the same rows into `accum`.
+// Stored rows (block > 1) of the next block are prefetched during the scatter, which runs
+// from cache, so the memory bus keeps streaming (kernels benchmark: 16 -> 20 GB/s for three
+// sectors at N = 4,000); rows recomputed on the fly (block = 1) are not asked for early.
+template <class Row, class RowOf, class Coefficients>
+void dot_then_scatter(std::vector<const Row*>& scratch, std::size_t n_own, std::size_t block, RowOf row_of,
+                      const double* const* in, double* const* accum, std::size_t num_vectors, std::size_t N,
+                      std::vector<double>& dots, std::vector<double>& coef, Coefficients coefficients) {
+  dots.resize(block * num_vectors);
+  coef.resize(block * num_vectors);
+  scratch.resize(2 * block);
+  const Row** rows_now = scratch.data();
+  const Row** rows_next = scratch.data() + block;
+  for (std::size_t j0 = 0; j0 < n_own; j0 += block) {
+    const std::size_t rows = std::min(block, n_own - j0);
+    for (std::size_t r = 0; r < rows; ++r) rows_now[r] = row_of(j0 + r);
+    const bool prefetch = block > 1 && j0 + block < n_own;
+    if (prefetch)
+      for (std::size_t r = 0; r < rows; ++r) rows_next[r] = row_of(std::min(j0 + block + r, n_own - 1));
+    row_block_products(rows_now, rows, in, num_vectors, N, dots.data(), num_vectors);
+    coefficients(j0, rows, dots.data(), coef.data());
+    row_block_scatter(rows_now, rows, coef.data(), num_vectors, accum, num_vectors, N, prefetch ? rows_next : nullptr);
+  }
+}
 
 // The implementations behind row_block_products and row_block_scatter, for the tests and benchmarks: the portable
 // loops, and 256-bit registers with AVX2 or AVX-512VL (x86-64 built with GCC; the best the CPU

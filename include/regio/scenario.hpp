@@ -98,9 +98,10 @@ struct TradeParams {
   double distance_elasticity = 0;  // φ_s (common to all sectors)
   double border_cost = 0;          // b_s (common to all sectors)
   std::string frictions;           // province-pair trade-cost factors CSV ("" = none; MODEL.md §12)
+  std::string province_scales;     // province-pair scales of the inherited trade costs CSV ("" = none)
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& d0_km& distance_elasticity& border_cost& frictions;
+    ar& d0_km& distance_elasticity& border_cost& frictions& province_scales;
   }
 };
 
@@ -160,10 +161,11 @@ struct MigrationParams {
 
 // What `regio calibrate` reproduces besides population and GDP (docs/calibration.md).
 struct CalibrationParams {
-  std::string migrants;  // census migrants by unit CSV ("" = none): calibrate province migration costs
+  std::string migrants;      // census migrants by unit CSV ("" = none): calibrate province migration costs
+  std::string trade_shares;  // province trade shares CSV ("" = none): calibrate province-pair trade scales
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& migrants;
+    ar& migrants& trade_shares;
   }
 };
 
@@ -232,6 +234,10 @@ struct Scenario {
   std::vector<MigrationFriction> migration_frictions;           // read from migration.frictions on rank 0
   std::vector<ProvinceMigrationCost> province_migration_costs;  // read from migration.province_costs on rank 0
   std::vector<double> census_within, census_other;              // read from calibration.migrants on rank 0 (CSV order)
+  std::vector<TradeFriction> trade_scales;                      // read from trade.province_scales on rank 0
+  // Observed province trade shares π_pqs of calibration.trade_shares (importer p, exporter q), S×P×P
+  // in the region CSV's province order, rows summing to 1; read on rank 0.
+  std::vector<double> province_trade_shares;
 
   // All defaults from the parameter table, with the default three-sector economy.
   static Scenario defaults();
@@ -248,7 +254,7 @@ struct Scenario {
     ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
         output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
             solver& calibration& policies& network_links& trade_frictions& migration_frictions&
-                province_migration_costs& census_within& census_other;
+                province_migration_costs& census_within& census_other& trade_scales& province_trade_shares;
   }
 };
 

@@ -37,15 +37,16 @@ class Simulation {
   Aggregates aggregates(const std::vector<RegionOutcome>& all) const;
   Aggregates aggregates_from_local(const std::vector<RegionOutcome>& mine) const;
   // Persons registered in province p living in province q (P×P, row p), on every rank; empty
-  // with migration off. Summed per rank, then across ranks.
+  // with migration off. Movers only: a region's stayers L_oo are not counted (the diagonal holds
+  // the moves between regions of one province). Summed per rank, then across ranks.
   std::vector<double> province_migration_flows() const;
   // Move to the next epoch (MODEL.md §3).
   void advance();
   // Checkpoints: write the state at the start of the next epoch with the solver's carried state
   // (identity.epoch is set to it), or continue from one (any rank count); restore returns the
-  // epoch to solve next. Both collective.
+  // checkpoint's identity (its epoch: the one to solve next; its run id). Both collective.
   void save(const std::string& path, CheckpointInfo identity) const;
-  int restore(const std::string& path, const CheckpointInfo& identity);
+  CheckpointInfo restore(const std::string& path, const CheckpointInfo& identity);
 
   int epoch() const { return state_.epoch; }
   int year() const { return inputs_.scenario.start_year + state_.epoch; }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+struct _p_SNES;  // PETSc's SNES, without PETSc's headers here
+
 #include "regio/krylov_recycling.hpp"
 #include "regio/scenario.hpp"
 
@@ -55,5 +57,11 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
                                const ResidualFunction& G, const SolverParams& tolerances,
                                const Preconditioner* preconditioner = nullptr, KrylovRecycler* carried = nullptr,
                                const std::vector<double>* G0 = nullptr);
+
+// Collective. SNESSetFromOptions with PETSc's error printing off: an option with a value PETSc
+// cannot use (`-national_ksp_rtol abc`, an unknown type name) is the user's input, not an
+// internal error, so it is one InputError on every rank (exit 1) instead of PETSc's traceback
+// and MPI_Abort.
+void snes_set_from_options(_p_SNES* snes, MPI_Comm comm);  // _p_SNES*: PETSc's SNES
 
 }  // namespace regio

@@ -53,13 +53,17 @@ class TransportCosts {
   void set_migration_border(int p, int q, double b);
 
   double log_trade_border(int p, int q) const { return p == q ? 0.0 : log_trade_[idx(p, q)]; }
-  // Province-pair trade frictions (trade.frictions, MODEL.md §12): log factor of sector s for
-  // importers of province p buying from exporters of province q, directed (0 within a province
-  // and for pairs the file does not name; +inf: no trade).
+  // Province-pair trade frictions (trade.frictions, MODEL.md §12) times their scales
+  // (trade.province_scales): log factor of sector s for importers of province p buying from
+  // exporters of province q, directed (0 within a province and for pairs the files do not name;
+  // +inf: no trade).
   bool has_frictions() const { return !log_friction_.empty(); }
   double log_trade_friction(std::size_t s, int importer, int exporter) const {
     return log_friction_[s * P_ * P_ + idx(importer, exporter)];
   }
+  // Replace the scales of the inherited trade costs (log, S×P×P: sector, importer, exporter; 0 within
+  // a province; the calibration's steps). An empty vector removes them.
+  void set_trade_scales(std::vector<double> log_scale);
   // Province-pair migration frictions (migration.frictions, MODEL.md §12): log factor of μ_od for
   // hukou origins of province p and destinations of province q, directed (0 where not named).
   bool has_migration_frictions() const { return !log_migration_friction_.empty(); }
@@ -108,12 +112,15 @@ class TransportCosts {
   std::size_t P_ = 0;
   double road_ = 1;
   std::vector<double> log_trade_, log_migration_;  // P×P, symmetric
-  std::vector<double> log_friction_;               // S×P×P, importer × exporter (empty without trade.frictions)
-  std::vector<double> log_migration_friction_;     // P×P, origin × destination (empty without migration.frictions)
-  std::vector<double> log_within_, log_between_;   // P each (empty without migration.province_costs)
-  std::vector<std::size_t> friction_class_;        // per sector
-  std::vector<TransportLink> links_;               // sorted, a < b
-  std::vector<UnitVector> unit_;                   // unit vectors of the centroids
+  std::size_t S_ = 0;
+  std::vector<double> log_friction_;  // S×P×P, importer × exporter: log_inherited_ + log_scale_ (empty without both)
+  std::vector<double> log_inherited_;             // trade.frictions (empty without)
+  std::vector<double> log_scale_;                 // trade.province_scales (empty without)
+  std::vector<double> log_migration_friction_;    // P×P, origin × destination (empty without migration.frictions)
+  std::vector<double> log_within_, log_between_;  // P each (empty without migration.province_costs)
+  std::vector<std::size_t> friction_class_;       // per sector
+  std::vector<TransportLink> links_;              // sorted, a < b
+  std::vector<UnitVector> unit_;                  // unit vectors of the centroids
 
   // The network, prepared at the first use (mutable: a cache of what links_ determines).
   void prepare_network() const;

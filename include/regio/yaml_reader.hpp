@@ -3,9 +3,6 @@
 // and mapping keys as plain names. The scenario, sector-share and policy readers build on it.
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "regio/error.hpp"
@@ -33,19 +30,5 @@ struct YamlReader {
     return k.Scalar();
   }
 };
-
-// A YAML input file's text, and the folder its relative paths are relative to ("." for a file in
-// the working directory). `what` names it in the error if it cannot be read ("the scenario file").
-struct YamlFileText {
-  std::string text, dir;
-};
-inline YamlFileText read_yaml_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open " + what + " (check the path)");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  return {buf.str(), dir.empty() ? "." : dir};
-}
 
 }  // namespace regio

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 #include "regio/hat/counterfactual.hpp"
@@ -44,9 +45,18 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   cmd->add_option("scenario", run.scenario, "Scenario YAML")->required();
   add_decomp_option(*cmd, run.decomposition);
   cmd->add_option("--out", run.output, "Output folder (overrides the scenario's `output`)");
-  cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)")->check(CLI::PositiveNumber);
+  // Range-checked against the `epochs` parameter after parsing (one source of truth: parameters.cpp).
+  cmd->add_option("--epochs", run.epochs, "Number of epochs (overrides the scenario's)");
   cmd->add_flag("--quiet", run.quiet, "No progress lines");
-  cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  auto* restart =
+      cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
+  cmd->add_flag("--overwrite", run.overwrite,
+                "Replace the run already in the output folder (it is deleted only once this run completes)")
+      ->excludes(restart);
+  cmd->add_option("--progress-timeout", run.progress_timeout,
+                  "Seconds without an epoch step after which each rank ends the job with exit 5 (a rank that died "
+                  "without MPI_Abort would leave the others waiting; docs/guarantees.md); 0: off")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option(
       "--export-base", run.export_base,
       "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
@@ -106,12 +116,21 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
   cmd->add_option("--province-costs", cal.province_costs,
                   "Calibrated province migration costs to write (required with calibration.migrants; the file "
                   "migration.province_costs reads)");
+  cmd->add_option("--trade-scales", cal.trade_scales,
+                  "Calibrated province-pair trade scales to write (required with calibration.trade_shares; the "
+                  "file trade.province_scales reads)");
   add_decomp_option(*cmd, cal.decomposition);
   auto* history = cmd->add_option("--history", cal.history,
                                   "History panel folder (inputs/china31-history): calibrate every year of "
                                   "until-10 .. until (MODEL.md §14, docs/forecast-protocol.md)");
   cmd->add_option("--until", cal.until, "Last data year T of --history (nothing after T is read)")
       ->check(CLI::Range(1900, 2200))
+      ->needs(history);
+  cmd->add_option("--home-bias", cal.home_bias,
+                  "Home bias phi of every year and of the forecast with --history (default: the rule of "
+                  "docs/forecast-protocol.md, the largest multiple of 0.1 at least 0.1 below every province's "
+                  "investment share over its GDP share)")
+      ->check(CLI::Range(0.0, 0.99))
       ->needs(history);
   history->needs("--until");
   return cmd;
@@ -245,13 +264,17 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
     app.parse(rev);
+  } catch (const CLI::CallForHelp& e) {  // --help, --version: CLI11's own output, exit 0
+    return comm.rank() == 0 ? app.exit(e) : 0;
+  } catch (const CLI::CallForAllHelp& e) {
+    return comm.rank() == 0 ? app.exit(e) : 0;
+  } catch (const CLI::CallForVersion& e) {
+    return comm.rank() == 0 ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    int rc = 0;
+    // A command line regio cannot use is a bad input like any other: one line, exit 1 on every rank.
     if (comm.rank() == 0)
-      rc = app.exit(e);
-    else
-      rc = e.get_exit_code();
-    return rc;
+      std::fprintf(stderr, "regio: error: command line: %s — see `regio --help` or `regio COMMAND --help`\n", e.what());
+    return kExitInputError;
   }
   run.petsc_args = petsc_args;
   run.command_line = command_line_text(args, petsc_args);

@@ -22,6 +22,7 @@
 #include "regio/region.hpp"
 #include "regio/run_log.hpp"
 #include "regio/simulation.hpp"
+#include "regio/trade_shares.hpp"
 #include "regio/version.hpp"
 
 namespace regio {
@@ -71,29 +72,91 @@ std::vector<Region> calibrated_regions(const boost::mpi::communicator& comm, Sim
   return all;
 }
 
-// Before solving: the outputs `regio calibrate` will write can be written, and
-// --province-costs is given exactly when the scenario calibrates province migration costs.
-void check_calibration_outputs(const boost::mpi::communicator& comm, const CalibrateOptions& opt, bool census) {
+// Before solving: the outputs `regio calibrate` will write can be written, and --province-costs
+// (--trade-scales) is given exactly when the scenario calibrates province migration costs (trade
+// scales).
+void check_calibration_outputs(const boost::mpi::communicator& comm, const CalibrateOptions& opt, bool census,
+                               bool trade) {
   on_root(comm, [&] {  // fail before solving if the output cannot be written
     std::ofstream probe(opt.output, std::ios::app);
     if (!probe) throw InputError(fmt::format("{}: cannot write the calibrated CSV here (check --out)", opt.output));
-    if (census && opt.province_costs.empty())
-      throw InputError(
-          fmt::format("{}: calibration.migrants calibrates province migration costs: name the file to "
-                      "write them to with --province-costs",
-                      opt.scenario));
-    if (!census && !opt.province_costs.empty())
-      throw InputError(
-          fmt::format("--province-costs {}: only a scenario with calibration.migrants (and migration on) "
-                      "calibrates province migration costs",
-                      opt.province_costs));
-    if (census) {
-      std::ofstream costs(opt.province_costs, std::ios::app);
-      if (!costs)
-        throw InputError(fmt::format("{}: cannot write the province migration costs here (check --province-costs)",
-                                     opt.province_costs));
+    struct Output {
+      bool calibrated;
+      const std::string& path;
+      const char *option, *key, *condition, *what;
+    };
+    for (const Output& o :
+         {Output{census, opt.province_costs, "--province-costs", "calibration.migrants", " (and migration on)",
+                 "province migration costs"},
+          Output{trade, opt.trade_scales, "--trade-scales", "calibration.trade_shares", "", "province trade scales"}}) {
+      if (o.calibrated && o.path.empty())
+        throw InputError(fmt::format("{}: {} calibrates {}: name the file to write them to with {}", opt.scenario,
+                                     o.key, o.what, o.option));
+      if (!o.calibrated && !o.path.empty())
+        throw InputError(fmt::format("{} {}: only a scenario with {}{} calibrates {}", o.option, o.path, o.key,
+                                     o.condition, o.what));
+      if (o.calibrated) {
+        std::ofstream out(o.path, std::ios::app);
+        if (!out) throw InputError(fmt::format("{}: cannot write the {} here (check {})", o.path, o.what, o.option));
+      }
     }
   });
+}
+
+// What `regio calibrate` prints on rank 0: each step's iterations and the fits.
+void print_calibration(const CalibrateOptions& opt, const CalibrationReport& rep, std::size_t regions, int ranks) {
+  auto line = [](const char* what, const SolveStats& s) {
+    std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n", what,
+                s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm, s.seconds);
+  };
+  auto fixed_point = [](const char* what, const SolveStats& s) {
+    std::printf("  %-13s %3d fixed-point steps (Anderson), max |g| %.2e (from %.2e), %.3f s\n", what,
+                s.nonlinear_iterations, s.residual_norm, s.initial_residual_norm, s.seconds);
+  };
+  std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, regions, ranks);
+  line("productivity", rep.productivity);
+  if (rep.trade) {
+    const auto& f = rep.trade_fit;
+    fixed_point("trade scales", f.solve);
+    std::printf(
+        "  trade: province shares reproduced to %.1e (inherited costs: %.1e); own-province share, spending-weighted: "
+        "observed %.4f, inherited %.4f, calibrated %.4f\n",
+        f.share_error, f.start_share_error, f.own_share_observed, f.own_share_start, f.own_share);
+    if (f.share_error > 1e-8)
+      std::printf(
+          "  note: the province trade shares are not those of an equilibrium at the regions' GDP (the provinces' "
+          "revenues they imply differ from it): reproduced up to one factor per exporting province, which GDP pins "
+          "(docs/frictions.md §5)\n");
+  }
+  if (rep.census) {
+    const auto& f = rep.census_fit;
+    fixed_point("amenities+costs", f.solve);
+    std::printf(
+        "  census: province totals reproduced to %.1e (within-province migrants), %.1e (between-province), "
+        "%.1e (registered living in other provinces); units' residents to %.1e\n",
+        f.max_within_error, f.max_between_error, f.max_emigrant_error, f.max_unit_error);
+    std::printf(
+        "  census: migrant share %.4f, inter-provincial %.4f; units' shares, model against census: "
+        "within-province corr %.3f rmse %.4f, between-province corr %.3f rmse %.4f, registered stayers "
+        "corr %.3f rmse %.4f\n",
+        f.migrant_share, f.interprovincial_share, f.within_share_correlation, f.within_share_rmse,
+        f.between_share_correlation, f.between_share_rmse, f.stayer_share_correlation, f.stayer_share_rmse);
+  } else if (rep.amenities_identified) {
+    line("amenities", rep.amenity);
+  } else if (rep.amenities_from_frictions) {
+    std::printf(
+        "  amenities     B = 1: migration.frictions gives mu from data, which identifies only B/mu "
+        "(MODEL.md 12)\n");
+  } else {
+    std::printf("  amenities     not identified with migration off: kept as given\n");
+  }
+  line("verification", rep.verification);
+  std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
+              rep.max_gdp_error);
+  if (rep.trade) std::printf("  verification: max |share/share_cal - 1| = %.2e\n", rep.max_trade_share_error);
+  std::printf("wrote %s\n", opt.output.c_str());
+  if (rep.census) std::printf("wrote %s\n", opt.province_costs.c_str());
+  if (rep.trade) std::printf("wrote %s\n", opt.trade_scales.c_str());
 }
 
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt) {
@@ -101,7 +164,7 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
   insert_petsc_options(sc, opt.petsc_args);
   const DistributedInputs inputs = distribute_inputs(comm, sc, opt.decomposition, /*require_gdp=*/true);
   const bool census = sc.migration.enabled && !sc.calibration.migrants.empty();
-  check_calibration_outputs(comm, opt, census);
+  check_calibration_outputs(comm, opt, census, !sc.calibration.trade_shares.empty());
   Simulation sim(comm, inputs);
   const auto rep = calibrate(sim.scenario(), sim.layout(), sim.geography(), sim.state());
 
@@ -111,44 +174,10 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
     if (rep.census)
       write_province_costs(opt.province_costs, sim.geography().province_names, rep.census_fit.within_scale,
                            rep.census_fit.between_scale);
+    if (rep.trade)
+      write_trade_scales(opt.trade_scales, sim.geography().province_names, sector_names(sc), rep.trade_fit.scale);
   });
-  if (comm.rank() == 0) {
-    auto line = [](const char* what, const SolveStats& s) {
-      std::printf("  %-13s %3d nonlinear, %4d linear iterations, %4d residual evaluations, residual %.2e, %.3f s\n",
-                  what, s.nonlinear_iterations, s.linear_iterations, s.residual_evaluations, s.residual_norm,
-                  s.seconds);
-    };
-    std::printf("regio %s calibrate | %zu regions | %d ranks\n", kVersion, sim.num_regions(), comm.size());
-    line("productivity", rep.productivity);
-    if (rep.census) {
-      const auto& f = rep.census_fit;
-      std::printf("  %-13s %3d fixed-point steps (Anderson), max |g| %.2e (from %.2e), %.3f s\n", "amenities+costs",
-                  f.solve.nonlinear_iterations, f.solve.residual_norm, f.solve.initial_residual_norm, f.solve.seconds);
-      std::printf(
-          "  census: province totals reproduced to %.1e (within-province migrants), %.1e (between-province), "
-          "%.1e (registered living in other provinces); units' residents to %.1e\n",
-          f.max_within_error, f.max_between_error, f.max_emigrant_error, f.max_unit_error);
-      std::printf(
-          "  census: migrant share %.4f, inter-provincial %.4f; units' shares, model against census: "
-          "within-province corr %.3f rmse %.4f, between-province corr %.3f rmse %.4f, registered stayers "
-          "corr %.3f rmse %.4f\n",
-          f.migrant_share, f.interprovincial_share, f.within_share_correlation, f.within_share_rmse,
-          f.between_share_correlation, f.between_share_rmse, f.stayer_share_correlation, f.stayer_share_rmse);
-    } else if (rep.amenities_identified) {
-      line("amenities", rep.amenity);
-    } else if (rep.amenities_from_frictions) {
-      std::printf(
-          "  amenities     B = 1: migration.frictions gives mu from data, which identifies only B/mu "
-          "(MODEL.md 12)\n");
-    } else {
-      std::printf("  amenities     not identified with migration off: kept as given\n");
-    }
-    line("verification", rep.verification);
-    std::printf("  verification: max |L/L_obs - 1| = %.2e, max |GDP/GDP_obs - 1| = %.2e\n", rep.max_population_error,
-                rep.max_gdp_error);
-    std::printf("wrote %s\n", opt.output.c_str());
-    if (rep.census) std::printf("wrote %s\n", opt.province_costs.c_str());
-  }
+  if (comm.rank() == 0) print_calibration(opt, rep, sim.num_regions(), comm.size());
   if (rep.max_population_error > 1e-8 || rep.max_gdp_error > 1e-8)
     raise_on_all_ranks(SolverError(fmt::format(
         "calibration verification failed: the equilibrium from the calibrated fundamentals misses the data by {:.2e} "
@@ -160,6 +189,12 @@ int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptio
                           "from migration shares and real incomes consistent with this scenario ({})",
                           sc.migration.frictions)
             : std::string("the equilibrium may not be unique for these parameters"))));
+  if (rep.max_trade_share_error > 1e-8)
+    raise_on_all_ranks(SolverError(fmt::format(
+        "calibration verification failed: the equilibrium from the calibrated fundamentals and trade scales misses "
+        "the province trade shares of the calibration by {:.2e}; the equilibrium may not be unique for these "
+        "parameters",
+        rep.max_trade_share_error)));
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // `regio ensemble SPEC.yaml` and `regio shapley SCENARIO.yaml` (docs/ensembles.md): the members
 // are checked on rank 0, the ranks split into groups of P, each group runs one member at a time
-// as `regio run` would on P ranks (run_scenario on the group's communicator), the next member
+// as `regio run` would on P ranks (run_command on the group's communicator), the next member
 // handed to the first group that is free; then rank 0 gathers the bands or the Shapley values.
 //   mpirun -np 4 regio ensemble inputs/china31/ensembles/elasticities.yaml --group-ranks 2
 #include <fmt/format.h>
@@ -15,7 +15,6 @@
 #include "regio/distribute.hpp"
 #include "regio/ensemble_output.hpp"
 #include "regio/ensemble_run.hpp"
-#include "regio/epoch_driver.hpp"
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
 #include "regio/version.hpp"
@@ -158,7 +157,6 @@ void announce(const EnsemblePlan& plan, const EnsembleRecord& r) {
 
 int ensemble_command(const boost::mpi::communicator& world, const EnsembleOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
-  watch_stop_signals();
   EnsemblePlan plan;
   on_root(world, [&] { plan = plan_on_root(opt, world.size()); });
   boost::mpi::broadcast(world, plan, 0);

@@ -10,9 +10,9 @@
 #include <filesystem>
 
 #include "regio/collectives.hpp"
-#include "regio/epoch_driver.hpp"
 #include "regio/error.hpp"
 #include "regio/output.hpp"
+#include "regio/stop_signal.hpp"
 #include "regio/work_queue.hpp"
 
 namespace regio {
@@ -41,7 +41,7 @@ RunOptions member_run_options(const EnsemblePlan& plan, const EnsembleMember& me
   r.scenario = plan.spec.scenario;
   r.output = member_dir(plan, member);
   r.decomposition = opt.decomposition;
-  r.epochs = plan.epochs > 0 ? plan.epochs : -1;
+  r.epochs = plan.epochs > 0 ? plan.epochs : kEpochsFromScenario;
   r.quiet = true;
   for (const auto& o : member.overrides) r.set.push_back(override_text(o));
   if (!member.all_policies) r.policies = policy_positions_text(member.policies);
@@ -78,7 +78,7 @@ void run_member(const boost::mpi::communicator& group, int first_rank, const Ens
   const auto start = std::chrono::steady_clock::now();
   std::string verdict = "complete";
   try {
-    if (run_scenario(group, run) == kExitInterrupted) {
+    if (run_command(group, run) == kExitInterrupted) {
       tally.interrupted = true;
       verdict = "stopped by a signal";
     } else {
@@ -109,7 +109,7 @@ EnsembleTally run_members(const boost::mpi::communicator& world, const EnsembleP
   for (long k = queue.next(); k < static_cast<long>(plan.todo.size()); k = queue.next()) {
     run_member(group, groups.first_rank(), plan, plan.spec.members[plan.todo[static_cast<std::size_t>(k)]], opt, tally);
     // A signal stops the group after its member (a signal during it has stopped the member).
-    if (tally.interrupted || any_rank(group, stop_requested())) {
+    if (tally.interrupted || any_rank(group, StopSignals::requested())) {
       tally.interrupted = true;
       break;
     }

@@ -2,37 +2,26 @@
 
 #include <fmt/format.h>
 #include <boost/mpi/collectives.hpp>
+#include <boost/serialization/utility.hpp>
 
 #include <algorithm>
-#include <boost/serialization/utility.hpp>
-#include <csignal>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "regio/base_year_export.hpp"
 #include "regio/collectives.hpp"
+#include "regio/job_abort.hpp"
+#include "regio/output_schema.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/profiling.hpp"
 #include "regio/run_log.hpp"
+#include "regio/stop_signal.hpp"
 #include "regio/version.hpp"
 
 namespace regio {
-
-namespace {
-// SLURM's --signal (and scancel, preemption) deliver SIGUSR1 or SIGTERM: finish the epoch,
-// checkpoint, exit with kExitInterrupted. Only a flag is set here; ranks agree after each epoch.
-volatile std::sig_atomic_t g_stop_requested = 0;
-extern "C" void request_stop(int) { g_stop_requested = 1; }
-}  // namespace
-
-void watch_stop_signals() {
-  g_stop_requested = 0;
-  std::signal(SIGTERM, request_stop);
-  std::signal(SIGUSR1, request_stop);
-}
-
-bool stop_requested() { return g_stop_requested != 0; }
 
 EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc,
                          Simulation& sim, CheckpointInfo identity, int first_epoch,
@@ -44,28 +33,32 @@ EpochDriver::EpochDriver(const boost::mpi::communicator& comm, const RunOptions&
       identity_(identity),
       first_epoch_(first_epoch),
       start_(start),
-      checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()) {
-  set_up_outputs();
-}
+      checkpoint_dir_((std::filesystem::path(sc.output) / "checkpoints").string()),
+      watchdog_(opt.progress_timeout, comm.rank()) {}
 
-// run.yaml (status: running), the CSVs and migration.csv on rank 0. From here on an error leaves
-// run.yaml at `failed` (run()).
+// The folder's lock, then run.yaml (status: running), the CSVs and migration.csv on rank 0.
+// From here on an error leaves run.yaml at `failed` (run()).
 void EpochDriver::set_up_outputs() {
   const std::size_t N = sim_.num_regions();
   const PanelFormats formats = panel_formats(sc_.output_format, N);
   csv_panel_ = formats.csv;
-  info_ = RunInfo{kVersion,    opt_.scenario, opt_.command_line, "",           "",           "", "", opt_.restart,
-                  formats.csv, comm_.size(),  sc_.epochs,        first_epoch_, first_epoch_, N,  "", 0};
+  info_ =
+      RunInfo{kVersion,    identity_.run_id, opt_.scenario, opt_.command_line, "",           "", "", "", opt_.restart,
+              formats.csv, comm_.size(),     sc_.epochs,    first_epoch_,      first_epoch_, N,  "", 0};
   kernel_storage_ = sim_.system().kernel_storage_summary();  // collective
   info_.kernel_storage = kernel_storage_.storage();
   info_.kernel_stored_ranks = kernel_storage_.stored_ranks;
   info_.decomposition_imbalance = rank_load(sim_.owners(), comm_.size()).imbalance;
+  info_.welfare_terms = opt_.welfare_terms;
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   migration_csv_ = sc_.migration.enabled && sim_.geography().province_names.size() <= 300;
+  const auto mode = !opt_.restart.empty() ? RunFolder::Mode::restart
+                    : opt_.overwrite      ? RunFolder::Mode::overwrite
+                                          : RunFolder::Mode::fresh;
   on_root(comm_, [&] {
-    out_.emplace(sc_.output, sc_, sim_.decomposition(), info_);
-    if (migration_csv_) out_->enable_migration_csv(sim_.geography().province_names);
-    if (opt_.welfare_terms) out_->enable_welfare_terms();
+    folder_.emplace(sc_.output, mode);
+    out_.emplace(sc_.output, sc_, sim_.decomposition(), info_,
+                 migration_csv_ ? sim_.geography().province_names : std::vector<std::string>{});
   });
 }
 
@@ -88,14 +81,17 @@ void EpochDriver::announce() const {
 
 int EpochDriver::run() {
   try {
+    set_up_outputs();
     const PanelFormats formats = panel_formats(sc_.output_format, sim_.num_regions());
     if (formats.hdf5)
       panel_.emplace((std::filesystem::path(sc_.output) / "regions.h5").string(), sim_.layout(), sim_.geography(), sc_,
                      first_epoch_);
     announce();
     for (int e = first_epoch_; e < sc_.epochs; ++e) {
+      watchdog_.beat();
       fail_point("epoch", comm_);
       epoch(e);
+      watchdog_.beat();
       if (e + 1 == sc_.epochs) break;
       sim_.advance();
       if (checkpoint(e)) return kExitInterrupted;
@@ -104,21 +100,43 @@ int EpochDriver::run() {
       export_base_year(opt_.export_base, sc_, sim_.layout(), sim_.state(), sim_.system().results());
       if (talk()) std::printf("base year of the last epoch in %s\n", opt_.export_base.c_str());
     }
+    if (panel_) panel_->close();  // checked, before the run is marked complete
+    finish("complete");
   } catch (const std::exception& err) {
-    // Any error met mid-run (the solver's, an option or input found wrong late, I/O, PETSc)
-    // leaves the record at `failed` with its message rather than at `running`; if even the
-    // record cannot be written, the original error is the one reported.
-    if (root()) {
-      try {
-        out_->finish("failed", err.what());
-      } catch (...) {}
-    }
+    fail(err);  // rank 0's record; rank-local, no collective
+    // An error of this rank only ends the job here, before the outputs' destructors (the HDF5
+    // panel's close is collective and would wait for ranks that are not coming).
+    if (rank_local(err, comm_)) abort_job(err, comm_);
     throw;
   }
-  panel_.reset();  // closed before the run is marked complete
-  on_root(comm_, [&] { out_->finish("complete"); });
   if (talk()) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc_.output.c_str());
   return kExitOk;
+}
+
+void EpochDriver::finish(const std::string& status, const std::string& error) {
+  on_root(comm_, [&] {
+    out_->finish(status, error);
+    folder_->commit();  // complete or interrupted: this run has replaced the one set aside
+  });
+}
+
+// Any error met mid-run (the solver's, an option or input found wrong late, I/O, PETSc) leaves
+// the record at `failed` with its message rather than at `running`; if even the record cannot
+// be written, the original error is the one reported. A run started with --overwrite instead
+// puts back the run it was to replace, so that a failing rerun destroys nothing.
+void EpochDriver::fail(const std::exception& err) {
+  if (!root()) return;
+  try {
+    if (out_) out_->finish("failed", err.what());
+  } catch (...) {}
+  try {
+    if (folder_ && folder_->roll_back())
+      std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
+                   sc_.output.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n",
+                 sc_.output.c_str(), e.what());
+  }
 }
 
 namespace {
@@ -143,11 +161,13 @@ void EpochDriver::epoch(int e) {
   if (talk())
     for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
   const SolveStats st = sim_.solve();
-  const auto mine = sim_.local_outcomes();
+  auto mine = sim_.local_outcomes();
+  if (fault_at("nonfinite", comm_) && !mine.empty()) mine.back().gdp_pc = std::numeric_limits<double>::infinity();
   const Aggregates agg = sim_.aggregates_from_local(mine);
   {
     profiling::Stage output_stage(profiling::ids().output);
     profiling::Event output_event(profiling::ids().output_event);
+    check_finite(e, mine, agg);  // nothing non-finite is written into a run
     if (panel_) panel_->write_epoch(e, sim_.year(), mine);
     // regions.csv and welfare_terms.csv: every region's outcomes gathered on rank 0 only.
     const auto index = [&](std::size_t j) { return mine[j].index; };
@@ -184,21 +204,46 @@ void EpochDriver::report(int e, const SolveStats& st) const {
 }
 
 bool EpochDriver::checkpoint(int e) {
-  const bool stop = any_rank(comm_, g_stop_requested != 0);
+  const bool stop = any_rank(comm_, StopSignals::requested());
   if (!stop && !(sc_.checkpoint_every > 0 && (e + 1) % sc_.checkpoint_every == 0)) return false;
   profiling::Stage checkpoint_stage(profiling::ids().checkpoint);
   profiling::Event checkpoint_event(profiling::ids().checkpoint_event);
   const std::string path = (std::filesystem::path(checkpoint_dir_) / checkpoint_name(e + 1)).string();
   sim_.save(path, identity_);
-  prune_checkpoints(checkpoint_dir_, 2, sim_.layout());
+  prune_checkpoints(path, 2, identity_.run_id, sim_.layout());
   if (talk()) std::printf("checkpoint %s (epoch %d)\n", path.c_str(), e + 1);
   if (!stop) return false;
-  on_root(comm_, [&] { out_->finish("interrupted", "stopped by a signal; continue with --restart " + path); });
+  finish("interrupted", "stopped by a signal; continue with --restart " + path);
   if (root())
     std::printf("stopped by signal after epoch %d/%d: restart with `regio run %s --restart %s`\n", e + 1, sc_.epochs,
                 opt_.scenario.c_str(), path.c_str());
   std::fflush(stdout);
   return true;
+}
+
+// Every value of the epoch's outputs must be finite before it is written: an overflow in one
+// region (a population of 1e308) would otherwise reach a run marked complete. The verdict names
+// the first such region (or aggregate column) on every rank.
+void EpochDriver::check_finite(int e, const std::vector<RegionOutcome>& mine, const Aggregates& agg) const {
+  const std::string when = fmt::format("epoch {} (year {})", e, sim_.year());
+  const std::string fix =
+      "the solution left the model's domain; check that region's inputs and the scenario's parameters";
+  all_ranks(comm_, [&] {
+    const auto fields = region_fields(sc_);
+    for (const auto& o : mine)
+      for (const auto& f : fields)
+        if (!std::isfinite(f.of(o)))
+          throw SolverError(fmt::format("{}: region {}: {} = {} is not finite — {}", when, o.id, f.name, f.of(o), fix));
+  });
+  const auto names = schema::column_names(schema::aggregates_csv::file);
+  const auto members = aggregate_fields();
+  for (std::size_t k = 0; k < members.size(); ++k)
+    if (!std::isfinite(agg.*members[k]) &&
+        !(std::isnan(agg.*members[k]) && names[k + 2] == schema::aggregates_csv::urbanization.name))  // nan: no
+                                                                                                      // agriculture
+      raise_on_all_ranks(SolverError(fmt::format("{}: {} column {} = {} is not finite — {}", when,
+                                                 schema::aggregates_csv::file.name, names[k + 2], agg.*members[k],
+                                                 "a national statistic overflowed; check the regions' inputs")));
 }
 
 }  // namespace regio

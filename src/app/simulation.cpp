@@ -236,12 +236,12 @@ void Simulation::save(const std::string& path, CheckpointInfo identity) const {
   write_checkpoint(path, *layout_, state_, identity, system_->solver_state());
 }
 
-int Simulation::restore(const std::string& path, const CheckpointInfo& identity) {
+CheckpointInfo Simulation::restore(const std::string& path, const CheckpointInfo& identity) {
   std::vector<SolverArray> solver_state;
-  const int epoch =
-      read_checkpoint(path, *layout_, state_, identity, system_->solver_state_names(), &solver_state).epoch;
+  const CheckpointInfo got =
+      read_checkpoint(path, *layout_, state_, identity, system_->solver_state_names(), &solver_state);
   system_->restore_solver_state(solver_state);  // so that the run continues exactly
-  return epoch;
+  return got;
 }
 
 void Simulation::advance() {

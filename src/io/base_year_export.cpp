@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/serialization/string.hpp>
@@ -75,6 +76,55 @@ void write_file(const std::string& path, const std::string& text) {
     throw InputError(fmt::format("{}: cannot write the base-year file (check that the folder is writable)", path));
 }
 
+// The hat mode's technology as parameters.yaml (its own format, docs/hat-algebra.md §1).
+std::string parameters_yaml(const hat::HatParameters& par) {
+  std::string y =
+      "# A levels equilibrium with labour groups (grouped_system.hpp), exported for the hat mode.\ngroups: [";
+  for (int g = 0; g < par.G(); ++g) y += (g ? ", " : "") + par.groups[g];
+  y += "]\nsectors:\n";
+  for (int s = 0; s < par.S(); ++s) {
+    y += fmt::format(
+        "  - name: {}\n    group: {}\n    trade_elasticity: {}\n    labour_share: {}\n"
+        "    capital_share: {}\n    land_share: {}\n    final_demand_share: {}\n    intermediate_shares: {{",
+        par.sectors[s], par.groups[par.group_of_sector[s]], num(par.theta[s]), num(par.labour_share[s]),
+        num(par.capital_share[s]), num(par.land_share[s]), num(par.final_demand[s]));
+    for (int k = 0; k < par.S(); ++k)
+      y += fmt::format("{}{}: {}", k ? ", " : "", par.sectors[k], num(par.intermediate(s, k)));
+    y += "}\n";
+  }
+  y += fmt::format("housing_share: {}\nmigration_elasticity: {}\nland: {}\nland_income: {}\n", num(par.housing_share),
+                   num(par.migration_elasticity), par.land_by_group ? "by_group" : "region",
+                   par.stayers ? "stayers" : "residents");
+  return y;
+}
+
+// The folder: parameters.yaml and the five tables (regions, units, trade shares, revenues and,
+// with migration, migration shares) gathered on rank 0 and written there; an error on every rank.
+void write_folder(const std::string& dir, const Layout& layout, const std::string& parameters, bool migration,
+                  const std::array<Rows, 5>& tables) {
+  const MPI_Comm comm = layout.comm();
+  const char* names[] = {"regions.csv", "units.csv", "trade_shares.csv", "revenues.csv", "migration_shares.csv"};
+  const char* headers[] = {"id,province\n", "region,group,employment,registered,real_income\n",
+                           "sector,importer,exporter,share\n", "region,sector,revenue,price\n",
+                           "origin_region,origin_group,destination_region,destination_group,share\n"};
+  std::array<std::string, 5> texts;
+  for (int f = 0; f < 5; ++f) texts[f] = headers[f] + gathered(comm, tables[f]);
+  std::string error;
+  if (layout.rank() == 0) {
+    try {
+      std::filesystem::create_directories(dir);
+      write_file(dir + "/parameters.yaml", parameters);
+      for (int f = 0; f < 5; ++f)
+        if (migration || f != 4) write_file(dir + "/" + names[f], texts[f]);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  boost::mpi::communicator world(comm, boost::mpi::comm_attach);
+  boost::mpi::broadcast(world, error, 0);
+  if (!error.empty()) throw InputError(error);
+}
+
 }  // namespace
 
 void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
@@ -114,29 +164,45 @@ void export_base_year(const std::string& dir, const Scenario& sc, const Layout& 
     revenues.push_back({n, r});
     migration.push_back({n, m});
   }
-  const MPI_Comm comm = layout.comm();
-  const std::string files[][2] = {
-      {"regions.csv", "id,province\n" + gathered(comm, regions)},
-      {"units.csv", "region,group,employment,registered,real_income\n" + gathered(comm, units)},
-      {"trade_shares.csv", "sector,importer,exporter,share\n" + gathered(comm, trade)},
-      {"revenues.csv", "region,sector,revenue,price\n" + gathered(comm, revenues)},
-      {"migration_shares.csv",
-       "origin_region,origin_group,destination_region,destination_group,share\n" + gathered(comm, migration)},
-  };
-  std::string error;
-  if (layout.rank() == 0) {
-    try {
-      std::filesystem::create_directories(dir);
-      write_file(dir + "/parameters.yaml", parameters_yaml(sc, tech));
-      for (const auto& f : files)
-        if (eq.migration || std::string(f[0]) != "migration_shares.csv") write_file(dir + "/" + f[0], f[1]);
-    } catch (const std::exception& e) {
-      error = e.what();
+  write_folder(dir, layout, parameters_yaml(sc, tech), eq.migration, {regions, units, trade, revenues, migration});
+}
+
+void export_grouped_base_year(const std::string& dir, const GroupedEconomy& e, const GroupedSystem& system) {
+  const auto& par = e.par;
+  const auto& st = system.state();
+  const Layout& layout = system.layout();
+  const int S = par.S(), G = par.G();
+  const std::size_t N = static_cast<std::size_t>(e.N());
+  Rows regions, units, trade, migration, revenues;
+  for (int ln = 0; ln < layout.num_owned(); ++ln) {
+    const std::int64_t n = layout.owned()[ln];
+    const std::string& id = e.region_ids[n];
+    regions.push_back({n, fmt::format("{},{}\n", id, e.province_names[e.province_of[n]])});
+    std::string un, t, r, m;
+    for (int g = 0; g < G; ++g) {
+      const std::size_t u = static_cast<std::size_t>(ln * G + g);
+      un += fmt::format("{},{},{},{},{}\n", id, par.groups[g], num(st.employment[u]), num(e.registered[n * G + g]),
+                        num(st.real_income[u]));
+      if (!e.migration) continue;
+      const std::vector<double> shares = system.migration_shares(ln, g);
+      for (std::size_t k = 0; k < N; ++k)
+        for (int h = 0; h < G; ++h)
+          m += fmt::format("{},{},{},{},{}\n", id, par.groups[g], e.region_ids[k], par.groups[h],
+                           num(shares[k * G + h]));
     }
+    for (int s = 0; s < S; ++s) {
+      const std::size_t i = static_cast<std::size_t>(ln * S + s);
+      r += fmt::format("{},{},{},{}\n", id, par.sectors[s], num(st.revenue[i]), num(st.unit_price[i]));
+      const std::vector<double> pi = system.trade_shares(ln, s);
+      for (std::size_t k = 0; k < N; ++k)
+        t += fmt::format("{},{},{},{}\n", par.sectors[s], id, e.region_ids[k], num(pi[k]));
+    }
+    units.push_back({n, un});
+    trade.push_back({n, t});
+    revenues.push_back({n, r});
+    migration.push_back({n, m});
   }
-  boost::mpi::communicator world(comm, boost::mpi::comm_attach);
-  boost::mpi::broadcast(world, error, 0);
-  if (!error.empty()) throw InputError(error);
+  write_folder(dir, layout, parameters_yaml(par), e.migration, {regions, units, trade, revenues, migration});
 }
 
 }  // namespace regio

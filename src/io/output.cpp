@@ -8,12 +8,15 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/restart_rows.hpp"
 #include "regio/row_products.hpp"
+#include "regio/run_folder.hpp"
 #include "regio/vector_math.hpp"
 
 namespace regio {
@@ -118,41 +121,84 @@ std::string join(const std::vector<std::string>& v) {
 std::string num(double v) { return fmt::format("{:.15g}", v); }  // 15 digits: rank-invariance checks at 1e-12 need them
 }  // namespace
 
-OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info)
-    : dir_(dir),
+OutputWriter::OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info,
+                           const std::vector<std::string>& migration_provinces)
+    : provinces_(migration_provinces),
+      dir_(dir),
       sc_(sc),
       decomposition_(d),
       info_(std::move(info)),
       region_fields_(region_fields(sc)),
       aggregate_fields_(aggregate_fields()) {
   std::error_code ec;
-  fs::create_directories(dir_, ec);
+  fs::create_directories(dir_, ec);  // RunFolder made it for `regio run`
   if (ec || !fs::is_directory(dir_))
     throw InputError(
-        fmt::format("{}: cannot create the output folder ({}); choose another with --out", dir_, ec.message()));
-  // Forget a previous run's verdict before anything else is written.
-  fs::remove(fs::path(dir_) / ry::file.name, ec);
+        fmt::format("{}: cannot create the output folder ({}) — choose another with --out", dir_, ec.message()));
+  if (info_.first_epoch > 0) check_restart();  // before anything is written
   info_.status = "running";
   info_.started = utc_now();
   write_run_yaml();
-  if (info_.regions_csv) open_csv(regions_, rc::file.name, region_columns(sc_));
-  open_csv(aggregates_, ac::file.name, schema::column_names(ac::file));
-  open_csv(solver_, schema::solver_csv::file.name, schema::column_names(schema::solver_csv::file));
+  try {
+    open_csvs();
+  } catch (const std::exception& e) {  // the record says failed, not running
+    try {
+      finish("failed", e.what());
+    } catch (...) {}
+    throw;
+  }
 }
 
-void OutputWriter::enable_migration_csv(const std::vector<std::string>& province_names) {
-  provinces_ = province_names;
-  open_csv(migration_, schema::migration_csv::file.name, schema::column_names(schema::migration_csv::file));
+// A restart continues its own run: the folder's run.yaml has the checkpoint's run id.
+void OutputWriter::check_restart() const {
+  const RunRecord r = read_run_record(dir_);
+  const std::string fix =
+      "restart into the output folder of the run that wrote the checkpoint (its run.yaml has the same run_id)";
+  if (!r.exists) throw InputError(fmt::format("{}: holds no run (no {}) — {}", dir_, ry::file.name, fix));
+  if (r.run_id != info_.run_id)
+    throw InputError(fmt::format("{}: holds run {}, the checkpoint {} is of run {} — {}", dir_,
+                                 r.run_id.empty() ? "without a run_id" : r.run_id, info_.restarted_from, info_.run_id,
+                                 fix));
 }
 
-void OutputWriter::enable_welfare_terms() {
-  // The file's channel columns are welfare_channels(), in order.
+std::vector<std::string> OutputWriter::kept_rows(std::string_view name, const std::vector<std::string>& cols,
+                                                 std::size_t rows_per_epoch) const {
+  if (info_.first_epoch <= 0) return {};
+  return rows_before_epoch((fs::path(dir_) / name).string(), join(cols), info_.first_epoch, rows_per_epoch);
+}
+
+void OutputWriter::open_csvs() {
+  // Every file is checked before any is rewritten, so a refused restart changes nothing.
+  const std::size_t P = provinces_.size();
+  const auto regions_cols = region_columns(sc_), aggregates_cols = schema::column_names(ac::file),
+             solver_cols = schema::column_names(schema::solver_csv::file),
+             migration_cols = schema::column_names(schema::migration_csv::file);
+  const auto regions =
+      info_.regions_csv ? kept_rows(rc::file.name, regions_cols, info_.regions) : std::vector<std::string>{};
+  const auto aggregates = kept_rows(ac::file.name, aggregates_cols, 1);
+  const auto solver = kept_rows(schema::solver_csv::file.name, solver_cols, 1);
+  const auto migration =
+      P > 0 ? kept_rows(schema::migration_csv::file.name, migration_cols, P * (P - 1)) : std::vector<std::string>{};
+  if (info_.regions_csv) open_csv(regions_, rc::file.name, regions_cols, regions);
+  open_csv(aggregates_, ac::file.name, aggregates_cols, aggregates);
+  open_csv(solver_, schema::solver_csv::file.name, solver_cols, solver);
+  if (P > 0) open_csv(migration_, schema::migration_csv::file.name, migration_cols, migration);
+  std::error_code ec;  // a restart without --welfare-terms: the file would stop at the restart
+  if (info_.welfare_terms)
+    open_welfare_terms();
+  else
+    fs::remove(fs::path(dir_) / schema::welfare_terms_csv::file.name, ec);
+}
+
+// welfare_terms.csv: its channel columns are welfare_channels(), in order.
+void OutputWriter::open_welfare_terms() {
+  namespace wt = schema::welfare_terms_csv;
   const auto& channels = welfare_channels();
-  const auto& columns = schema::welfare_terms_csv::channels;
   for (std::size_t k = 0; k < channels.size(); ++k)
-    if (k >= columns.size() || columns[k]->name != channels[k].name)
+    if (k >= wt::channels.size() || wt::channels[k]->name != channels[k].name)
       throw std::logic_error(fmt::format("welfare_terms.csv: channel {} is not the schema's", channels[k].name));
-  open_csv(welfare_, schema::welfare_terms_csv::file.name, schema::column_names(schema::welfare_terms_csv::file));
+  const auto cols = schema::column_names(wt::file);
+  open_csv(welfare_, wt::file.name, cols, kept_rows(wt::file.name, cols, info_.regions));
 }
 
 void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
@@ -164,32 +210,18 @@ void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<Re
     for (const auto& c : welfare_channels()) welfare_ << ',' << num(t.*c.member);
     welfare_ << '\n';
   }
-  welfare_.flush();
-  if (!welfare_) throw InputError(fmt::format("{}: writing the outputs failed (disk full?)", dir_));
+  welfare_.flush();  // checked
 }
 
-void OutputWriter::open_csv(std::ofstream& f, std::string_view name, const std::vector<std::string>& cols) {
-  const fs::path path = fs::path(dir_) / name;
-  std::vector<std::string> kept;  // a restart keeps the rows of epochs before first_epoch
-  if (info_.first_epoch > 0) {
-    std::ifstream old(path);
-    std::string line;
-    if (!std::getline(old, line) || line != join(cols))
-      throw InputError(
-          fmt::format("{}: cannot append to {}: it is missing or has other columns than this run "
-                      "(restart into the original output folder)",
-                      dir_, name));
-    while (std::getline(old, line)) {
-      const int epoch = std::atoi(line.c_str());
-      if (epoch < info_.first_epoch) kept.push_back(line);
-    }
-  }
-  f.open(path, std::ios::trunc);
-  if (!f)
-    throw InputError(
-        fmt::format("{}: cannot write {} in the output folder; check permissions or use --out", dir_, name));
-  f << join(cols) << "\n";
-  for (const auto& line : kept) f << line << "\n";
+// The header and a restart's kept rows are written whole to a new file that replaces the old
+// one (write_file_atomically), then the run appends.
+void OutputWriter::open_csv(OutputFile& f, std::string_view name, const std::vector<std::string>& cols,
+                            const std::vector<std::string>& kept) {
+  const std::string path = (fs::path(dir_) / name).string();
+  std::string text = join(cols) + "\n";
+  for (const auto& line : kept) text += line + "\n";
+  write_file_atomically(path, text);
+  f.open(path, /*append=*/true);
 }
 
 void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& a,
@@ -214,29 +246,24 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
         if (o != d)
           migration_ << epoch << ',' << year << ',' << csv::quote(provinces_[o]) << ',' << csv::quote(provinces_[d])
                      << ',' << num(flows[o * P + d]) << '\n';
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) {
-    if (!f->is_open()) continue;
-    f->flush();
-    if (!*f) throw InputError(fmt::format("{}: writing the outputs failed (disk full?)", dir_));
-  }
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) f->flush();  // each checked
   info_.epochs_done = epoch + 1;
 }
 
 void OutputWriter::finish(const std::string& status, const std::string& error) {
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_}) f->close();
-  info_.status = status;
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_})
+    f->close();           // each checked: throws before
+  info_.status = status;  // run.yaml can say complete
   info_.error = error;
   info_.finished = utc_now();
   write_run_yaml();
 }
 
 void OutputWriter::write_run_yaml() {
-  // Write to a temporary name and rename: run.yaml is never seen half-written.
-  const fs::path final_path = fs::path(dir_) / ry::file.name;
-  const fs::path tmp = fs::path(dir_) / fmt::format(".{}.tmp", ry::file.name);
+  // Written whole to a temporary name and renamed (write_file_atomically): run.yaml is never
+  // seen half-written, and a failed write leaves the previous record in place.
+  std::ostringstream f;
   {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw InputError(fmt::format("{}: cannot write {}; check permissions or use --out", dir_, ry::file.name));
     auto q = [](const std::string& s) {
       YAML::Emitter e;
       e << s;
@@ -245,6 +272,7 @@ void OutputWriter::write_run_yaml() {
     f << "# regio run record. Trust the outputs only if status is complete.\n";
     auto put = [&f](const schema::Column& key, const auto& value) { f << key.name << ": " << value << "\n"; };
     put(ry::regio_version, q(info_.version));
+    put(ry::run_id, info_.run_id);
     // The kernel-product code path of this rank (rank 0); every path gives bitwise the same sums.
     put(ry::kernel_products, detail::product_path_name(detail::best_product_path()));
     // The vector width of the kernel rows' exp/log1p/asin (vector_math.hpp); every width gives
@@ -273,7 +301,7 @@ void OutputWriter::write_run_yaml() {
     if (!info_.error.empty()) put(ry::error, q(info_.error));
     put(ry::status, info_.status);  // last line, by design
   }
-  fs::rename(tmp, final_path);
+  write_file_atomically((fs::path(dir_) / ry::file.name).string(), f.str());
 }
 
 }  // namespace regio

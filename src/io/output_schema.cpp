@@ -229,13 +229,34 @@ const Column decomposition{"decomposition", "", "the decomposition used: ranks a
 const Column scenario{"scenario", "",
                       "the resolved scenario: every parameter, defaults included (re-running it reproduces the run)"};
 const Column error{"error", "", "the error message, if the run failed", "", none, false, true};
-const Column status{"status", "", "the last line: `running` while the run is going, `failed` or `complete` at the end"};
+const Column status{"status", "",
+                    "the last line: `running` while the run is going, `complete`, `interrupted` (a signal; continue it "
+                    "with --restart) or `failed` at the end (docs/guarantees.md)"};
+const Column run_id{"run_id", "",
+                    "the run's identity (16 hex digits), also in each of its checkpoints: a restart continues the run "
+                    "whose run.yaml has the checkpoint's id"};
 
-constexpr const Column* kColumns[] = {
-    &regio_version, &kernel_products, &kernel_math,    &kernel_storage, &kernel_stored_ranks,
-    &command,       &scenario_file,   &ranks,          &regions,        &decomposition_imbalance,
-    &epochs,        &epochs_done,     &restarted_from, &first_epoch,    &started,
-    &finished,      &decomposition,   &scenario,       &error,          &status};
+constexpr const Column* kColumns[] = {&regio_version,
+                                      &run_id,
+                                      &kernel_products,
+                                      &kernel_math,
+                                      &kernel_storage,
+                                      &kernel_stored_ranks,
+                                      &command,
+                                      &scenario_file,
+                                      &ranks,
+                                      &regions,
+                                      &decomposition_imbalance,
+                                      &epochs,
+                                      &epochs_done,
+                                      &restarted_from,
+                                      &first_epoch,
+                                      &started,
+                                      &finished,
+                                      &decomposition,
+                                      &scenario,
+                                      &error,
+                                      &status};
 const File file{"run.yaml", "the run record, one key per line in this order (decomposition and scenario are maps)",
                 kColumns};
 }  // namespace run_yaml

@@ -10,6 +10,7 @@
 #include "regio/error.hpp"
 #include "regio/hdf5_handle.hpp"
 #include "regio/output.hpp"
+#include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
 
 namespace regio {
@@ -17,7 +18,8 @@ namespace regio {
 namespace h5 = schema::regions_h5;
 
 namespace {
-constexpr std::size_t kCsvThreshold = 10000;  // auto: regions.csv up to this many regions
+constexpr std::size_t kCsvThreshold = 10000;        // auto: regions.csv up to this many regions
+constexpr std::uint64_t kPanelMargin = 256u << 10;  // room for HDF5's metadata (require_free_space)
 
 void agree(bool ok_here, MPI_Comm comm, const std::string& message) { require_all(comm, ok_here, message); }
 
@@ -78,6 +80,7 @@ struct RegionPanelH5::Impl {
   std::vector<Hdf5Handle> datasets;
   Hdf5Handle year;
   hsize_t rows = 0;
+  std::string folder;  // where the file is: its free space is checked before each write
 
   Impl(const Layout& l, const Scenario& sc) : layout(l), fields(region_fields(sc)) {}
 
@@ -121,8 +124,30 @@ struct RegionPanelH5::Impl {
     g.close();
     agree(ok && year.ok(), layout.comm(),
           fmt::format("{}: not a region panel of this scenario (columns differ)", path));
+    check_years(path, first_epoch);
     extend(static_cast<hsize_t>(first_epoch));  // drop rows written after the checkpoint
     H5Fflush(file, H5F_SCOPE_GLOBAL);
+  }
+
+  // Collective. Every epoch before first_epoch has its row: the year written for it.
+  void check_years(const std::string& path, int first_epoch) {
+    Hdf5Handle space(H5Dget_space(year));
+    hsize_t n[1] = {0};
+    H5Sget_simple_extent_dims(space, n, nullptr);
+    std::vector<long long> years(std::max<hsize_t>(1, n[0]), 0);
+    const bool read = n[0] == 0 || H5Dread(year, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, years.data()) >= 0;
+    long long first_year = 0;
+    Hdf5Handle attr(H5Aopen(file, std::string(h5::start_year.name).c_str(), H5P_DEFAULT));
+    const bool start = attr.ok() && H5Aread(attr, H5T_NATIVE_LLONG, &first_year) >= 0;
+    int missing = n[0] < static_cast<hsize_t>(first_epoch) ? static_cast<int>(n[0]) : -1;
+    for (int e = 0; missing < 0 && e < first_epoch; ++e)
+      if (years[static_cast<std::size_t>(e)] != first_year + e) missing = e;
+    agree(read && start, layout.comm(), fmt::format("{}: the years of the region panel are unreadable", path));
+    agree(missing < 0, layout.comm(),
+          fmt::format(
+              "{}: epoch {} is missing from the region panel (the folder does not hold every epoch before the "
+              "checkpoint's, {}) — restart from an earlier checkpoint of this run, or run afresh with --overwrite",
+              path, missing, first_epoch));
   }
 
   // Collective. Creates the empty panel: one dataset per column, the years, ids, provinces and
@@ -150,6 +175,8 @@ RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, cons
     : impl_(std::make_unique<Impl>(layout, sc)) {
   auto& im = *impl_;
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  im.folder = std::filesystem::path(path).parent_path().string();
+  require_free_space(im.folder, kPanelMargin, layout.comm(), "the region panel");
   const bool resume = first_epoch > 0;
   im.file = open_file(path, layout.comm(), resume);
   agree(im.file.ok(), layout.comm(),
@@ -163,9 +190,20 @@ RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, cons
 
 RegionPanelH5::~RegionPanelH5() = default;
 
+void RegionPanelH5::close() {
+  auto& im = *impl_;
+  bool ok = im.year.close();
+  for (auto& d : im.datasets) ok = d.close() && ok;
+  ok = im.file.close() && ok;
+  agree(ok, im.layout.comm(), "closing the HDF5 region panel failed (disk full?) — free space and run again");
+}
+
 void RegionPanelH5::write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine) {
   auto& im = *impl_;
   const auto e = static_cast<hsize_t>(epoch);
+  require_free_space(im.folder,
+                     16 * im.fields.size() * static_cast<std::uint64_t>(im.layout.num_regions()) + kPanelMargin,
+                     im.layout.comm(), "the region panel");
   if (e + 1 > im.rows) im.extend(e + 1);
   Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);

@@ -75,16 +75,22 @@ double min_over_ranks(MPI_Comm comm, double value) { return allreduce_one(comm, 
 long sum_over_ranks(MPI_Comm comm, long value) { return allreduce_one(comm, value, MPI_LONG, MPI_SUM); }
 double sum_over_ranks(MPI_Comm comm, double value) { return allreduce_one(comm, value, MPI_DOUBLE, MPI_SUM); }
 
-void fail_point(const char* point, MPI_Comm comm) {
+bool fault_at(const char* point, MPI_Comm comm) {
   static const char* const spec = std::getenv("REGIO_FAIL_AT");  // read once: the residual calls this
-  if (!spec) return;
+  if (!spec) return false;
   const std::string_view s(spec);
   const auto at = s.rfind('@');
-  if (at == std::string_view::npos || s.substr(0, at) != point) return;
+  if (at == std::string_view::npos || s.substr(0, at) != point) return false;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  if (std::to_string(rank) == s.substr(at + 1))
-    throw InputError(fmt::format("failure injected at {} on rank {} (REGIO_FAIL_AT)", point, rank));
+  return std::to_string(rank) == s.substr(at + 1);
+}
+
+void fail_point(const char* point, MPI_Comm comm) {
+  if (!fault_at(point, comm)) return;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  throw InputError(fmt::format("failure injected at {} on rank {} (REGIO_FAIL_AT)", point, rank));
 }
 
 }  // namespace regio

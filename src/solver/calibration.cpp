@@ -118,6 +118,23 @@ SolveStats invert_amenities(const Equilibrium& eq, const Layout& layout, Economy
           res.reason_text};
 }
 
+// The base year's costs with the calibrated province scales (migration, trade), as a run reads them
+// back from the files written with shortest round-trip numbers.
+std::shared_ptr<const TransportCosts> calibrated_costs(const CalibrationReport& rep,
+                                                       std::shared_ptr<const TransportCosts> costs) {
+  if (!rep.census && !rep.trade) return costs;
+  auto with_scales = std::make_shared<TransportCosts>(*costs);
+  const auto logs = [](const std::vector<double>& v) {
+    std::vector<double> out;
+    for (double x : v) out.push_back(std::log(x));
+    return out;
+  };
+  if (rep.census)
+    with_scales->set_province_costs(logs(rep.census_fit.within_scale), logs(rep.census_fit.between_scale));
+  if (rep.trade) with_scales->set_trade_scales(logs(rep.trade_fit.scale));
+  return with_scales;
+}
+
 }  // namespace
 
 CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const GlobalGeography& geo, EconomyState& st) {
@@ -146,7 +163,13 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
   // 1. Productivity (and prices) with populations at the data.
   {
     ProductivityInversion inversion(inversion_sc, layout, geo, st, observed_gdp, costs);
-    rep.productivity = inversion.solve("calibration of productivity");
+    if (sc.calibration.trade_shares.empty()) {
+      rep.productivity = inversion.solve("calibration of productivity");
+    } else {  // with the province-pair trade scales (calibration.trade_shares)
+      rep.trade_fit = invert_trade_scales(inversion_sc, layout, geo, st, inversion, *costs);
+      rep.productivity = rep.trade_fit.productivity;
+      rep.trade = true;
+    }
 
     // 2. Amenities from the migration equations at the calibrated prices; with migration costs
     // from data (migration.frictions) only B_d/μ_od is identified, so B ≡ 1 (MODEL.md §12): the
@@ -165,17 +188,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
     }
   }
 
-  // 3. Verification: the ordinary equilibrium from the calibrated fundamentals (and scales, as
-  //    a run reads them back from the file written with shortest round-trip numbers).
-  auto verified_costs = costs;
-  if (rep.census) {
-    auto with_scales = std::make_shared<TransportCosts>(*costs);
-    std::vector<double> within, between;
-    for (double w : rep.census_fit.within_scale) within.push_back(std::log(w));
-    for (double x : rep.census_fit.between_scale) between.push_back(std::log(x));
-    with_scales->set_province_costs(std::move(within), std::move(between));
-    verified_costs = with_scales;
-  }
+  // 3. Verification: the ordinary equilibrium from the calibrated fundamentals (and scales).
+  const auto verified_costs = calibrated_costs(rep, costs);
   NationalSystem check(sc, layout, geo, st, verified_costs);
   rep.verification = check.solve(no_policy_regime(sc, verified_costs), "verification of the calibration");
   const auto& v = check.view();
@@ -188,6 +202,8 @@ CalibrationReport calibrate(const Scenario& sc, const Layout& layout, const Glob
     pop_err = std::max(pop_err, std::abs(st.population[j] / observed_population[j] - 1));
     gdp_err = std::max(gdp_err, std::abs(gdp / observed_gdp[j] - 1));
   }
+  if (rep.trade)
+    rep.max_trade_share_error = province_trade_share_error(sc, check.results(), layout, st, rep.trade_fit.shares);
   rep.max_population_error = max_over_ranks(layout.comm(), pop_err);
   rep.max_gdp_error = max_over_ranks(layout.comm(), gdp_err);
   return rep;

@@ -35,11 +35,14 @@ bool EquilibriumResidual::operator()(const double* x, double* G) {
     terms_.evaluate(prices_, population_, nullptr);
   }
   local_failure_ = false;
+  outside_.assign(n, 0);
   if (migration()) {
     migration(population_, G);
   } else {
     clear_owned_markets(prices_, population_, G);
   }
+  for (std::size_t j = 0; j < n; ++j)  // the regions whose own entries left the domain: named on failure
+    for (std::size_t k = 0; k < b; ++k) outside_[j] = outside_[j] || !std::isfinite(G[j * b + k]);
   const bool ok = log_.end(G, n * b, local_failure_, layout_.comm());
   if (keep_last_G_) last_G_.assign(G, G + n * b);  // G at last_x_: coarse probes, far starts
   return ok;
@@ -59,7 +62,10 @@ void EquilibriumResidual::clear_owned_markets(const std::vector<FactorPrices>& p
     OwnMarket own;
     const LocalMarketInputs in = terms_.local_inputs(j, price_pow.data() + j * S, L[j], &logA[j * S], own);
     const LocalClearingResult res = clear_local_markets(tech_, in, p[j]);
-    if (!res.converged && !(res.residual < 1e-10)) local_failure_ = true;
+    if (!res.converged && !(res.residual < 1e-10)) {
+      local_failure_ = true;
+      outside_[j] = 1;
+    }
     for (int f = 0; f < 3; ++f)
       if (unknowns_.factor_slot[f] >= 0)
         G[j * b + unknowns_.factor_slot[f]] = std::log(p[j][f]) - std::log(res.prices[f]);
@@ -72,7 +78,10 @@ void EquilibriumResidual::clear_owned_blocks(double* G) {
   profiling::Event event(profiling::ids().local_clearing);
   const auto b = static_cast<std::size_t>(unknowns_.block);
   for (std::size_t j = 0; j < state_.size(); ++j)
-    if (!io_block_->residual(j, &last_x_[j * b], G + j * b, false)) local_failure_ = true;
+    if (!io_block_->residual(j, &last_x_[j * b], G + j * b, false)) {
+      local_failure_ = true;
+      outside_[j] = 1;
+    }
 }
 
 // 5. Migration: origin denominators D_o and the population each destination attracts. Local

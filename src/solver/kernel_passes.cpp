@@ -67,35 +67,6 @@ std::size_t KernelPasses::row_block() const { return rows_->storage() == KernelR
 
 bool KernelPasses::single_stored() const { return rows_->storage() == KernelRows::Storage::Stored && rows_->single(); }
 
-namespace {
-// Owned rows in blocks of `block` (row_of(j): a double or float row): their products with
-// `in` (num_vectors vectors), coefficients(j0, rows, dots, coef) turning the rows×num_vectors
-// products into as many coefficients, and those scattered along the same rows into `accum`.
-// Stored rows (block > 1) of the next block are prefetched during the scatter, which runs
-// from cache, so the memory bus keeps streaming (kernels benchmark: 16 -> 20 GB/s for three
-// sectors at N = 4,000); rows recomputed on the fly (block = 1) are not asked for early.
-template <class Row, class RowOf, class Coefficients>
-void dot_then_scatter(std::vector<const Row*>& scratch, std::size_t n_own, std::size_t block, RowOf row_of,
-                      const double* const* in, double* const* accum, std::size_t num_vectors, std::size_t N,
-                      std::vector<double>& dots, std::vector<double>& coef, Coefficients coefficients) {
-  dots.resize(block * num_vectors);
-  coef.resize(block * num_vectors);
-  scratch.resize(2 * block);
-  const Row** rows_now = scratch.data();
-  const Row** rows_next = scratch.data() + block;
-  for (std::size_t j0 = 0; j0 < n_own; j0 += block) {
-    const std::size_t rows = std::min(block, n_own - j0);
-    for (std::size_t r = 0; r < rows; ++r) rows_now[r] = row_of(j0 + r);
-    const bool prefetch = block > 1 && j0 + block < n_own;
-    if (prefetch)
-      for (std::size_t r = 0; r < rows; ++r) rows_next[r] = row_of(std::min(j0 + block + r, n_own - 1));
-    row_block_products(rows_now, rows, in, num_vectors, N, dots.data(), num_vectors);
-    coefficients(j0, rows, dots.data(), coef.data());
-    row_block_scatter(rows_now, rows, coef.data(), num_vectors, accum, num_vectors, N, prefetch ? rows_next : nullptr);
-  }
-}
-}  // namespace
-
 void KernelPasses::trade_pass(const double* price_cols, const double* expenditure, const double* external_pow,
                               double* phi) {
   const std::size_t block = row_block();

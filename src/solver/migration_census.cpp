@@ -313,63 +313,22 @@ MigrationCensusFit invert_migration_census(const Scenario& sc, const Equilibrium
   const auto t0 = std::chrono::steady_clock::now();
   const MPI_Comm comm = layout.comm();
   CensusInversion inv(sc, sys, layout, st);
-  // Anderson-accelerated fixed-point iteration z ← z + β g(z) (type II, depth m: the step
-  // minimises ‖g − ΔG γ‖ over the last m differences of g; Walker & Ni 2011). Safeguard: a step
-  // that leaves the domain or makes max |g| 100 times the best so far restarts the acceleration
-  // from the best point with a plain step; no halving of the best in 2,000 steps is a failure.
-  std::vector<double> z = inv.start(), g, z_prev, g_prev, best_z, best_g;
-  inv.normalise(z);
-  std::vector<std::vector<double>> dz, dg;
-  int iterations = 0, restarts = 0, best_at = 0;
-  double norm = 0, first = -1, best = std::numeric_limits<double>::infinity(), stall_mark = best;
-  const auto fail = [&](const std::string& why) {
+  // Anderson-accelerated fixed-point iteration z ← z + β g(z) (anderson.hpp); no halving of the
+  // best max |g| in 2,000 steps is a failure.
+  std::vector<double> z = inv.start();
+  const auto fail = [](const std::string& why, double best, int iterations, double first) {
     raise_on_all_ranks(SolverError(fmt::format(
         "calibration of province migration costs did not converge ({}): max |g| = {:.3e} at best, after {} steps "
         "(from {:.3e}); the census totals may admit no costs (e.g. a province's in-migrants from other provinces "
         "against the emigrants of the others)",
         why, best, iterations, first)));
   };
-  for (;; ++iterations) {
-    const bool inside = inv.step(z, g);
-    double local = 0;
-    for (double v : g) local = std::max(local, std::abs(v));
-    norm = inside ? max_over_ranks(comm, local) : std::numeric_limits<double>::infinity();
-    if (first < 0) {
-      if (!inside) fail("the start is outside the domain");
-      first = norm;
-    }
-    if (norm < kTolerance) break;
-    if (iterations >= kMaxIterations) fail("too many steps");
-    if (!(norm < 100 * best)) {  // restart from the best point, without the history
-      if (++restarts > 50) fail("too many restarts");
-      dz.clear(), dg.clear(), z_prev.clear();
-      for (std::size_t k = 0; k < z.size(); ++k) z[k] = best_z[k] + kStep * best_g[k];
-      inv.normalise(z);
-      continue;
-    }
-    if (norm < best) {
-      best = norm, best_z = z, best_g = g;
-      if (norm < 0.5 * stall_mark) stall_mark = norm, best_at = iterations;
-    }
-    if (iterations - best_at > 2000) fail("no progress in 2,000 steps");
-    if (!z_prev.empty()) {
-      std::vector<double> a(z.size()), b(z.size());
-      for (std::size_t k = 0; k < z.size(); ++k) a[k] = z[k] - z_prev[k], b[k] = g[k] - g_prev[k];
-      dz.push_back(std::move(a));
-      dg.push_back(std::move(b));
-      if (static_cast<int>(dz.size()) > kAndersonDepth) dz.erase(dz.begin()), dg.erase(dg.begin());
-    }
-    z_prev = z;
-    g_prev = g;
-    const std::vector<double> gamma = anderson_coefficients(comm, dg, g);
-    const std::size_t m = gamma.size();
-    for (std::size_t k = 0; k < z.size(); ++k) {
-      double v = z[k] + kStep * g[k];
-      for (std::size_t i = 0; i < m; ++i) v -= gamma[i] * (dz[i][k] + kStep * dg[i][k]);
-      z[k] = v;
-    }
-    inv.normalise(z);
-  }
+  const FixedPointResult r = anderson_fixed_point(
+      comm, z, [&](const std::vector<double>& at, std::vector<double>& g) { return inv.step(at, g); },
+      [&](std::vector<double>& at) { inv.normalise(at); },
+      FixedPointOptions{kStep, kAndersonDepth, kTolerance, kMaxIterations, 2000, 50}, fail);
+  const int iterations = r.iterations;
+  const double norm = r.norm, first = r.first;
   for (std::size_t j = 0; j < st.size(); ++j) st.amenity[j] = std::exp(z[j]);
   MigrationCensusFit fit = inv.fit();
   fit.solve = {iterations,

@@ -141,9 +141,12 @@ SolveStats NationalSystem::solve(const PolicyRegime& regime, const std::string& 
   SolveStats st = solve_stats(result);
   // Store the final iterate (also when failing: the diagnostics evaluate at it).
   unknowns_.unpack_to_state(result.x.data(), state_);
-  if (!result.converged)
-    raise_on_all_ranks(SolverError(nonconvergence_message(context, "national", result, residual_at_state(),
-                                                          unknowns_.block, layout_, geo_, "national_")));
+  if (!result.converged) {
+    const std::vector<double> G = residual_at_state();  // also marks the regions outside the domain
+    raise_on_all_ranks(
+        SolverError(nonconvergence_message(context, "national", result, G, unknowns_.block, layout_, geo_, "national_",
+                                           residual_.outside_domain(), extreme_inputs(state_, layout_, geo_))));
+  }
   // The view at the solution: usually the line search's last evaluation was there already.
   if (!every_rank(layout_.comm(), residual_.last_x() == result.x)) refresh();
   st.residual_evaluations = residual_.log().evaluations();

@@ -23,6 +23,11 @@ ProductivityInversion::ProductivityInversion(const Scenario& sc, const Layout& l
       passes_(sc, tech_, geo, state, layout.comm()),
       terms_(sc, tech_, layout, geo, state, passes_),
       residual_(sc, tech_, layout, state, unknowns_, terms_, std::move(observed_gdp)) {
+  set_costs(costs_);
+}
+
+void ProductivityInversion::set_costs(std::shared_ptr<const TransportCosts> costs) {
+  costs_ = std::move(costs);
   passes_.build(*costs_);
   terms_.setup_external(*costs_);
 }

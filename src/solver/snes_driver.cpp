@@ -8,6 +8,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/newton_controls.hpp"
 #include "regio/operator_dump.hpp"
@@ -255,7 +256,7 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
   REGIO_PETSC(SNESGetLineSearch(snes, &ls));
   REGIO_PETSC(SNESLineSearchSetType(ls, SNESLINESEARCHSHELL));
   REGIO_PETSC(SNESLineSearchShellSetUserFunc(ls, InexactBacktracking::apply, &backtracking));
-  REGIO_PETSC(SNESSetFromOptions(snes));  // after the YAML defaults: the command line wins
+  snes_set_from_options(snes, comm);  // after the YAML defaults: the command line wins
   Forcing forcing{snes, tol.atol, tol.rtol};
   setup_forcing(snes, prefix, forcing);
 
@@ -277,6 +278,22 @@ NonlinearSolve solve_nonlinear(MPI_Comm comm, const std::string& prefix, int blo
     std::fprintf(stderr, "note: solve %d of -%sdump_operator ended before Newton step %d; nothing written to %s\n",
                  static_cast<int>(dump.solve), prefix.c_str(), static_cast<int>(dump.step), dump.path.c_str());
   return collect(snes, X, history, x0.size());
+}
+
+void snes_set_from_options(_p_SNES* snes, MPI_Comm comm) {
+  REGIO_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, nullptr));
+  const PetscErrorCode code = SNESSetFromOptions(snes);
+  REGIO_PETSC(PetscPopErrorHandler());
+  const char* text = nullptr;
+  char* specific = nullptr;
+  if (code) PetscErrorMessage(code, &text, &specific);
+  const std::string what =
+      fmt::format("{}{}{}", text ? text : "error", specific && *specific ? ": " : "", specific ? specific : "");
+  all_ranks(comm, [&] {
+    if (code)
+      throw InputError(fmt::format(
+          "PETSc options: {} — check the options after `--` and solver.petsc_options in the scenario", what));
+  });
 }
 
 }  // namespace regio

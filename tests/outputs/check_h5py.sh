@@ -73,9 +73,21 @@ for path in paths:
     with h5py.File(path, "r") as f:
         e = int(f.attrs["epoch"])
         assert path.endswith(f"checkpoint-e{e:06d}.h5"), (path, e)
-        assert f.attrs["regions"] == N and f.attrs["sectors"] == S and f.attrs["format_version"] == 1, dict(f.attrs)
-        for k in ("scenario_hash", "geography_hash", "regio_version"):
+        assert f.attrs["regions"] == N and f.attrs["sectors"] == S and f.attrs["format_version"] == 2, dict(f.attrs)
+        for k in ("scenario_hash", "geography_hash", "regio_version", "run_id", "identity_checksum"):
             assert k in f.attrs, k
+        # Every dataset's checksum, as include/regio/checkpoint_arrays.hpp documents it: the sum
+        # mod 2^64 of FNV-1a over (row index as uint64, the row's float64 bytes).
+        def fnv1a(data, h=1469598103934665603):
+            for b in data:
+                h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+            return h
+        def checksum(d):
+            rows = d[:].reshape(1, -1) if d.ndim == 1 else d[:]
+            return sum(fnv1a(r.astype("<f8").tobytes(), fnv1a(np.uint64(i).tobytes())) for i, r in enumerate(rows)) % 2**64
+        for group in ("state", "solver"):
+            for name, d in f[group].items():
+                assert int(d.attrs["checksum"]) == checksum(d), (path, group, name)
         st = f["state"]
         widths = {"log_productivity": S, "prices": 3}
         for name in ("capital", "registered", "population", "amenity", "land", "capital_friction",

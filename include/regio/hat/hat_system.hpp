@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "regio/block_system.hpp"
 #include "regio/hat/base_year.hpp"
 #include "regio/hat/counterfactual_spec.hpp"
 #include "regio/layout.hpp"
@@ -39,13 +40,6 @@ struct HatState {
   std::vector<double> domestic_imports_new, foreign_imports_new;  // Σ_s Σ_i π'_nis X'_ns over i ≠ n inside / outside
 };
 
-struct SolveSummary {
-  int newton_iterations = 0, linear_iterations = 0, residual_evaluations = 0;
-  double residual_norm = 0, seconds = 0;
-  std::string reason;
-  std::string preconditioner;  // the KSP's PC type: `regio` (the per-region blocks) or a PETSc type
-};
-
 // One region's own block (step 1 of docs/hat-algebra.md §3) at its unknowns: no communication.
 struct RegionChanges {
   std::vector<double> revenue_new;                                              // R'_ns = R_ns R̂_ns (S)
@@ -66,27 +60,26 @@ struct FrozenTerms {
   std::vector<double> far_destinations, log_utility;
 };
 
-class HatSystem {
+class HatSystem : public BlockSystem {
  public:
   HatSystem(const BaseYear& base, const Layout& layout, const Shocks& shocks, bool migration);
-  int block() const { return G_ + 2 * S_ + (migration_ ? G_ : 0); }
-  int local_size() const { return layout_.num_owned() * block(); }
+  int block() const override { return G_ + 2 * S_ + (migration_ ? G_ : 0); }
   bool migration() const { return migration_; }
   // Collective. f = F(x) over the owned blocks; fills state() and the frozen terms of the blocks.
   // False (on every rank) at a non-finite point (the SNES callback marks a domain error).
-  bool evaluate(const double* x, double* f);
+  bool evaluate(const double* x, double* f) override;
   // Not collective. The residual of owned region ln at its own unknowns xb (block() values) with
   // every other region's terms frozen at the last evaluate()'s point (hat_blocks.cpp): at that
   // point it equals F there; its derivatives are the Jacobian's own block ∂F_n/∂x_n.
-  void block_residual(int ln, const double* xb, RegionChanges& rc, double* fb) const;
+  void block_residual(int ln, const double* xb, double* fb) override;
   const HatState& state() const { return state_; }
   // Collective. Newton–Krylov (PETSc SNES, options prefix hat_) from x (hats = 1 at x = 0), GMRES
   // preconditioned by the per-region blocks (PC type `regio`; -hat_pc_type none: none);
   // SolverError on every rank if it does not converge.
   SolveSummary solve(std::vector<double>& x);
   std::int64_t numeraire_region() const { return numeraire_; }
-  const Layout& layout() const { return layout_; }
-  const std::vector<double>& last_point() const { return last_x_; }  // of the last evaluate()
+  const Layout& layout() const override { return layout_; }
+  const std::vector<double>& last_point() const override { return last_x_; }  // of the last evaluate()
 
  private:
   // Step 1 for region n at its unknowns xb (hat_system.cpp).
@@ -121,7 +114,7 @@ class HatSystem {
   std::vector<double> log_cost_;  // owned ln·S + s
   std::vector<double> income_new_;
   std::vector<double> last_x_;  // the point of the last evaluate()
-  RegionChanges scratch_;
+  RegionChanges scratch_, block_scratch_;
 };
 
 }  // namespace regio::hat

@@ -1,7 +1,9 @@
 #include "regio/csv.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -73,6 +75,27 @@ void require_header_width(const Row& row, const Row& header, const std::string& 
   if (row.fields.size() != header.fields.size())
     throw InputError(fmt::format("{}:{}: {} fields, the header has {}", file_label, row.line, row.fields.size(),
                                  header.fields.size()));
+}
+
+std::map<std::string, std::size_t> named_columns(const Row& header, const std::string& file_label,
+                                                 const std::vector<std::string>& names, const std::string& what) {
+  const std::string columns = fmt::format("{}", fmt::join(names, ", "));
+  std::map<std::string, std::size_t> col;
+  for (std::size_t c = 0; c < header.fields.size(); ++c) {
+    const std::string& name = header.fields[c];
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      const std::string near = nearest(name, names);
+      throw InputError(fmt::format("{}:{}: unknown column '{}'{} (columns: {})", file_label, header.line, name,
+                                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), columns));
+    }
+    if (!col.emplace(name, c).second)
+      throw InputError(fmt::format("{}:{}: column '{}' appears twice in the header", file_label, header.line, name));
+  }
+  for (const auto& need : names)
+    if (!col.count(need))
+      throw InputError(fmt::format("{}:{}: the {} file lacks the column '{}' (columns: {})", file_label, header.line,
+                                   what, need, columns));
+  return col;
 }
 
 bool to_double(const std::string& field, double& out) {

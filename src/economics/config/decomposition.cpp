@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
@@ -72,13 +73,8 @@ Decomposition parse_decomposition(const std::string& text, const std::string& fi
 }
 
 Decomposition load_decomposition(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format(
-        "{}: cannot open the decomposition file (check --decomp or 'decomposition:'; use 'auto' to build one)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_decomposition(buf.str(), path);
+  return parse_decomposition(
+      read_input_file(path, "decomposition file", "check --decomp or 'decomposition:'; use 'auto' to build one"), path);
 }
 
 Decomposition auto_decomposition(const std::vector<Region>& regions, int ranks) {

@@ -10,6 +10,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
@@ -27,13 +28,7 @@ constexpr const char* kColumns[] = {"code",
                                     "natural_increase_est"};
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format(
-        "{}: cannot open the history panel (give the folder holding panel.csv, e.g. inputs/china31-history)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  return read_input_file(path, "history panel", "give the folder holding panel.csv, e.g. inputs/china31-history");
 }
 
 }  // namespace
@@ -149,6 +144,20 @@ double HistoryPanel::natural_growth(const std::string& code, int years) const {
   return sum / n;
 }
 
+double HistoryPanel::natural_growth_rate(const std::string& code, int year) const {
+  const HistoryRow& h = row(code, year);
+  return h.natural_increase / h.population;  // NaN stays NaN
+}
+
+bool HistoryPanel::census_year(int year) const {
+  if (year > until_) return false;
+  for (const auto& [code, years] : rows_) {
+    const auto y = years.find(year);
+    if (y == years.end() || y->second.registered < 0) return false;
+  }
+  return !rows_.empty();
+}
+
 double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces) const {
   double J = 0, Y = 0;
   for (const auto& r : provinces) {
@@ -157,6 +166,21 @@ double HistoryPanel::saving_rate(int year, const std::vector<Region>& provinces)
     Y += h.gdp_nominal;
   }
   return J / Y;
+}
+
+HistoryPanel::Shares HistoryPanel::shares(int year, const std::vector<Region>& provinces) const {
+  Shares s;
+  double J = 0, Y = 0;
+  for (const auto& r : provinces) {
+    const HistoryRow& h = row(r.id, year);
+    s.investment.push_back(h.gfcf_nominal);
+    s.income.push_back(h.gdp_nominal);
+    J += h.gfcf_nominal;
+    Y += h.gdp_nominal;
+  }
+  for (auto& v : s.investment) v /= J;
+  for (auto& v : s.income) v /= Y;
+  return s;
 }
 
 }  // namespace regio

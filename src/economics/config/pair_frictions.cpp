@@ -10,6 +10,7 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
@@ -40,11 +41,8 @@ std::vector<Directed> read_pairs(const std::string& path, const PairFile& kind,
                                  const std::map<std::string, int>& provinces,
                                  const std::vector<std::string>& province_list,
                                  const std::vector<std::string>& sectors) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the {} file ({}; check the path)", path, kind.what, kind.key));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows = csv::parse(
+      read_input_file(path, fmt::format("{} file", kind.what), fmt::format("{}; check the path", kind.key)), path);
   std::vector<std::string> need{"from_province", "to_province"};
   if (kind.by_sector) need.emplace_back("sector");
   need.emplace_back(kind.value);
@@ -125,6 +123,16 @@ std::vector<TradeFriction> read_trade_frictions(const std::string& path, const s
   std::vector<TradeFriction> out;
   for (const auto& f : read_pairs(path, {"trade frictions", "trade.frictions", "tau", "trade", true}, provinces,
                                   province_list, sectors))
+    out.push_back({f.from, f.to, f.sector, f.value});
+  return out;
+}
+
+std::vector<TradeFriction> read_trade_scales(const std::string& path, const std::map<std::string, int>& provinces,
+                                             const std::vector<std::string>& province_list,
+                                             const std::vector<std::string>& sectors) {
+  std::vector<TradeFriction> out;
+  for (const auto& f : read_pairs(path, {"trade province scales", "trade.province_scales", "scale", "trade", true},
+                                  provinces, province_list, sectors))
     out.push_back({f.from, f.to, f.sector, f.value});
   return out;
 }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "regio/error.hpp"
@@ -133,6 +134,9 @@ ScenarioSpecs trade_parameters() {
       {"trade.frictions", K::Text, "", {}, "", "τ_pqs",
        "Optional CSV of province-pair trade-cost factors (columns from_province, to_province, sector, tau; province names as in the region CSV): τ_nis is multiplied by tau for exporters i in from_province and importers n in to_province, in that sector; a pair given in one direction only applies to both, given in both each applies to its own (asymmetric); inf: no trade; pairs absent keep 1. Regions inherit their provinces' factor. From observed shares: regio frictions (docs/frictions.md).",
        REGIO_TEXT(trade.frictions)},
+      {"trade.province_scales", K::Text, "", {}, "", "x_pqs",
+       "Optional CSV of scales of the inherited province-pair trade costs (columns from_province, to_province, sector, scale; province names as in the region CSV): τ_nis is multiplied by scale for exporters i in from_province and importers n in to_province ≠ from_province, in that sector, on top of b_s and trade.frictions; a pair given in one direction only applies to both; inf: no trade; pairs absent keep 1. Made by `regio calibrate --trade-scales` (calibration.trade_shares) so that a finer geography aggregated to provinces reproduces the province trade shares (MODEL.md §12; docs/frictions.md).",
+       REGIO_TEXT(trade.province_scales)},
   };
 }
 
@@ -288,6 +292,9 @@ ScenarioSpecs calibration_parameters() {
       {"calibration.migrants", K::Text, "", {}, "", "",
        "Optional CSV of census migrants by unit (columns id, within_province, other_province: residents registered in another unit of the same province, in another province). With it `regio calibrate` inverts the province migration-cost scales (migration.province_costs, written with `--province-costs`) together with the amenities, so that every province's totals of both equal the census (docs/calibration.md); `regio run` ignores it.",
        REGIO_TEXT(calibration.migrants)},
+      {"calibration.trade_shares", K::Text, "", {}, "", "π_pqs",
+       "Optional CSV of observed province trade shares (columns sector, importer, exporter, share; province names as in the region CSV, every pair and sector; own shares include trade between the regions of the province). With it `regio calibrate` inverts one scale per ordered pair of provinces and sector of the inherited trade costs (trade.province_scales, written with `--trade-scales`) together with productivity, so that the regions' trade aggregated to provinces reproduces the shares (docs/frictions.md); `regio run` ignores it.",
+       REGIO_TEXT(calibration.trade_shares)},
   };
 }
 // clang-format on
@@ -304,6 +311,19 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
     return all;
   }();
   return table;
+}
+
+void check_parameter_value(const std::string& key, double v, const std::string& where) {
+  for (const auto& spec : scenario_parameters()) {
+    if (spec.key != key) continue;
+    if (spec.kind == ParamKind::Integer && v != std::floor(v))
+      throw InputError(fmt::format("{}: '{}' must be an integer, got {}", where, key, v));
+    if (!spec.range.contains(v))
+      throw InputError(
+          fmt::format("{}: '{}' = {} is out of range {}: {}", where, key, v, spec.range.describe(), spec.doc));
+    return;
+  }
+  throw std::logic_error("check_parameter_value: no parameter " + key);
 }
 
 const std::vector<ParamSpec<SectorParams>>& sector_parameters() {

@@ -9,37 +9,21 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio {
 
 std::vector<ProvinceMigrationCost> read_province_costs(const std::string& path,
                                                        const std::map<std::string, int>& provinces,
                                                        const std::vector<std::string>& province_list) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format(
-        "{}: cannot open the province migration costs file (migration.province_costs; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
-  const char* columns = "province, within_scale, between_scale";
+  const auto rows = csv::parse(
+      read_input_file(path, "province migration costs file", "migration.province_costs; check the path"), path);
   if (rows.empty())
-    throw InputError(fmt::format("{}: the province migration costs file is empty (header {} expected)", path, columns));
-  std::map<std::string, std::size_t> col;
-  for (std::size_t c = 0; c < rows[0].fields.size(); ++c) {
-    const std::string& name = rows[0].fields[c];
-    if (name != "province" && name != "within_scale" && name != "between_scale") {
-      const std::string near = nearest(name, {"province", "within_scale", "between_scale"});
-      throw InputError(fmt::format("{}:{}: unknown column '{}'{} (columns: {})", path, rows[0].line, name,
-                                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), columns));
-    }
-    if (!col.emplace(name, c).second)
-      throw InputError(fmt::format("{}:{}: column '{}' appears twice in the header", path, rows[0].line, name));
-  }
-  for (const char* need : {"province", "within_scale", "between_scale"})
-    if (!col.count(need))
-      throw InputError(fmt::format("{}:{}: the province migration costs file lacks the column '{}' (columns: {})", path,
-                                   rows[0].line, need, columns));
+    throw InputError(fmt::format(
+        "{}: the province migration costs file is empty (header province, within_scale, between_scale expected)",
+        path));
+  auto col =
+      csv::named_columns(rows[0], path, {"province", "within_scale", "between_scale"}, "province migration costs");
   std::map<int, int> seen;  // province → line
   std::vector<ProvinceMigrationCost> out;
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -70,32 +54,13 @@ std::vector<ProvinceMigrationCost> read_province_costs(const std::string& path,
 
 UnitMigrants read_unit_migrants(const std::string& path, const std::vector<Region>& regions,
                                 const std::string& regions_file) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(
-        fmt::format("{}: cannot open the census migrants file (calibration.migrants; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows =
+      csv::parse(read_input_file(path, "census migrants file", "calibration.migrants; check the path"), path);
   const std::vector<std::string> names{"id", "within_province", "other_province"};
-  const char* columns = "id, within_province, other_province";
   if (rows.empty())
-    throw InputError(fmt::format("{}: the census migrants file is empty (header {} expected)", path, columns));
-  std::map<std::string, std::size_t> col;
-  for (std::size_t c = 0; c < rows[0].fields.size(); ++c) {
-    const std::string& name = rows[0].fields[c];
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      const std::string near = nearest(name, names);
-      throw InputError(fmt::format("{}:{}: unknown column '{}'{} (columns: {})", path, rows[0].line, name,
-                                   near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), columns));
-    }
-    if (!col.emplace(name, c).second)
-      throw InputError(fmt::format("{}:{}: column '{}' appears twice in the header", path, rows[0].line, name));
-  }
-  for (const auto& need : names)
-    if (!col.count(need))
-      throw InputError(fmt::format("{}:{}: the census migrants file lacks the column '{}' (columns: {})", path,
-                                   rows[0].line, need, columns));
+    throw InputError(fmt::format(
+        "{}: the census migrants file is empty (header id, within_province, other_province expected)", path));
+  auto col = csv::named_columns(rows[0], path, {"id", "within_province", "other_province"}, "census migrants");
   std::map<std::string, std::size_t> index;
   std::vector<std::string> ids;
   for (const auto& r : regions) index.emplace(r.id, static_cast<std::size_t>(r.index)), ids.push_back(r.id);

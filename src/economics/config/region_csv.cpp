@@ -11,12 +11,13 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/region.hpp"
 
 namespace regio {
 namespace {
 
-enum class Rule { Positive, NonNegative, Latitude, Longitude, Finite, Growth };
+enum class Rule { Positive, NonNegative, Latitude, Longitude, Finite, Growth, AtLeastOne };
 
 struct NumericColumn {
   const char* name;
@@ -38,6 +39,9 @@ const NumericColumn kNumeric[] = {
     {"productivity_drift", false, Rule::Finite, &Region::productivity_drift},
     {"amenity_drift", false, Rule::Finite, &Region::amenity_drift},
     {"natural_growth", false, Rule::Growth, &Region::natural_growth},
+    {"capital_friction", false, Rule::AtLeastOne, &Region::capital_friction},
+    {"capital_friction_drift", false, Rule::Finite, &Region::capital_friction_drift},
+    {"capital_rent_lagged", false, Rule::Positive, &Region::capital_rent_lagged},
 };
 const char* kTextColumns[] = {"id", "name", "province", "tags"};
 
@@ -70,7 +74,8 @@ RegionHeader read_header(const csv::Row& header, const std::string& file, const 
           file, hline,
           fmt::format("unknown column '{}'{} (valid columns: id,name,province,lat,lon,area_km2,land_km2,population,"
                       "registered,capital,gdp,productivity|productivity_<sector>,amenity,tags; history-based dynamics: "
-                      "productivity_drift,amenity_drift,natural_growth)",
+                      "productivity_drift,amenity_drift,natural_growth,capital_friction,capital_friction_drift,"
+                      "capital_rent_lagged)",
                       name, near.empty() ? "" : fmt::format(", did you mean '{}'?", near))));
     }
     if (!h.col.emplace(name, j).second)
@@ -128,6 +133,10 @@ double region_number(const std::string& file, const csv::Row& row, const std::st
       ok = ok && v > -0.5 && v < 0.5;
       want = "a growth rate per epoch in (-0.5, 0.5)";
       break;
+    case Rule::AtLeastOne:
+      ok = ok && v >= 1;
+      want = "a finite number >= 1 (a friction; only ratios between regions matter)";
+      break;
   }
   if (!ok) throw InputError(located(file, row.line, fmt::format("{}: column '{}' = '{}' must be {}", who, c, f, want)));
   return v;
@@ -167,6 +176,13 @@ Region read_region(const csv::Row& row, const RegionHeader& h, const std::string
   r.province = field("province");
   const std::string who = fmt::format("region '{}'", r.id);
   if (r.province.empty()) throw InputError(located(file, row.line, who + ": empty province"));
+  // "Hebei " would be a province of its own beside "Hebei": blanks around a name are an error,
+  // not trimmed silently (the decomposition, policies and frictions name provinces too).
+  for (const auto& [column, value] : {std::pair{"id", r.id}, std::pair{"province", r.province}})
+    if (std::isspace(static_cast<unsigned char>(value.front())) ||
+        std::isspace(static_cast<unsigned char>(value.back())))
+      throw InputError(located(
+          file, row.line, fmt::format("{}: {} '{}' has a leading or trailing blank — remove it", who, column, value)));
   if (auto [it, fresh] = seen_ids.emplace(r.id, row.line); !fresh)
     throw InputError(located(file, row.line,
                              fmt::format("{}: duplicate id (first on line {}); ids must be unique", who, it->second)));
@@ -206,11 +222,7 @@ std::vector<Region> parse_regions(const std::string& text, const std::string& fi
 }
 
 std::vector<Region> load_regions(const std::string& path, const std::vector<std::string>& sectors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the region CSV (check 'regions:' in the scenario)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_regions(buf.str(), path, sectors);
+  return parse_regions(read_input_file(path, "region CSV", "check 'regions:' in the scenario"), path, sectors);
 }
 
 void write_regions(const std::string& path, const std::vector<Region>& regions,
@@ -230,7 +242,12 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
   const bool drifts = std::any_of(regions.begin(), regions.end(), [](const Region& r) {
     return r.productivity_drift != 0 || r.amenity_drift != 0 || !std::isnan(r.natural_growth);
   });
-  out << (drifts ? ",productivity_drift,amenity_drift,natural_growth\n" : "\n");
+  out << (drifts ? ",productivity_drift,amenity_drift,natural_growth" : "");
+  // The investment wedges' columns likewise (MODEL.md §14).
+  const bool wedges = std::any_of(regions.begin(), regions.end(), [](const Region& r) {
+    return r.capital_friction != 1 || r.capital_friction_drift != 0 || r.capital_rent_lagged != 1;
+  });
+  out << (wedges ? ",capital_friction,capital_friction_drift,capital_rent_lagged\n" : "\n");
   auto num = [](double v) { return fmt::format("{}", v); };  // shortest exact round trip
   for (const auto& r : regions) {
     std::string tags;
@@ -246,6 +263,9 @@ void write_regions(const std::string& path, const std::vector<Region>& regions,
     if (drifts)
       out << ',' << num(r.productivity_drift) << ',' << num(r.amenity_drift) << ','
           << (std::isnan(r.natural_growth) ? std::string() : num(r.natural_growth));
+    if (wedges)
+      out << ',' << num(r.capital_friction) << ',' << num(r.capital_friction_drift) << ','
+          << num(r.capital_rent_lagged);
     out << '\n';
   }
   if (!out.flush()) throw InputError(fmt::format("{}: writing the region CSV failed (disk full?)", path));

@@ -62,6 +62,8 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
     if (p.key == "migration.frictions" && s.migration.frictions.empty()) continue;
     if (p.key == "migration.province_costs" && s.migration.province_costs.empty()) continue;
     if (p.key == "calibration.migrants" && s.calibration.migrants.empty()) continue;
+    if (p.key == "trade.province_scales" && s.trade.province_scales.empty()) continue;
+    if (p.key == "calibration.trade_shares" && s.calibration.trade_shares.empty()) continue;
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/parameter_reader.hpp"
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
@@ -152,6 +153,11 @@ void Scenario::validate(const std::string& where) const {
         "the residents' own term); calibrate with residents, or drop calibration.migrants");
   if (!calibration.migrants.empty() && !migration.frictions.empty())
     fail("calibration.migrants and migration.frictions both set migration costs: give one of them");
+  if (!calibration.trade_shares.empty() && external.enabled)
+    fail(
+        "calibration.trade_shares with external.enabled is not built (the shares are of purchases from the "
+        "provinces; the rest of the world's share would need its own target): calibrate closed, or drop "
+        "calibration.trade_shares");
   if (households.land_income != "residents" && households.land_income != "stayers")
     fail(fmt::format("households.land_income = '{}' must be residents or stayers", households.land_income));
   if (households.housing_share + households.saving_rate >= 1.0)
@@ -294,6 +300,8 @@ void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std
   resolve(s.migration.frictions, "migration.frictions");
   resolve(s.migration.province_costs, "migration.province_costs");
   resolve(s.calibration.migrants, "calibration.migrants");
+  resolve(s.trade.province_scales, "trade.province_scales");
+  resolve(s.calibration.trade_shares, "calibration.trade_shares");
 }
 
 }  // namespace
@@ -313,8 +321,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
 }
 
 Scenario load_scenario(const std::string& path) {
-  const YamlFileText file = read_yaml_file(path, "the scenario file");
-  return parse_scenario(file.text, path, file.dir);
+  const std::string text = read_input_file(path, "scenario file", "check the path");
+  return parse_scenario(text, path, input_dir(path));
 }
 
 }  // namespace regio

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/parameters.hpp"
 #include "regio/yaml_reader.hpp"
 
@@ -287,8 +288,7 @@ EnsembleSpec parse_ensemble_spec(const std::string& yaml_text, const std::string
 }
 
 EnsembleSpec load_ensemble_spec(const std::string& path) {
-  const YamlFileText file = read_yaml_file(path, "the ensemble spec");
-  return parse_ensemble_spec(file.text, path, file.dir);
+  return parse_ensemble_spec(read_input_file(path, "ensemble spec", "check the path"), path, input_dir(path));
 }
 
 }  // namespace regio

@@ -42,12 +42,30 @@ TransportCosts::TransportCosts(const Scenario& sc, const GlobalGeography& geo)
     }
     set_province_costs(std::move(within), std::move(between));
   }
-  if (sc.trade_frictions.empty()) return;
-  const std::size_t S = sc.sectors.size();
-  log_friction_.assign(S * PP, 0.0);
+  S_ = sc.sectors.size();
   // Directed: row = importer's province (to_province), column = exporter's (from_province).
-  for (const auto& f : sc.trade_frictions) log_friction_[f.sector * PP + idx(f.q, f.p)] = std::log(f.tau);
-  for (std::size_t s = 0; s < S; ++s) {
+  const auto directed = [&](const std::vector<TradeFriction>& factors) {
+    std::vector<double> logs(S_ * PP, 0.0);
+    for (const auto& f : factors) logs[f.sector * PP + idx(f.q, f.p)] = std::log(f.tau);
+    return logs;
+  };
+  if (!sc.trade_frictions.empty()) log_inherited_ = directed(sc.trade_frictions);
+  set_trade_scales(sc.trade_scales.empty() ? std::vector<double>{} : directed(sc.trade_scales));
+}
+
+void TransportCosts::set_trade_scales(std::vector<double> log_scale) {
+  const std::size_t PP = P_ * P_;
+  if (!log_scale.empty() && log_scale.size() != S_ * PP)
+    throw std::logic_error("TransportCosts::set_trade_scales: one scale per sector and province pair expected");
+  log_scale_ = std::move(log_scale);
+  log_friction_ = log_inherited_;
+  if (!log_scale_.empty()) {
+    if (log_friction_.empty()) log_friction_.assign(S_ * PP, 0.0);
+    for (std::size_t k = 0; k < log_friction_.size(); ++k) log_friction_[k] += log_scale_[k];
+  }
+  friction_class_.clear();
+  if (log_friction_.empty()) return;
+  for (std::size_t s = 0; s < S_; ++s) {
     std::size_t c = 0;
     while (c < s && !std::equal(&log_friction_[c * PP], &log_friction_[c * PP] + PP, &log_friction_[s * PP])) ++c;
     friction_class_.push_back(c);

@@ -137,9 +137,13 @@ void advance_epoch(const Scenario& sc, const Equilibrium& eq, const GatherNation
     if (!drift.amenity.empty()) st.amenity[j] *= std::exp(drift.amenity[j]);
   }
 
-  // Pooled savings chase this epoch's returns next epoch: r̄ ← r.
-  for (std::size_t j = 0; j < n; ++j)
+  // Pooled savings chase this epoch's returns next epoch: r̄ ← r. The investment wedge moves by
+  // its drift (capital_friction_drift, MODEL.md §14; 0 in Part I).
+  for (std::size_t j = 0; j < n; ++j) {
     st.lagged_capital_rent[j] = tech.active[kCapital] ? st.prices[j].capital_rent : 1.0;
+    if (st.records[j].capital_friction_drift != 0)
+      st.capital_friction[j] *= std::exp(st.records[j].capital_friction_drift);
+  }
   ++st.epoch;
 }
 

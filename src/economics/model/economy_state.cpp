@@ -31,10 +31,10 @@ EconomyState make_state(const Scenario& sc, std::vector<Region> owned, bool gues
     st.land.push_back(r.land_km2);
     st.capital.push_back(r.capital);
     st.registered.push_back(r.registered);
-    st.capital_friction.push_back(1.0);
+    st.capital_friction.push_back(r.capital_friction);
     st.hukou_barrier.push_back(sc.migration.hukou_barrier);
     st.conversion_rate.push_back(sc.migration.conversion_rate);
-    st.lagged_capital_rent.push_back(1.0);
+    st.lagged_capital_rent.push_back(r.capital_rent_lagged);
     const double L = sc.migration.enabled ? r.population : r.registered;
     st.population.push_back(L);
     // Initial guess: each factor paid its consumption-weighted cost share of revenue. With an

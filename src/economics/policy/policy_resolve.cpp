@@ -11,12 +11,14 @@
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 #include "regio/pair_frictions.hpp"
 #include "regio/policy.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/province_costs.hpp"
 #include "regio/region.hpp"
 #include "regio/scenario.hpp"
+#include "regio/trade_shares.hpp"
 
 namespace regio {
 
@@ -100,12 +102,7 @@ void resolve_link(TransportLinkSpec& l, const Names& names, const std::string& w
 
 std::vector<TransportLinkSpec> read_network(const std::string& path, const Names& names,
                                             const std::string& csv_regions) {
-  std::ifstream in(path);
-  if (!in)
-    throw InputError(fmt::format("{}: cannot open the transport network file (network.file; check the path)", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const auto rows = csv::parse(buf.str(), path);
+  const auto rows = csv::parse(read_input_file(path, "transport network file", "network.file; check the path"), path);
   if (rows.empty())
     throw InputError(fmt::format("{}: the network file is empty (header from,to,mode,km expected)", path));
   std::map<std::string, std::size_t> col;
@@ -210,11 +207,16 @@ void resolve_policies(Scenario& sc, const std::vector<Region>& regions) {
   const Names names = collect(regions);
   const std::string file = sc.source_file.empty() ? "scenario" : sc.source_file;
   if (!sc.network.file.empty()) sc.network_links = read_network(sc.network.file, names, sc.regions);
-  if (!sc.trade.frictions.empty()) {
-    std::vector<std::string> sectors;
-    for (const auto& s : sc.sectors) sectors.push_back(s.name);
+  std::vector<std::string> sectors;
+  for (const auto& s : sc.sectors) sectors.push_back(s.name);
+  if (!sc.trade.frictions.empty())
     sc.trade_frictions = read_trade_frictions(sc.trade.frictions, names.province, names.province_list, sectors);
-  }
+  if (!sc.trade.province_scales.empty())
+    sc.trade_scales = read_trade_scales(sc.trade.province_scales, names.province, names.province_list, sectors);
+  if (!sc.calibration.trade_shares.empty())
+    sc.province_trade_shares = read_province_trade_shares(
+        sc.calibration.trade_shares, names.province, names.province_list, sectors,
+        {{sc.trade.frictions, &sc.trade_frictions}, {sc.trade.province_scales, &sc.trade_scales}});
   if (!sc.migration.frictions.empty())
     sc.migration_frictions = read_migration_frictions(sc.migration.frictions, names.province, names.province_list);
   if (!sc.migration.province_costs.empty())

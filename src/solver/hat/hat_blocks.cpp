@@ -1,6 +1,6 @@
 // The per-region blocks of the system in changes: the residual of one region at its own unknowns
 // with the rest of the economy frozen at the Newton point (HatSystem::block_residual), and the
-// block-Jacobi preconditioner made from its derivatives (hat_blocks.hpp).
+// block-Jacobi preconditioner made from its derivatives (block_system.hpp).
 //
 // Frozen at the point x, for region n (FrozenTerms, kept by every evaluate()):
 //   prices:    D_ns = Σ_i π_nis (τ̂ ĉ_is)^(−θ): the other exporters' terms; n's own term moves with ĉ_ns;
@@ -9,18 +9,15 @@
 //   migration: L'_v for v = (n, g): workers from origins outside n scale with Û_v^ε (their Φ_u
 //              frozen); the origins of n are recomputed (their b_u over n's units, own shares, rebates).
 // At x itself the block residual equals F(x) (the frozen terms are F's own).
-#include "hat_blocks.hpp"
-
 #include <algorithm>
 #include <cmath>
 
-#include "regio/collectives.hpp"
-#include "regio/petsc_util.hpp"
-#include "regio/province_coarse.hpp"
+#include "regio/hat/hat_system.hpp"
 
 namespace regio::hat {
 
-void HatSystem::block_residual(int ln, const double* xb, RegionChanges& rc, double* fb) const {
+void HatSystem::block_residual(int ln, const double* xb, double* fb) {
+  RegionChanges& rc = block_scratch_;
   const HatParameters& par = base_.par;
   const std::int64_t n = layout_.owned()[ln];
   region_changes(n, xb, rc);
@@ -86,74 +83,6 @@ void HatSystem::block_migration(int ln, const double* xb, const RegionChanges& r
     const double L1 = others * std::exp(eps * (log_u[g] - frozen_.log_utility[lv])) + inflow[g];
     fm[g] = std::log(L1 / base_.employment[n * G_ + g]) - lL[g];
   }
-}
-
-void HatBlocks::setup(const double* x) {
-  const int K = system_.block(), owned = system_.local_size() / std::max(K, 1);
-  const auto& last = system_.last_point();
-  const bool same = static_cast<int>(last.size()) == system_.local_size() && std::equal(last.begin(), last.end(), x);
-  if (!every_rank(system_.layout().comm(), same)) {  // the frozen terms must be those at x
-    std::vector<double> f(static_cast<std::size_t>(system_.local_size()));
-    system_.evaluate(x, f.data());
-  }
-  const double h = 1e-7;  // the unknowns are logs of O(1) scale
-  const std::size_t k2 = static_cast<std::size_t>(K * K);
-  inverse_.assign(static_cast<std::size_t>(owned) * k2, 0.0);
-  singular_ = 0;
-  RegionChanges rc;
-  std::vector<double> xb(static_cast<std::size_t>(K)), f0(xb.size()), f1(xb.size()), A(k2);
-  for (int ln = 0; ln < owned; ++ln) {
-    std::copy(x + ln * K, x + (ln + 1) * K, xb.begin());
-    system_.block_residual(ln, xb.data(), rc, f0.data());
-    for (int c = 0; c < K; ++c) {
-      xb[c] += h;
-      system_.block_residual(ln, xb.data(), rc, f1.data());
-      xb[c] = x[ln * K + c];
-      for (int r = 0; r < K; ++r) A[static_cast<std::size_t>(r * K + c)] = (f1[r] - f0[r]) / h;
-    }
-    double* inv = &inverse_[static_cast<std::size_t>(ln) * k2];
-    const bool finite = std::all_of(A.begin(), A.end(), [](double v) { return std::isfinite(v); });
-    if (finite && invert_small(A, static_cast<std::size_t>(K), 1e-12)) {
-      std::copy(A.begin(), A.end(), inv);
-    } else {
-      ++singular_;
-      for (int a = 0; a < K; ++a) inv[a * K + a] = 1.0;
-    }
-  }
-}
-
-PetscErrorCode HatBlocks::apply(Vec r, Vec y) {
-  PetscFunctionBeginUser;
-  const PetscScalar* rv = nullptr;
-  PetscScalar* yv = nullptr;
-  PetscCall(VecGetArrayRead(r, &rv));
-  PetscCall(VecGetArray(y, &yv));
-  const int K = system_.block();
-  const std::size_t owned = inverse_.size() / static_cast<std::size_t>(K * K);
-  if (static_cast<int>(owned * K) != system_.local_size()) {  // not set up (yet): the identity
-    PetscCall(VecRestoreArray(y, &yv));
-    PetscCall(VecRestoreArrayRead(r, &rv));
-    PetscCall(VecCopy(r, y));
-    PetscFunctionReturn(0);
-  }
-  for (std::size_t ln = 0; ln < owned; ++ln) {
-    const double* inv = &inverse_[ln * K * K];
-    const PetscScalar* rb = rv + ln * K;
-    PetscScalar* yb = yv + ln * K;
-    for (int a = 0; a < K; ++a) {
-      double t = 0;
-      for (int c = 0; c < K; ++c) t += inv[a * K + c] * rb[c];
-      yb[a] = t;
-    }
-  }
-  PetscCall(VecRestoreArray(y, &yv));
-  PetscCall(VecRestoreArrayRead(r, &rv));
-  PetscFunctionReturn(0);
-}
-
-const char* HatBlocks::description() const {
-  return "per-region blocks of the system in changes: the inverse of each region's own Jacobian block, the other "
-         "regions frozen (hat_blocks.hpp)";
 }
 
 }  // namespace regio::hat

@@ -9,7 +9,6 @@
 #include <cmath>
 #include <exception>
 
-#include "hat_blocks.hpp"
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/petsc_util.hpp"
@@ -205,119 +204,12 @@ bool HatSystem::evaluate(const double* x, double* f) {
   return every_rank(layout_.comm(), ok);
 }
 
-namespace {
-// C callbacks: an exception is kept and rethrown after SNESSolve, never raised through PETSc.
-struct SnesContext {
-  HatSystem* system;
-  HatBlocks* blocks;
-  Mat matrix_free;
-  std::exception_ptr error;
-};
-
-PetscErrorCode snes_residual(SNES snes, Vec x, Vec f, void* ptr) {
-  auto* ctx = static_cast<SnesContext*>(ptr);
-  PetscFunctionBeginUser;
-  try {
-    VecReadView xv(x);
-    VecWriteView fv(f);
-    if (!ctx->system->evaluate(xv.data(), fv.data())) PetscCall(SNESSetFunctionDomainError(snes));
-  } catch (...) {
-    ctx->error = std::current_exception();
-    PetscFunctionReturn(PETSC_ERR_USER);
-  }
-  PetscFunctionReturn(0);
-}
-
-// Jacobian update: the matrix-free operator's base point, then the per-region blocks at it (only
-// when the PC is `regio`: -hat_pc_type none skips them).
-PetscErrorCode snes_jacobian(SNES snes, Vec x, Mat, Mat, void* ptr) {
-  auto* ctx = static_cast<SnesContext*>(ptr);
-  PetscFunctionBeginUser;
-  PetscCall(MatMFFDComputeJacobian(snes, x, ctx->matrix_free, ctx->matrix_free, nullptr));
-  KSP ksp;
-  PC pc;
-  PetscBool regio_pc = PETSC_FALSE;
-  PetscCall(SNESGetKSP(snes, &ksp));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), kRegioPCType, &regio_pc));
-  if (!regio_pc) PetscFunctionReturn(0);
-  try {
-    VecReadView xv(x);
-    ctx->blocks->setup(xv.data());
-  } catch (...) {
-    ctx->error = std::current_exception();
-    PetscFunctionReturn(PETSC_ERR_USER);
-  }
-  PetscFunctionReturn(0);
-}
-}  // namespace
-
 SolveSummary HatSystem::solve(std::vector<double>& x) {
-  const auto start = std::chrono::steady_clock::now();
-  MPI_Comm comm = layout_.comm();
-  HatBlocks blocks(*this);
-  SnesContext ctx{this, &blocks, nullptr, nullptr};
-  PetscVec xv, fv;
-  REGIO_PETSC(VecCreateMPI(comm, local_size(), PETSC_DETERMINE, xv.address()));
-  REGIO_PETSC(VecDuplicate(xv, fv.address()));
-  PetscSNES snes;
-  REGIO_PETSC(SNESCreate(comm, snes.address()));
-  REGIO_PETSC(SNESSetOptionsPrefix(snes, "hat_"));
-  REGIO_PETSC(SNESSetFunction(snes, fv, snes_residual, &ctx));
-  // Matrix-free Newton–Krylov: J v by differences of F; GMRES preconditioned by the per-region
-  // blocks (hat_blocks.hpp), PC type `regio` (-hat_pc_type none: unpreconditioned).
-  PetscMat J;
-  REGIO_PETSC(MatCreateSNESMF(snes, J.address()));
-  ctx.matrix_free = J;
-  REGIO_PETSC(SNESSetJacobian(snes, J, J, snes_jacobian, &ctx));
-  KSP ksp;
-  PC pc;
-  REGIO_PETSC(SNESGetKSP(snes, &ksp));
-  REGIO_PETSC(KSPSetType(ksp, KSPGMRES));
-  REGIO_PETSC(KSPGMRESSetRestart(ksp, 200));
-  REGIO_PETSC(KSPGetPC(ksp, &pc));
-  set_regio_pc(pc, &blocks);
-  REGIO_PETSC(KSPSetTolerances(ksp, 1e-10, 1e-300, 1e10, 2000));
-  REGIO_PETSC(SNESSetTolerances(snes, 1e-12, 1e-300, 0, 50, 100000));
-  REGIO_PETSC(SNESSetFromOptions(snes));
-  {
-    VecWriteView w(xv);
-    for (int k = 0; k < local_size(); ++k) w[k] = x[k];
-  }
-  const PetscErrorCode ierr = SNESSolve(snes, nullptr, xv);
-  if (ctx.error) std::rethrow_exception(ctx.error);
-  REGIO_PETSC(ierr);
-  SNESConvergedReason reason;
-  REGIO_PETSC(SNESGetConvergedReason(snes, &reason));
-  SolveSummary s;
-  PetscInt its = 0, lits = 0, fevals = 0;
-  REGIO_PETSC(SNESGetIterationNumber(snes, &its));
-  REGIO_PETSC(SNESGetLinearSolveIterations(snes, &lits));
-  REGIO_PETSC(SNESGetNumberFunctionEvals(snes, &fevals));
-  s.newton_iterations = static_cast<int>(its);
-  s.linear_iterations = static_cast<int>(lits);
-  s.residual_evaluations = static_cast<int>(fevals);
-  s.reason = SNESConvergedReasons[reason];
-  PCType pc_type = nullptr;
-  REGIO_PETSC(PCGetType(pc, &pc_type));
-  s.preconditioner = pc_type ? pc_type : "";
-  {
-    VecReadView r(xv);
-    for (int k = 0; k < local_size(); ++k) x[k] = r[k];
-  }
-  // The state and the residual at the solution (also what the outputs read).
-  std::vector<double> f(static_cast<std::size_t>(local_size()));
-  evaluate(x.data(), f.data());
-  double ss = 0;
-  for (double v : f) ss += v * v;
-  s.residual_norm = std::sqrt(sum_over_ranks(comm, ss));
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (reason <= 0 || !(s.residual_norm < 1e-9))
-    raise_on_all_ranks(
-        SolverError(fmt::format("the counterfactual did not converge: SNES {} after {} Newton steps, "
-                                "residual {:.3e} (try -hat_snes_monitor, or smaller shocks)",
-                                s.reason, s.newton_iterations, s.residual_norm)));
-  return s;
+  return solve_block_system(*this, x,
+                            {"hat_",
+                             "per-region blocks of the system in changes: the inverse of each region's own Jacobian "
+                             "block, the other regions frozen (block_system.hpp)",
+                             "the counterfactual", "try -hat_snes_monitor, or smaller shocks"});
 }
 
 }  // namespace regio::hat

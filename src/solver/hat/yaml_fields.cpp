@@ -8,16 +8,13 @@
 #include <sstream>
 
 #include "regio/error.hpp"
+#include "regio/input_file.hpp"
 
 namespace regio::hat {
 
 namespace {
 std::string read_text(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(located(path, 0, fmt::format("cannot open the {} file", what)));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return read_input_file(path, what + " file", "check the path");
 }
 std::string joined(const std::vector<std::string>& v) {
   std::string out;

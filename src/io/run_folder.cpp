@@ -1,0 +1,176 @@
+#include "regio/run_folder.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "regio/error.hpp"
+#include "regio/output_file.hpp"
+#include "regio/output_schema.hpp"
+
+namespace regio {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr const char* kLockName = ".regio.lock";
+constexpr const char* kReplacedName = ".replaced";
+
+[[noreturn]] void folder_error(const std::string& dir, const std::string& what) {
+  throw InputError(fmt::format("{}: {}", dir, what));
+}
+
+// Moves every run file of `from` into `to` (created); a failure is an InputError.
+void move_run_files(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) folder_error(to.string(), "cannot create the folder (" + ec.message() + ")");
+  for (const auto& name : run_file_names()) {
+    if (!fs::exists(fs::symlink_status(from / name))) continue;
+    fs::rename(from / name, to / name, ec);
+    if (ec) folder_error((from / name).string(), "cannot move it to " + to.string() + " (" + ec.message() + ")");
+  }
+}
+
+void remove_run_files(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& name : run_file_names()) {
+    fs::remove_all(dir / name, ec);
+    if (ec) folder_error((dir / name).string(), "cannot delete it (" + ec.message() + ")");
+  }
+}
+
+// The run that an --overwrite set aside and that never completed goes back in place.
+void restore_replaced(const fs::path& dir) {
+  const fs::path aside = dir / kReplacedName;
+  if (!fs::is_directory(aside)) return;
+  remove_run_files(dir);
+  move_run_files(aside, dir);
+  std::error_code ec;
+  fs::remove_all(aside, ec);
+  std::fprintf(stderr,
+               "regio: note: %s: a run started with --overwrite did not finish; the run it was to replace "
+               "is back in place\n",
+               dir.c_str());
+}
+
+bool holds_run(const fs::path& dir) {
+  for (const auto& name : run_file_names())
+    if (fs::exists(fs::symlink_status(dir / name))) return true;
+  return false;
+}
+}  // namespace
+
+std::vector<std::string> run_file_names() {
+  std::vector<std::string> names;
+  for (const auto* f : schema::files()) names.emplace_back(f->name);
+  names.emplace_back(schema::regions_h5::file.name);
+  names.emplace_back("checkpoints");
+  names.emplace_back(fmt::format(".{}.tmp", schema::run_yaml::file.name));
+  return names;
+}
+
+std::string new_run_id() {
+  std::random_device rd;
+  const auto clock = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  std::seed_seq seed{rd(), rd(), static_cast<unsigned>(clock), static_cast<unsigned>(clock >> 32),
+                     static_cast<unsigned>(::getpid())};
+  std::mt19937_64 gen(seed);
+  return fmt::format("{:016x}", gen());
+}
+
+RunRecord read_run_record(const std::string& dir) {
+  RunRecord r;
+  std::ifstream in(fs::path(dir) / schema::run_yaml::file.name);
+  if (!in) return r;
+  r.exists = true;
+  const std::string id_key = std::string(schema::run_yaml::run_id.name) + ": ";
+  const std::string status_key = std::string(schema::run_yaml::status.name) + ": ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(id_key, 0) == 0) r.run_id = line.substr(id_key.size());
+    if (line.rfind(status_key, 0) == 0) r.status = line.substr(status_key.size());
+  }
+  return r;
+}
+
+RunFolder::RunFolder(const std::string& dir, Mode mode) : dir_(dir) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec || !fs::is_directory(dir_))
+    folder_error(dir_, fmt::format("cannot create the output folder ({}) — choose another with --out",
+                                   ec ? ec.message() : "not a folder"));
+  const fs::path lock = fs::path(dir_) / kLockName;
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0)
+    folder_error(dir_, fmt::format("cannot create the lock file {} ({}) — check permissions or use --out", kLockName,
+                                   os_reason(errno)));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    std::string holder;
+    std::getline(std::ifstream(lock), holder);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    folder_error(dir_, fmt::format("another regio run is writing into this folder ({}) — wait for it to end or "
+                                   "choose another --out",
+                                   holder.empty() ? "it holds " + lock.string() : holder));
+  }
+  char host[256] = "?";
+  ::gethostname(host, sizeof host - 1);
+  const std::string holder = fmt::format("pid {} on {}\n", ::getpid(), host);
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, holder.data(), holder.size(), 0) < 0) {
+  }  // the holder's name only improves the message of a refused run
+  try {
+    take_over(mode);
+  } catch (...) {  // a constructor that throws runs no destructor: let the lock go here
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw;
+  }
+}
+
+void RunFolder::take_over(Mode mode) {
+  if (mode == Mode::restart) {  // continues a replacement, if one was interrupted: never undone
+    replacing_ = fs::is_directory(fs::path(dir_) / kReplacedName);
+    return;
+  }
+  restore_replaced(dir_);
+  if (!holds_run(dir_)) return;
+  if (mode == Mode::fresh) {
+    const RunRecord r = read_run_record(dir_);
+    folder_error(dir_,
+                 fmt::format("the folder holds the files of another run{} — add --overwrite to replace it, "
+                             "--restart {}/checkpoints/checkpoint-eNNNNNN.h5 to continue it, or choose another --out",
+                             r.exists ? " (run.yaml status: " + r.status + ")" : "", dir_));
+  }
+  move_run_files(dir_, fs::path(dir_) / kReplacedName);
+  replacing_ = may_roll_back_ = true;
+}
+
+RunFolder::~RunFolder() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing the last descriptor releases the flock
+}
+
+void RunFolder::commit() {
+  if (!replacing_) return;
+  std::error_code ec;
+  fs::remove_all(fs::path(dir_) / kReplacedName, ec);
+  replacing_ = false;
+}
+
+bool RunFolder::roll_back() {
+  if (!replacing_ || !may_roll_back_) return false;
+  remove_run_files(dir_);
+  move_run_files(fs::path(dir_) / kReplacedName, dir_);
+  std::error_code ec;
+  fs::remove_all(fs::path(dir_) / kReplacedName, ec);
+  replacing_ = false;
+  return true;
+}
+
+}  // namespace regio
