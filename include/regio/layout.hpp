@@ -25,6 +25,17 @@ class Layout {
   int num_owned() const { return static_cast<int>(owned_.size()); }
   // CSV indices of the regions this rank owns, ascending.
   const std::vector<std::int64_t>& owned() const { return owned_; }
+  // Calls f(first, count) for each run of consecutive CSV indices among the owned regions, in
+  // order (the hyperslabs of the HDF5 selections of checkpoints and regions.h5).
+  template <class F>
+  void for_each_owned_run(F&& f) const {
+    for (std::size_t a = 0; a < owned_.size();) {
+      std::size_t b = a + 1;
+      while (b < owned_.size() && owned_[b] == owned_[b - 1] + 1) ++b;
+      f(owned_[a], static_cast<std::int64_t>(b - a));
+      a = b;
+    }
+  }
   int owner(std::int64_t region) const { return owner_[region]; }
 
   // Collective. local: num_owned()×width values (row-major by owned region); global receives

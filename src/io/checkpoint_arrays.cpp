@@ -16,21 +16,14 @@ constexpr const char* kChecksum = "checksum";
 hid_t owned_selection(const Layout& layout, int width) {
   const hsize_t dims[2] = {static_cast<hsize_t>(layout.num_regions()), static_cast<hsize_t>(width)};
   hid_t space = H5Screate_simple(2, dims, nullptr);
-  const auto& owned = layout.owned();
-  if (owned.empty()) {
-    H5Sselect_none(space);
-    return space;
-  }
-  bool first = true;
-  for (std::size_t a = 0; a < owned.size();) {
-    std::size_t b = a + 1;
-    while (b < owned.size() && owned[b] == owned[b - 1] + 1) ++b;
-    const hsize_t start[2] = {static_cast<hsize_t>(owned[a]), 0};
-    const hsize_t count[2] = {static_cast<hsize_t>(b - a), static_cast<hsize_t>(width)};
-    H5Sselect_hyperslab(space, first ? H5S_SELECT_SET : H5S_SELECT_OR, start, nullptr, count, nullptr);
-    first = false;
-    a = b;
-  }
+  H5Sselect_none(space);
+  H5S_seloper_t op = H5S_SELECT_SET;
+  layout.for_each_owned_run([&](std::int64_t first, std::int64_t count) {
+    const hsize_t start[2] = {static_cast<hsize_t>(first), 0};
+    const hsize_t block[2] = {static_cast<hsize_t>(count), static_cast<hsize_t>(width)};
+    H5Sselect_hyperslab(space, op, start, nullptr, block, nullptr);
+    op = H5S_SELECT_OR;
+  });
   return space;
 }
 

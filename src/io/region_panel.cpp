@@ -87,20 +87,13 @@ struct RegionPanelH5::Impl {
   // File selection of row `epoch` at the owned regions (contiguous runs of CSV indices).
   Hdf5Handle row_selection(hid_t dset, hsize_t epoch) const {
     Hdf5Handle space(H5Dget_space(dset));
-    const auto& owned = layout.owned();
-    if (owned.empty()) {
-      H5Sselect_none(space);
-      return space;
-    }
-    bool first = true;
-    for (std::size_t a = 0; a < owned.size();) {
-      std::size_t b = a + 1;
-      while (b < owned.size() && owned[b] == owned[b - 1] + 1) ++b;
-      const hsize_t start[2] = {epoch, static_cast<hsize_t>(owned[a])}, count[2] = {1, static_cast<hsize_t>(b - a)};
-      H5Sselect_hyperslab(space, first ? H5S_SELECT_SET : H5S_SELECT_OR, start, nullptr, count, nullptr);
-      first = false;
-      a = b;
-    }
+    H5Sselect_none(space);
+    H5S_seloper_t op = H5S_SELECT_SET;
+    layout.for_each_owned_run([&](std::int64_t first, std::int64_t n) {
+      const hsize_t start[2] = {epoch, static_cast<hsize_t>(first)}, count[2] = {1, static_cast<hsize_t>(n)};
+      H5Sselect_hyperslab(space, op, start, nullptr, count, nullptr);
+      op = H5S_SELECT_OR;
+    });
     return space;
   }
 
