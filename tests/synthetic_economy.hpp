@@ -43,6 +43,36 @@ inline Simulation make_sim(const Scenario& sc, const std::vector<Region>& region
   return Simulation(comm, distribute_regions(comm, sc, regions, d));
 }
 
+// MODEL.md §8 ACR setting: S = 1, α = 1, no housing, saving or agglomeration, migration off.
+inline Scenario acr_scenario() {
+  Scenario sc = Scenario::defaults();
+  sc.regions = "<test>";
+  sc.sectors = {SectorParams{"goods", 5.0, 1.0, 0.0, 1.0, 0.0, 0.0, false}};
+  sc.households = {0.0, 0.0};
+  sc.migration.enabled = false;
+  sc.solver.atol = 1e-13;
+  sc.validate("acr");
+  return sc;
+}
+
+// The ACR setting solved before and after a border-cost change that leaves every τ_nn alone
+// (12 regions in 4 provinces; border cost 1.1 after): the real-wage change of every region is
+// then ACR's (π_nn'/π_nn)^(−1/θ).
+struct AcrChange {
+  Simulation before, after;
+  double theta;
+};
+inline AcrChange solved_acr_change() {
+  const Scenario before = acr_scenario();
+  Scenario after = before;
+  after.trade.border_cost = 1.1;  // only cross-province τ changes; τ_nn does not
+  const auto regions = synthetic_regions(12, 4, 1, 11);
+  AcrChange c{make_sim(before, regions), make_sim(after, regions), before.sectors[0].theta};
+  c.before.solve();
+  c.after.solve();
+  return c;
+}
+
 inline double rel(double a, double b) { return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-300}); }
 
 }  // namespace regio::testing

@@ -20,22 +20,11 @@ using namespace regio;
 
 namespace {
 
+using regio::testing::acr_scenario;
 using regio::testing::make_sim;
 using regio::testing::rel;
 using regio::testing::synthetic_regions;
 using regio::testing::world;
-
-// MODEL.md §8 ACR setting: S = 1, α = 1, no housing, saving or agglomeration, migration off.
-Scenario acr_scenario() {
-  Scenario sc = Scenario::defaults();
-  sc.regions = "<test>";
-  sc.sectors = {SectorParams{"goods", 5.0, 1.0, 0.0, 1.0, 0.0, 0.0, false}};
-  sc.households = {0.0, 0.0};
-  sc.migration.enabled = false;
-  sc.solver.atol = 1e-13;
-  sc.validate("acr");
-  return sc;
-}
 
 }  // namespace
 
@@ -55,16 +44,9 @@ TEST(Model, ZeroSharesDropMarkets) {
 // ACR (2012): with the setting above, every region's real-wage change after a trade-cost change
 // that leaves τ_nn unchanged equals (π_nn'/π_nn)^(−1/θ).
 TEST(Model, ACRFormulaHoldsForEveryRegion) {
-  Scenario before = acr_scenario();
-  Scenario after = before;
-  after.trade.border_cost = 1.1;  // only cross-province τ changes; τ_nn does not
-  const auto regions = synthetic_regions(12, 4, 1, 11);
-  auto a = make_sim(before, regions);
-  auto b = make_sim(after, regions);
-  a.solve();
-  b.solve();
-  const auto oa = a.all_outcomes(), ob = b.all_outcomes();
-  const double theta = before.sectors[0].theta;
+  auto change = regio::testing::solved_acr_change();
+  const auto oa = change.before.all_outcomes(), ob = change.after.all_outcomes();
+  const double theta = change.theta;
   double max_err = 0;
   for (std::size_t i = 0; i < oa.size(); ++i) {
     const double real_wage_change = (ob[i].wage / ob[i].price_index) / (oa[i].wage / oa[i].price_index);

@@ -30,6 +30,9 @@ struct RunOptions {
   int epochs = kEpochsFromScenario;     // overrides the scenario's when given (range-checked)
   std::string restart;                  // checkpoint to continue from
   std::string export_base;              // base-year folder of the last epoch's equilibrium (base_year_export.hpp)
+  std::vector<std::string> set;         // KEY=VALUE: parameters set after loading (scenario_overrides.hpp)
+  std::string policies;                 // "" all of the scenario's policies; "none" or 1-based positions "1,3"
+  bool welfare_terms = false;           // also write welfare_terms.csv (welfare_terms.hpp)
   std::vector<std::string> petsc_args;  // after `--`
   std::string command_line;
   bool quiet = false;
@@ -92,6 +95,22 @@ struct CommandLine {
   std::vector<char*> storage_;
 };
 
+// `regio ensemble SPEC` and `regio shapley SCENARIO` (src/app/ensemble.cpp, docs/ensembles.md).
+struct EnsembleOptions {
+  std::string file;                  // the spec, or (shapley) the scenario
+  bool shapley = false;              // `regio shapley`: all subsets of the scenario's policies
+  std::string output;                // overrides the spec's
+  std::string decomposition;         // every member's (for the group's ranks)
+  int epochs = -1;                   // overrides the spec's and the scenario's when > 0
+  int group_ranks = 0;               // ranks per member (0: the spec's, else 1)
+  std::string schedule = "dynamic";  // dynamic | static
+  bool welfare_terms = false;        // members write welfare_terms.csv; shapley: shapley_welfare.csv
+  std::string program;               // argv[0]: the members' command lines start with it
+  std::vector<std::string> petsc_args;
+  std::string command_line;
+};
+int ensemble_command(const boost::mpi::communicator& comm, const EnsembleOptions& opt);
+
 // Compares two output folders on rank 0 (CompareOptions in compare.hpp); errors reach every rank.
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt);
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);
@@ -104,6 +123,8 @@ int frictions_command(const boost::mpi::communicator& comm, const FrictionsOptio
 Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path);
 void insert_petsc_options(const Scenario& sc, const std::vector<std::string>& petsc_args);
 std::string join_args(const std::vector<std::string>& args);
+// The command line run.yaml records: regio's arguments (argv[0] first), then ` -- ` and PETSc's.
+std::string command_line_text(const std::vector<std::string>& ours, const std::vector<std::string>& petsc);
 int decomp_command(const boost::mpi::communicator& comm, const std::string& scenario, int ranks,
                    const std::string& strategy, const std::string& out);
 

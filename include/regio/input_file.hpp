@@ -12,4 +12,7 @@ namespace regio {
 // `fix`: what to do, e.g. "check 'regions:' in the scenario".
 std::string read_input_file(const std::string& path, const std::string& what, const std::string& fix);
 
+// The folder an input file's relative paths are relative to: its own ("." for a bare name).
+std::string input_dir(const std::string& path);
+
 }  // namespace regio

@@ -14,6 +14,7 @@
 #include "regio/outcomes.hpp"
 #include "regio/output_file.hpp"
 #include "regio/scenario.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
 
@@ -26,6 +27,7 @@ struct RunInfo {
   std::string kernel_storage;  // stored | on_the_fly | mixed (KernelStorageSummary); empty: not written
   int kernel_stored_ranks = 0;
   double decomposition_imbalance = 0;  // max/mean regions per rank; 0: not written
+  bool welfare_terms = false;          // write welfare_terms.csv (regio run --welfare-terms)
 };
 
 // regions.csv's column names for the scenario's sectors (output_schema.hpp).
@@ -60,6 +62,10 @@ class OutputWriter {
   // empty (migration.csv is then not written).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
                    const SolveStats& stats, const std::vector<double>& migration_flows = {});
+  // With info.welfare_terms (regio run --welfare-terms), after write_epoch: welfare_terms.csv's
+  // rows, every region's outcomes (for their ids) and welfare terms in CSV order.
+  void write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                           const std::vector<WelfareTerms>& terms);
   // Closes the CSVs (checked) and replaces run.yaml with `status` and `error`; throws
   // InputError if a file could not be written, and run.yaml then does not say `status`.
   void finish(const std::string& status, const std::string& error = "");
@@ -69,6 +75,7 @@ class OutputWriter {
   void write_run_yaml();
   void check_restart() const;
   void open_csvs();
+  void open_welfare_terms();
   // The rows a restart keeps of each CSV, checked before anything is written.
   std::vector<std::string> kept_rows(std::string_view name, const std::vector<std::string>& cols,
                                      std::size_t rows_per_epoch) const;
@@ -81,7 +88,7 @@ class OutputWriter {
   RunInfo info_;
   std::vector<RegionField> region_fields_;
   std::vector<double Aggregates::*> aggregate_fields_;
-  OutputFile regions_, aggregates_, solver_, migration_;
+  OutputFile regions_, aggregates_, solver_, migration_, welfare_;
 };
 
 // "2026-11-23T19:33:51Z"

@@ -105,6 +105,13 @@ extern const Column nonlinear_iterations, linear_iterations, residual_evaluation
     initial_residual_norm;
 }  // namespace solver_csv
 
+namespace welfare_terms_csv {
+extern const File file;
+extern const Column weight, welfare, amenity, trade, technology, factor_prices, capital_income, land_income, transfers,
+    migration;
+extern const std::span<const Column* const> channels;  // amenity .. migration: welfare_channels() in order
+}  // namespace welfare_terms_csv
+
 namespace run_yaml {
 extern const File file;
 extern const Column regio_version, run_id, kernel_products, kernel_math, kernel_storage, kernel_stored_ranks, command,
@@ -162,6 +169,44 @@ extern const File file;
 extern const Column statistic, cost, share;
 }  // namespace migration_costs_csv
 }  // namespace counterfactual
+
+// ---- the folder of `regio ensemble` and `regio shapley` (output_schema_ensemble.cpp) ----------
+// In tools/output_schema.json the list `ensemble_files`, in docs/outputs.md the blocks
+// `ensemble/<file>`. Each member's folder members/<id>/ is a run folder of the files above.
+namespace ensemble {
+std::span<const File* const> files();
+
+namespace ensemble_yaml {
+extern const File file;
+extern const Column regio_version, command, design, spec_file, scenario_file, rule, samples, seed, members, epochs,
+    group_ranks, groups, ranks, schedule, definition, started, members_complete_before, members_run, finished, seconds,
+    error, status;
+}  // namespace ensemble_yaml
+
+namespace members_csv {
+extern const File file;
+extern const Column member, weight, parameter;
+}  // namespace members_csv
+
+// The statistics columns of both bands files, and their `variable`.
+extern const Column variable, mean, sd, p5, p50, p95, min, max;
+namespace bands_national_csv {
+extern const File file;
+}
+namespace bands_regions_csv {
+extern const File file;
+}
+
+namespace shapley_csv {
+extern const File file;
+extern const Column policy, contribution, total;
+extern const std::span<const Column* const> variables;  // aggregates.csv columns decomposed
+}  // namespace shapley_csv
+namespace shapley_welfare_csv {
+extern const File file;
+extern const Column channel, contribution, total;
+}  // namespace shapley_welfare_csv
+}  // namespace ensemble
 
 // tools/output_schema.json: every file with its columns, keys or datasets (`regio schema`).
 std::string json();

@@ -13,6 +13,7 @@
 #include "regio/national_system.hpp"
 #include "regio/outcomes.hpp"
 #include "regio/policy_schedule.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
 
@@ -28,6 +29,9 @@ class Simulation {
   std::vector<RegionOutcome> local_outcomes() const;
   // Outcomes of ALL regions in CSV order, on every rank (O(N) records; tests and small runs).
   std::vector<RegionOutcome> all_outcomes() const;
+  // The welfare channels of this rank's regions (welfare_terms.hpp; CSV order). Throws
+  // std::logic_error where they are not built (welfare_terms_problem).
+  std::vector<WelfareTerms> local_welfare_terms() const;
   // National aggregates from all regions' outcomes (pure), or from this rank's outcomes with
   // O(N) allgathers of the few per-region numbers they need (no full records are gathered).
   Aggregates aggregates(const std::vector<RegionOutcome>& all) const;

@@ -11,8 +11,14 @@ namespace regio {
 
 struct YamlReader {
   std::string file;
+  // >= 0: the line every error names (0: none), for values that were not read from `file` as
+  // nodes (an ensemble member's generated value names the line of its parameter in the spec).
+  int fixed_line = -1;
 
-  int line(const YAML::Node& n) const { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+  int line(const YAML::Node& n) const {
+    if (fixed_line >= 0) return fixed_line;
+    return n.Mark().is_null() ? 0 : n.Mark().line + 1;
+  }
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
     throw InputError(located(file, line(n), msg));

@@ -60,6 +60,41 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   cmd->add_option(
       "--export-base", run.export_base,
       "Write the last epoch's equilibrium as a base-year folder of regio counterfactual (docs/hat-algebra.md)");
+  cmd->add_option("--set", run.set,
+                  "KEY=VALUE: set a parameter after loading, checked as the key in the scenario file would be "
+                  "(repeatable; a sector's: sectors.<name>.<key>, every sector's: sectors.*.<key>)")
+      ->allow_extra_args(false);
+  cmd->add_option("--policies", run.policies,
+                  "Only these of the scenario's policies: 1-based positions in its list, e.g. 1,3, or `none`");
+  cmd->add_flag("--welfare-terms", run.welfare_terms,
+                "Also write welfare_terms.csv: every region's welfare split into channels (docs/welfare.md)");
+  return cmd;
+}
+
+// `regio ensemble` and `regio shapley` share their options.
+CLI::App* add_ensemble_command(CLI::App& app, EnsembleOptions& ens, bool shapley) {
+  auto* cmd = shapley ? app.add_subcommand("shapley",
+                                           "Run every subset of a scenario's policies as an ensemble and write the "
+                                           "Shapley decomposition of the national outcomes (docs/ensembles.md)")
+                      : app.add_subcommand("ensemble",
+                                           "Run the members of an ensemble spec (list, grid, quadrature, Latin "
+                                           "hypercube or shapley) in groups of ranks and write their bands "
+                                           "(docs/ensembles.md)");
+  cmd->add_option("file", ens.file, shapley ? "Scenario YAML with policies" : "Ensemble spec YAML")->required();
+  cmd->add_option("--out", ens.output, "Output folder (overrides the spec's; members in OUT/members/<id>)");
+  cmd->add_option("--group-ranks", ens.group_ranks, "Ranks per member (must divide the job's ranks; default 1)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", ens.epochs, "Every member's epochs (overrides the spec's and the scenario's)")
+      ->check(CLI::PositiveNumber);
+  add_decomp_option(*cmd, ens.decomposition);
+  cmd->add_option("--schedule", ens.schedule,
+                  "dynamic: the next member to the first free group (MPI one-sided counter on rank 0); static: "
+                  "group g runs members g, g + groups, ...")
+      ->check(CLI::IsMember({"dynamic", "static"}));
+  cmd->add_flag("--welfare-terms", ens.welfare_terms,
+                "Members also write welfare_terms.csv (regio run --welfare-terms); shapley: shapley_welfare.csv, "
+                "each policy's part of the welfare change by channel (docs/welfare.md)");
+  ens.shapley = shapley;
   return cmd;
 }
 
@@ -222,6 +257,9 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   auto* cf_cmd = add_counterfactual_command(app, cf);
   FrictionsOptions fr;
   auto* fr_cmd = add_frictions_command(app, fr);
+  EnsembleOptions ens, shap;
+  auto* ens_cmd = add_ensemble_command(app, ens, false);
+  auto* shap_cmd = add_ensemble_command(app, shap, true);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
@@ -239,12 +277,19 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
     return kExitInputError;
   }
   run.petsc_args = petsc_args;
-  run.command_line = join_args(args) + (petsc_args.empty() ? "" : " -- " + join_args(petsc_args));
+  run.command_line = command_line_text(args, petsc_args);
   if (*run_cmd) return run_command(comm, run);
   if (*cf_cmd) {
     cf.command_line = run.command_line;
     return hat::counterfactual_command(comm, cf);
   }
+  for (auto [cmd, e] : {std::pair{ens_cmd, &ens}, std::pair{shap_cmd, &shap}})
+    if (*cmd) {
+      e->program = args.front();
+      e->petsc_args = petsc_args;
+      e->command_line = run.command_line;
+      return ensemble_command(comm, *e);
+    }
   if (*val_cmd) return validate_command(comm, val);
   if (*fr_cmd) return frictions_command(comm, fr);
   if (*cmp_cmd) return compare_command(comm, cmp);

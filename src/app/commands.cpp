@@ -33,6 +33,10 @@ std::string join_args(const std::vector<std::string>& v) {
   return s;
 }
 
+std::string command_line_text(const std::vector<std::string>& ours, const std::vector<std::string>& petsc) {
+  return join_args(ours) + (petsc.empty() ? "" : " -- " + join_args(petsc));
+}
+
 Scenario load_scenario_collectively(const boost::mpi::communicator& comm, const std::string& path) {
   Scenario sc;
   on_root(comm, [&] { sc = load_scenario(path); });

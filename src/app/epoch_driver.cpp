@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <boost/mpi/collectives.hpp>
+#include <boost/serialization/utility.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -47,6 +49,7 @@ void EpochDriver::set_up_outputs() {
   info_.kernel_storage = kernel_storage_.storage();
   info_.kernel_stored_ranks = kernel_storage_.stored_ranks;
   info_.decomposition_imbalance = rank_load(sim_.owners(), comm_.size()).imbalance;
+  info_.welfare_terms = opt_.welfare_terms;
   // migration.csv: province-to-province migrants, P×(P−1) rows per epoch (skipped above 300 provinces).
   migration_csv_ = sc_.migration.enabled && sim_.geography().province_names.size() <= 300;
   const auto mode = !opt_.restart.empty() ? RunFolder::Mode::restart
@@ -136,6 +139,24 @@ void EpochDriver::fail(const std::exception& err) {
   }
 }
 
+namespace {
+// Values of the owned regions gathered on rank 0 in CSV order (empty elsewhere); `index` gives a
+// value's region.
+template <class T, class Index>
+std::vector<T> gathered_in_order(const boost::mpi::communicator& comm, const std::vector<T>& mine, Index index) {
+  std::vector<std::vector<std::pair<std::int64_t, T>>> parts;
+  std::vector<std::pair<std::int64_t, T>> keyed;
+  for (std::size_t j = 0; j < mine.size(); ++j) keyed.emplace_back(index(j), mine[j]);
+  boost::mpi::gather(comm, keyed, parts, 0);
+  std::vector<std::pair<std::int64_t, T>> all;
+  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<T> out;
+  for (auto& [i, v] : all) out.push_back(std::move(v));
+  return out;
+}
+}  // namespace
+
 void EpochDriver::epoch(int e) {
   if (talk())
     for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
@@ -148,16 +169,18 @@ void EpochDriver::epoch(int e) {
     profiling::Event output_event(profiling::ids().output_event);
     check_finite(e, mine, agg);  // nothing non-finite is written into a run
     if (panel_) panel_->write_epoch(e, sim_.year(), mine);
-    std::vector<RegionOutcome> all;  // regions.csv: gathered on rank 0 only
-    if (csv_panel_) {
-      std::vector<std::vector<RegionOutcome>> parts;
-      boost::mpi::gather(comm_, mine, parts, 0);
-      for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
-    }
+    // regions.csv and welfare_terms.csv: every region's outcomes gathered on rank 0 only.
+    const auto index = [&](std::size_t j) { return mine[j].index; };
+    const std::vector<RegionOutcome> all =
+        csv_panel_ || opt_.welfare_terms ? gathered_in_order(comm_, mine, index) : std::vector<RegionOutcome>{};
+    const std::vector<WelfareTerms> terms =
+        opt_.welfare_terms ? gathered_in_order(comm_, sim_.local_welfare_terms(), index) : std::vector<WelfareTerms>{};
     // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
     const std::vector<double> flows = migration_csv_ ? sim_.province_migration_flows() : std::vector<double>{};
-    on_root(comm_, [&] { out_->write_epoch(e, sim_.year(), all, agg, st, flows); });
+    on_root(comm_, [&] {
+      out_->write_epoch(e, sim_.year(), csv_panel_ ? all : std::vector<RegionOutcome>{}, agg, st, flows);
+      if (opt_.welfare_terms) out_->write_welfare_terms(e, sim_.year(), all, terms);
+    });
   }
   report(e, st);
 }

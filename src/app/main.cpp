@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   // job on these signals.
   std::signal(SIGPIPE, SIG_IGN);
   std::optional<regio::StopSignals> stop_signals;
-  if (args.ours.size() > 1 && args.ours[1] == "run") stop_signals.emplace();
+  if (args.ours.size() > 1 && (args.ours[1] == "run" || args.ours[1] == "ensemble" || args.ours[1] == "shapley"))
+    stop_signals.emplace();
   PetscRuntime runtime(&args.petsc_argc, &args.petsc_argv);
   std::signal(SIGPIPE, SIG_IGN);
   if (stop_signals) regio::StopSignals::install();

@@ -12,14 +12,39 @@
 #include "regio/epoch_driver.hpp"
 #include "regio/parameters.hpp"
 #include "regio/run_folder.hpp"
+#include "regio/scenario_overrides.hpp"
 #include "regio/version.hpp"
+#include "regio/welfare_terms.hpp"
 
 namespace regio {
+
+namespace {
+
+// The scenario as `regio run` runs it: read on rank 0, --set's parameters set and --policies'
+// policies kept there (checked as the scenario file's keys would be), then broadcast.
+Scenario load_run_scenario(const boost::mpi::communicator& comm, const RunOptions& opt) {
+  Scenario sc;
+  on_root(comm, [&] {
+    sc = load_scenario(opt.scenario);
+    if (!opt.set.empty()) {
+      std::vector<ParameterOverride> overrides;
+      for (const auto& text : opt.set) overrides.push_back(parse_override(text));
+      apply_overrides(sc, overrides, "--set", 0);
+    }
+    if (!opt.policies.empty()) keep_policies(sc, parse_policy_positions(opt.policies, sc.policies.size()));
+    if (opt.welfare_terms && !welfare_terms_problem(sc).empty())
+      throw InputError(fmt::format("--welfare-terms: {}", welfare_terms_problem(sc)));
+  });
+  boost::mpi::broadcast(comm, sc, 0);
+  return sc;
+}
+
+}  // namespace
 
 int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   // 1. The scenario, with the command line's overrides and solver options.
-  Scenario sc = load_scenario_collectively(comm, opt.scenario);
+  Scenario sc = load_run_scenario(comm, opt);
   if (opt.epochs != kEpochsFromScenario) {  // the range of the YAML key `epochs`, from the parameter table
     try {
       check_parameter_value("epochs", opt.epochs, "--epochs");

@@ -145,6 +145,10 @@ std::vector<RegionOutcome> Simulation::local_outcomes() const {
   return region_outcomes(inputs_.scenario, system_->results(), state_);
 }
 
+std::vector<WelfareTerms> Simulation::local_welfare_terms() const {
+  return welfare_terms(inputs_.scenario, system_->results(), state_);
+}
+
 Aggregates Simulation::aggregates_from_local(const std::vector<RegionOutcome>& mine) const {
   // The fields national_aggregates reads, exchanged as one N×W array in CSV order.
   constexpr int W = 17;

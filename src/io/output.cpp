@@ -183,6 +183,34 @@ void OutputWriter::open_csvs() {
   open_csv(aggregates_, ac::file.name, aggregates_cols, aggregates);
   open_csv(solver_, schema::solver_csv::file.name, solver_cols, solver);
   if (P > 0) open_csv(migration_, schema::migration_csv::file.name, migration_cols, migration);
+  std::error_code ec;  // a restart without --welfare-terms: the file would stop at the restart
+  if (info_.welfare_terms)
+    open_welfare_terms();
+  else
+    fs::remove(fs::path(dir_) / schema::welfare_terms_csv::file.name, ec);
+}
+
+// welfare_terms.csv: its channel columns are welfare_channels(), in order.
+void OutputWriter::open_welfare_terms() {
+  namespace wt = schema::welfare_terms_csv;
+  const auto& channels = welfare_channels();
+  for (std::size_t k = 0; k < channels.size(); ++k)
+    if (k >= wt::channels.size() || wt::channels[k]->name != channels[k].name)
+      throw std::logic_error(fmt::format("welfare_terms.csv: channel {} is not the schema's", channels[k].name));
+  const auto cols = schema::column_names(wt::file);
+  open_csv(welfare_, wt::file.name, cols, kept_rows(wt::file.name, cols, info_.regions));
+}
+
+void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                                       const std::vector<WelfareTerms>& terms) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& t = terms[i];
+    welfare_ << epoch << ',' << year << ',' << csv::quote(all[i].id) << ',' << csv::quote(all[i].province) << ','
+             << num(t.weight) << ',' << num(t.welfare);
+    for (const auto& c : welfare_channels()) welfare_ << ',' << num(t.*c.member);
+    welfare_ << '\n';
+  }
+  welfare_.flush();  // checked
 }
 
 // The header and a restart's kept rows are written whole to a new file that replaces the old
@@ -223,8 +251,9 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
 }
 
 void OutputWriter::finish(const std::string& status, const std::string& error) {
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) f->close();  // each checked: throws before
-  info_.status = status;                                                        // run.yaml can say complete
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_})
+    f->close();           // each checked: throws before
+  info_.status = status;  // run.yaml can say complete
   info_.error = error;
   info_.finished = utc_now();
   write_run_yaml();

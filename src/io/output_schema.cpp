@@ -162,6 +162,37 @@ constexpr const Column* kColumns[] = {
 const File file{"solver.csv", "one row per epoch", kColumns};
 }  // namespace solver_csv
 
+// ---- welfare_terms.csv ------------------------------------------------------------------------
+// The channels of each origin's welfare (welfare_terms.hpp; docs/welfare.md): their names are
+// welfare_channels()'s, which the writer checks.
+namespace welfare_terms_csv {
+const Column weight{"weight", "persons",
+                    "the region's weight in national welfare: registered (residents without migration)", "R_o"};
+const Column welfare{"welfare", "", "welfare of the region's hukou holders, the sum of the channels after it",
+                     "W_o = (1/ε) log Σ_k (U_k/μ_ok)^ε"};
+const Column amenity{"amenity", "", "amenity", "log B_o"};
+const Column trade{"trade", "", "ACR's own-trade-share term (with the own trade costs τ_oos, fixed)",
+                   "−(1−δ_h) Σ_s η_s ((1/θ_s) log π_oos + log τ_oos)"};
+const Column technology{"technology", "", "productivity, agglomeration included", "(1−δ_h) Σ_s η_s log A_os"};
+const Column factor_prices{"factor_prices", "", "the wage against the unit costs of goods and housing",
+                           "log w_o − (1−δ_h) Σ_s η_s log c_os − δ_h log q_o"};
+const Column capital_income{"capital_income", "", "capital income on top of wages", "log((wL + rK)/(wL))"};
+const Column land_income{"land_income", "", "land and housing rents on top", "log((I − T)/(wL + rK))"};
+const Column transfers{"transfers", "", "fiscal transfers on top", "log(I/(I − T))"};
+const Column migration{"migration", "", "the option value of moving (0 without migration)", "−(1/ε) log m_oo"};
+
+constexpr const Column* kChannels[] = {&amenity,        &trade,       &technology, &factor_prices,
+                                       &capital_income, &land_income, &transfers,  &migration};
+constexpr const Column* kColumns[] = {
+    &epoch, &year,       &regions_csv::region, &regions_csv::province, &weight,      &welfare,   &amenity,
+    &trade, &technology, &factor_prices,       &capital_income,        &land_income, &transfers, &migration};
+const std::span<const Column* const> channels = kChannels;
+const File file{"welfare_terms.csv",
+                "with `regio run --welfare-terms`: one row per epoch and region (CSV order), its welfare and the "
+                "channels that add up to it (docs/welfare.md)",
+                kColumns};
+}  // namespace welfare_terms_csv
+
 // ---- run.yaml ---------------------------------------------------------------------------------
 namespace run_yaml {
 const Column regio_version{"regio_version", "", "version of regio that ran (git describe)"};
@@ -256,7 +287,8 @@ const File file{"regions.h5",
 // ---- the whole folder -------------------------------------------------------------------------
 namespace {
 constexpr const File* kFiles[] = {&regions_csv::file,   &regions_h5::file, &aggregates_csv::file,
-                                  &migration_csv::file, &solver_csv::file, &run_yaml::file};
+                                  &migration_csv::file, &solver_csv::file, &welfare_terms_csv::file,
+                                  &run_yaml::file};
 }  // namespace
 
 std::span<const File* const> files() { return kFiles; }

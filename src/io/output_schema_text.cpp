@@ -128,10 +128,11 @@ std::string datasets_markdown(const File& f) {
 
 std::string json() {
   return "{\n  \"generated_by\": \"regio schema, from src/io/output_schema.cpp and "
-         "src/io/output_schema_counterfactual.cpp (do not edit; CTest docs_output_schema_current checks it, "
+         "src/io/output_schema_counterfactual.cpp and src/io/output_schema_ensemble.cpp (do not edit; CTest "
+         "docs_output_schema_current checks it, "
          "tools/output_schema.py regenerates it)\",\n  \"files\": [\n" +
          files_json(files()) + "\n  ],\n  \"counterfactual_files\": [\n" + files_json(counterfactual::files()) +
-         "\n  ]\n}\n";
+         "\n  ],\n  \"ensemble_files\": [\n" + files_json(ensemble::files()) + "\n  ]\n}\n";
 }
 
 std::string markdown() {
@@ -147,6 +148,7 @@ std::string markdown() {
   };
   for (const File* f : files()) block(f, "", "src/io/output_schema.cpp");
   for (const File* f : counterfactual::files()) block(f, "counterfactual/", "src/io/output_schema_counterfactual.cpp");
+  for (const File* f : ensemble::files()) block(f, "ensemble/", "src/io/output_schema_ensemble.cpp");
   return s;
 }
 

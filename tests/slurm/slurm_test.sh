@@ -1,7 +1,7 @@
 #!/bin/bash
 # SLURM end-to-end checks of jobscripts/ on a single-node test cluster (see README.md here).
 #   slurm_test.sh CHECK SOURCE_DIR REGIO MPIEXEC WORK_DIR
-# CHECK: up | down | run-srun | run-mpirun | sweep | requeue | timelimit | scaling
+# CHECK: up | down | run-srun | run-mpirun | sweep | requeue | timelimit | ensemble | scaling
 # Env: SLURM_BASE (cluster state dir), SLURM_CONF (= $SLURM_BASE/etc/slurm.conf).
 # Every wait is bounded; a failure prints FAIL: <why> and the relevant log.
 # Jobs that must not see the time-limit warning get -t 5: the templates' --signal=B:USR1@120 is
@@ -193,6 +193,25 @@ timelimit)
   ls "$D/out/checkpoints/"checkpoint-e*.h5 >/dev/null 2>&1 || fail "no checkpoint"
   ok "time-limit warning reached the mpirun ranks after $(grep -c '^epoch' "$D/slurm.log") epochs: exit 4, interrupted, checkpoint"
   rm -rf "$D/out/regions.csv" ;;  # tens of MB
+# ------------------------------------------------------------------------------------------
+ensemble)
+  # jobscripts/ensemble.sbatch: the tiny grid ensemble (4 members) on 4 tasks in 2 groups of 2
+  # ranks, with mpirun inside the allocation; every member complete, the bands written.
+  need_cluster
+  D=$W/ensemble; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/slurm.log")
+  j=$(cd "$SRC" && LAUNCHER=mpirun GROUP_RANKS=2 timeout 30 sbatch --parsable -n 4 -t 5 -o "$D/slurm.log" \
+        jobscripts/ensemble.sbatch tests/ensemble/grid.yaml "$D/out") || fail "sbatch refused the job"
+  st=$(wait_job "$j" 90) || fail "job $j did not finish in 90 s ($st)"
+  [ "$st" = COMPLETED ] || fail "job $j ended $st, ExitCode $(job_field "$j" ExitCode)"
+  [ "$(tail -1 "$D/out/ensemble.yaml")" = "status: complete" ] || fail "ensemble.yaml: $(tail -1 "$D/out/ensemble.yaml")"
+  grep -qx "groups: 2" "$D/out/ensemble.yaml" || fail "ensemble.yaml does not say groups: 2"
+  for m in 000 001 002 003; do
+    [ "$(last_status "$D/out/members/$m")" = "status: complete" ] || fail "member $m: $(last_status "$D/out/members/$m")"
+    grep -qx "ranks: 2" "$D/out/members/$m/run.yaml" || fail "member $m did not run on 2 ranks"
+  done
+  [ -s "$D/out/bands_national.csv" ] && [ -s "$D/out/bands_regions.csv" ] || fail "bands missing"
+  [ "$(grep -c '^member [0-9]* complete' "$D/slurm.log")" = 4 ] || fail "the log lacks the 4 members' lines"
+  ok "ensemble.sbatch: job $j, 4 members in 2 groups of 2 ranks, bands written" ;;
 # ------------------------------------------------------------------------------------------
 scaling)
   need_cluster

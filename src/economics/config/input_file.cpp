@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -26,6 +27,11 @@ std::string read_input_file(const std::string& path, const std::string& what, co
   text << in.rdbuf();
   if (in.bad()) throw refuse(std::strerror(errno));
   return text.str();
+}
+
+std::string input_dir(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
 }
 
 }  // namespace regio

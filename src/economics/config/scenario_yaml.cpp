@@ -13,6 +13,7 @@
 
 #include "regio/error.hpp"
 #include "regio/input_file.hpp"
+#include "regio/parameter_reader.hpp"
 #include "regio/parameters.hpp"
 #include "regio/scenario.hpp"
 #include "regio/sector_shares.hpp"
@@ -27,38 +28,7 @@ constexpr const char* kPoliciesKey = "policies";
 constexpr const char* kBaseKey = "base";
 int base_depth = 0;  // `base:` chains (a guard against cycles)
 
-struct Reader : YamlReader {
-  template <class Target>
-  void assign(Target& target, const ParamSpec<Target>& spec, const YAML::Node& value,
-              const std::string& shown_key) const {
-    if (!value.IsScalar())
-      fail(value, fmt::format("'{}' must be a single value ({}), not a list or mapping", shown_key, spec.doc));
-    const std::string text = value.Scalar();
-    if (spec.kind == ParamKind::Text) {
-      spec.set_text(target, text);
-      return;
-    }
-    double v = 0;
-    if (spec.kind == ParamKind::Boolean) {
-      bool b = false;
-      if (!YAML::convert<bool>::decode(value, b))
-        fail(value, fmt::format("'{}' must be true or false, got '{}'", shown_key, text));
-      v = b ? 1 : 0;
-    } else {
-      try {
-        v = value.as<double>();
-      } catch (const YAML::Exception&) {
-        fail(value, fmt::format("'{}' must be a number, got '{}'", shown_key, text));
-      }
-      if (!std::isfinite(v)) fail(value, fmt::format("'{}' must be a finite number, got '{}'", shown_key, text));
-      if (spec.kind == ParamKind::Integer && v != std::floor(v))
-        fail(value, fmt::format("'{}' must be an integer, got '{}'", shown_key, text));
-      if (!spec.range.contains(v))
-        fail(value, fmt::format("'{}' = {} is out of range {}: {}", shown_key, text, spec.range.describe(), spec.doc));
-    }
-    spec.set_number(target, v);
-  }
-};
+using Reader = ParameterReader;
 
 template <class Target>
 std::vector<std::string> keys_of(const std::vector<ParamSpec<Target>>& table) {
@@ -352,8 +322,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file_la
 
 Scenario load_scenario(const std::string& path) {
   const std::string text = read_input_file(path, "scenario file", "check the path");
-  const auto base = std::filesystem::path(path).parent_path().string();
-  return parse_scenario(text, path, base.empty() ? "." : base);
+  return parse_scenario(text, path, input_dir(path));
 }
 
 }  // namespace regio

@@ -15,6 +15,7 @@
 #include "comparison.hpp"
 #include "regio/error.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/welfare_table.hpp"
 
 namespace regio {
 
@@ -256,9 +257,16 @@ CompareSummary compare_runs(const CompareOptions& opt) {
   summary.province_epochs = c.chosen;
   summary.provinces = c.provinces.begin()->second.first.provinces.size();
   summary.files = {national_file, provinces_file, summary_file};
+  std::string extra;  // sections of summary.md after the standard ones
+  if (has_welfare_terms(opt.baseline) && has_welfare_terms(opt.scenario)) {
+    const comparison::WelfareComparison w = comparison::compare_welfare(opt, c);
+    extra += w.markdown;
+    comparison::write_file(summary_file, comparison::summary_markdown(opt, c) + extra);
+    summary.files.push_back(w.file);
+  }
   if (!opt.hats.empty()) {
     const comparison::HatsComparison h = comparison::compare_hats(opt, c);
-    comparison::write_file(summary_file, comparison::summary_markdown(opt, c) + h.markdown);
+    comparison::write_file(summary_file, comparison::summary_markdown(opt, c) + extra + h.markdown);
     summary.files.insert(summary.files.end(), h.files.begin(), h.files.end());
     summary.hats_largest_difference = h.largest_difference;
   }

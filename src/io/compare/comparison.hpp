@@ -138,6 +138,15 @@ struct HatsComparison {
 };
 HatsComparison compare_hats(const CompareOptions& opt, const Comparison& c);
 
+// compare_welfare.cpp: two runs written with --welfare-terms: welfare.csv (every common epoch: the
+// national welfare change by channel, docs/welfare.md) and a section for summary.md.
+struct WelfareComparison {
+  std::string file, markdown;
+  int last_epoch = -1;
+  double closure = 0;  // largest |W_o − Σ channels| at the last epoch
+};
+WelfareComparison compare_welfare(const CompareOptions& opt, const Comparison& c);
+
 // "0..9" for a contiguous run, else "0, 2, 5".
 std::string epochs_text(const std::vector<int>& e);
 void write_file(const std::string& path, const std::string& text);
