@@ -128,7 +128,10 @@ TEST(Output, CompareReadsThePanelTheWritersWrite) {
       const SolveStats stats = sim.solve();
       panel.write_epoch(e, sc.start_year + e, sim.local_outcomes());
       const auto all = sim.all_outcomes();
-      if (out) out->write_epoch(e, sc.start_year + e, all, sim.aggregates(all), stats);
+      if (out) {
+        out->stage_epoch(e, sc.start_year + e, all, sim.aggregates(all), stats);
+        out->flush_epoch(e);
+      }
       sim.advance();
     }
     if (out) out->finish("complete");

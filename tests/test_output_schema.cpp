@@ -208,8 +208,9 @@ TEST(OutputSchema, CompareReadsWhatTheWriterWrites) {
       }
       Aggregates a;
       a.gdp = 100 * f, a.real_gdp = 90, a.population = 3, a.welfare = 0.5;
-      w.write_epoch(e, sc.start_year + e, all, a, SolveStats{1, 2, 3, 1e-12, 1e-3, 0.1, "CONVERGED_FNORM_RELATIVE"},
+      w.stage_epoch(e, sc.start_year + e, all, a, SolveStats{1, 2, 3, 1e-12, 1e-3, 0.1, "CONVERGED_FNORM_RELATIVE"},
                     {0, 1, 2, 0});
+      w.flush_epoch(e);
     }
     w.finish("complete");
     EXPECT_EQ(first_line(dir / run / "regions.csv"), fmt::format("{}", fmt::join(region_columns(sc), ",")));

@@ -122,6 +122,39 @@ TEST(RunFolder, OneRunAtATimeAndNoOverwriteUnasked) {
   fs::remove_all(d);
 }
 
+// Every command's files make a folder a run's (a counterfactual's units.csv, an export's
+// parameters.yaml); an ensemble's lock; `resume` continues a pending replacement, else is fresh.
+TEST(RunFolder, EveryCommandsFilesAndTheirLocks) {
+  const fs::path d = fresh_dir("kinds");
+  for (const char* name : {"units.csv", "national.csv", "parameters.yaml", "trade_shares.csv"}) {
+    write(d / name, "x\n");
+    EXPECT_NE(error_of([&] { RunFolder f(d.string(), RunFolder::Mode::fresh, "--restart X to continue it"); })
+                  .find("holds the files of another run — add --overwrite to replace it, --restart X to continue "
+                        "it, or choose another folder"),
+              std::string::npos)
+        << name;
+    fs::remove(d / name);
+  }
+  {
+    FolderLock lock(d.string());
+    EXPECT_NE(error_of([&] { RunFolder f(d.string(), RunFolder::Mode::fresh); }).find("another regio run is writing"),
+              std::string::npos);
+  }
+  write(d / "parameters.yaml", "old\n");
+  { RunFolder replacing(d.string(), RunFolder::Mode::overwrite); }  // a run that stopped before its export
+  EXPECT_FALSE(fs::exists(d / "parameters.yaml"));
+  {
+    RunFolder resumed(d.string(), RunFolder::Mode::resume);  // its restart goes on replacing
+    EXPECT_FALSE(fs::exists(d / "parameters.yaml"));
+    write(d / "parameters.yaml", "new, failing\n");
+    EXPECT_TRUE(resumed.roll_back());
+  }
+  EXPECT_EQ(slurp(d / "parameters.yaml"), "old\n");
+  EXPECT_NE(error_of([&] { RunFolder f(d.string(), RunFolder::Mode::resume); }).find("holds the files of another run"),
+            std::string::npos);
+  fs::remove_all(d);
+}
+
 TEST(InputFile, FoldersAndFifosAreRefusedWithTheReason) {
   const fs::path d = fresh_dir("input");
   EXPECT_NE(error_of([&] { read_input_file(d.string(), "region CSV", "fix"); }).find("it is a folder, not a file"),

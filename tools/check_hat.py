@@ -24,6 +24,7 @@ import csv
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,7 @@ def check_invariance(a, b):
 
 
 def run(regio, np_, yaml_path, out, *extra, petsc=()):
+    shutil.rmtree(out, ignore_errors=True)  # a run's folder is never written over (docs/guarantees.md)
     env = dict(os.environ)
     cmd = [os.environ.get("MPIEXEC", "mpirun"), "-np", str(np_), regio, "counterfactual", yaml_path, "--out", out,
            "--quiet", *extra]
@@ -243,7 +245,6 @@ def refused(regio, args, message):
 
 def compare_refusals(regio, out, cf):
     """What regio compare refuses around counterfactual folders, each with one error line."""
-    import shutil
     run_dir, partial = os.path.join(out, "a-run"), os.path.join(out, "partial")
     os.makedirs(run_dir, exist_ok=True)
     with open(os.path.join(run_dir, "run.yaml"), "w") as f:  # a run.yaml of `regio run`: no `mode`

@@ -15,6 +15,7 @@ mkdir -p "$out/runs"
 start=$(date +%s.%N)
 for exp in internal external all; do
   for mig in migration fixed-labour; do
+    rm -rf "$out/runs/$exp-$mig"  # a run's folder is never written over (docs/guarantees.md)
     "$mpiexec" -np "$np" "$regio" counterfactual "$here/inputs/tombe-zhu-2019/table8-$exp-$mig.yaml" \
       --out "$out/runs/$exp-$mig" --quiet
     tail -n 1 "$out/runs/$exp-$mig/run.yaml" | grep -qx 'status: complete'

@@ -15,15 +15,21 @@
 // (asymmetric) trade costs (MODEL.md §12; docs/frictions.md).
 // The hat mode assumes balanced trade and no saving, transfers or agglomeration; a scenario
 // outside that subset is exported all the same, and the folder's parameters.yaml says which
-// assumptions it breaks. O(N²S) text gathered on rank 0: meant for test-sized economies.
+// assumptions it breaks. Every file is written whole (write_file_atomically), parameters.yaml last,
+// so a folder with parameters.yaml holds a whole export; the folder's ownership (a lock, no
+// overwrite without --overwrite) is the caller's (RunFolder). O(N²S) text gathered on rank 0: meant for test-sized economies.
 // Collective.
 #include <string>
+#include <vector>
 
 #include "regio/equilibrium.hpp"
 #include "regio/grouped_system.hpp"
 #include "regio/layout.hpp"
 
 namespace regio {
+
+// The files of a base-year folder (parameters.yaml first), for RunFolder.
+std::vector<std::string> base_year_file_names();
 
 void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
                       const Equilibrium& eq);

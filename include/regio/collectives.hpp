@@ -40,7 +40,8 @@ double sum_over_ranks(MPI_Comm comm, double value);  // in MPI's order: not for 
 // (never on all ranks), to show that such an error ends the whole job at once.
 void fail_point(const char* point, MPI_Comm comm);
 // True on the rank REGIO_FAIL_AT=<point>@<rank> names: for faults other than an error (e.g.
-// `nonfinite`: an outcome made infinite, to show that no such value reaches a complete run).
+// `nonfinite`: an outcome made infinite, to show that no such value reaches a complete run;
+// `slow_epoch`: the epoch takes 4 s longer, as a large economy's would).
 bool fault_at(const char* point, MPI_Comm comm);
 
 }  // namespace regio

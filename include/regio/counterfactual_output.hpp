@@ -35,7 +35,9 @@ std::string keyed_rows_csv(const schema::File& file, const std::vector<std::pair
 std::string counterfactual_number(double v);
 
 // run.yaml of a counterfactual folder: keys added in the schema's order (std::logic_error
-// otherwise), written to a temporary file and renamed, `status:` (and `error:`) last.
+// otherwise), written whole (write_file_atomically: checked, fsync'd, renamed), `status:` (and
+// `error:`) last. The folder's ownership (a lock, no overwrite without --overwrite) is the
+// command's (RunFolder).
 class CounterfactualRecord {
  public:
   explicit CounterfactualRecord(std::string dir);  // creates the folder (InputError if it cannot)
@@ -49,7 +51,8 @@ class CounterfactualRecord {
   std::vector<std::pair<const schema::Column*, std::string>> keys_;
 };
 
-// `text` into DIR/name of the schema file; InputError if it cannot be written completely.
+// `text` into DIR/name of the schema file, whole or not at all (write_file_atomically); InputError
+// with the OS's reason if it cannot be written completely.
 void write_counterfactual_file(const std::string& dir, const schema::File& file, const std::string& text);
 
 }  // namespace regio

@@ -34,6 +34,7 @@ class EpochDriver {
 
  private:
   void set_up_outputs();
+  void take_export_folder();  // rank 0, from set_up_outputs()
   void run_epochs();
   void finish(const std::string& status, const std::string& error = "");  // rank 0's record, collective
   void fail(const std::exception& err);  // rank 0: the record says failed, or the replaced run is back
@@ -57,6 +58,7 @@ class EpochDriver {
   RunInfo info_;
   KernelStorageSummary kernel_storage_;
   std::optional<RunFolder> folder_;     // rank 0: holds the folder's lock
+  std::optional<RunFolder> export_;     // rank 0: holds the --export-base folder's lock
   std::optional<OutputWriter> out_;     // rank 0
   std::optional<RegionPanelH5> panel_;  // every rank writes its own rows
   bool csv_panel_ = true;

@@ -5,6 +5,7 @@
 // at the end with `status: complete` (or `interrupted`, or `failed` and the error), so a folder
 // whose run.yaml does not say complete must not be used. Every write is checked
 // (output_file.hpp): a failed one is an InputError, never a complete run.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,16 +58,23 @@ class OutputWriter {
   // An error after run.yaml is written leaves it at `failed`.
   OutputWriter(const std::string& dir, const Scenario& sc, const Decomposition& d, RunInfo info,
                const std::vector<std::string>& migration_provinces = {});
+  // An epoch is staged (its rows formatted in memory, nothing written), then written by
+  // flush_epoch(): the caller checks in between that the file system has room for the bytes
+  // staged (require_free_space), so a full disk is found before any of the epoch is written.
   // `all`: every region's outcomes for regions.csv, or empty when the panel goes to HDF5.
   // `migration_flows`: P×P persons by hukou province (row) and residence province (column), or
-  // empty (migration.csv is then not written).
-  void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
-                   const SolveStats& stats, const std::vector<double>& migration_flows = {});
-  // With info.welfare_terms (regio run --welfare-terms), after write_epoch: welfare_terms.csv's
-  // rows, every region's outcomes (for their ids) and welfare terms in CSV order.
-  void write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
-                           const std::vector<WelfareTerms>& terms);
-  // Closes the CSVs (checked) and replaces run.yaml with `status` and `error`; throws
+  // empty (migration.csv is then not written). Returns the bytes staged.
+  std::uint64_t stage_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& agg,
+                            const SolveStats& stats, const std::vector<double>& migration_flows = {});
+  // With info.welfare_terms (regio run --welfare-terms), after stage_epoch: welfare_terms.csv's
+  // rows, every region's outcomes (for their ids) and welfare terms in CSV order. Returns the
+  // bytes staged.
+  std::uint64_t stage_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                                    const std::vector<WelfareTerms>& terms);
+  // Writes the staged rows of the epoch (each file's write checked).
+  void flush_epoch(int epoch);
+  // Closes the CSVs (checked; with `failed`, rows staged but not flushed are dropped) and
+  // replaces run.yaml with `status` and `error`; throws
   // InputError if a file could not be written, and run.yaml then does not say `status`.
   void finish(const std::string& status, const std::string& error = "");
   const std::string& dir() const { return dir_; }

@@ -16,10 +16,14 @@ std::string os_reason(int err);
 
 // Collective. Parallel HDF5 cannot be trusted to fail cleanly when the disk fills in the middle
 // of a collective write (a rank's MPI-IO write fails, the others wait in the next collective),
-// so its writes are preceded by this check, rank 0's verdict on every rank: InputError if the
-// file system of `dir` has less than `bytes` free (2 × the estimate + 256 kB is the callers'
-// margin). A disk that fills between the check and the write is still caught, if less
-// gracefully, by HDF5's own checks and --progress-timeout.
+// so every epoch's writes and every checkpoint are preceded by this check, rank 0's verdict on
+// every rank: InputError if the file system of `dir` has less than `bytes` free for an
+// unprivileged writer. Callers pass a bound on what they will write (docs/guarantees.md "Free
+// space"): an epoch's staged CSV bytes plus its HDF5 panel chunks and a metadata margin; a
+// checkpoint's dataset bytes plus its metadata. The bound cannot see other writers on the same
+// file system: a disk that fills between the check and the write is still caught by the
+// checked writes and HDF5's own checks (the run then fails, never complete), less gracefully.
+// Test hook: REGIO_TEST_FREE_BYTES=N[@WHAT] (output_file.cpp).
 void require_free_space(const std::string& dir, std::uint64_t bytes, MPI_Comm comm, const std::string& what);
 
 // Writes `content` to `path` atomically: to a temporary name beside it, fsync'd, then renamed
@@ -44,8 +48,10 @@ class OutputFile {
     buffer_ << v;
     return *this;
   }
-  void flush();  // writes the buffer; throws InputError if not all of it reached the file
-  void close();  // flush, fsync and close; throws InputError on any failure (no-op if not open)
+  std::uint64_t pending() const { return buffer_.view().size(); }  // bytes the next flush() writes
+  void flush();                        // writes the buffer; throws InputError if not all of it reached the file
+  void discard() { buffer_.str(""); }  // drops what was not flushed
+  void close();                        // flush, fsync and close; throws InputError on any failure (no-op if not open)
 
  private:
   int fd_ = -1;

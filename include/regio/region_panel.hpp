@@ -7,6 +7,7 @@
 // extendible along epochs, chunk (1, N); ids, provinces and years beside them; attributes
 // start_year and regions on the root group.
 // pandas: pd.DataFrame(f["regions/wage"][:], columns=[s.decode() for s in f["regions/id"][:]]).
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ class RegionPanelH5 {
   RegionPanelH5(const RegionPanelH5&) = delete;
   RegionPanelH5& operator=(const RegionPanelH5&) = delete;
 
+  // A bound on the bytes write_epoch(epoch) adds to the file: a chunk of N doubles per column (the
+  // chunks are one epoch's row), the year's chunk of 64 epochs when it starts one, and room for
+  // the chunk index and other metadata HDF5 may allocate. The caller checks the free space.
+  std::uint64_t epoch_bytes(int epoch) const;
   // Collective. Row `epoch` of every column from this rank's outcomes (CSV order of its regions).
   void write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine);
   // Collective. Closes the file; throws InputError on every rank if HDF5 reports a failure.

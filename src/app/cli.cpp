@@ -51,7 +51,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& run) {
   auto* restart =
       cmd->add_option("--restart", run.restart, "Continue from a checkpoint (<output>/checkpoints/checkpoint-e*.h5)");
   cmd->add_flag("--overwrite", run.overwrite,
-                "Replace the run already in the output folder (it is deleted only once this run completes)")
+                "Replace the run already in the output folder, and the --export-base folder's export (each is deleted "
+                "only once this run completes)")
       ->excludes(restart);
   cmd->add_option("--progress-timeout", run.progress_timeout,
                   "Seconds without an epoch step after which each rank ends the job with exit 5 (a rank that died "
@@ -196,6 +197,8 @@ CLI::App* add_counterfactual_command(CLI::App& app, hat::CounterfactualOptions& 
   cmd->add_option("--out", cf.output, "Output folder (overrides the file's `output`)");
   add_decomp_option(*cmd, cf.decomposition);
   cmd->add_flag("--quiet", cf.quiet, "No progress lines");
+  cmd->add_flag("--overwrite", cf.overwrite,
+                "Replace the run already in the output folder (it is deleted only once this run completes)");
   return cmd;
 }
 

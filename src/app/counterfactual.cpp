@@ -3,7 +3,8 @@
 //   mpirun -np 2 regio counterfactual inputs/tombe-zhu-2019/table8-internal.yaml --out out/tz-internal
 // 1. read the counterfactual file and the base year (rank 0; errors reach every rank as one line),
 //    provinces to ranks by --decomp or the default partition;
-// 2. write run.yaml (status: running); 3. resolve the shocks and solve with PETSc SNES;
+// 2. take the folder (its lock; a folder holding a run only with --overwrite, run_folder.hpp) and
+//    write run.yaml (status: running); 3. resolve the shocks and solve with PETSc SNES;
 // 4. write the outputs (the output schema's counterfactual files) and mark run.yaml complete
 //    (or failed, with the error).
 #include "regio/hat/counterfactual.hpp"
@@ -30,6 +31,7 @@
 #include "regio/layout.hpp"
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/run_folder.hpp"
 #include "regio/version.hpp"
 
 namespace regio::hat {
@@ -247,6 +249,21 @@ void start_record(CounterfactualRecord& r, const CounterfactualOptions& opt, con
   r.add(k::started, utc_now());
 }
 
+// An error: run.yaml says `failed`, and a run that --overwrite set aside is put back.
+void fail(const CounterfactualRecord& record, RunFolder& folder, const std::exception& err) {
+  try {
+    record.write("failed", err.what());
+  } catch (...) {}
+  try {
+    if (folder.roll_back())
+      std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
+                   record.dir().c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n",
+                 record.dir().c_str(), e.what());
+  }
+}
+
 }  // namespace
 
 int counterfactual_command(const boost::mpi::communicator& comm, const CounterfactualOptions& opt) {
@@ -264,9 +281,11 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
   boost::mpi::broadcast(comm, migration, 0);
   const BaseYear base = load_base_year(comm, text_fields[0], migration, opt.decomposition);
   const Layout layout(comm, base.owners);
-  // 2. The run record.
+  // 2. The folder's lock (a folder holding a run is refused without --overwrite), the run record.
+  std::optional<RunFolder> folder;
   std::optional<CounterfactualRecord> record;
   on_root(comm, [&] {
+    folder.emplace(output, opt.overwrite ? RunFolder::Mode::overwrite : RunFolder::Mode::fresh);
     record.emplace(output);
     start_record(*record, opt, spec, text_fields[3], text_fields[0], migration, base, comm.size());
     record->write("running");
@@ -300,13 +319,10 @@ int counterfactual_command(const boost::mpi::communicator& comm, const Counterfa
       record->add(k::seconds, fmt::format("{:.3f}", seconds));
       record->add(k::finished, utc_now());
       record->write("complete");
+      folder->commit();  // the run set aside by --overwrite is replaced
     });
   } catch (const std::exception& err) {
-    if (comm.rank() == 0 && record) {
-      try {
-        record->write("failed", err.what());
-      } catch (...) {}
-    }
+    if (comm.rank() == 0 && record) fail(*record, *folder, err);
     throw;
   }
   if (talk) std::printf("done: outputs in %s (run.yaml status: complete)\n", output.c_str());

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "regio/collectives.hpp"
 #include "regio/distribute.hpp"
@@ -17,6 +18,7 @@
 #include "regio/ensemble_run.hpp"
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/run_folder.hpp"
 #include "regio/version.hpp"
 #include "regio/welfare_terms.hpp"
 
@@ -161,7 +163,13 @@ int ensemble_command(const boost::mpi::communicator& world, const EnsembleOption
   on_root(world, [&] { plan = plan_on_root(opt, world.size()); });
   boost::mpi::broadcast(world, plan, 0);
   EnsembleRecord record = first_record(plan, opt, world.size());
-  on_root(world, [&] { prepare_folder(plan, record); });
+  // The folder's lock for the ensemble's lifetime: a second ensemble into it would delete and
+  // rerun the members this one is running (run_member starts a member's folder afresh).
+  std::optional<FolderLock> lock;
+  on_root(world, [&] {
+    lock.emplace(plan.output);
+    prepare_folder(plan, record);
+  });
   boost::mpi::broadcast(world, plan.todo, 0);
   if (world.rank() == 0) announce(plan, record);
   const EnsembleTally tally = run_members(world, plan, opt);

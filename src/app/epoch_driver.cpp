@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <thread>
 
 #include "regio/base_year_export.hpp"
 #include "regio/collectives.hpp"
 #include "regio/job_abort.hpp"
+#include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
 #include "regio/policy_kind.hpp"
 #include "regio/profiling.hpp"
@@ -56,10 +58,26 @@ void EpochDriver::set_up_outputs() {
                     : opt_.overwrite      ? RunFolder::Mode::overwrite
                                           : RunFolder::Mode::fresh;
   on_root(comm_, [&] {
-    folder_.emplace(sc_.output, mode);
+    folder_.emplace(sc_.output, mode,
+                    fmt::format("--restart {}/checkpoints/checkpoint-eNNNNNN.h5 to continue it", sc_.output));
+    take_export_folder();
     out_.emplace(sc_.output, sc_, sim_.decomposition(), info_,
                  migration_csv_ ? sim_.geography().province_names : std::vector<std::string>{});
   });
+}
+
+// --export-base's folder, written at the end, is owned from the start like the run's (a lock, no
+// overwrite without --overwrite): a run never finds out at its last epoch that it cannot write it.
+// A restart continues a replacement its first start began (the export was not written yet).
+void EpochDriver::take_export_folder() {
+  if (opt_.export_base.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::equivalent(opt_.export_base, sc_.output, ec))
+    throw InputError(
+        fmt::format("{}: --export-base must name another folder than the run's output folder", opt_.export_base));
+  export_.emplace(opt_.export_base, opt_.overwrite          ? RunFolder::Mode::overwrite
+                                    : !opt_.restart.empty() ? RunFolder::Mode::resume
+                                                            : RunFolder::Mode::fresh);
 }
 
 void EpochDriver::announce() const {
@@ -117,6 +135,7 @@ void EpochDriver::finish(const std::string& status, const std::string& error) {
   on_root(comm_, [&] {
     out_->finish(status, error);
     folder_->commit();  // complete or interrupted: this run has replaced the one set aside
+    if (export_ && status == "complete") export_->commit();  // an interrupted run has not exported yet
   });
 }
 
@@ -129,13 +148,16 @@ void EpochDriver::fail(const std::exception& err) {
   try {
     if (out_) out_->finish("failed", err.what());
   } catch (...) {}
-  try {
-    if (folder_ && folder_->roll_back())
-      std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
-                   sc_.output.c_str());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n",
-                 sc_.output.c_str(), e.what());
+  using Folder = std::pair<std::optional<RunFolder>*, const std::string*>;
+  for (const auto& [folder, dir] : {Folder{&folder_, &sc_.output}, Folder{&export_, &opt_.export_base}}) {
+    try {
+      if (*folder && (*folder)->roll_back())
+        std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
+                     dir->c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n", dir->c_str(),
+                   e.what());
+    }
   }
 }
 
@@ -161,6 +183,7 @@ void EpochDriver::epoch(int e) {
   if (talk())
     for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
   const SolveStats st = sim_.solve();
+  if (fault_at("slow_epoch", comm_)) std::this_thread::sleep_for(std::chrono::seconds(4));  // tests: a long epoch
   auto mine = sim_.local_outcomes();
   if (fault_at("nonfinite", comm_) && !mine.empty()) mine.back().gdp_pc = std::numeric_limits<double>::infinity();
   const Aggregates agg = sim_.aggregates_from_local(mine);
@@ -168,19 +191,24 @@ void EpochDriver::epoch(int e) {
     profiling::Stage output_stage(profiling::ids().output);
     profiling::Event output_event(profiling::ids().output_event);
     check_finite(e, mine, agg);  // nothing non-finite is written into a run
-    if (panel_) panel_->write_epoch(e, sim_.year(), mine);
     // regions.csv and welfare_terms.csv: every region's outcomes gathered on rank 0 only.
     const auto index = [&](std::size_t j) { return mine[j].index; };
     const std::vector<RegionOutcome> all =
         csv_panel_ || opt_.welfare_terms ? gathered_in_order(comm_, mine, index) : std::vector<RegionOutcome>{};
     const std::vector<WelfareTerms> terms =
         opt_.welfare_terms ? gathered_in_order(comm_, sim_.local_welfare_terms(), index) : std::vector<WelfareTerms>{};
-    // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
     const std::vector<double> flows = migration_csv_ ? sim_.province_migration_flows() : std::vector<double>{};
+    // The epoch's rows staged on rank 0, then one check that the file system has room for all
+    // of them and the panel's (docs/guarantees.md "Free space"), before any of them is written.
+    std::uint64_t bytes = panel_ ? panel_->epoch_bytes(e) : 0;
     on_root(comm_, [&] {
-      out_->write_epoch(e, sim_.year(), csv_panel_ ? all : std::vector<RegionOutcome>{}, agg, st, flows);
-      if (opt_.welfare_terms) out_->write_welfare_terms(e, sim_.year(), all, terms);
+      bytes += out_->stage_epoch(e, sim_.year(), csv_panel_ ? all : std::vector<RegionOutcome>{}, agg, st, flows);
+      if (opt_.welfare_terms) bytes += out_->stage_welfare_terms(e, sim_.year(), all, terms);
     });
+    require_free_space(sc_.output, bytes, comm_, fmt::format("epoch {}", e));
+    if (panel_) panel_->write_epoch(e, sim_.year(), mine);
+    // Collective verdict: a write failure on rank 0 must stop every rank, not hang them.
+    on_root(comm_, [&] { out_->flush_epoch(e); });
   }
   report(e, st);
 }

@@ -11,16 +11,20 @@
 #include <boost/serialization/vector.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
+#include "regio/output_file.hpp"
 
 namespace regio {
 
 namespace {
 
 using Rows = std::vector<std::pair<std::int64_t, std::string>>;  // (order key, lines)
+
+constexpr const char* kParametersName = "parameters.yaml";
+constexpr std::array<const char*, 5> kTableNames = {"regions.csv", "units.csv", "trade_shares.csv", "revenues.csv",
+                                                    "migration_shares.csv"};
 
 // The rows of every rank on rank 0, in key order (CSV order of the region they belong to).
 std::string gathered(MPI_Comm comm, Rows mine) {
@@ -69,13 +73,6 @@ std::string parameters_yaml(const Scenario& sc, const Technology& tech) {
   return y;
 }
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path);
-  f << text;
-  if (!f)
-    throw InputError(fmt::format("{}: cannot write the base-year file (check that the folder is writable)", path));
-}
-
 // The hat mode's technology as parameters.yaml (its own format, docs/hat-algebra.md §1).
 std::string parameters_yaml(const hat::HatParameters& par) {
   std::string y =
@@ -103,7 +100,7 @@ std::string parameters_yaml(const hat::HatParameters& par) {
 void write_folder(const std::string& dir, const Layout& layout, const std::string& parameters, bool migration,
                   const std::array<Rows, 5>& tables) {
   const MPI_Comm comm = layout.comm();
-  const char* names[] = {"regions.csv", "units.csv", "trade_shares.csv", "revenues.csv", "migration_shares.csv"};
+  const auto& names = kTableNames;
   const char* headers[] = {"id,province\n", "region,group,employment,registered,real_income\n",
                            "sector,importer,exporter,share\n", "region,sector,revenue,price\n",
                            "origin_region,origin_group,destination_region,destination_group,share\n"};
@@ -112,10 +109,12 @@ void write_folder(const std::string& dir, const Layout& layout, const std::strin
   std::string error;
   if (layout.rank() == 0) {
     try {
+      // Each file whole or not at all (checked, fsync'd, renamed), parameters.yaml last: a folder
+      // with parameters.yaml is complete (the caller's RunFolder set any earlier export aside).
       std::filesystem::create_directories(dir);
-      write_file(dir + "/parameters.yaml", parameters);
       for (int f = 0; f < 5; ++f)
-        if (migration || f != 4) write_file(dir + "/" + names[f], texts[f]);
+        if (migration || f != 4) write_file_atomically(dir + "/" + names[f], texts[f]);
+      write_file_atomically(dir + "/" + kParametersName, parameters);
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -126,6 +125,12 @@ void write_folder(const std::string& dir, const Layout& layout, const std::strin
 }
 
 }  // namespace
+
+std::vector<std::string> base_year_file_names() {
+  std::vector<std::string> names{kParametersName};
+  names.insert(names.end(), kTableNames.begin(), kTableNames.end());
+  return names;
+}
 
 void export_base_year(const std::string& dir, const Scenario& sc, const Layout& layout, const EconomyState& st,
                       const Equilibrium& eq) {

@@ -59,6 +59,26 @@ std::vector<Column> io_columns(EconomyState& st, int S) {
   return {{"sector_price", S, &st.sector_price, true}, {"gross_revenue", S, &st.gross_revenue}};
 }
 
+// Collective. A bound on the checkpoint file's size (require_free_space): every dataset's doubles
+// (N × width per region, or its width) and, per dataset, its object header, layout and checksum
+// attribute (< 4 kB), plus the superblock, the two groups and the root attributes (< 64 kB).
+constexpr std::uint64_t kDatasetMetadata = 4u << 10, kFileMetadata = 64u << 10;
+std::uint64_t checkpoint_bytes(const Layout& layout, EconomyState& st, std::vector<double>& prices, int S, bool io,
+                               const std::vector<SolverArray>& solver) {
+  const auto N = static_cast<std::uint64_t>(layout.num_regions());
+  std::uint64_t doubles = 0, datasets = 0;
+  auto columns = state_columns(st, prices, S);
+  if (io)
+    for (const auto& c : io_columns(st, S)) columns.push_back(c);
+  for (const auto& c : columns) doubles += N * static_cast<std::uint64_t>(c.width), ++datasets;
+  for (const auto& a : solver) {  // the widest any rank has (an array written by none is counted all the same)
+    const auto width = static_cast<std::uint64_t>(max_over_ranks(layout.comm(), std::max(0, a.width)));
+    doubles += a.per_region ? N * width : width;
+    ++datasets;
+  }
+  return 8 * doubles + datasets * kDatasetMetadata + kFileMetadata;
+}
+
 // The checksum of the root attributes that say whose state this is and when.
 std::uint64_t identity_checksum(std::uint64_t epoch, std::uint64_t regions, std::uint64_t sectors,
                                 const CheckpointInfo& info) {
@@ -156,12 +176,9 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
   for (const auto& p : st.prices) prices.insert(prices.end(), {p.wage, p.capital_rent, p.land_rent});
   const int S = sectors_of(st);
   const int S_all = static_cast<int>(max_over_ranks(comm, S));
-  {  // the state's and the solver's doubles, twice over, and room for HDF5's metadata
-    long values = static_cast<long>(layout.num_owned()) * (12 + 4L * S_all);
-    for (const auto& a : solver) values += static_cast<long>(a.rows.size());
-    const auto bytes = static_cast<std::uint64_t>(sum_over_ranks(comm, values)) * 16 + (256u << 10);
-    require_free_space(fs::path(path).parent_path().string(), bytes, comm, "the checkpoint");
-  }
+  const bool io = any_rank(comm, !st.sector_price.empty());  // input–output links: P_is and R_is too
+  require_free_space(fs::path(path).parent_path().string(), checkpoint_bytes(layout, st, prices, S_all, io, solver),
+                     comm, "the checkpoint");
   bool ok = true;
   {
     Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
@@ -172,7 +189,7 @@ void write_checkpoint(const std::string& path, const Layout& layout, const Econo
     Hdf5Handle group(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     for (const auto& c : state_columns(st, prices, S_all))
       ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
-    if (any_rank(comm, !st.sector_price.empty()))  // input–output links: P_is and R_is too
+    if (io)
       for (const auto& c : io_columns(st, S_all)) ok = write_array(group, c.name, layout, *c.data, c.width) && ok;
     group.close();
     if (!solver.empty()) ok = write_solver_arrays(file, layout, solver) && ok;

@@ -6,11 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/output_file.hpp"
 
 namespace regio {
 
@@ -95,29 +96,16 @@ void CounterfactualRecord::add(const schema::Column& key, const std::string& val
 }
 
 void CounterfactualRecord::write(const std::string& status, const std::string& error) const {
-  const fs::path tmp = fs::path(dir_) / "run.yaml.tmp";
-  {
-    std::ofstream f(tmp);
-    f << "# regio counterfactual record (docs/outputs.md). Trust the outputs only if status is complete.\n";
-    for (const auto& [k, v] : keys_) f << k->name << ":" << (v.starts_with("\n") ? "" : " ") << v << "\n";
-    if (!error.empty()) f << ry::error.name << ": \"" << located("", 0, error) << "\"\n";
-    f << ry::status.name << ": " << status << "\n";
-    f.close();
-    if (!f) throw InputError(located(tmp.string(), 0, "cannot write the run record"));
-  }
-  std::error_code ec;
-  fs::rename(tmp, fs::path(dir_) / ry::file.name, ec);
-  if (ec) throw InputError(located(tmp.string(), 0, "cannot rename the run record to run.yaml"));
+  std::ostringstream f;
+  f << "# regio counterfactual record (docs/outputs.md). Trust the outputs only if status is complete.\n";
+  for (const auto& [k, v] : keys_) f << k->name << ":" << (v.starts_with("\n") ? "" : " ") << v << "\n";
+  if (!error.empty()) f << ry::error.name << ": \"" << located("", 0, error) << "\"\n";
+  f << ry::status.name << ": " << status << "\n";
+  write_file_atomically((fs::path(dir_) / ry::file.name).string(), f.str());  // checked, whole or not at all
 }
 
 void write_counterfactual_file(const std::string& dir, const schema::File& file, const std::string& text) {
-  const fs::path path = fs::path(dir) / file.name;
-  std::ofstream f(path, std::ios::trunc | std::ios::binary);
-  if (!f)
-    throw InputError(located(path.string(), 0, "cannot write the file; check permissions or choose another --out"));
-  f << text;
-  f.close();
-  if (!f) throw InputError(located(path.string(), 0, "writing failed (disk full?)"));
+  write_file_atomically((fs::path(dir) / file.name).string(), text);
 }
 
 }  // namespace regio

@@ -6,9 +6,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "regio/csv.hpp"
 #include "regio/error.hpp"
+#include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
 
 namespace regio {
@@ -33,11 +35,8 @@ std::string last_line(const fs::path& path) {
 }  // namespace
 
 void write_ensemble_yaml(const std::string& dir, const EnsembleRecord& r) {
-  const fs::path final_path = fs::path(dir) / ey::file.name;
-  const fs::path tmp = fs::path(dir) / fmt::format(".{}.tmp", ey::file.name);
+  std::ostringstream f;
   {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw InputError(fmt::format("{}: cannot write {}; check permissions or use --out", dir, ey::file.name));
     f << "# regio ensemble record. Trust the bands or shapley.csv only if status is complete.\n";
     auto put = [&f](const schema::Column& key, const auto& value) { f << key.name << ": " << value << "\n"; };
     put(ey::regio_version, quoted(r.version));
@@ -64,9 +63,8 @@ void write_ensemble_yaml(const std::string& dir, const EnsembleRecord& r) {
     if (r.seconds >= 0) put(ey::seconds, fmt::format("{:.3f}", r.seconds));
     if (!r.error.empty()) put(ey::error, quoted(r.error));
     put(ey::status, r.status);  // last line, by design
-    if (!f.flush()) throw InputError(fmt::format("{}: writing {} failed (disk full?)", dir, ey::file.name));
   }
-  fs::rename(tmp, final_path);
+  write_file_atomically((fs::path(dir) / ey::file.name).string(), f.str());  // checked, whole or not at all
 }
 
 std::string recorded_definition(const std::string& dir) {

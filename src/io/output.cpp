@@ -201,8 +201,8 @@ void OutputWriter::open_welfare_terms() {
   open_csv(welfare_, wt::file.name, cols, kept_rows(wt::file.name, cols, info_.regions));
 }
 
-void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
-                                       const std::vector<WelfareTerms>& terms) {
+std::uint64_t OutputWriter::stage_welfare_terms(int epoch, int year, const std::vector<RegionOutcome>& all,
+                                                const std::vector<WelfareTerms>& terms) {
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& t = terms[i];
     welfare_ << epoch << ',' << year << ',' << csv::quote(all[i].id) << ',' << csv::quote(all[i].province) << ','
@@ -210,7 +210,7 @@ void OutputWriter::write_welfare_terms(int epoch, int year, const std::vector<Re
     for (const auto& c : welfare_channels()) welfare_ << ',' << num(t.*c.member);
     welfare_ << '\n';
   }
-  welfare_.flush();  // checked
+  return welfare_.pending();
 }
 
 // The header and a restart's kept rows are written whole to a new file that replaces the old
@@ -224,8 +224,8 @@ void OutputWriter::open_csv(OutputFile& f, std::string_view name, const std::vec
   f.open(path, /*append=*/true);
 }
 
-void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& a,
-                               const SolveStats& st, const std::vector<double>& flows) {
+std::uint64_t OutputWriter::stage_epoch(int epoch, int year, const std::vector<RegionOutcome>& all, const Aggregates& a,
+                                        const SolveStats& st, const std::vector<double>& flows) {
   for (const auto& o : all) {  // the keys (epoch, year, region, province), then the outcome columns
     regions_ << epoch << ',' << year << ',' << csv::quote(o.id) << ',' << csv::quote(o.province);
     for (const auto& field : region_fields_) regions_ << ',' << num(field.of(o));
@@ -246,13 +246,21 @@ void OutputWriter::write_epoch(int epoch, int year, const std::vector<RegionOutc
         if (o != d)
           migration_ << epoch << ',' << year << ',' << csv::quote(provinces_[o]) << ',' << csv::quote(provinces_[d])
                      << ',' << num(flows[o * P + d]) << '\n';
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) f->flush();  // each checked
+  std::uint64_t bytes = 0;
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_}) bytes += f->pending();
+  return bytes;
+}
+
+void OutputWriter::flush_epoch(int epoch) {
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_}) f->flush();  // each checked
   info_.epochs_done = epoch + 1;
 }
 
 void OutputWriter::finish(const std::string& status, const std::string& error) {
-  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_})
-    f->close();           // each checked: throws before
+  for (auto* f : {&regions_, &aggregates_, &solver_, &migration_, &welfare_}) {
+    if (status == "failed") f->discard();  // rows staged but refused (no room) or never flushed: not written
+    f->close();                            // each checked: throws before
+  }
   info_.status = status;  // run.yaml can say complete
   info_.error = error;
   info_.finished = utc_now();

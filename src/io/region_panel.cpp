@@ -20,6 +20,9 @@ namespace h5 = schema::regions_h5;
 namespace {
 constexpr std::size_t kCsvThreshold = 10000;        // auto: regions.csv up to this many regions
 constexpr std::uint64_t kPanelMargin = 256u << 10;  // room for HDF5's metadata (require_free_space)
+constexpr int kYearChunk = 64;                      // epochs per chunk of the year dataset
+// An epoch's metadata: per column a chunk-index entry, and a B-tree node split now and then.
+constexpr std::uint64_t kEpochMetadata = 64u << 10;
 
 void agree(bool ok_here, MPI_Comm comm, const std::string& message) { require_all(comm, ok_here, message); }
 
@@ -150,7 +153,7 @@ struct RegionPanelH5::Impl {
     {
       Hdf5Handle g(H5Gcreate2(file, std::string(h5::file.group).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       for (const auto& f : fields) datasets.push_back(create_extendible(g, f.name.c_str(), H5T_NATIVE_DOUBLE, 2, N, 1));
-      year = create_extendible(g, std::string(h5::year.name).c_str(), H5T_NATIVE_INT64, 1, N, 64);
+      year = create_extendible(g, std::string(h5::year.name).c_str(), H5T_NATIVE_INT64, 1, N, kYearChunk);
       std::vector<std::string> provinces(geo.size());
       for (std::size_t i = 0; i < geo.size(); ++i) provinces[i] = geo.province_names[geo.province[i]];
       write_strings(g, std::string(h5::id.name).c_str(), geo.id, layout.rank() == 0);
@@ -191,12 +194,16 @@ void RegionPanelH5::close() {
   agree(ok, im.layout.comm(), "closing the HDF5 region panel failed (disk full?) — free space and run again");
 }
 
+std::uint64_t RegionPanelH5::epoch_bytes(int epoch) const {
+  const auto& im = *impl_;
+  const std::uint64_t rows = 8 * im.fields.size() * static_cast<std::uint64_t>(im.layout.num_regions());
+  const std::uint64_t year_chunk = epoch % kYearChunk == 0 ? 8u * kYearChunk : 0u;
+  return rows + year_chunk + kEpochMetadata;
+}
+
 void RegionPanelH5::write_epoch(int epoch, int year, const std::vector<RegionOutcome>& mine) {
   auto& im = *impl_;
   const auto e = static_cast<hsize_t>(epoch);
-  require_free_space(im.folder,
-                     16 * im.fields.size() * static_cast<std::uint64_t>(im.layout.num_regions()) + kPanelMargin,
-                     im.layout.comm(), "the region panel");
   if (e + 1 > im.rows) im.extend(e + 1);
   Hdf5Handle xfer(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);

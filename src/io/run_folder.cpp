@@ -5,12 +5,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "regio/base_year_export.hpp"
 #include "regio/error.hpp"
 #include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
@@ -70,10 +72,17 @@ bool holds_run(const fs::path& dir) {
 
 std::vector<std::string> run_file_names() {
   std::vector<std::string> names;
-  for (const auto* f : schema::files()) names.emplace_back(f->name);
-  names.emplace_back(schema::regions_h5::file.name);
-  names.emplace_back("checkpoints");
-  names.emplace_back(fmt::format(".{}.tmp", schema::run_yaml::file.name));
+  auto add = [&](std::string_view name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+  };
+  for (const auto* f : schema::files()) add(f->name);
+  add(schema::regions_h5::file.name);
+  add("checkpoints");
+  for (const auto* f : schema::counterfactual::files()) add(f->name);
+  for (const auto& name : base_year_file_names()) add(name);
+  std::vector<std::string> temporaries;
+  for (const auto& name : names) temporaries.push_back(fmt::format(".{}.tmp", name));  // write_file_atomically's
+  names.insert(names.end(), temporaries.begin(), temporaries.end());
   return names;
 }
 
@@ -100,60 +109,61 @@ RunRecord read_run_record(const std::string& dir) {
   return r;
 }
 
-RunFolder::RunFolder(const std::string& dir, Mode mode) : dir_(dir) {
+FolderLock::FolderLock(const std::string& dir) {
   std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec || !fs::is_directory(dir_))
-    folder_error(dir_, fmt::format("cannot create the output folder ({}) — choose another with --out",
-                                   ec ? ec.message() : "not a folder"));
-  const fs::path lock = fs::path(dir_) / kLockName;
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0)
-    folder_error(dir_, fmt::format("cannot create the lock file {} ({}) — check permissions or use --out", kLockName,
-                                   os_reason(errno)));
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    folder_error(dir, fmt::format("cannot create the output folder ({}) — choose another with --out",
+                                  ec ? ec.message() : "not a folder"));
+  const fs::path lock = fs::path(dir) / kLockName;
+  fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    folder_error(dir, fmt::format("cannot create the lock file {} ({}) — check permissions or use --out", kLockName,
+                                  os_reason(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     std::string holder;
     std::getline(std::ifstream(lock), holder);
-    ::close(lock_fd_);
-    lock_fd_ = -1;
-    folder_error(dir_, fmt::format("another regio run is writing into this folder ({}) — wait for it to end or "
-                                   "choose another --out",
-                                   holder.empty() ? "it holds " + lock.string() : holder));
+    ::close(fd_);
+    fd_ = -1;
+    folder_error(dir, fmt::format("another regio run is writing into this folder ({}) — wait for it to end or "
+                                  "choose another --out",
+                                  holder.empty() ? "it holds " + lock.string() : holder));
   }
   char host[256] = "?";
   ::gethostname(host, sizeof host - 1);
   const std::string holder = fmt::format("pid {} on {}\n", ::getpid(), host);
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, holder.data(), holder.size(), 0) < 0) {
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, holder.data(), holder.size(), 0) < 0) {
   }  // the holder's name only improves the message of a refused run
-  try {
-    take_over(mode);
-  } catch (...) {  // a constructor that throws runs no destructor: let the lock go here
-    ::close(lock_fd_);
-    lock_fd_ = -1;
-    throw;
-  }
 }
 
-void RunFolder::take_over(Mode mode) {
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
+
+RunFolder::RunFolder(const std::string& dir, Mode mode, const std::string& fix) : dir_(dir), lock_(dir) {
+  take_over(mode, fix);  // a throw here destroys lock_, which lets the lock go
+}
+
+void RunFolder::take_over(Mode mode, const std::string& fix) {
+  if (mode == Mode::resume && fs::is_directory(fs::path(dir_) / kReplacedName)) {  // the replacement goes on
+    replacing_ = may_roll_back_ = true;
+    return;
+  }
   if (mode == Mode::restart) {  // continues a replacement, if one was interrupted: never undone
     replacing_ = fs::is_directory(fs::path(dir_) / kReplacedName);
     return;
   }
   restore_replaced(dir_);
   if (!holds_run(dir_)) return;
-  if (mode == Mode::fresh) {
+  if (mode == Mode::fresh || mode == Mode::resume) {
     const RunRecord r = read_run_record(dir_);
     folder_error(dir_,
-                 fmt::format("the folder holds the files of another run{} — add --overwrite to replace it, "
-                             "--restart {}/checkpoints/checkpoint-eNNNNNN.h5 to continue it, or choose another --out",
-                             r.exists ? " (run.yaml status: " + r.status + ")" : "", dir_));
+                 fmt::format("the folder holds the files of another run{} — add --overwrite to replace it, {}or "
+                             "choose another folder",
+                             r.exists ? " (run.yaml status: " + r.status + ")" : "", fix.empty() ? "" : fix + ", "));
   }
   move_run_files(dir_, fs::path(dir_) / kReplacedName);
   replacing_ = may_roll_back_ = true;
-}
-
-RunFolder::~RunFolder() {
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing the last descriptor releases the flock
 }
 
 void RunFolder::commit() {

@@ -2,7 +2,9 @@
 # What regio guarantees when runs collide, crash, fill the disk or meet damaged files
 # (docs/guarantees.md, issue 19). One case per CTest test (label `faults`):
 #   check_faults.sh CASE REGIO MPIEXEC SOURCE_DIR WORK_DIR NP
-# CASE: lock | rerun | restart | checkpoint | prune | disk | pipe | signal | numbers (the harness: harness.sh).
+# CASE: lock | rerun | restart | checkpoint | prune | disk | pipe | signal | numbers | stalled
+# (fault_cases.sh) | cf_folder | export_folder | ensemble_lock | free_space (fault_cases_folders.sh) |
+# mpirun_term | sbatch_resubmit (fault_cases_launcher.sh); the harness: harness.sh.
 # Exit 0: the guarantee holds; 1: it does not (the FAIL line says which); 77: skipped (the
 # case needs what this machine lacks: root's tmpfs mounts).
 set -u
@@ -26,5 +28,7 @@ error_says() {  # exactly one regio: error: line, containing the text
 rank_pids() { pgrep -f -- "^$REGIO run .*$1" || true; }  # the rank processes of a run into folder $1
 
 . "$(dirname "$0")/fault_cases.sh"
+. "$(dirname "$0")/fault_cases_folders.sh"
+. "$(dirname "$0")/fault_cases_launcher.sh"
 case_"$CASE"
 echo "ALL OK ($CASE)"

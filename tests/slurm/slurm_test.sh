@@ -1,7 +1,8 @@
 #!/bin/bash
 # SLURM end-to-end checks of jobscripts/ on a single-node test cluster (see README.md here).
 #   slurm_test.sh CHECK SOURCE_DIR REGIO MPIEXEC WORK_DIR
-# CHECK: up | down | run-srun | run-mpirun | sweep | requeue | timelimit | ensemble | scaling
+# CHECK: up | down | run-srun | run-mpirun | sweep | requeue | signal-steps | timelimit | ensemble | scaling |
+#        resubmit
 # Env: SLURM_BASE (cluster state dir), SLURM_CONF (= $SLURM_BASE/etc/slurm.conf).
 # Every wait is bounded; a failure prints FAIL: <why> and the relevant log.
 # Jobs that must not see the time-limit warning get -t 5: the templates' --signal=B:USR1@120 is
@@ -236,5 +237,28 @@ scaling)
   done
   awk -F, 'NR == 2 && ($10 != "1.0000" || $11 != "1.0000") { exit 1 }' "$D/strong/scaling.csv" || fail "p0 row is not speedup 1, efficiency 1"
   ok "strong (1, 2 tasks) and weak (31 regions/1 task, 367/2) studies: tables and PNGs" ;;
+# ------------------------------------------------------------------------------------------
+resubmit)
+  # regio.sbatch submitted again into its complete folder: nothing to do (COMPLETED, folder
+  # unchanged); with OVERWRITE=1 it runs again with --overwrite (tests/faults case
+  # sbatch_resubmit checks every folder state without Slurm).
+  need_cluster
+  D=$W/resubmit; rm -rf "$D"; mkdir -p "$D"; SHOW=("$D/slurm.log")
+  sub() { (cd "$SRC" && env "$@" EPOCHS=2 LAUNCHER=mpirun timeout 30 sbatch --parsable -n 2 -t 5 -o "$D/slurm.log" \
+             jobscripts/regio.sbatch inputs/china31/baseline.yaml "$D/out"); }
+  j=$(sub) || fail "sbatch refused the job"
+  st=$(wait_job "$j" 60) || fail "job $j did not finish in 60 s ($st)"
+  [ "$st" = COMPLETED ] && [ "$(last_status "$D/out")" = "status: complete" ] || fail "first job $j ended $st"
+  sum=$(cd "$D/out" && find . -type f ! -name .regio.lock | sort | xargs sha256sum)
+  j=$(sub) || fail "sbatch refused the resubmission"
+  st=$(wait_job "$j" 60) || fail "job $j did not finish in 60 s ($st)"
+  [ "$st" = COMPLETED ] || fail "the resubmission $j ended $st, ExitCode $(job_field "$j" ExitCode)"
+  grep -q "is already complete; nothing to do" "$D/slurm.log" || fail "the resubmission did not say 'nothing to do'"
+  [ "$(cd "$D/out" && find . -type f ! -name .regio.lock | sort | xargs sha256sum)" = "$sum" ] || fail "the resubmission changed the folder"
+  j=$(sub OVERWRITE=1) || fail "sbatch refused the OVERWRITE=1 job"
+  st=$(wait_job "$j" 60) || fail "job $j did not finish in 60 s ($st)"
+  [ "$st" = COMPLETED ] && [ "$(last_status "$D/out")" = "status: complete" ] || fail "OVERWRITE=1 job $j ended $st"
+  grep -q "^overwrite  the run in $D/out" "$D/slurm.log" || fail "the OVERWRITE=1 job did not say it overwrites"
+  ok "resubmitted into a complete folder: nothing to do; OVERWRITE=1: run again, complete" ;;
 *) echo "unknown check $CHECK"; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ struct CounterfactualOptions {
   std::string output;         // overrides the file's `output`
   std::string decomposition;  // --decomp: a decomposition YAML, or empty / `auto` (the default partition)
   bool quiet = false;
+  bool overwrite = false;  // --overwrite: replace the run in the output folder (run_folder.hpp)
   std::string command_line;
 };
 
