@@ -125,17 +125,20 @@ void EpochDriver::finish(const std::string& status, const std::string& error) {
 // be written, the original error is the one reported. A run started with --overwrite instead
 // puts back the run it was to replace, so that a failing rerun destroys nothing.
 void EpochDriver::fail(const std::exception& err) {
-  if (!root()) return;
+  if (root()) mark_run_failed(out_ ? &*out_ : nullptr, folder_ ? &*folder_ : nullptr, sc_.output, err);
+}
+
+void mark_run_failed(OutputWriter* out, RunFolder* folder, const std::string& dir, const std::exception& err) {
   try {
-    if (out_) out_->finish("failed", err.what());
+    if (out) out->finish("failed", err.what());
   } catch (...) {}
   try {
-    if (folder_ && folder_->roll_back())
+    if (folder && folder->roll_back())
       std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
-                   sc_.output.c_str());
+                   dir.c_str());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n",
-                 sc_.output.c_str(), e.what());
+    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n", dir.c_str(),
+                 e.what());
   }
 }
 
