@@ -58,6 +58,9 @@ struct CalibrateOptions {
   std::string history;
   int until = 0;
   double home_bias = -1;  // ϕ with --history; < 0: the protocol's rule (docs/forecast-protocol.md)
+  // --impute-year CODE:YEAR: a province's abnormal year (GDP and GFCF from the year before, grown
+  // like the other provinces; docs/forecast-protocol.md, change 2 after the first comparison)
+  std::vector<std::string> impute_years;
 };
 
 // The calibrated fundamentals of every region in CSV order, on rank 0 (empty elsewhere). Collective.

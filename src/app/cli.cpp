@@ -132,6 +132,11 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
                   "investment share over its GDP share)")
       ->check(CLI::Range(0.0, 0.99))
       ->needs(history);
+  cmd->add_option("--impute-year", cal.impute_years,
+                  "CODE:YEAR, repeatable: with --history, the province's GDP and GFCF of YEAR are its previous "
+                  "year's grown like the sum of the other provinces' (an abnormal year such as Hubei's COVID "
+                  "2020: 420000:2020; docs/forecast-protocol.md)")
+      ->needs(history);
   history->needs("--until");
   return cmd;
 }
