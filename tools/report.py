@@ -158,9 +158,15 @@ def maps_bands(path, observed, last, year):
 
 
 # ------------------------------------------------------------------------------ sections
-def img(uri, alt):
-    return f'<img alt="{rs.esc(alt)}" src="{uri}">' if uri else rs.note(
-        "No map: the provinces are not China's 31 mainland provinces of inputs/geo/china_provinces.geojson.")
+def aggregation_note(regions):
+    n, p = len(set(regions["region"])), len(set(regions["province"]))
+    return rs.note(f"{n} regions shown as their {p} provinces (sums, population-weighted means, ratios of sums: "
+                   "docs/plotting.md).") if n > p else ""
+
+
+def img(uri, alt, missing="No map: the provinces are not China's 31 mainland provinces of "
+                           "inputs/geo/china_provinces.geojson."):
+    return f'<img alt="{rs.esc(alt)}" src="{uri}">' if uri else rs.note(missing)
 
 
 def report_run(folder, baseline):
@@ -173,8 +179,12 @@ def report_run(folder, baseline):
         base = baseline.run()
         bagg = base.aggregates()
         common = sorted(set(epochs) & set(rs.agg_epochs(bagg)))
-        if not common:
-            raise ReportError(f"{baseline.path}: no epoch in common with {folder.path}")
+        if not common or rs.at(bagg, "year", common[0]) != rs.at(agg, "year", common[0]):
+            raise ReportError(f"{baseline.path}: no epoch of the same year as {folder.path}'s: give the baseline of "
+                              "the same start year")
+        if sorted(set(base.regions()["region"])) != sorted(set(run.regions()["region"])):
+            raise ReportError(f"{baseline.path}: other regions than {folder.path}: give a baseline of the same "
+                              "regions")
         sections.append((f"Against the baseline {baseline.name}",
                          rs.headline_against(bagg, agg, observed, (baseline.name, folder.name))))
         runs.append((f"baseline {baseline.name}", bagg, None))
@@ -182,7 +192,7 @@ def report_run(folder, baseline):
         maps = maps_against(base.regions(), run.regions(), common[-1], year, "scenario against baseline")
     else:
         maps = maps_single(run.regions(), observed, epochs[0], epochs[-1], years)
-    sections.append(("Maps", img(rf.province_maps(maps), "province maps")))
+    sections.append(("Maps", img(rf.province_maps(maps), "province maps") + aggregation_note(run.regions())))
     sections.append(("National aggregates", img(rf.time_series(series_panels(runs, observed)), "time series")))
     sections += welfare_sections(folder, baseline)
     sections.append(("Solver", rs.solver_table(ro.read_csv(os.path.join(folder.path, "solver.csv")))))
@@ -239,13 +249,18 @@ def report_ensemble(folder):
         runs = [("all policies", fagg, None), ("no policy", nagg, None)]
     else:
         bands = ro.read_csv(os.path.join(folder.path, "bands_national.csv"))
-        sections.append(("Headline numbers: members' mean and p5 - p95", rs.headline_bands(bands, observed)))
+        html = rs.headline_bands(bands, observed)
+        if folder.record.get("design") == "quadrature":
+            html += rs.note("A quadrature rule: the mean is its estimate of the outcome's mean; the percentiles "
+                            "describe only its points (docs/ensembles.md §4).")
+        sections.append(("Headline numbers: members' mean and p5 - p95", html))
         last = int(bands["epoch"].max())
         year = int(bands["year"][bands["epoch"].astype(int) == last][0])
         path = os.path.join(folder.path, "bands_regions.csv")
         maps = maps_bands(path, observed, last, year) if os.path.exists(path) else []
         runs = [("members' mean", None, bands)]
-    sections.append(("Maps", img(rf.province_maps(maps), "province maps")))
+    sections.append(("Maps", img(rf.province_maps(maps), "province maps") if maps else
+                     rs.note("No map: the members wrote no region outcomes (no bands_regions.csv).")))
     sections.append(("National aggregates", img(rf.time_series(series_panels(runs, observed)), "time series")))
     solver = [(mid, ro.read_csv(os.path.join(folder.path, "members", mid, "solver.csv"))) for mid in ids]
     sections.append(("Solver", rs.solver_members_table(solver)))
