@@ -114,6 +114,17 @@ struct EnsembleOptions {
 };
 int ensemble_command(const boost::mpi::communicator& comm, const EnsembleOptions& opt);
 
+// `regio report OUT [--baseline DIR] [--output FILE]` (src/app/report.cpp, docs/report.md): runs
+// kReportPython on tools/report.py (REGIO_TOOLS_DIR, else the source tree's tools/) on rank 0
+// and returns its exit code on every rank.
+struct ReportOptions {
+  std::string folder;    // a folder of regio run, ensemble or shapley
+  std::string baseline;  // a baseline run folder ("" = none)
+  std::string output;    // the HTML file ("" = OUT/report.html)
+};
+inline constexpr const char* kReportPython = "/usr/bin/python3";  // Debian's, with its python3-* packages
+int report_command(const boost::mpi::communicator& comm, const ReportOptions& opt);
+
 // Compares two output folders on rank 0 (CompareOptions in compare.hpp); errors reach every rank.
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt);
 int calibrate_command(const boost::mpi::communicator& comm, const CalibrateOptions& opt);

@@ -187,6 +187,17 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& cmp) {
   return cmd;
 }
 
+CLI::App* add_report_command(CLI::App& app, ReportOptions& rep) {
+  auto* cmd = app.add_subcommand("report",
+                                 "Write one self-contained HTML page about a run, a run against a baseline, an "
+                                 "ensemble or a Shapley decomposition: maps, time series, headline, Shapley and "
+                                 "welfare tables, solver statistics, provenance (docs/report.md)");
+  cmd->add_option("folder", rep.folder, "Output folder of regio run, regio ensemble or regio shapley")->required();
+  cmd->add_option("--baseline", rep.baseline, "Output folder of a baseline run: differences against it");
+  cmd->add_option("--output", rep.output, "HTML file to write (default FOLDER/report.html)");
+  return cmd;
+}
+
 // `regio params` and `regio schema` print from rank 0 only.
 int print_on_root(const boost::mpi::communicator& comm, const std::string& text) {
   if (comm.rank() == 0) std::cout << text;
@@ -265,6 +276,8 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   EnsembleOptions ens, shap;
   auto* ens_cmd = add_ensemble_command(app, ens, false);
   auto* shap_cmd = add_ensemble_command(app, shap, true);
+  ReportOptions rep;
+  auto* rep_cmd = add_report_command(app, rep);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
@@ -298,6 +311,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   if (*val_cmd) return validate_command(comm, val);
   if (*fr_cmd) return frictions_command(comm, fr);
   if (*cmp_cmd) return compare_command(comm, cmp);
+  if (*rep_cmd) return report_command(comm, rep);
   if (*dec_cmd) return decomp_command(comm, dec.scenario, dec.ranks, dec.strategy, dec.out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;
