@@ -24,8 +24,8 @@ using testing::world;
 const std::string kHistory = std::string(REGIO_SOURCE_DIR) + "/inputs/china31/baseline-history.yaml";
 
 Scenario history(const std::string& extra, int epochs = 3) {
-  return parse_scenario("base: " + kHistory + "\nepochs: " + std::to_string(epochs) + "\n" + extra,
-                        "wedge-test.yaml", ".");
+  return parse_scenario("base: " + kHistory + "\nepochs: " + std::to_string(epochs) + "\n" + extra, "wedge-test.yaml",
+                        ".");
 }
 
 struct WedgeRun {
@@ -83,7 +83,8 @@ TEST(WedgeReform, FractionOneIsTheEconomyWithoutWedges) {
   std::string none = "policies:\n";
   for (int e = 0; e < 3; ++e) {
     none += "  - {kind: capital_market, epoch: " + std::to_string(e) + ", all: true, friction: 1}\n";
-    if (e > 0) reform += "  - {kind: capital_market, epoch: " + std::to_string(e) + ", all: true, wedge_convergence: 0}\n";
+    if (e > 0)
+      reform += "  - {kind: capital_market, epoch: " + std::to_string(e) + ", all: true, wedge_convergence: 0}\n";
   }
   const WedgeRun with_reform = run(history(reform));
   expect_identical(with_reform, run(history(none)));
@@ -107,15 +108,12 @@ TEST(WedgeReform, RampPhasesTheFractionIn) {
 }
 
 TEST(WedgeReform, KeysAreValidated) {
-  auto err = [](const std::string& entry) {
-    return input_error([&] { history("policies:\n" + entry + "\n"); });
-  };
+  auto err = [](const std::string& entry) { return input_error([&] { history("policies:\n" + entry + "\n"); }); };
   EXPECT_NE(err("  - {kind: capital_market, epoch: 1, tags: [west], wedge_convergence: 0.5}").find("is national"),
             std::string::npos);
   EXPECT_NE(err("  - {kind: capital_market, epoch: 1, all: true, wedge_convergence: 1.5}").find("wedge_convergence"),
             std::string::npos);
-  EXPECT_NE(err("  - {kind: capital_market, epoch: 1, all: true, ramp: 3}").find("sets nothing"),
-            std::string::npos);
+  EXPECT_NE(err("  - {kind: capital_market, epoch: 1, all: true, ramp: 3}").find("sets nothing"), std::string::npos);
   EXPECT_NE(err("  - {kind: capital_market, epoch: 1, all: true, wedge_convergence: 0.5, ramp: 2.5}").find("ramp"),
             std::string::npos);
 }
