@@ -19,6 +19,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev                  # tests, micro-benchmarks
   clang libclang-rt-14-dev                       # libFuzzer for fuzz/ (label fuzz)
   clang-format                                   # scripts/check_format.sh (CTest format)
+  chromium                                       # headless: CTests report_* render regio report's page
 )
 # Single-node SLURM for the jobscripts tests (label slurm); skip with REGIO_NO_SLURM=1.
 if [ "${REGIO_NO_SLURM:-0}" != 1 ]; then PACKAGES+=(slurm-wlm munge); fi

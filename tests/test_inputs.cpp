@@ -198,12 +198,19 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
       {"trade.province_scales", {"", "/data/province_scales.csv", "/data/my scales.csv"}},
       {"calibration.trade_shares", {"", "/data/trade_shares.csv", "/data/my shares.csv"}},
       {"output_format", {"auto", "csv", "hdf5", "both"}},
+      {"labour.units", {"/data/units.csv", "/data/my units.csv"}},
+      {"labour.land", {"region", "by_group"}},
+      {"labour.group_costs", {"", "/data/group_costs.csv", "/data/my costs.csv"}},
   };
   for (const auto& p : scenario_parameters()) {
     if (p.kind != ParamKind::Text) continue;
     ASSERT_TRUE(texts.count(p.key)) << "add round-trip values for text key " << p.key;
     for (const auto& v : texts.at(p.key)) {
       Scenario s = base;
+      if (p.key.rfind("labour.", 0) == 0) {  // the labour keys need the groups (labour.units, labour_group)
+        s.labour.units = "/data/units.csv";
+        for (auto& sec : s.sectors) sec.labour_group = "all";
+      }
       p.set_text(s, v);
       const std::string yaml = scenario_to_yaml(s);
       Scenario back;
@@ -235,6 +242,11 @@ TEST(ScenarioYaml, EveryKeyRoundTripsThroughScenarioToYaml) {
   expect_same_scenario(parse(scenario_to_yaml(s)), s, "optional sector keys");
   EXPECT_EQ(scenario_to_yaml(base).find("intermediate_shares"), std::string::npos);
   EXPECT_EQ(scenario_to_yaml(base).find("land_share"), std::string::npos);
+  // Labour groups (MODEL.md §10): the labour keys and each sector's labour_group, only with units.
+  s.labour.units = "/data/units.csv", s.labour.land = "by_group", s.labour.group_costs = "/data/costs.csv";
+  s.sectors[0].labour_group = "rural", s.sectors[1].labour_group = "urban";
+  expect_same_scenario(parse(scenario_to_yaml(s)), s, "labour groups");
+  EXPECT_EQ(scenario_to_yaml(base).find("labour"), std::string::npos);
   // Indented output (as embedded in run.yaml) is the same YAML one level down.
   const std::string nested = "scenario:\n" + scenario_to_yaml(s, 2);
   EXPECT_NE(nested.find("\n  trade:\n    d0_km: 100\n"), std::string::npos) << nested;

@@ -2,7 +2,8 @@
 """The inter-provincial migration cost b_m of the history-based baseline from T (docs/forecast-protocol.md,
 change 1 after the first comparison): the b_m at which epoch 0 of the forecast `regio calibrate --history --until T` writes
 has the census's share of residents registered in another province, with the registered
-populations of the history panel (the census's own origins), not registered = residents.
+populations of the history panel (the census's own origins), not registered = residents. For
+T = 2020 with Hubei's COVID 2020 imputed (--impute-year 420000:2020, change 2).
 
     /usr/bin/python3 tools/fit_migration_history.py [--until 2020] [--ranks 2] [--work DIR]
 
@@ -19,6 +20,8 @@ import tempfile
 import regio_driver as rd
 
 TARGET = {2020: 124837153 / 1409778724}  # the T = 2010 forecast keeps amendment 4's 7.89
+# Abnormal years imputed from the year before (docs/forecast-protocol.md, change 2): Hubei's COVID 2020.
+IMPUTE = {2020: ["420000:2020"]}
 
 
 def share(drv, until, b, work):
@@ -29,7 +32,8 @@ def share(drv, until, b, work):
         f.write(f"base: {os.path.join(rd.REPO, 'inputs/china31/calibration-io.yaml')}\n"
                 f"migration:\n  border_cost: {b!r}\n")
     drv._mpirun(["calibrate", y, "--history", os.path.join(rd.REPO, "inputs/china31-history"), "--until",
-                 str(until), "--out", os.path.join(d, "h")])
+                 str(until), "--out", os.path.join(d, "h")] +
+                [x for spec in IMPUTE.get(until, []) for x in ("--impute-year", spec)])
     drv._mpirun(["run", os.path.join(d, "h", "forecast.yaml"), "--epochs", "1", "--out", os.path.join(d, "r"),
                  "--quiet"])
     with open(os.path.join(d, "r", "aggregates.csv"), encoding="utf-8") as f:

@@ -49,6 +49,7 @@ class RegionBlocks : public RegioPcOperator {
 struct SolveSummary {
   int newton_iterations = 0, linear_iterations = 0, residual_evaluations = 0;
   double residual_norm = 0, seconds = 0;
+  double initial_residual_norm = 0;  // ‖F(x₀)‖: how far the starting point was
   std::string reason;
   std::string preconditioner;  // the KSP's PC type: `regio` (the per-region blocks) or a PETSc type
 };

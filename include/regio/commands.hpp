@@ -58,6 +58,9 @@ struct CalibrateOptions {
   std::string history;
   int until = 0;
   double home_bias = -1;  // ϕ with --history; < 0: the protocol's rule (docs/forecast-protocol.md)
+  // --impute-year CODE:YEAR: a province's abnormal year (GDP and GFCF from the year before, grown
+  // like the other provinces; docs/forecast-protocol.md, change 2 after the first comparison)
+  std::vector<std::string> impute_years;
 };
 
 // The calibrated fundamentals of every region in CSV order, on rank 0 (empty elsewhere). Collective.
@@ -110,6 +113,17 @@ struct EnsembleOptions {
   std::string command_line;
 };
 int ensemble_command(const boost::mpi::communicator& comm, const EnsembleOptions& opt);
+
+// `regio report OUT [--baseline DIR] [--output FILE]` (src/app/report.cpp, docs/report.md): runs
+// kReportPython on tools/report.py (REGIO_TOOLS_DIR, else the source tree's tools/) on rank 0
+// and returns its exit code on every rank.
+struct ReportOptions {
+  std::string folder;    // a folder of regio run, ensemble or shapley
+  std::string baseline;  // a baseline run folder ("" = none)
+  std::string output;    // the HTML file ("" = OUT/report.html)
+};
+inline constexpr const char* kReportPython = "/usr/bin/python3";  // Debian's, with its python3-* packages
+int report_command(const boost::mpi::communicator& comm, const ReportOptions& opt);
 
 // Compares two output folders on rank 0 (CompareOptions in compare.hpp); errors reach every rank.
 int compare_command(const boost::mpi::communicator& comm, const CompareOptions& opt);

@@ -65,4 +65,9 @@ class EpochDriver {
   Watchdog watchdog_;  // --progress-timeout
 };
 
+// Rank 0, after an error: run.yaml says `failed` with the message (or, for a run that was to
+// replace another with --overwrite, the other is put back). Never throws: the original error is
+// the one reported.
+void mark_run_failed(OutputWriter* out, RunFolder* folder, const std::string& dir, const std::exception& err);
+
 }  // namespace regio

@@ -83,7 +83,10 @@ struct FiscalRegime {
 struct PolicyRegime {
   std::shared_ptr<const TransportCosts> costs;  // effective distances and border costs
   FiscalRegime fiscal;
-  double home_bias = 0;                       // ϕ
+  double home_bias = 0;  // ϕ
+  // Power on each region's investment wedge ζ_i in the capital market's weights, (r̄/ζ^e)^ν:
+  // 1 = the wedges as they are, 0 = none (capital_market `wedge_convergence`).
+  double wedge_exponent = 1;
   double net_exports = 0;                     // NX / GDP (external.enabled)
   std::vector<double> external_cost_factors;  // factor on τ_nW of each owned region; empty = all 1
 };

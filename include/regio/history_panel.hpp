@@ -29,6 +29,13 @@ class HistoryPanel {
   // a missing column, a field that is not a finite non-negative number, a province-year twice.
   static HistoryPanel read(const std::string& folder, int until);
 
+  // Replaces province `code`'s GDP and GFCF of `year` by those of year − 1 times the growth
+  // year − 1 → year of the same series summed over the other provinces (an abnormal year, e.g.
+  // Hubei's COVID 2020; docs/forecast-protocol.md, change 2 after the first comparison).
+  // `spec` is "CODE:YEAR"; InputError naming the option if it is malformed or either year is
+  // missing or after T.
+  void impute_year(const std::string& spec);
+
   int until() const { return until_; }
   const std::string& file() const { return file_; }
   // Year t's regions: `provinces` (a region CSV of the provinces, id = the panel's code) with

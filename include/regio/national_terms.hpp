@@ -73,7 +73,7 @@ class NationalTerms {
   KernelPasses& passes_;
   std::size_t N_ = 0, n_own_ = 0, S_ = 0;
   double epsilon_ = 1;
-  double home_bias_ = 0, net_exports_share_ = 0;
+  double home_bias_ = 0, net_exports_share_ = 0, wedge_exponent_ = 1;
   FiscalRegime fiscal_;
   std::vector<double> external_factor_;  // owned; empty = all 1
   std::vector<double> capital_weight_;   // ω_n (owned)

@@ -112,6 +112,12 @@ extern const Column weight, welfare, amenity, trade, technology, factor_prices, 
 extern const std::span<const Column* const> channels;  // amenity .. migration: welfare_channels() in order
 }  // namespace welfare_terms_csv
 
+namespace units_csv {
+extern const File file;
+extern const Column group, registered, employment, wage, land_rent, real_income, utility, migrants_out,
+    expected_utility;
+}  // namespace units_csv
+
 namespace run_yaml {
 extern const File file;
 extern const Column regio_version, run_id, kernel_products, kernel_math, kernel_storage, kernel_stored_ranks, command,

@@ -46,6 +46,7 @@ struct ParamSpec {
   bool given(const Target& t) const {
     if (!optional) return true;
     if (kind == ParamKind::Shares) return !get_list(t).empty();
+    if (kind == ParamKind::Text) return !get_text(t).empty();
     return !std::isnan(get_number(t));
   }
 };

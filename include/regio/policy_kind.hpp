@@ -102,6 +102,8 @@ class PolicyKind {
   virtual void edit_fiscal(const Policy&, FiscalRules&) const {}
   // Investment home bias ϕ; net exports / GDP.
   virtual void edit_home_bias(const Policy&, double& /*home_bias*/) const {}
+  // The power e on the investment wedges ζ_i during `epoch` (PolicyRegime::wedge_exponent).
+  virtual void edit_wedge_exponent(const Policy&, int /*epoch*/, double& /*exponent*/) const {}
   virtual void edit_net_exports(const Policy&, double& /*net_exports*/) const {}
   // Factors on τ_nW of the owned regions.
   virtual void edit_external_costs(const Policy&, const EconomyState&, std::vector<double>& /*factor*/) const {}

@@ -43,6 +43,9 @@ class PolicySchedule {
   FiscalRegime fiscal_at(int epoch, const EconomyState& st) const;
   // Investment home bias ϕ in force during `epoch`.
   double home_bias_at(int epoch) const;
+  // Power on the investment wedges ζ_i in force during `epoch` (1: as they are; capital_market
+  // `wedge_convergence`).
+  double wedge_exponent_at(int epoch) const;
   // Rest of the world: factor on τ_nW of each owned region, and net exports / GDP, during `epoch`.
   std::vector<double> external_cost_factors_at(int epoch, const EconomyState& st) const;
   double net_exports_at(int epoch) const;

@@ -23,6 +23,7 @@ struct SectorParams {
   bool agricultural = false;                     // counts as rural employment in the urbanization proxy
   double given_land_share = std::nan("");        // λ_s when the scenario gives it (NaN: the remainder)
   std::vector<double> intermediate_shares = {};  // ι_sk in sector order (MODEL.md §9); empty = all 0
+  std::string labour_group = {};                 // g(s): its labour group (MODEL.md §10; "" without groups)
 
   // Σ_k ι_sk (0 without intermediates).
   double intermediate_total() const {
@@ -44,7 +45,7 @@ struct SectorParams {
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
     ar& name& theta& labor_share& capital_share& consumption_share& agglomeration& productivity_growth& agricultural&
-        given_land_share& intermediate_shares;
+        given_land_share& intermediate_shares& labour_group;
   }
 };
 
@@ -159,6 +160,19 @@ struct MigrationParams {
   }
 };
 
+// Labour groups and hukou types (MODEL.md §10; docs/labour-groups.md). Without a units file the
+// economy has one labour market per region (Part I).
+struct LabourParams {
+  std::string units;            // units CSV (region, group, share[, amenity][, land]); "" = one group
+  std::string land = "region";  // region (one land market) | by_group (H_ig, q_ig)
+  std::string group_costs;      // group switching costs CSV (from_group, to_group, within, between); "" = 1
+  bool grouped() const { return !units.empty(); }
+  template <class Ar>
+  void serialize(Ar& ar, unsigned) {
+    ar& units& land& group_costs;
+  }
+};
+
 // What `regio calibrate` reproduces besides population and GDP (docs/calibration.md).
 struct CalibrationParams {
   std::string migrants;      // census migrants by unit CSV ("" = none): calibrate province migration costs
@@ -228,6 +242,7 @@ struct Scenario {
   PopulationParams population;
   SolverParams solver;
   CalibrationParams calibration;
+  LabourParams labour;
   std::vector<Policy> policies;                                 // MODEL.md §4 (resolved on rank 0 before distribution)
   std::vector<TransportLinkSpec> network_links;                 // read from network.file on rank 0
   std::vector<TradeFriction> trade_frictions;                   // read from trade.frictions on rank 0
@@ -253,7 +268,7 @@ struct Scenario {
   void serialize(Ar& ar, unsigned) {
     ar& source_file& regions& decomposition& epochs& start_year& output& scale_to_observed_gdp& checkpoint_every&
         output_format& sectors& households& capital& trade& network& external& migration& productivity& population&
-            solver& calibration& policies& network_links& trade_frictions& migration_frictions&
+            solver& calibration& labour& policies& network_links& trade_frictions& migration_frictions&
                 province_migration_costs& census_within& census_other& trade_scales& province_trade_shares;
   }
 };

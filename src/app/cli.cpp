@@ -133,6 +133,11 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& cal) {
                   "investment share over its GDP share)")
       ->check(CLI::Range(0.0, 0.99))
       ->needs(history);
+  cmd->add_option("--impute-year", cal.impute_years,
+                  "CODE:YEAR, repeatable: with --history, the province's GDP and GFCF of YEAR are its previous "
+                  "year's grown like the sum of the other provinces' (an abnormal year such as Hubei's COVID "
+                  "2020: 420000:2020; docs/forecast-protocol.md)")
+      ->needs(history);
   history->needs("--until");
   return cmd;
 }
@@ -180,6 +185,17 @@ CLI::App* add_compare_command(CLI::App& app, CompareOptions& cmp) {
   cmd->add_option("--hats", cmp.hats,
                   "Output folder of `regio counterfactual`: its hats against the runs' relative changes "
                   "(hats_regions.csv, hats_national.csv)");
+  return cmd;
+}
+
+CLI::App* add_report_command(CLI::App& app, ReportOptions& rep) {
+  auto* cmd = app.add_subcommand("report",
+                                 "Write one self-contained HTML page about a run, a run against a baseline, an "
+                                 "ensemble or a Shapley decomposition: maps, time series, headline, Shapley and "
+                                 "welfare tables, solver statistics, provenance (docs/report.md)");
+  cmd->add_option("folder", rep.folder, "Output folder of regio run, regio ensemble or regio shapley")->required();
+  cmd->add_option("--baseline", rep.baseline, "Output folder of a baseline run: differences against it");
+  cmd->add_option("--output", rep.output, "HTML file to write (default FOLDER/report.html)");
   return cmd;
 }
 
@@ -263,6 +279,8 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   EnsembleOptions ens, shap;
   auto* ens_cmd = add_ensemble_command(app, ens, false);
   auto* shap_cmd = add_ensemble_command(app, shap, true);
+  ReportOptions rep;
+  auto* rep_cmd = add_report_command(app, rep);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);  // CLI11 takes reversed args, no argv[0]
   try {
@@ -296,6 +314,7 @@ int regio_main(const boost::mpi::communicator& comm, const std::vector<std::stri
   if (*val_cmd) return validate_command(comm, val);
   if (*fr_cmd) return frictions_command(comm, fr);
   if (*cmp_cmd) return compare_command(comm, cmp);
+  if (*rep_cmd) return report_command(comm, rep);
   if (*dec_cmd) return decomp_command(comm, dec.scenario, dec.ranks, dec.strategy, dec.out);
   if (*cal_cmd) {
     cal.petsc_args = petsc_args;

@@ -145,19 +145,21 @@ void EpochDriver::finish(const std::string& status, const std::string& error) {
 // puts back the run it was to replace, so that a failing rerun destroys nothing.
 void EpochDriver::fail(const std::exception& err) {
   if (!root()) return;
+  mark_run_failed(out_ ? &*out_ : nullptr, folder_ ? &*folder_ : nullptr, sc_.output, err);
+  if (export_) mark_run_failed(nullptr, &*export_, opt_.export_base, err);  // the --export-base folder too
+}
+
+void mark_run_failed(OutputWriter* out, RunFolder* folder, const std::string& dir, const std::exception& err) {
   try {
-    if (out_) out_->finish("failed", err.what());
+    if (out) out->finish("failed", err.what());
   } catch (...) {}
-  using Folder = std::pair<std::optional<RunFolder>*, const std::string*>;
-  for (const auto& [folder, dir] : {Folder{&folder_, &sc_.output}, Folder{&export_, &opt_.export_base}}) {
-    try {
-      if (*folder && (*folder)->roll_back())
-        std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
-                     dir->c_str());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n", dir->c_str(),
-                   e.what());
-    }
+  try {
+    if (folder && folder->roll_back())
+      std::fprintf(stderr, "regio: note: %s: this run failed; the run it was to replace is back in place\n",
+                   dir.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "regio: note: %s: the run set aside in .replaced/ could not be put back: %s\n", dir.c_str(),
+                 e.what());
   }
 }
 

@@ -164,6 +164,10 @@ int calibrate_history_command(const boost::mpi::communicator& comm, const Calibr
     check_wedge_scenario(sc, opt.scenario);
     provinces = load_inputs(sc, opt.decomposition, comm.size());
     panel = std::make_unique<HistoryPanel>(HistoryPanel::read(opt.history, opt.until));
+    for (const auto& spec : opt.impute_years) {
+      panel->impute_year(spec);
+      std::printf("imputed %s: GDP and GFCF from the year before, grown like the other provinces\n", spec.c_str());
+    }
     fs::create_directories(opt.output);
     w = HistoryWindow{sc, panel.get(), &provinces.decomposition, provinces.regions, 0, {}};
     w.home_bias = choose_home_bias(*panel, provinces.regions, sc, opt.home_bias, first);

@@ -10,6 +10,7 @@
 #include "regio/collectives.hpp"
 #include "regio/commands.hpp"
 #include "regio/epoch_driver.hpp"
+#include "regio/grouped_run.hpp"
 #include "regio/parameters.hpp"
 #include "regio/run_folder.hpp"
 #include "regio/scenario_overrides.hpp"
@@ -55,6 +56,9 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
   }
   if (!opt.output.empty()) sc.output = opt.output;
   insert_petsc_options(sc, opt.petsc_args);
+  if (sc.labour.grouped())  // labour groups (MODEL.md §10): what they do not cover yet, before any work
+    if (const auto problem = grouped_command_problem(opt, sc); !problem.empty())
+      raise_on_all_ranks(InputError(fmt::format("{}: {}", opt.scenario, problem)));
   // 2. The regions, read on rank 0 and sent to the ranks that own their provinces.
   Simulation sim(comm, distribute_inputs(comm, sc, opt.decomposition));
   fail_point("setup", comm);
@@ -75,6 +79,7 @@ int run_command(const boost::mpi::communicator& comm, const RunOptions& opt) {
         InputError(fmt::format("{}: the checkpoint is at epoch {} but the run has only {} epochs; raise --epochs",
                                opt.restart, first_epoch, sc.epochs)));
   // 4. The epochs.
+  if (sc.labour.grouped()) return run_grouped(comm, opt, sc, sim, identity.run_id, start);
   EpochDriver driver(comm, opt, sc, sim, identity, first_epoch, start);
   return driver.run();
 }

@@ -41,6 +41,7 @@ void Simulation::enact_policies() {
   regime_.costs = schedule_->costs_at(e);
   regime_.fiscal = schedule_->fiscal_at(e, state_);
   regime_.home_bias = schedule_->home_bias_at(e);
+  regime_.wedge_exponent = schedule_->wedge_exponent_at(e);
   regime_.net_exports = schedule_->net_exports_at(e);
   if (inputs_.scenario.external.enabled) regime_.external_cost_factors = schedule_->external_cost_factors_at(e, state_);
 }

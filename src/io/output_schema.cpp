@@ -193,6 +193,32 @@ const File file{"welfare_terms.csv",
                 kColumns};
 }  // namespace welfare_terms_csv
 
+// ---- units.csv --------------------------------------------------------------------------------
+// Labour groups (MODEL.md §10; docs/labour-groups.md): one row per epoch, region and group.
+namespace units_csv {
+const Column group{"group", "", "labour group (labour.units)", "g", key};
+const Column registered{"registered", "persons", "hukou holders of the unit at the start of the epoch", "R_ig"};
+const Column employment{"employment", "persons", "residents of the unit (workers of group g living in i)", "L_ig"};
+const Column wage{"wage", "numeraire", "wage of group g in region i", "w_ig"};
+const Column land_rent{"land_rent", "numeraire", "rent of the land group g uses (the region's with one land market)",
+                       "q_ig"};
+const Column real_income{"real_income", "", "real income of a resident (a newcomer's under land_income: stayers)",
+                         "v_ig"};
+const Column utility{"utility", "", "amenity times real income", "U_ig = B_ig v_ig"};
+const Column migrants_out{"migrants_out", "persons", "the unit's hukou holders living in another region",
+                          "R_ig Σ_{d≠i,g'} m_{ig,dg'}"};
+const Column expected_utility{"expected_utility", "", "welfare of the unit's hukou holders",
+                              "(1/ε) log D_ig, log U_ig without migration"};
+constexpr const Column* kColumns[] = {
+    &epoch,           &year, &regions_csv::region, &regions_csv::province, &group,   &registered,
+    &employment,      &wage, &land_rent,           &real_income,           &utility, &migrants_out,
+    &expected_utility};
+const File file{"units.csv",
+                "with labour groups (labour.units): one row per epoch, region (CSV order) and group (the units "
+                "file's order)",
+                kColumns};
+}  // namespace units_csv
+
 // ---- run.yaml ---------------------------------------------------------------------------------
 namespace run_yaml {
 const Column regio_version{"regio_version", "", "version of regio that ran (git describe)"};
@@ -288,7 +314,7 @@ const File file{"regions.h5",
 namespace {
 constexpr const File* kFiles[] = {&regions_csv::file,   &regions_h5::file, &aggregates_csv::file,
                                   &migration_csv::file, &solver_csv::file, &welfare_terms_csv::file,
-                                  &run_yaml::file};
+                                  &units_csv::file,     &run_yaml::file};
 }  // namespace
 
 std::span<const File* const> files() { return kFiles; }

@@ -172,6 +172,8 @@ SolveSummary solve_block_system(BlockSystem& system, std::vector<double>& x, con
   REGIO_PETSC(KSPSetTolerances(ksp, 1e-10, 1e-300, 1e10, 2000));
   REGIO_PETSC(SNESSetTolerances(snes, 1e-12, 1e-300, 0, 50, 100000));
   snes_set_from_options(snes, comm);  // a bad option value is an input error (snes_driver.hpp)
+  std::vector<PetscReal> norms(256);  // ‖F‖ before each Newton step: [0] is the starting point's
+  REGIO_PETSC(SNESSetConvergenceHistory(snes, norms.data(), nullptr, static_cast<PetscInt>(norms.size()), PETSC_TRUE));
   {
     VecWriteView w(xv);
     for (int k = 0; k < n; ++k) w[k] = x[k];
@@ -180,6 +182,7 @@ SolveSummary solve_block_system(BlockSystem& system, std::vector<double>& x, con
   if (ctx.error) std::rethrow_exception(ctx.error);
   REGIO_PETSC(ierr);
   SolveSummary s = summarise(snes, pc);
+  s.initial_residual_norm = static_cast<double>(norms[0]);
   {
     VecReadView r(xv);
     for (int k = 0; k < n; ++k) x[k] = r[k];

@@ -35,6 +35,7 @@ NationalTerms::NationalTerms(const Scenario& sc, const Technology& tech, const L
 
 void NationalTerms::set_regime(const PolicyRegime& regime) {
   home_bias_ = regime.home_bias;
+  wedge_exponent_ = regime.wedge_exponent;
   net_exports_share_ = regime.net_exports;
   fiscal_ = regime.fiscal;
   const auto& factors = regime.external_cost_factors;
@@ -72,11 +73,14 @@ void NationalTerms::setup_external(const TransportCosts& costs) {
 }
 
 void NationalTerms::prepare_solve() {
-  // ω_n ∝ K_n (r̄_n/ζ_n)^ν, predetermined within the epoch (MODEL.md §2).
+  // ω_n ∝ K_n (r̄_n/ζ_n^e)^ν, predetermined within the epoch (MODEL.md §2); e < 1 while a
+  // capital-market reform narrows the wedges (ζ_n^e = ζ_n exactly when e = 1).
   std::vector<double> w(n_own_);
-  for (std::size_t j = 0; j < n_own_; ++j)
-    w[j] = state_.capital[j] *
-           std::pow(state_.lagged_capital_rent[j] / state_.capital_friction[j], sc_.capital.allocation_elasticity);
+  for (std::size_t j = 0; j < n_own_; ++j) {
+    const double zeta = state_.capital_friction[j];
+    const double wedge = wedge_exponent_ == 1 ? zeta : std::pow(zeta, wedge_exponent_);
+    w[j] = state_.capital[j] * std::pow(state_.lagged_capital_rent[j] / wedge, sc_.capital.allocation_elasticity);
+  }
   const double total = layout_.ordered_sum(w);
   capital_weight_.resize(n_own_);
   for (std::size_t j = 0; j < n_own_; ++j) capital_weight_[j] = w[j] / total;

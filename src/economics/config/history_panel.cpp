@@ -85,6 +85,32 @@ HistoryPanel HistoryPanel::read(const std::string& folder, int until) {
   return p;
 }
 
+void HistoryPanel::impute_year(const std::string& spec) {
+  const auto colon = spec.find(':');
+  double year = 0;
+  if (colon == std::string::npos || !csv::to_double(spec.substr(colon + 1), year) || year != std::floor(year))
+    throw InputError(fmt::format("--impute-year '{}': give CODE:YEAR, e.g. 420000:2020", spec));
+  const std::string code = spec.substr(0, colon);
+  const int t = static_cast<int>(year);
+  if (!rows_.count(code)) throw InputError(fmt::format("--impute-year '{}': {} has no province {}", spec, file_, code));
+  if (t > until_ || !rows_.at(code).count(t) || !rows_.at(code).count(t - 1))
+    throw InputError(fmt::format("--impute-year '{}': {} needs rows of {} for {} and {}, both up to --until {}", spec,
+                                 file_, code, t - 1, t, until_));
+  double gdp[2] = {0, 0}, gfcf[2] = {0, 0};
+  for (const auto& [other, years] : rows_) {
+    if (other == code) continue;
+    for (int k = 0; k < 2; ++k) {
+      const HistoryRow& h = row(other, t - 1 + k);
+      gdp[k] += h.gdp_nominal;
+      gfcf[k] += h.gfcf_nominal;
+    }
+  }
+  HistoryRow& h = rows_[code][t];
+  const HistoryRow& before = rows_[code][t - 1];
+  h.gdp_nominal = before.gdp_nominal * gdp[1] / gdp[0];
+  h.gfcf_nominal = before.gfcf_nominal * gfcf[1] / gfcf[0];
+}
+
 const HistoryRow& HistoryPanel::row(const std::string& code, int year) const {
   const auto c = rows_.find(code);
   if (c == rows_.end()) throw InputError(fmt::format("{}: no rows for province {} up to {}", file_, code, until_));

@@ -10,26 +10,11 @@
 #include <stdexcept>
 #include <utility>
 
+#include "parameter_macros.hpp"
 #include "regio/error.hpp"
 
 namespace regio {
-namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-const Range kPositive{0, kInf, true, false};
-const Range kNonNegative{0, kInf, false, false};
-const Range kUnit{0, 1, false, false};
-const Range kAtLeastOne{1, kInf, false, false};
-const Range kAny{-kInf, kInf, false, false};
-
-// Accessors for a member path of the target, e.g. FIELD(trade.d0_km).
-#define REGIO_FIELD(path)                                                                        \
-  [](auto& t, double v) { t.path = static_cast<std::remove_reference_t<decltype(t.path)>>(v); }, \
-      [](const auto& t) { return static_cast<double>(t.path); }, nullptr, nullptr
-#define REGIO_TEXT(path) \
-  nullptr, nullptr, [](auto& t, const std::string& v) { t.path = v; }, [](const auto& t) { return t.path; }
-
-}  // namespace
+using namespace param_detail;
 
 std::string Range::describe() const {
   auto num = [](double v) {
@@ -297,6 +282,21 @@ ScenarioSpecs calibration_parameters() {
        REGIO_TEXT(calibration.trade_shares)},
   };
 }
+
+// labour.*: labour groups and hukou types (MODEL.md §10).
+ScenarioSpecs labour_parameters() {
+  return {
+      {"labour.units", K::Text, "", {}, "path", "R_ig, B_ig",
+       "Optional CSV that splits every region into labour groups (MODEL.md §10; columns region, group, share and optionally amenity, land; one row per region and group, groups in order of first appearance): share of the region's registered (hukou) population R_i in group g (summing to 1 over g), amenity B_ig as a factor on the region's B_i (default 1), land H_ig as a share of H_i with `labour.land: by_group` (summing to 1). With it every sector needs a `labour_group`, and `regio run` solves the grouped economy (docs/labour-groups.md); without it one labour market per region (Part I).",
+       REGIO_TEXT(labour.units)},
+      {"labour.land", K::Text, "region", {}, "", "H_ig",
+       "Land with labour groups: `region` (one land market per region, shared by every group) or `by_group` (Tombe & Zhu: the sectors and residents of group g use H_ig, rent q_ig; shares from the units file's land column).",
+       REGIO_TEXT(labour.land)},
+      {"labour.group_costs", K::Text, "", {}, "path", "s_gg', S_gg'",
+       "Optional CSV of group switching costs (columns from_group, to_group, within, between): μ_{og,dg'} = μ_od · within (o, d in one province, s_gg' with s_gg = 1) or · between (other provinces, S_gg'; Tombe & Zhu: 47.67 within agriculture, 21.02 within non-agriculture). Pairs absent are 1.",
+       REGIO_TEXT(labour.group_costs)},
+  };
+}
 // clang-format on
 
 }  // namespace
@@ -306,7 +306,7 @@ const std::vector<ParamSpec<Scenario>>& scenario_parameters() {
     ScenarioSpecs all;
     for (auto section : {run_parameters, households_parameters, capital_parameters, trade_parameters,
                          network_parameters, external_parameters, migration_parameters, productivity_parameters,
-                         population_parameters, solver_parameters, calibration_parameters})
+                         population_parameters, solver_parameters, calibration_parameters, labour_parameters})
       for (auto& p : section()) all.push_back(std::move(p));
     return all;
   }();
@@ -324,77 +324,6 @@ void check_parameter_value(const std::string& key, double v, const std::string& 
     return;
   }
   throw std::logic_error("check_parameter_value: no parameter " + key);
-}
-
-const std::vector<ParamSpec<SectorParams>>& sector_parameters() {
-  using P = ParamSpec<SectorParams>;
-  using K = ParamKind;
-  static const std::vector<P> table = {
-      {"name",
-       K::Text,
-       "",
-       {},
-       "",
-       "s",
-       "Sector name (used in column names, e.g. employment_<name>).",
-       REGIO_TEXT(name)},
-      {"theta", K::Real, "4", kPositive, "", "θ_s", "Trade elasticity (Tombe & Zhu 2019: 4).", REGIO_FIELD(theta)},
-      {"labor_share", K::Real, "", kUnit, "", "α_s", "Labor share of costs. Required.", REGIO_FIELD(labor_share)},
-      {"capital_share", K::Real, "", kUnit, "", "β_s",
-       "Capital share of costs; the land share is λ_s = 1 − α_s − β_s (− Σ_k ι_sk with `intermediate_shares`; |λ_s| < "
-       "1e-12 counts as 0, so shares that add to 1 in decimals leave no land market) unless `land_share` is given. "
-       "Required.",
-       REGIO_FIELD(capital_share)},
-      {"land_share", K::Real, "", kUnit, "", "λ_s",
-       "Land share of gross output. Optional: by default the remainder 1 − α_s − β_s − Σ_k ι_sk (which must be ≥ 0); "
-       "if given, α_s + β_s + λ_s + Σ_k ι_sk must be 1 (to 1e-9).",
-       REGIO_FIELD(given_land_share), true},
-      {"intermediate_shares", K::Shares, "", kUnit, "", "ι_sk",
-       "Input–output links (MODEL.md §9): the share of sector s's gross output spent on intermediate goods of each "
-       "sector k, as a list in sector order (`[0.05, 0.5, 0.15]`) or a mapping from sector names (`{manufacturing: "
-       "0.5}`, the others 0). Optional: by default none (Part I). α_s, β_s and λ_s are then shares of gross output, "
-       "and GDP counts value added.",
-       nullptr, nullptr, nullptr, nullptr, true,
-       [](SectorParams& t, const std::vector<double>& v) { t.intermediate_shares = v; },
-       [](const SectorParams& t) { return t.intermediate_shares; }},
-      {"consumption_share", K::Real, "", kUnit, "", "η_s",
-       "Share of goods spending on this sector (the η_s sum to 1). Required.", REGIO_FIELD(consumption_share)},
-      {"agglomeration",
-       K::Real,
-       "0",
-       {0, 0.5},
-       "",
-       "γ_s",
-       "Elasticity of productivity to density L/H.",
-       REGIO_FIELD(agglomeration)},
-      {"productivity_growth",
-       K::Real,
-       "0",
-       {-0.5, 0.5},
-       "1/epoch",
-       "g_s",
-       "Exogenous growth of log productivity per epoch.",
-       REGIO_FIELD(productivity_growth)},
-      {"agricultural",
-       K::Boolean,
-       "false",
-       {0, 1},
-       "",
-       "",
-       "Counts as rural employment in the urbanization proxy.",
-       REGIO_FIELD(agricultural)},
-  };
-  return table;
-}
-
-std::vector<SectorParams> default_sectors() {
-  // Factor shares: China's national accounts put the labour share near 0.5; agriculture is land
-  // intensive (Tombe & Zhu 2019 split agriculture / non-agriculture; we split non-agriculture
-  // into manufacturing and services with the NBS 2020 value-added shares ≈ 8/38/54 %).
-  SectorParams agriculture{"agriculture", 4.0, 0.55, 0.15, 0.08, 0.0, 0.02, true};
-  SectorParams manufacturing{"manufacturing", 4.0, 0.45, 0.45, 0.38, 0.05, 0.03, false};
-  SectorParams services{"services", 4.0, 0.55, 0.35, 0.54, 0.05, 0.02, false};
-  return {agriculture, manufacturing, services};
 }
 
 }  // namespace regio

@@ -64,6 +64,7 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
     if (p.key == "calibration.migrants" && s.calibration.migrants.empty()) continue;
     if (p.key == "trade.province_scales" && s.trade.province_scales.empty()) continue;
     if (p.key == "calibration.trade_shares" && s.calibration.trade_shares.empty()) continue;
+    if (p.key.rfind("labour.", 0) == 0 && !s.labour.grouped()) continue;  // Part I: one labour market
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

@@ -158,6 +158,19 @@ void Scenario::validate(const std::string& where) const {
         "calibration.trade_shares with external.enabled is not built (the shares are of purchases from the "
         "provinces; the rest of the world's share would need its own target): calibrate closed, or drop "
         "calibration.trade_shares");
+  if (labour.land != "region" && labour.land != "by_group")
+    fail(fmt::format("labour.land = '{}' must be region or by_group", labour.land));
+  for (const auto& sec : sectors)
+    if (!labour.grouped() && !sec.labour_group.empty())
+      fail(
+          fmt::format("sector '{}' has labour_group '{}' but labour.units is not given: the units file defines the "
+                      "groups (docs/labour-groups.md)",
+                      sec.name, sec.labour_group));
+    else if (labour.grouped() && sec.labour_group.empty())
+      fail(fmt::format("sector '{}' has no labour_group: with labour.units every sector pays one group's wage",
+                       sec.name));
+  if (!labour.grouped() && (labour.land != "region" || !labour.group_costs.empty()))
+    fail("labour.land and labour.group_costs need labour.units (the groups)");
   if (households.land_income != "residents" && households.land_income != "stayers")
     fail(fmt::format("households.land_income = '{}' must be residents or stayers", households.land_income));
   if (households.housing_share + households.saving_rate >= 1.0)
@@ -302,6 +315,8 @@ void resolve_paths(Scenario& s, const std::set<std::string>& set_here, const std
   resolve(s.calibration.migrants, "calibration.migrants");
   resolve(s.trade.province_scales, "trade.province_scales");
   resolve(s.calibration.trade_shares, "calibration.trade_shares");
+  resolve(s.labour.units, "labour.units");
+  resolve(s.labour.group_costs, "labour.group_costs");
 }
 
 }  // namespace

@@ -91,6 +91,12 @@ std::vector<double> PolicySchedule::external_cost_factors_at(int epoch, const Ec
   return f;
 }
 
+double PolicySchedule::wedge_exponent_at(int epoch) const {
+  double e = 1;
+  for_each_in_force(epoch, [&](const Policy& p, const PolicyKind& kind) { kind.edit_wedge_exponent(p, epoch, e); });
+  return e;
+}
+
 double PolicySchedule::net_exports_at(int epoch) const {
   double nx = baseline_net_exports_;
   for_each_in_force(epoch, [&](const Policy& p, const PolicyKind& kind) { kind.edit_net_exports(p, nx); });

@@ -1,0 +1,246 @@
+#include "regio/grouped_run.hpp"
+
+#include <fmt/format.h>
+#include <boost/mpi/collectives.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "regio/base_year_export.hpp"
+#include "regio/collectives.hpp"
+#include "regio/epoch_driver.hpp"
+#include "regio/grouped_builder.hpp"
+#include "regio/job_abort.hpp"
+#include "regio/output.hpp"
+#include "regio/output_schema.hpp"
+#include "regio/run_folder.hpp"
+#include "regio/run_log.hpp"
+#include "regio/version.hpp"
+
+namespace regio {
+
+std::string grouped_command_problem(const RunOptions& opt, const Scenario& sc) {
+  if (!opt.restart.empty()) return "--restart: runs with labour groups write no checkpoints yet; rerun from epoch 0";
+  if (sc.checkpoint_every != 0)
+    return "checkpoint_every: runs with labour groups write no checkpoints yet; set it to 0";
+  if (opt.welfare_terms) return "--welfare-terms: the welfare channels are not derived for labour groups yet";
+  if (sc.output_format != "csv" && sc.output_format != "auto")
+    return fmt::format("output_format is {}: runs with labour groups write CSV; set it to csv", sc.output_format);
+  return grouped_run_problem(sc);
+}
+
+namespace {
+
+// The grouped run's epochs and outputs (rank 0 writes; every rank solves).
+class GroupedRun {
+ public:
+  GroupedRun(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
+             std::string run_id, std::chrono::steady_clock::time_point start)
+      : comm_(comm), opt_(opt), sc_(sc), sim_(sim), run_id_(std::move(run_id)), start_(start) {}
+  int run();
+
+ private:
+  void build();
+  void set_up_outputs();
+  void epoch(int e);
+  void advance();
+  void write_units(int e, const std::vector<UnitOutcome>& all);
+  void fail(const std::exception& err);
+  bool root() const { return comm_.rank() == 0; }
+
+  const boost::mpi::communicator& comm_;
+  const RunOptions& opt_;
+  const Scenario& sc_;
+  Simulation& sim_;
+  std::string run_id_;
+  std::chrono::steady_clock::time_point start_;
+  LabourUnits units_;
+  GroupedEconomy economy_;
+  std::unique_ptr<GroupedSystem> system_;
+  std::vector<double> x_;
+  std::vector<double> conversion_, growth_;  // ρ and 1 + g^L of every unit (N × G)
+  std::optional<RunFolder> folder_;          // rank 0
+  std::optional<OutputWriter> out_;          // rank 0
+  OutputFile units_csv_;                     // rank 0
+};
+
+void GroupedRun::build() {
+  GroupCosts costs;
+  const auto& st = sim_.state();
+  on_root(comm_, [&] {
+    units_ = read_labour_units(sc_.labour.units, sim_.geography().id, sc_.regions, sc_.labour.land == "by_group");
+    costs = sc_.labour.group_costs.empty() ? unit_group_costs(units_.G())
+                                           : read_group_costs(sc_.labour.group_costs, units_.groups);
+    grouped_parameters(sc_, units_.groups);  // every sector's labour_group a group of the file (rank 0's verdict)
+  });
+  boost::mpi::broadcast(comm_, units_, 0);
+  boost::mpi::broadcast(comm_, costs, 0);
+  bool drifts = false;
+  for (const auto& r : st.records) drifts = drifts || r.productivity_drift != 0 || r.amenity_drift != 0;
+  if (any_rank(comm_.operator MPI_Comm(), drifts))
+    raise_on_all_ranks(InputError(fmt::format(
+        "{}: regions with productivity_drift or amenity_drift: runs with labour groups do not carry history "
+        "drifts yet; use a region CSV without them",
+        sc_.regions)));
+  const auto& layout = sim_.layout();
+  economy_ = build_grouped_economy(sc_, units_, costs, st, sim_.geography(), sim_.system().kernels().rows(), layout);
+  system_ = std::make_unique<GroupedSystem>(economy_, layout);
+  x_ = system_->initial_guess();
+  const std::size_t n = st.size(), G = static_cast<std::size_t>(units_.G());
+  std::vector<double> rho(n), grow(n), rho_all, grow_all;
+  for (std::size_t j = 0; j < n; ++j) {
+    rho[j] = st.conversion_rate[j];
+    const double g = st.records[j].natural_growth;
+    grow[j] = std::isnan(g) ? sc_.population.growth : g;
+  }
+  layout.allgather(rho.data(), 1, rho_all);
+  layout.allgather(grow.data(), 1, grow_all);
+  for (std::size_t i = 0; i < rho_all.size(); ++i)
+    for (std::size_t g = 0; g < G; ++g) conversion_.push_back(rho_all[i]), growth_.push_back(grow_all[i]);
+}
+
+void GroupedRun::set_up_outputs() {
+  RunInfo info{kVersion,
+               run_id_,
+               opt_.scenario,
+               opt_.command_line,
+               "",
+               "",
+               "",
+               "",
+               "",
+               true,
+               comm_.size(),
+               sc_.epochs,
+               0,
+               0,
+               sim_.num_regions(),
+               "",
+               0};
+  const auto mode = opt_.overwrite ? RunFolder::Mode::overwrite : RunFolder::Mode::fresh;
+  on_root(comm_, [&] {
+    folder_.emplace(sc_.output, mode);
+    out_.emplace(sc_.output, sc_, sim_.decomposition(), info);
+    units_csv_.open((std::filesystem::path(sc_.output) / schema::units_csv::file.name).string());
+    const char* sep = "";
+    for (const auto* c : schema::units_csv::file.columns) units_csv_ << sep << c->name, sep = ",";
+    units_csv_ << '\n';
+  });
+}
+
+// Rank 0 (the caller gathered `all` in CSV order).
+void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
+  const auto& geo = sim_.geography();
+  for (const auto& u : all)
+    units_csv_ << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", e, sc_.start_year + e, geo.id[u.region],
+                              geo.province_names[geo.province[u.region]], units_.groups[u.group], u.registered,
+                              u.employment, u.wage, u.land_rent, u.real_income, u.utility, u.migrants_out,
+                              u.expected_utility);
+  units_csv_.flush();
+}
+
+// The owned records of every rank on rank 0, sorted by `before`.
+template <class T, class Less>
+std::vector<T> gather_sorted(const boost::mpi::communicator& comm, const std::vector<T>& mine, Less before) {
+  std::vector<std::vector<T>> parts;
+  boost::mpi::gather(comm, mine, parts, 0);
+  std::vector<T> all;
+  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  std::sort(all.begin(), all.end(), before);
+  return all;
+}
+
+void GroupedRun::epoch(int e) {
+  const SolveSummary sum = system_->solve(x_);
+  SolveStats st{sum.newton_iterations,
+                sum.linear_iterations,
+                sum.residual_evaluations,
+                sum.residual_norm,
+                sum.initial_residual_norm,
+                sum.seconds,
+                sum.reason};
+  const auto& layout = sim_.layout();
+  const auto regions = gather_sorted(comm_, grouped_region_outcomes(sc_, economy_, *system_, layout),
+                                     [](const RegionOutcome& a, const RegionOutcome& b) { return a.index < b.index; });
+  const auto units = gather_sorted(comm_, grouped_unit_outcomes(economy_, *system_, layout),
+                                   [](const UnitOutcome& a, const UnitOutcome& b) {
+                                     return a.region != b.region ? a.region < b.region : a.group < b.group;
+                                   });
+  on_root(comm_, [&] {
+    const Aggregates agg = national_aggregates(sc_, regions);
+    for (double v : {agg.gdp, agg.real_gdp, agg.welfare, agg.theil})
+      if (!std::isfinite(v))
+        throw SolverError(
+            fmt::format("epoch {}: a national aggregate is not finite; the grouped equilibrium is not "
+                        "usable (try -groups_snes_monitor)",
+                        e));
+    out_->stage_epoch(e, sc_.start_year + e, regions, agg, st);  // rank 0's CSVs only: checked writes
+    out_->flush_epoch(e);
+    write_units(e, units);
+    if (opt_.quiet) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::printf("%s\n", progress_line(e + 1, sc_.epochs, sc_.start_year + e, st, elapsed,
+                                      elapsed / (e + 1) * (sc_.epochs - e - 1))
+                            .c_str());
+    std::fflush(stdout);
+  });
+}
+
+// MODEL.md §3 by unit (§10): conversion and natural growth, productivity growth g_s, depreciation.
+void GroupedRun::advance() {
+  const auto next = system_->registered_next(conversion_, growth_);
+  sim_.layout().allgather(next.data(), units_.G(), economy_.registered);
+  const std::size_t S = sc_.num_sectors();
+  for (std::size_t i = 0; i < economy_.capital.size(); ++i) {
+    for (std::size_t s = 0; s < S; ++s) economy_.log_productivity[i * S + s] += sc_.sectors[s].productivity_growth;
+    economy_.capital[i] *= 1 - sc_.capital.depreciation;
+  }
+}
+
+void GroupedRun::fail(const std::exception& err) {
+  if (root()) mark_run_failed(out_ ? &*out_ : nullptr, folder_ ? &*folder_ : nullptr, sc_.output, err);
+}
+
+int GroupedRun::run() {
+  build();
+  try {
+    set_up_outputs();
+    if (root() && !opt_.quiet) {
+      std::printf(
+          "regio %s | %zu regions in %zu provinces, %zu sectors in %d labour groups | %d ranks | %d epochs "
+          "from %d | output %s\n",
+          kVersion, sim_.num_regions(), sim_.geography().province_names.size(), sc_.num_sectors(), units_.G(),
+          comm_.size(), sc_.epochs, sc_.start_year, sc_.output.c_str());
+      std::fflush(stdout);
+    }
+    for (int e = 0; e < sc_.epochs; ++e) {
+      epoch(e);
+      if (e + 1 < sc_.epochs) advance();
+    }
+    if (!opt_.export_base.empty()) export_grouped_base_year(opt_.export_base, economy_, *system_);
+    on_root(comm_, [&] {
+      units_csv_.close();
+      out_->finish("complete");
+      folder_->commit();
+    });
+  } catch (const std::exception& err) {
+    fail(err);
+    if (rank_local(err, comm_)) abort_job(err, comm_);
+    throw;
+  }
+  if (root() && !opt_.quiet) std::printf("done: outputs in %s (run.yaml status: complete)\n", sc_.output.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_grouped(const boost::mpi::communicator& comm, const RunOptions& opt, const Scenario& sc, Simulation& sim,
+                const std::string& run_id, std::chrono::steady_clock::time_point start) {
+  GroupedRun run(comm, opt, sc, sim, run_id, start);
+  return run.run();
+}
+
+}  // namespace regio
