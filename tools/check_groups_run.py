@@ -172,7 +172,25 @@ def groups(a, mpi, regions):
           f"accounting {acc.value:.2e} ({acc.where}); largest |L − R|/R of a unit {switched:.1%}")
     if switched < 1e-2:
         sys.exit("nobody moved: not a test")
+    nonfinite(a, path)
     return max(w.value, acc.value)
+
+
+def nonfinite(a, path):
+    """An outcome made infinite on the last rank (REGIO_FAIL_AT=nonfinite@RANK) is never written:
+    exit 2, one error line naming the region, run.yaml failed (docs/guarantees.md)."""
+    last = int(a.np) - 1
+    out = os.path.join(a.out, "nonfinite")
+    cmd = [os.environ.get("MPIEXEC", "mpirun"), "-x", "REGIO_FAIL_AT", "-np", a.np, a.regio, "run", path, "--quiet",
+           "--out", out]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, REGIO_FAIL_AT=f"nonfinite@{last}"))
+    errors = [line for line in p.stderr.splitlines() if line.startswith("regio: error:")]
+    status = open(os.path.join(out, "run.yaml"), encoding="utf-8").read().splitlines()[-1]
+    if p.returncode != 2 or len(errors) != 1 or "gdp_pc = inf is not finite" not in errors[0] \
+            or "epoch 0 (year" not in errors[0] or status != "status: failed":
+        sys.exit(f"a non-finite outcome on rank {last}: exit {p.returncode}, {status!r}, errors {errors}")
+    print(f"a non-finite outcome on rank {last}: refused ({errors[0][:110]}...)")
 
 
 def main():

@@ -25,6 +25,7 @@ HEADER_ONLY = {
     "huge_page_allocator.hpp": "regio_economics",
     "solver_state.hpp": "regio_solver",
     "petsc_util.hpp": "regio_parallel",
+    "gather_ordered.hpp": "regio_parallel",
     "hdf5_handle.hpp": "regio_io",
     "commands.hpp": "regio_app",
     "hat/counterfactual.hpp": "regio_app",       # src/app/counterfactual.cpp

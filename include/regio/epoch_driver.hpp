@@ -38,7 +38,6 @@ class EpochDriver {
   void run_epochs();
   void finish(const std::string& status, const std::string& error = "");  // rank 0's record, collective
   void fail(const std::exception& err);  // rank 0: the record says failed, or the replaced run is back
-  void check_finite(int e, const std::vector<RegionOutcome>& mine, const Aggregates& agg) const;
   void announce() const;
   void epoch(int e);  // solve, outcomes, outputs, progress line
   void report(int e, const SolveStats& st) const;
@@ -69,5 +68,13 @@ class EpochDriver {
 // replace another with --overwrite, the other is put back). Never throws: the original error is
 // the one reported.
 void mark_run_failed(OutputWriter* out, RunFolder* folder, const std::string& dir, const std::exception& err);
+
+// Nothing non-finite is written into a run (docs/guarantees.md). Collective: a SolverError on
+// every rank naming the first region of the lowest rank with a non-finite output, and `when`.
+void check_regions_finite(MPI_Comm comm, const Scenario& sc, const std::string& when,
+                          const std::vector<RegionOutcome>& mine);
+// The message naming the first non-finite column of aggregates.csv, or "" if every one is finite
+// (urbanization may be nan: an economy without agriculture).
+std::string nonfinite_aggregate(const Aggregates& agg, const std::string& when);
 
 }  // namespace regio

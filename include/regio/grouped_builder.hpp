@@ -46,9 +46,12 @@ struct UnitOutcome {
 
 // Not collective. The owned regions' outcomes at the system's last point in Part I's form
 // (regions.csv; docs/labour-groups.md "Outputs" defines the region value of each group
-// quantity), and the owned units' (owned region-major).
-std::vector<RegionOutcome> grouped_region_outcomes(const Scenario& sc, const GroupedEconomy& e,
-                                                   const GroupedSystem& sys, const Layout& layout);
-std::vector<UnitOutcome> grouped_unit_outcomes(const GroupedEconomy& e, const GroupedSystem& sys, const Layout& layout);
+// quantity), and the owned units' (owned region-major), in one pass over the migration shares.
+struct GroupedOutcomes {
+  std::vector<RegionOutcome> regions;
+  std::vector<UnitOutcome> units;
+};
+GroupedOutcomes grouped_outcomes(const Scenario& sc, const GroupedEconomy& e, const GroupedSystem& sys,
+                                 const Layout& layout);
 
 }  // namespace regio

@@ -14,6 +14,7 @@
 
 #include "regio/base_year_export.hpp"
 #include "regio/collectives.hpp"
+#include "regio/gather_ordered.hpp"
 #include "regio/job_abort.hpp"
 #include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
@@ -163,24 +164,6 @@ void mark_run_failed(OutputWriter* out, RunFolder* folder, const std::string& di
   }
 }
 
-namespace {
-// Values of the owned regions gathered on rank 0 in CSV order (empty elsewhere); `index` gives a
-// value's region.
-template <class T, class Index>
-std::vector<T> gathered_in_order(const boost::mpi::communicator& comm, const std::vector<T>& mine, Index index) {
-  std::vector<std::vector<std::pair<std::int64_t, T>>> parts;
-  std::vector<std::pair<std::int64_t, T>> keyed;
-  for (std::size_t j = 0; j < mine.size(); ++j) keyed.emplace_back(index(j), mine[j]);
-  boost::mpi::gather(comm, keyed, parts, 0);
-  std::vector<std::pair<std::int64_t, T>> all;
-  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<T> out;
-  for (auto& [i, v] : all) out.push_back(std::move(v));
-  return out;
-}
-}  // namespace
-
 void EpochDriver::epoch(int e) {
   if (talk())
     for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
@@ -192,13 +175,18 @@ void EpochDriver::epoch(int e) {
   {
     profiling::Stage output_stage(profiling::ids().output);
     profiling::Event output_event(profiling::ids().output_event);
-    check_finite(e, mine, agg);  // nothing non-finite is written into a run
+    // Nothing non-finite is written into a run.
+    const std::string when = fmt::format("epoch {} (year {})", e, sim_.year());
+    check_regions_finite(comm_, sc_, when, mine);
+    if (const auto column = nonfinite_aggregate(agg, when); !column.empty())
+      raise_on_all_ranks(SolverError(column));  // agg is the same on every rank
     // regions.csv and welfare_terms.csv: every region's outcomes gathered on rank 0 only.
     const auto index = [&](std::size_t j) { return mine[j].index; };
     const std::vector<RegionOutcome> all =
-        csv_panel_ || opt_.welfare_terms ? gathered_in_order(comm_, mine, index) : std::vector<RegionOutcome>{};
-    const std::vector<WelfareTerms> terms =
-        opt_.welfare_terms ? gathered_in_order(comm_, sim_.local_welfare_terms(), index) : std::vector<WelfareTerms>{};
+        csv_panel_ || opt_.welfare_terms ? gather_in_key_order(comm_, mine, index) : std::vector<RegionOutcome>{};
+    const std::vector<WelfareTerms> terms = opt_.welfare_terms
+                                                ? gather_in_key_order(comm_, sim_.local_welfare_terms(), index)
+                                                : std::vector<WelfareTerms>{};
     const std::vector<double> flows = migration_csv_ ? sim_.province_migration_flows() : std::vector<double>{};
     // The epoch's rows staged on rank 0, then one check that the file system has room for all
     // of them and the panel's (docs/guarantees.md "Free space"), before any of them is written.
@@ -251,29 +239,32 @@ bool EpochDriver::checkpoint(int e) {
   return true;
 }
 
-// Every value of the epoch's outputs must be finite before it is written: an overflow in one
+// Every value of an epoch's outputs must be finite before it is written: an overflow in one
 // region (a population of 1e308) would otherwise reach a run marked complete. The verdict names
-// the first such region (or aggregate column) on every rank.
-void EpochDriver::check_finite(int e, const std::vector<RegionOutcome>& mine, const Aggregates& agg) const {
-  const std::string when = fmt::format("epoch {} (year {})", e, sim_.year());
+// the first such region on every rank.
+void check_regions_finite(MPI_Comm comm, const Scenario& sc, const std::string& when,
+                          const std::vector<RegionOutcome>& mine) {
   const std::string fix =
       "the solution left the model's domain; check that region's inputs and the scenario's parameters";
-  all_ranks(comm_, [&] {
-    const auto fields = region_fields(sc_);
+  all_ranks(comm, [&] {
+    const auto fields = region_fields(sc);
     for (const auto& o : mine)
       for (const auto& f : fields)
         if (!std::isfinite(f.of(o)))
           throw SolverError(fmt::format("{}: region {}: {} = {} is not finite — {}", when, o.id, f.name, f.of(o), fix));
   });
+}
+
+std::string nonfinite_aggregate(const Aggregates& agg, const std::string& when) {
   const auto names = schema::column_names(schema::aggregates_csv::file);
   const auto members = aggregate_fields();
   for (std::size_t k = 0; k < members.size(); ++k)
     if (!std::isfinite(agg.*members[k]) &&
         !(std::isnan(agg.*members[k]) && names[k + 2] == schema::aggregates_csv::urbanization.name))  // nan: no
                                                                                                       // agriculture
-      raise_on_all_ranks(SolverError(fmt::format("{}: {} column {} = {} is not finite — {}", when,
-                                                 schema::aggregates_csv::file.name, names[k + 2], agg.*members[k],
-                                                 "a national statistic overflowed; check the regions' inputs")));
+      return fmt::format("{}: {} column {} = {} is not finite — {}", when, schema::aggregates_csv::file.name,
+                         names[k + 2], agg.*members[k], "a national statistic overflowed; check the regions' inputs");
+  return "";
 }
 
 }  // namespace regio

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 
 #include "regio/base_year_export.hpp"
 #include "regio/collectives.hpp"
 #include "regio/epoch_driver.hpp"
+#include "regio/gather_ordered.hpp"
 #include "regio/grouped_builder.hpp"
 #include "regio/job_abort.hpp"
 #include "regio/output.hpp"
@@ -48,6 +50,7 @@ class GroupedRun {
   void epoch(int e);
   void advance();
   void write_units(int e, const std::vector<UnitOutcome>& all);
+  void check_units_finite(const std::string& when, const std::vector<UnitOutcome>& mine) const;
   void fail(const std::exception& err);
   bool root() const { return comm_.rank() == 0; }
 
@@ -61,7 +64,7 @@ class GroupedRun {
   GroupedEconomy economy_;
   std::unique_ptr<GroupedSystem> system_;
   std::vector<double> x_;
-  std::vector<double> conversion_, growth_;  // ρ and 1 + g^L of every unit (N × G)
+  std::vector<double> conversion_, growth_;  // ρ and g^L of every unit (N × G)
   std::optional<RunFolder> folder_;          // rank 0
   std::optional<OutputWriter> out_;          // rank 0
   OutputFile units_csv_;                     // rank 0
@@ -131,6 +134,20 @@ void GroupedRun::set_up_outputs() {
   });
 }
 
+// Collective: a SolverError on every rank naming the first unit with a non-finite outcome.
+void GroupedRun::check_units_finite(const std::string& when, const std::vector<UnitOutcome>& mine) const {
+  all_ranks(comm_, [&] {
+    for (const auto& u : mine)
+      for (double v : {u.registered, u.employment, u.wage, u.land_rent, u.real_income, u.utility, u.migrants_out,
+                       u.expected_utility})
+        if (!std::isfinite(v))
+          throw SolverError(fmt::format(
+              "{}: region {}, labour group {}: an outcome in {} is {} — the solution left "
+              "the model's domain; check that unit's inputs in labour.units",
+              when, sim_.geography().id[u.region], units_.groups[u.group], schema::units_csv::file.name, v));
+  });
+}
+
 // Rank 0 (the caller gathered `all` in CSV order).
 void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
   const auto& geo = sim_.geography();
@@ -140,17 +157,6 @@ void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
                               u.employment, u.wage, u.land_rent, u.real_income, u.utility, u.migrants_out,
                               u.expected_utility);
   units_csv_.flush();
-}
-
-// The owned records of every rank on rank 0, sorted by `before`.
-template <class T, class Less>
-std::vector<T> gather_sorted(const boost::mpi::communicator& comm, const std::vector<T>& mine, Less before) {
-  std::vector<std::vector<T>> parts;
-  boost::mpi::gather(comm, mine, parts, 0);
-  std::vector<T> all;
-  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-  std::sort(all.begin(), all.end(), before);
-  return all;
 }
 
 void GroupedRun::epoch(int e) {
@@ -163,20 +169,20 @@ void GroupedRun::epoch(int e) {
                 sum.seconds,
                 sum.reason};
   const auto& layout = sim_.layout();
-  const auto regions = gather_sorted(comm_, grouped_region_outcomes(sc_, economy_, *system_, layout),
-                                     [](const RegionOutcome& a, const RegionOutcome& b) { return a.index < b.index; });
-  const auto units = gather_sorted(comm_, grouped_unit_outcomes(economy_, *system_, layout),
-                                   [](const UnitOutcome& a, const UnitOutcome& b) {
-                                     return a.region != b.region ? a.region < b.region : a.group < b.group;
-                                   });
+  auto [mine, my_units] = grouped_outcomes(sc_, economy_, *system_, layout);
+  if (fault_at("nonfinite", comm_) && !mine.empty()) mine.back().gdp_pc = std::numeric_limits<double>::infinity();
+  // Nothing non-finite is written into a run: the regions' and the units' outcomes, then the
+  // national aggregates.
+  const std::string when = fmt::format("epoch {} (year {})", e, sc_.start_year + e);
+  check_regions_finite(comm_, sc_, when, mine);
+  check_units_finite(when, my_units);
+  const auto regions = gather_in_key_order(comm_, mine, [&](std::size_t j) { return mine[j].index; });
+  const auto units = gather_in_key_order(comm_, my_units, [&, G = units_.G()](std::size_t j) {
+    return static_cast<std::int64_t>(my_units[j].region) * G + my_units[j].group;
+  });
   on_root(comm_, [&] {
     const Aggregates agg = national_aggregates(sc_, regions);
-    for (double v : {agg.gdp, agg.real_gdp, agg.welfare, agg.theil})
-      if (!std::isfinite(v))
-        throw SolverError(
-            fmt::format("epoch {}: a national aggregate is not finite; the grouped equilibrium is not "
-                        "usable (try -groups_snes_monitor)",
-                        e));
+    if (const auto column = nonfinite_aggregate(agg, when); !column.empty()) throw SolverError(column);
     out_->stage_epoch(e, sc_.start_year + e, regions, agg, st);  // rank 0's CSVs only: checked writes
     out_->flush_epoch(e);
     write_units(e, units);

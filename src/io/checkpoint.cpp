@@ -12,6 +12,7 @@
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/hdf5_handle.hpp"
+#include "regio/hdf5_probe.hpp"
 #include "regio/output_file.hpp"
 #include "regio/version.hpp"
 
@@ -300,6 +301,11 @@ CheckpointInfo read_checkpoint(const std::string& path, const Layout& layout, Ec
         where + "no such checkpoint file (give a checkpoint-e*.h5 written by regio run)");
   // Silence HDF5's own error stack: we report one line.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  std::string why;  // damaged metadata would hang the parallel open (hdf5_probe.hpp)
+  const bool walkable = hdf5_file_walkable_on_root(path, comm, why);
+  agree(walkable, comm,
+        where + "not a readable HDF5 checkpoint (" + why +
+            "; the file is damaged) — restart from another checkpoint of the run");
   Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl));

@@ -9,6 +9,7 @@
 #include "regio/collectives.hpp"
 #include "regio/error.hpp"
 #include "regio/hdf5_handle.hpp"
+#include "regio/hdf5_probe.hpp"
 #include "regio/output.hpp"
 #include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
@@ -174,6 +175,10 @@ RegionPanelH5::RegionPanelH5(const std::string& path, const Layout& layout, cons
   im.folder = std::filesystem::path(path).parent_path().string();
   require_free_space(im.folder, kPanelMargin, layout.comm(), "the region panel");
   const bool resume = first_epoch > 0;
+  std::string why;
+  const bool walkable = !resume || hdf5_file_walkable_on_root(path, layout.comm(), why);
+  agree(walkable, layout.comm(),
+        fmt::format("{}: the HDF5 region panel to continue is damaged ({}) — rerun with --overwrite", path, why));
   im.file = open_file(path, layout.comm(), resume);
   agree(im.file.ok(), layout.comm(),
         fmt::format("{}: cannot {} the HDF5 region panel{}", path, resume ? "open" : "create",

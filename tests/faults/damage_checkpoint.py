@@ -7,9 +7,14 @@ MODE: flip-data (one bit of /state/capital's raw bytes, found with h5py, flipped
 flip-attribute (the root attribute `epoch` changed, its checksum not), negative-capital
 (/state/capital of the second region set to -1 and its checksum recomputed to match, as
 include/regio/checkpoint_arrays.hpp documents it), nan-prices (likewise a NaN wage),
-flip-random SEED (one random bit anywhere in the file).
+break-continuation (one bit of the address of the root group's second object-header
+continuation flipped, sending it past the end of the file: the damage that hung a parallel
+restart inside H5Fopen before regio walked such files serially first, src/io/hdf5_probe.cpp; it
+applies to any HDF5 file of regio, regions.h5 too), flip-random SEED (one random bit anywhere in the file; a file the running run pruned meanwhile
+is left alone).
 """
 import random
+import struct
 import sys
 
 import h5py
@@ -35,6 +40,37 @@ def flip_bit(path, offset, bit=3):
         f.write(bytes([b ^ (1 << bit)]))
 
 
+def continuation_addresses(data, address, length=None):
+    """File offsets of the continuation addresses in a version-1 object header and its blocks."""
+    if length is None:  # the header's prefix: version, reserved, messages, references, size, padding
+        version, _, _, _, size = struct.unpack_from("<BBHII", data, address)
+        if version != 1:
+            sys.exit(f"object header version {version}: break-continuation knows version 1 only")
+        position, end = address + 16, address + 16 + size
+    else:
+        position, end = address, address + length
+    found = []
+    while position + 8 <= end:
+        kind, size = struct.unpack_from("<HH", data, position)
+        if kind == 0x10:  # continuation: offset, length
+            found.append(position + 8)
+            offset, block = struct.unpack_from("<QQ", data, position + 8)
+            found += continuation_addresses(data, offset, block)
+        position += 8 + size
+    return found
+
+
+def break_continuation(path):
+    with h5py.File(path, "r") as f:
+        root = h5py.h5o.get_info(f.id).addr
+    with open(path, "rb") as f:
+        data = f.read()
+    found = continuation_addresses(data, root)
+    if len(found) < 2:
+        sys.exit(f"{path}: the root group has {len(found)} header continuations; break-continuation needs 2")
+    flip_bit(path, found[1] + 6, 3)
+
+
 def set_value(path, name, index, value):
     with h5py.File(path, "r+") as f:
         d = f[name]
@@ -57,11 +93,17 @@ def main():
         set_value(path, "state/capital", (1, 0), -1.0)
     elif mode == "nan-prices":
         set_value(path, "state/prices", (2, 0), float("nan"))
+    elif mode == "break-continuation":
+        break_continuation(path)
     elif mode == "flip-random":
         rng = random.Random(int(sys.argv[3]))
-        with open(path, "rb") as f:
-            size = len(f.read())
-        flip_bit(path, rng.randrange(size), rng.randrange(8))
+        try:
+            with open(path, "rb") as f:
+                size = len(f.read())
+            flip_bit(path, rng.randrange(size), rng.randrange(8))
+        except FileNotFoundError:
+            # The harness damages a checkpoint of a run in progress, which may prune it first.
+            print(f"{path}: pruned by the run before it could be damaged")
     else:
         sys.exit(f"unknown mode {mode}")
 

@@ -102,23 +102,29 @@ case_checkpoint() {
   run "$NP" "$W/ck.yaml" --epochs 5 --out "$W/a" || fail "run"
   local ck="$W/a/checkpoints/checkpoint-e000004.h5"
   cp -r "$W/a" "$W/clean"
-  refused() {  # refused MODE TEXT: checkpoint e4 of a copy of the folder damaged as MODE says, refused with TEXT
+  # refused MODE TEXT [FILE]: FILE (default checkpoint e4) of a copy of the folder damaged as
+  # MODE says; the restart is refused with TEXT.
+  refused() {
     rm -rf "$W/d" && cp -r "$W/clean" "$W/d"
-    /usr/bin/python3 "$SRC/tests/faults/damage_checkpoint.py" "$W/d/checkpoints/checkpoint-e000004.h5" "$1" ||
+    /usr/bin/python3 "$SRC/tests/faults/damage_checkpoint.py" "$W/d/${3:-checkpoints/checkpoint-e000004.h5}" "$1" ||
       fail "damage_checkpoint.py $1"
     run "$NP" "$W/ck.yaml" --epochs 5 --out "$W/d" --restart "$W/d/checkpoints/checkpoint-e000004.h5"
     local rc=$?
-    [ $rc = 1 ] || fail "a checkpoint damaged by $1 was accepted (exit $rc)"
+    [ $rc != 124 ] || fail "a restart from ${3:-a checkpoint} damaged by $1 hung"
+    [ $rc = 1 ] || fail "${3:-a checkpoint} damaged by $1 was accepted (exit $rc)"
     error_says "$2"
   }
   refused flip-data "/state/capital fails its checksum"
   refused flip-attribute "its attributes fail their checksum"
   refused negative-capital "region r2: /state/capital = -1 is not positive"  # its checksum made to match
   refused nan-prices "/state/prices = nan is not finite"
+  # Damaged metadata: parallel HDF5 gave up on one rank inside H5Fopen and hung the others.
+  refused break-continuation "not a readable HDF5 checkpoint (not a readable HDF5 file; the file is damaged)"
+  refused break-continuation "the HDF5 region panel to continue is damaged" regions.h5
   run "$NP" "$W/ck.yaml" --epochs 5 --out "$W/clean" --restart "$W/clean/checkpoints/checkpoint-e000004.h5" ||
     fail "the undamaged checkpoint"
   cmp -s "$W/a/regions.csv" "$W/clean/regions.csv" || fail "the restart from the undamaged checkpoint differs"
-  ok "flipped bytes, edited attributes and impossible values are refused"
+  ok "flipped bytes, edited attributes, broken metadata and impossible values are refused"
 }
 
 # Pruning keeps this run's newest checkpoints, whatever other runs left in the folder.

@@ -9,8 +9,8 @@
 #     timeout, and killing the launcher's ranks is part of the faults);
 # and at the end the run is driven to completion and compared.
 #   harness.sh REGIO MPIEXEC SOURCE_DIR WORK_DIR NP [SECONDS [SEED]]
-# Faults: kill -9 a rank, kill -9 the launcher (its orphaned ranks are then killed too, as a
-# scheduler would), SIGUSR1 (checkpoint and stop), a second run into the same folder at once,
+# Faults: kill -9 a rank, kill -9 the launcher (mpiexec; its orphaned ranks are then killed too,
+# as a scheduler would), SIGUSR1 (checkpoint and stop), a second run into the same folder at once,
 # a flipped bit in a random checkpoint, a rerun with --overwrite.
 set -u
 REGIO=$1 MPIEXEC=$2 SRC=$3 W=$4 NP=$5 SECONDS_BUDGET=${6:-60} SEED=${7:-$RANDOM}
@@ -21,15 +21,26 @@ step=0
 EPOCHS=10
 printf 'base: %s\ncheckpoint_every: 1\noutput_format: both\n' "$SRC/tests/bad_inputs/fixtures/good.yaml" > "$W/ck.yaml"
 OUT="$W/out"
-kill_all() { local p; p=$(pgrep -f -- "^$REGIO run .*$W/" || true); [ -z "$p" ] || kill -9 $p 2>/dev/null; }
+# Every launcher and rank of this harness (a killed launcher's orphans, as a scheduler would).
+kill_all() {
+  local p
+  p=$(pgrep -f -- "^($MPIEXEC .*)?$REGIO run .*$W/" || true)
+  [ -z "$p" ] || kill -9 $p 2>/dev/null
+}
 start() {  # start ARGS...: a run in the background; its launcher's pid in $launcher, output in $W/log.N
   timeout 60 "$MPIEXEC" -np "$NP" "$REGIO" run "$W/ck.yaml" --epochs $EPOCHS --out "$OUT" "$@" \
     > "$W/log.$step" 2>&1 &
   launcher=$!
 }
+hung() {  # what a hung run left: its fault, its output and the processes still there
+  echo "hung: step $step (${name:-the final drive}), started with: ${args:-}"
+  sed 's/^/  log: /' "$W/log.$step" 2>/dev/null | tail -n 20
+  ps -eo pid,ppid,stat,etimes,args | grep -E "[m]pi|[r]egio run" | sed 's/^/  ps: /'
+  fail "$1"
+}
 finish() {  # wait for the run; its exit status in $rc
   wait "$launcher"; rc=$?
-  [ $rc != 124 ] || fail "a run hung (timeout)"
+  [ $rc != 124 ] || hung "a run hung (timeout)"
   sleep 0.2; kill_all  # ranks orphaned by a killed launcher
 }
 newest() { ls "$OUT"/checkpoints/checkpoint-e*.h5 2>/dev/null | sort | tail -1; }
@@ -65,14 +76,17 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   step=$((step + 1))
   fault=$((RANDOM % 6))
   delay=$(printf '0.%02d' $((RANDOM % 100)))
-  # shellcheck disable=SC2046
-  start $(resume_args)
+  names=("kill a rank" "kill the launcher" "SIGUSR1" "a second run at once" "a flipped bit" "none")
+  name=${names[$((fault < 5 ? fault : 5))]}
+  args=$(resume_args)
+  # shellcheck disable=SC2086
+  start $args
   case $fault in
     0) sleep "$delay"; p=$(pgrep -f -- "^$REGIO run .*$OUT" | shuf -n 1 --random-source=<(yes "$RANDOM")); [ -z "$p" ] || kill -9 "$p" 2>/dev/null; name="kill a rank" ;;
-    1) sleep "$delay"; kill -9 "$launcher" 2>/dev/null; name="kill the launcher" ;;
+    1) sleep "$delay"; kill -9 $(pgrep -P "$launcher") "$launcher" 2>/dev/null; name="kill the launcher" ;;  # mpiexec
     2) sleep "$delay"; p=$(pgrep -f -- "^$REGIO run .*$OUT" || true); [ -z "$p" ] || kill -USR1 $p 2>/dev/null; name="SIGUSR1" ;;
     3) first=$launcher; start --overwrite; second=$launcher; launcher=$first; name="a second run at once"
-       wait "$second"; [ $? != 124 ] || fail "the second run hung" ;;
+       wait "$second"; [ $? != 124 ] || hung "the second run hung" ;;
     4) ck=$(ls "$OUT"/checkpoints/checkpoint-e*.h5 2>/dev/null | shuf -n 1 --random-source=<(yes "$RANDOM"))
        [ -z "$ck" ] || /usr/bin/python3 "$SRC/tests/faults/damage_checkpoint.py" "$ck" flip-random "$RANDOM"
        name="a flipped bit in ${ck##*/}" ;;
@@ -86,8 +100,9 @@ done
 # Drive the run to completion: restart while there is a good checkpoint, else replace it.
 for step in $(seq $((step + 1)) $((step + 6))); do
   [ "$(tail -1 "$OUT/run.yaml" 2>/dev/null)" = "status: complete" ] && break
-  # shellcheck disable=SC2046
-  start $(resume_args)
+  name="" args=$(resume_args)
+  # shellcheck disable=SC2086
+  start $args
   finish
   [ $rc = 0 ] || { ck=$(newest); [ -z "$ck" ] || mv "$ck" "$ck.bad"; }  # a damaged checkpoint: use the one before
   check_folder

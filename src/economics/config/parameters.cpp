@@ -118,10 +118,10 @@ ScenarioSpecs trade_parameters() {
        REGIO_FIELD(trade.border_cost)},
       {"trade.frictions", K::Text, "", {}, "", "τ_pqs",
        "Optional CSV of province-pair trade-cost factors (columns from_province, to_province, sector, tau; province names as in the region CSV): τ_nis is multiplied by tau for exporters i in from_province and importers n in to_province, in that sector; a pair given in one direction only applies to both, given in both each applies to its own (asymmetric); inf: no trade; pairs absent keep 1. Regions inherit their provinces' factor. From observed shares: regio frictions (docs/frictions.md).",
-       REGIO_TEXT(trade.frictions)},
+       REGIO_TEXT(trade.frictions), true},
       {"trade.province_scales", K::Text, "", {}, "", "x_pqs",
        "Optional CSV of scales of the inherited province-pair trade costs (columns from_province, to_province, sector, scale; province names as in the region CSV): τ_nis is multiplied by scale for exporters i in from_province and importers n in to_province ≠ from_province, in that sector, on top of b_s and trade.frictions; a pair given in one direction only applies to both; inf: no trade; pairs absent keep 1. Made by `regio calibrate --trade-scales` (calibration.trade_shares) so that a finer geography aggregated to provinces reproduces the province trade shares (MODEL.md §12; docs/frictions.md).",
-       REGIO_TEXT(trade.province_scales)},
+       REGIO_TEXT(trade.province_scales), true},
   };
 }
 
@@ -188,10 +188,10 @@ ScenarioSpecs migration_parameters() {
        REGIO_FIELD(migration.amenity_convergence)},
       {"migration.frictions", K::Text, "", {}, "", "μ_pq",
        "Optional CSV of province-pair migration-cost factors (columns from_province, to_province, mu; province names as in the region CSV): μ_od is multiplied by mu for hukou origins o in from_province and destinations d in to_province; a pair given in one direction only applies to both; inf: no migration; pairs absent keep 1. With it amenities are B ≡ 1 (only B_d/μ_od is identified: regio calibrate then inverts productivity only). From observed shares: regio frictions (docs/frictions.md).",
-       REGIO_TEXT(migration.frictions)},
+       REGIO_TEXT(migration.frictions), true},
       {"migration.province_costs", K::Text, "", {}, "", "w_p, x_p",
        "Optional CSV of migration-cost scales by province (columns province, within_scale, between_scale; province names as in the region CSV): μ_od is multiplied by within_scale of p for o ≠ d both in p, and by √(between_scale_p · between_scale_q) for o in p and d in q ≠ p; provinces absent keep 1. Made by `regio calibrate --province-costs` so that finer geographies reproduce the census's within- and between-province migrants (docs/calibration.md).",
-       REGIO_TEXT(migration.province_costs)},
+       REGIO_TEXT(migration.province_costs), true},
   };
 }
 
@@ -276,10 +276,10 @@ ScenarioSpecs calibration_parameters() {
   return {
       {"calibration.migrants", K::Text, "", {}, "", "",
        "Optional CSV of census migrants by unit (columns id, within_province, other_province: residents registered in another unit of the same province, in another province). With it `regio calibrate` inverts the province migration-cost scales (migration.province_costs, written with `--province-costs`) together with the amenities, so that every province's totals of both equal the census (docs/calibration.md); `regio run` ignores it.",
-       REGIO_TEXT(calibration.migrants)},
+       REGIO_TEXT(calibration.migrants), true},
       {"calibration.trade_shares", K::Text, "", {}, "", "π_pqs",
        "Optional CSV of observed province trade shares (columns sector, importer, exporter, share; province names as in the region CSV, every pair and sector; own shares include trade between the regions of the province). With it `regio calibrate` inverts one scale per ordered pair of provinces and sector of the inherited trade costs (trade.province_scales, written with `--trade-scales`) together with productivity, so that the regions' trade aggregated to provinces reproduces the shares (docs/frictions.md); `regio run` ignores it.",
-       REGIO_TEXT(calibration.trade_shares)},
+       REGIO_TEXT(calibration.trade_shares), true},
   };
 }
 
@@ -288,13 +288,13 @@ ScenarioSpecs labour_parameters() {
   return {
       {"labour.units", K::Text, "", {}, "path", "R_ig, B_ig",
        "Optional CSV that splits every region into labour groups (MODEL.md §10; columns region, group, share and optionally amenity, land; one row per region and group, groups in order of first appearance): share of the region's registered (hukou) population R_i in group g (summing to 1 over g), amenity B_ig as a factor on the region's B_i (default 1), land H_ig as a share of H_i with `labour.land: by_group` (summing to 1). With it every sector needs a `labour_group`, and `regio run` solves the grouped economy (docs/labour-groups.md); without it one labour market per region (Part I).",
-       REGIO_TEXT(labour.units)},
+       REGIO_TEXT(labour.units), true},
       {"labour.land", K::Text, "region", {}, "", "H_ig",
        "Land with labour groups: `region` (one land market per region, shared by every group) or `by_group` (Tombe & Zhu: the sectors and residents of group g use H_ig, rent q_ig; shares from the units file's land column).",
        REGIO_TEXT(labour.land)},
       {"labour.group_costs", K::Text, "", {}, "path", "s_gg', S_gg'",
        "Optional CSV of group switching costs (columns from_group, to_group, within, between): μ_{og,dg'} = μ_od · within (o, d in one province, s_gg' with s_gg = 1) or · between (other provinces, S_gg'; Tombe & Zhu: 47.67 within agriculture, 21.02 within non-agriculture). Pairs absent are 1.",
-       REGIO_TEXT(labour.group_costs)},
+       REGIO_TEXT(labour.group_costs), true},
   };
 }
 // clang-format on

@@ -53,18 +53,13 @@ std::string scenario_to_yaml(const Scenario& s, int indent) {
   std::ostringstream out;
   std::string group;
   for (const auto& p : scenario_parameters()) {
-    // Optional input files of Part II only where given: run.yaml (and the checkpoints' scenario
-    // hash) of a scenario without them unchanged.
-    if (p.key == "trade.frictions" && s.trade.frictions.empty()) continue;
+    // Optional keys (Part II's input files) only where given: run.yaml (and the checkpoints'
+    // scenario hash) of a scenario without them unchanged.
+    if (!p.given(s)) continue;
     if (p.key == "households.land_income" && !s.households.stayers()) continue;
     if ((p.key == "productivity.convergence" || p.key == "migration.amenity_convergence") && value_text(p, s) == "0")
       continue;
-    if (p.key == "migration.frictions" && s.migration.frictions.empty()) continue;
-    if (p.key == "migration.province_costs" && s.migration.province_costs.empty()) continue;
-    if (p.key == "calibration.migrants" && s.calibration.migrants.empty()) continue;
-    if (p.key == "trade.province_scales" && s.trade.province_scales.empty()) continue;
-    if (p.key == "calibration.trade_shares" && s.calibration.trade_shares.empty()) continue;
-    if (p.key.rfind("labour.", 0) == 0 && !s.labour.grouped()) continue;  // Part I: one labour market
+    if (p.key == "labour.land" && !s.labour.grouped()) continue;  // Part I: one labour market
     auto dot = p.key.find('.');
     if (dot == std::string::npos) {
       out << pad << p.key << ": " << value_text(p, s) << "\n";

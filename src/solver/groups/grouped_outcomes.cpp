@@ -69,88 +69,92 @@ void trade_terms(const GroupedEconomy& e, const GroupedSystem& sys, int ln, std:
   o.own_trade_share /= o.goods_spending;
 }
 
-}  // namespace
-
-std::vector<RegionOutcome> grouped_region_outcomes(const Scenario& sc, const GroupedEconomy& e,
-                                                   const GroupedSystem& sys, const Layout& layout) {
+// The owned units of region ln (n), their migrants_out filled in by the caller.
+void unit_outcomes(const GroupedEconomy& e, const GroupedSystem& sys, int ln, std::int64_t n,
+                   std::vector<UnitOutcome>& out) {
   const auto& st = sys.state();
+  const int G = e.par.G();
+  for (int g = 0; g < G; ++g) {
+    const int u = ln * G + g;
+    UnitOutcome o;
+    o.region = n, o.group = g;
+    o.registered = e.registered[n * G + g];
+    o.employment = st.employment[u];
+    o.wage = st.wage[u];
+    o.land_rent = st.land_rent[u];
+    o.real_income = st.real_income[u];
+    o.utility = st.utility[u];
+    o.expected_utility =
+        e.migration ? std::log(st.flows.denominator[u]) / e.par.migration_elasticity : std::log(st.utility[u]);
+    out.push_back(o);
+  }
+}
+
+// Region ln's (n) outcomes, but for trade and migration.
+RegionOutcome region_outcome(const Scenario& sc, const GroupedEconomy& e, const GroupedState& st, int ln,
+                             std::int64_t n) {
   const auto& par = e.par;
   const int G = par.G(), S = par.S();
-  std::vector<RegionOutcome> out;
+  RegionOutcome o;
+  o.index = n;
+  o.id = e.region_ids[n];
+  o.province = e.province_names[e.province_of[n]];
+  double wage_bill = 0, utility = 0, rent = 0, land = 0;
+  for (int g = 0; g < G; ++g) {
+    const int u = ln * G + g;
+    o.population += st.employment[u];
+    o.registered += e.registered[n * G + g];
+    wage_bill += st.wage[u] * st.employment[u];
+    utility += st.utility[u] * st.employment[u];
+    const double H = par.land_by_group ? e.land[n * G + g] : 1.0;
+    rent += st.land_rent[u] * H, land += H;
+  }
+  o.wage = wage_bill / o.population;
+  o.utility = utility / o.population;
+  o.land_rent = rent / land;
+  o.capital_rent = st.capital_rent[ln];
+  o.price_index = st.goods_price[ln];
+  o.income = st.income[ln];
+  o.capital = e.capital[n];
+  o.real_income_pc = real_income_per_resident(e, st, ln, o.population);
+  for (int s = 0; s < S; ++s) {
+    const double R = st.revenue[ln * S + s];
+    o.employment.push_back(par.labour_share[s] * R / st.wage[ln * G + par.group_of_sector[s]]);
+    if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();
+    o.gross_output += R;
+    for (int k = 0; k < S; ++k) o.intermediate_use += par.intermediate(s, k) * R;
+    o.gdp += par.value_added(s) * R;
+  }
+  o.gdp += par.housing_share * o.income;
+  o.gdp_pc = o.gdp / o.population;
+  return o;
+}
+
+}  // namespace
+
+GroupedOutcomes grouped_outcomes(const Scenario& sc, const GroupedEconomy& e, const GroupedSystem& sys,
+                                 const Layout& layout) {
+  const auto& st = sys.state();
+  const int G = e.par.G();
+  GroupedOutcomes out;
   for (int ln = 0; ln < layout.num_owned(); ++ln) {
     const std::int64_t n = layout.owned()[ln];
-    RegionOutcome o;
-    o.index = n;
-    o.id = e.region_ids[n];
-    o.province = e.province_names[e.province_of[n]];
-    double wage_bill = 0, utility = 0, rent = 0, land = 0;
-    for (int g = 0; g < G; ++g) {
-      const int u = ln * G + g;
-      o.population += st.employment[u];
-      o.registered += e.registered[n * G + g];
-      wage_bill += st.wage[u] * st.employment[u];
-      utility += st.utility[u] * st.employment[u];
-      const double H = par.land_by_group ? e.land[n * G + g] : 1.0;
-      rent += st.land_rent[u] * H, land += H;
-    }
-    o.wage = wage_bill / o.population;
-    o.utility = utility / o.population;
-    o.land_rent = rent / land;
-    o.capital_rent = st.capital_rent[ln];
-    o.price_index = st.goods_price[ln];
-    o.income = st.income[ln];
-    o.capital = e.capital[n];
-    o.real_income_pc = real_income_per_resident(e, st, ln, o.population);
-    for (int s = 0; s < S; ++s) {
-      const double R = st.revenue[ln * S + s];
-      o.employment.push_back(par.labour_share[s] * R / st.wage[ln * G + par.group_of_sector[s]]);
-      if (sc.sectors[s].agricultural) o.agricultural_employment += o.employment.back();
-      o.gross_output += R;
-      for (int k = 0; k < S; ++k) o.intermediate_use += par.intermediate(s, k) * R;
-      o.gdp += par.value_added(s) * R;
-    }
-    o.gdp += par.housing_share * o.income;
-    o.gdp_pc = o.gdp / o.population;
+    RegionOutcome o = region_outcome(sc, e, st, ln, n);
     trade_terms(e, sys, ln, n, o);
+    unit_outcomes(e, sys, ln, n, out.units);
     if (e.migration) {
-      const RegionMigration rm = region_migration(e, sys, ln, n, nullptr);
+      const RegionMigration rm = region_migration(e, sys, ln, n, &out.units);
       o.migrants_out = rm.leaving;
       o.migrants_in = o.population - rm.stay_home;
       o.interprovincial_migrants = rm.other_province;
       double eu = 0;
       for (int g = 0; g < G; ++g)
-        eu += e.registered[n * G + g] * std::log(st.flows.denominator[ln * G + g]) / par.migration_elasticity;
+        eu += e.registered[n * G + g] * std::log(st.flows.denominator[ln * G + g]) / e.par.migration_elasticity;
       o.expected_utility = eu / o.registered;
     } else {
       o.expected_utility = std::log(o.utility);
     }
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-std::vector<UnitOutcome> grouped_unit_outcomes(const GroupedEconomy& e, const GroupedSystem& sys,
-                                               const Layout& layout) {
-  const auto& st = sys.state();
-  const int G = e.par.G();
-  std::vector<UnitOutcome> out;
-  for (int ln = 0; ln < layout.num_owned(); ++ln) {
-    const std::int64_t n = layout.owned()[ln];
-    for (int g = 0; g < G; ++g) {
-      const int u = ln * G + g;
-      UnitOutcome o;
-      o.region = n, o.group = g;
-      o.registered = e.registered[n * G + g];
-      o.employment = st.employment[u];
-      o.wage = st.wage[u];
-      o.land_rent = st.land_rent[u];
-      o.real_income = st.real_income[u];
-      o.utility = st.utility[u];
-      o.expected_utility =
-          e.migration ? std::log(st.flows.denominator[u]) / e.par.migration_elasticity : std::log(st.utility[u]);
-      out.push_back(o);
-    }
-    if (e.migration) region_migration(e, sys, ln, n, &out);
+    out.regions.push_back(std::move(o));
   }
   return out;
 }
