@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`regio run` with labour groups (MODEL.md §10; CTest groups_run_*).
 
-    check_groups_run.py REGIO NP OUT [--tolerance 1e-8] [--mode part1|groups]
+    check_groups_run.py REGIO NP OUT [--tolerance 1e-8] [--mode part1|part1-policies|groups]
 
 --mode part1: one group nests Part I. A synthetic economy (tools/synth_regions.py: 14 regions in 4
 provinces; check_levels_hat.py's three sectors with China's input-output shares, capital, land and
@@ -14,6 +14,10 @@ region's wage). Every real or relative outcome of every region and epoch must ag
 registered, migrants in and out, real income, utility, welfare, own trade share, employment by
 sector, GDP shares, the real wage, land rent and capital rent over the wage; and the national real
 GDP, welfare, Theil index, migrant and trade shares.
+
+--mode part1-policies: the same with a hukou reform (barrier and conversion rate) and a
+productivity policy (a one-off shock and a year of extra growth in one sector) from epoch 1, on
+regions spread over the ranks (MODEL.md §4 in the grouped economy).
 
 --mode groups: two groups (farm and city sectors, land by group, Tombe & Zhu's land income to the
 stayers, switching costs within and between provinces) over 3 epochs at NP ranks against 1 rank
@@ -73,14 +77,24 @@ class Worst:
             self.value, self.where = d, f"{name} of {where}: {a!r} vs {b!r}"
 
 
+def policies(ids):
+    """A hukou reform and a productivity policy from epoch 1, on regions of several ranks."""
+    return ("policies:\n"
+            f"  - kind: hukou\n    epoch: 1\n    regions: [{', '.join(ids[::3])}]\n"
+            "    barrier: 0.9\n    conversion_rate: 0.2\n"
+            f"  - kind: productivity\n    epoch: 1\n    regions: [{', '.join(ids[1::4])}]\n"
+            "    sectors: [manufacturing]\n    shock: 0.15\n    growth: 0.05\n    duration: 1\n")
+
+
 def part1(a, mpi, regions):
     sectors = SECTORS.replace("consumption_share: 0.08", "consumption_share: 0.08\n    productivity_growth: 0.02")
-    scenario(os.path.join(a.out, "part1.yaml"), regions, sectors)
     ids = [r["id"] for r in rows(regions, ["id"]).values()]
+    extra = policies(ids) if a.mode == "part1-policies" else ""
+    scenario(os.path.join(a.out, "part1.yaml"), regions, sectors, extra)
     with open(os.path.join(a.out, "units.csv"), "w", encoding="utf-8") as f:
         f.write("region,group,share\n" + "".join(f"{i},all,1\n" for i in ids))
     scenario(os.path.join(a.out, "groups.yaml"), regions, with_groups(sectors, lambda s: "all"),
-             f"labour:\n  units: {os.path.join(a.out, 'units.csv')}\n")
+             f"labour:\n  units: {os.path.join(a.out, 'units.csv')}\n" + extra)
     for name in ("part1", "groups"):
         run(mpi + ["run", os.path.join(a.out, f"{name}.yaml"), "--quiet", "--out", os.path.join(a.out, name)])
     p1 = rows(os.path.join(a.out, "part1", "regions.csv"), ["epoch", "region"])
@@ -199,7 +213,7 @@ def main():
     ap.add_argument("np")
     ap.add_argument("out")
     ap.add_argument("--tolerance", type=float, default=1e-8)
-    ap.add_argument("--mode", choices=["part1", "groups"], default="part1")
+    ap.add_argument("--mode", choices=["part1", "part1-policies", "groups"], default="part1")
     a = ap.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
@@ -207,7 +221,7 @@ def main():
     run([sys.executable, os.path.join(HERE, "synth_regions.py"), "--regions", "14", "--provinces", "4", "--seed", "5",
          "-o", os.path.join(a.out, "synth"), "--no-network"])
     regions = os.path.join(a.out, "synth", "regions.csv")
-    worst = (part1 if a.mode == "part1" else groups)(a, mpi, regions)
+    worst = (groups if a.mode == "groups" else part1)(a, mpi, regions)
     sys.exit(0 if worst <= a.tolerance else 1)
 
 

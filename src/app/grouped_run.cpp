@@ -18,6 +18,7 @@
 #include "regio/job_abort.hpp"
 #include "regio/output.hpp"
 #include "regio/output_schema.hpp"
+#include "regio/policy_schedule.hpp"
 #include "regio/run_folder.hpp"
 #include "regio/run_log.hpp"
 #include "regio/version.hpp"
@@ -47,8 +48,9 @@ class GroupedRun {
  private:
   void build();
   void set_up_outputs();
+  void enact_policies(int e);
   void epoch(int e);
-  void advance();
+  void advance(int e);
   void write_units(int e, const std::vector<UnitOutcome>& all);
   void check_units_finite(const std::string& when, const std::vector<UnitOutcome>& mine) const;
   void fail(const std::exception& err);
@@ -64,6 +66,7 @@ class GroupedRun {
   GroupedEconomy economy_;
   std::unique_ptr<GroupedSystem> system_;
   std::vector<double> x_;
+  std::unique_ptr<PolicySchedule> schedule_;
   std::vector<double> conversion_, growth_;  // ρ and g^L of every unit (N × G)
   std::optional<RunFolder> folder_;          // rank 0
   std::optional<OutputWriter> out_;          // rank 0
@@ -92,17 +95,30 @@ void GroupedRun::build() {
   economy_ = build_grouped_economy(sc_, units_, costs, st, sim_.geography(), sim_.system().kernels().rows(), layout);
   system_ = std::make_unique<GroupedSystem>(economy_, layout);
   x_ = system_->initial_guess();
-  const std::size_t n = st.size(), G = static_cast<std::size_t>(units_.G());
-  std::vector<double> rho(n), grow(n), rho_all, grow_all;
-  for (std::size_t j = 0; j < n; ++j) {
-    rho[j] = st.conversion_rate[j];
+  schedule_ = std::make_unique<PolicySchedule>(sim_.scenario(), sim_.geography());  // its policies resolved
+  std::vector<double> grow(st.size()), grow_all;
+  for (std::size_t j = 0; j < st.size(); ++j) {
     const double g = st.records[j].natural_growth;
     grow[j] = std::isnan(g) ? sc_.population.growth : g;
   }
-  layout.allgather(rho.data(), 1, rho_all);
   layout.allgather(grow.data(), 1, grow_all);
-  for (std::size_t i = 0; i < rho_all.size(); ++i)
-    for (std::size_t g = 0; g < G; ++g) conversion_.push_back(rho_all[i]), growth_.push_back(grow_all[i]);
+  for (double g : grow_all) growth_.insert(growth_.end(), static_cast<std::size_t>(units_.G()), g);
+}
+
+// MODEL.md §4 in the grouped economy: the region values of the policies starting at epoch `e`
+// (hukou's ρ_d and h_d, productivity's one-off shocks) written into the owned state, as Part I's
+// Simulation::enact_policies does, and the economy's national arrays refreshed from it.
+void GroupedRun::enact_policies(int e) {
+  auto& st = sim_.state();
+  schedule_->apply_region_policies(e, st);
+  const auto& layout = sim_.layout();
+  std::vector<double> hukou(st.size()), rho_all;
+  for (std::size_t j = 0; j < st.size(); ++j) hukou[j] = std::pow(st.hukou_barrier[j], -sc_.migration.elasticity);
+  layout.allgather(hukou.data(), 1, economy_.hukou_pow);
+  layout.allgather(st.conversion_rate.data(), 1, rho_all);
+  conversion_.clear();
+  for (double rho : rho_all) conversion_.insert(conversion_.end(), static_cast<std::size_t>(units_.G()), rho);
+  layout.allgather(st.log_productivity.data(), static_cast<int>(sc_.num_sectors()), economy_.log_productivity);
 }
 
 void GroupedRun::set_up_outputs() {
@@ -160,6 +176,8 @@ void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
 }
 
 void GroupedRun::epoch(int e) {
+  if (root() && !opt_.quiet)
+    for (const auto& line : policy_lines(sim_.scenario(), e)) std::printf("%s\n", line.c_str());
   const SolveSummary sum = system_->solve(x_);
   SolveStats st{sum.newton_iterations,
                 sum.linear_iterations,
@@ -195,15 +213,18 @@ void GroupedRun::epoch(int e) {
   });
 }
 
-// MODEL.md §3 by unit (§10): conversion and natural growth, productivity growth g_s, depreciation.
-void GroupedRun::advance() {
+// MODEL.md §3 by unit (§10): conversion and natural growth; productivity growth g_s plus the
+// policies' extra growth (kept in the owned state, the source enact_policies gathers); depreciation.
+void GroupedRun::advance(int e) {
   const auto next = system_->registered_next(conversion_, growth_);
   sim_.layout().allgather(next.data(), units_.G(), economy_.registered);
+  auto& st = sim_.state();
   const std::size_t S = sc_.num_sectors();
-  for (std::size_t i = 0; i < economy_.capital.size(); ++i) {
-    for (std::size_t s = 0; s < S; ++s) economy_.log_productivity[i * S + s] += sc_.sectors[s].productivity_growth;
-    economy_.capital[i] *= 1 - sc_.capital.depreciation;
-  }
+  const auto extra = schedule_->extra_growth(e, st);
+  for (std::size_t j = 0; j < st.size(); ++j)
+    for (std::size_t s = 0; s < S; ++s)
+      st.log_productivity[j * S + s] += sc_.sectors[s].productivity_growth + (extra.empty() ? 0.0 : extra[j * S + s]);
+  for (double& k : economy_.capital) k *= 1 - sc_.capital.depreciation;
 }
 
 void GroupedRun::fail(const std::exception& err) {
@@ -223,8 +244,9 @@ int GroupedRun::run() {
       std::fflush(stdout);
     }
     for (int e = 0; e < sc_.epochs; ++e) {
+      enact_policies(e);
       epoch(e);
-      if (e + 1 < sc_.epochs) advance();
+      if (e + 1 < sc_.epochs) advance(e);
     }
     if (!opt_.export_base.empty()) export_grouped_base_year(opt_.export_base, economy_, *system_);
     on_root(comm_, [&] {

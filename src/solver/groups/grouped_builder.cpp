@@ -42,13 +42,16 @@ hat::HatParameters grouped_parameters(const Scenario& sc, const std::vector<std:
 
 std::string grouped_run_problem(const Scenario& sc) {
   const std::string fix =
-      "labour groups cover balanced trade without saving, policies or agglomeration so far "
+      "labour groups cover balanced trade without saving, agglomeration or policies other than hukou and "
+      "productivity so far "
       "(docs/labour-groups.md)";
   if (sc.households.saving_rate != 0)
     return fmt::format("households.saving_rate is {}; set it to 0: {}", sc.households.saving_rate, fix);
   if (sc.external.enabled) return fmt::format("external.enabled is true; set it to false: {}", fix);
-  if (!sc.policies.empty())
-    return fmt::format("the scenario has {} policies; remove them: {}", sc.policies.size(), fix);
+  for (const auto& p : sc.policies)  // region values only: the kernel rows are built once
+    if (p.kind != "hukou" && p.kind != "productivity")
+      return fmt::format("line {}{}: a {} policy; remove it: {}", p.line,
+                         p.file.empty() || p.file == sc.source_file ? "" : " of " + p.file, p.kind, fix);
   for (const auto& s : sc.sectors)
     if (s.agglomeration != 0)
       return fmt::format("sector '{}' has agglomeration {}; set it to 0: {}", s.name, s.agglomeration, fix);
