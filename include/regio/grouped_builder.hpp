@@ -35,12 +35,13 @@ GroupedEconomy build_grouped_economy(const Scenario& sc, const LabourUnits& unit
 struct UnitOutcome {
   std::int64_t region = 0;  // CSV index
   int group = 0;
-  double registered = 0, employment = 0, wage = 0, land_rent = 0, real_income = 0, utility = 0;
+  double registered = 0, employment = 0, wage = 0, land_rent = 0, real_income = 0, amenity = 0, utility = 0;
   double migrants_out = 0;      // R_u Σ_{v in another region} m_uv
   double expected_utility = 0;  // (1/ε) log D_u, or log U_u without migration
   template <class Ar>
   void serialize(Ar& ar, unsigned) {
-    ar& region& group& registered& employment& wage& land_rent& real_income& utility& migrants_out& expected_utility;
+    ar& region& group& registered& employment& wage& land_rent& real_income& amenity& utility& migrants_out&
+        expected_utility;
   }
 };
 

@@ -114,7 +114,7 @@ extern const std::span<const Column* const> channels;  // amenity .. migration: 
 
 namespace units_csv {
 extern const File file;
-extern const Column group, registered, employment, wage, land_rent, real_income, utility, migrants_out,
+extern const Column group, registered, employment, wage, land_rent, real_income, amenity, utility, migrants_out,
     expected_utility;
 }  // namespace units_csv
 

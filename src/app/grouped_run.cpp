@@ -21,6 +21,7 @@
 #include "regio/policy_schedule.hpp"
 #include "regio/run_folder.hpp"
 #include "regio/run_log.hpp"
+#include "regio/unit_amenities.hpp"
 #include "regio/version.hpp"
 
 namespace regio {
@@ -48,6 +49,8 @@ class GroupedRun {
  private:
   void build();
   void set_up_outputs();
+  std::vector<double> resident_targets() const;
+  void calibrate_amenities(const std::vector<double>& target);
   void enact_policies(int e);
   void epoch(int e);
   void advance(int e);
@@ -93,8 +96,11 @@ void GroupedRun::build() {
         sc_.regions)));
   const auto& layout = sim_.layout();
   economy_ = build_grouped_economy(sc_, units_, costs, st, sim_.geography(), sim_.system().kernels().rows(), layout);
+  const auto residents = resident_targets();
+  if (!residents.empty()) economy_.employment = residents;  // the first solve's starting point
   system_ = std::make_unique<GroupedSystem>(economy_, layout);
   x_ = system_->initial_guess();
+  if (!residents.empty()) calibrate_amenities(residents);
   schedule_ = std::make_unique<PolicySchedule>(sim_.scenario(), sim_.geography());  // its policies resolved
   std::vector<double> grow(st.size()), grow_all;
   for (std::size_t j = 0; j < st.size(); ++j) {
@@ -103,6 +109,37 @@ void GroupedRun::build() {
   }
   layout.allgather(grow.data(), 1, grow_all);
   for (double g : grow_all) growth_.insert(growth_.end(), static_cast<std::size_t>(units_.G()), g);
+}
+
+// L*_ng of the units file's residents shares: the region CSV's residents split by group, scaled
+// so that Σ L* = Σ R (the model's residents are its registered persons); empty without them.
+std::vector<double> GroupedRun::resident_targets() const {
+  if (units_.residents.empty()) return {};
+  if (!sc_.migration.enabled)
+    raise_on_all_ranks(
+        InputError(fmt::format("{}: the labour units file has a residents column but migration is "
+                               "off, so residents equal the registered: drop the column",
+                               sc_.labour.units)));
+  std::vector<double> population;
+  sim_.layout().allgather(sim_.state().population.data(), 1, population);
+  const auto G = static_cast<std::size_t>(units_.G());
+  double residents = 0, registered = 0;
+  for (double p : population) residents += p;
+  for (double r : economy_.registered) registered += r;
+  std::vector<double> target(economy_.registered.size());
+  for (std::size_t u = 0; u < target.size(); ++u)
+    target[u] = units_.residents[u] * population[u / G] * registered / residents;
+  return target;
+}
+
+// Amenities by unit from residents (unit_amenities.hpp), before the first epoch.
+void GroupedRun::calibrate_amenities(const std::vector<double>& target) {
+  const auto cal = calibrate_unit_amenities(economy_, *system_, x_, target, sim_.layout());
+  if (root() && !opt_.quiet)
+    std::printf(
+        "amenities by unit: inverted from %s's residents in %d solves (%d Newton steps, %.1f s), "
+        "max |log L/L*| = %.1e\n",
+        sc_.labour.units.c_str(), cal.solves, cal.newton_iterations, cal.seconds, cal.max_log_gap);
 }
 
 // MODEL.md §4 in the grouped economy: the region values of the policies starting at epoch `e`
@@ -154,8 +191,8 @@ void GroupedRun::set_up_outputs() {
 void GroupedRun::check_units_finite(const std::string& when, const std::vector<UnitOutcome>& mine) const {
   all_ranks(comm_, [&] {
     for (const auto& u : mine)
-      for (double v : {u.registered, u.employment, u.wage, u.land_rent, u.real_income, u.utility, u.migrants_out,
-                       u.expected_utility})
+      for (double v : {u.registered, u.employment, u.wage, u.land_rent, u.real_income, u.amenity, u.utility,
+                       u.migrants_out, u.expected_utility})
         if (!std::isfinite(v))
           throw SolverError(fmt::format(
               "{}: region {}, labour group {}: an outcome in {} is {} — the solution left "
@@ -168,9 +205,9 @@ void GroupedRun::check_units_finite(const std::string& when, const std::vector<U
 void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
   const auto& geo = sim_.geography();
   for (const auto& u : all)
-    units_csv_ << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", e, sc_.start_year + e, geo.id[u.region],
+    units_csv_ << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", e, sc_.start_year + e, geo.id[u.region],
                               geo.province_names[geo.province[u.region]], units_.groups[u.group], u.registered,
-                              u.employment, u.wage, u.land_rent, u.real_income, u.utility, u.migrants_out,
+                              u.employment, u.wage, u.land_rent, u.real_income, u.amenity, u.utility, u.migrants_out,
                               u.expected_utility);
   units_csv_.flush();
 }

@@ -204,15 +204,29 @@ const Column land_rent{"land_rent", "numeraire", "rent of the land group g uses 
                        "q_ig"};
 const Column real_income{"real_income", "", "real income of a resident (a newcomer's under land_income: stayers)",
                          "v_ig"};
+const Column amenity{"amenity", "",
+                     "amenity of the unit: the region's B_i times the units file's factor, or inverted from its "
+                     "residents column (docs/labour-groups.md)",
+                     "B_ig"};
 const Column utility{"utility", "", "amenity times real income", "U_ig = B_ig v_ig"};
 const Column migrants_out{"migrants_out", "persons", "the unit's hukou holders living in another region",
                           "R_ig Σ_{d≠i,g'} m_{ig,dg'}"};
 const Column expected_utility{"expected_utility", "", "welfare of the unit's hukou holders",
                               "(1/ε) log D_ig, log U_ig without migration"};
-constexpr const Column* kColumns[] = {
-    &epoch,           &year, &regions_csv::region, &regions_csv::province, &group,   &registered,
-    &employment,      &wage, &land_rent,           &real_income,           &utility, &migrants_out,
-    &expected_utility};
+constexpr const Column* kColumns[] = {&epoch,
+                                      &year,
+                                      &regions_csv::region,
+                                      &regions_csv::province,
+                                      &group,
+                                      &registered,
+                                      &employment,
+                                      &wage,
+                                      &land_rent,
+                                      &real_income,
+                                      &amenity,
+                                      &utility,
+                                      &migrants_out,
+                                      &expected_utility};
 const File file{"units.csv",
                 "with labour groups (labour.units): one row per epoch, region (CSV order) and group (the units "
                 "file's order)",

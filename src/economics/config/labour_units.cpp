@@ -45,10 +45,10 @@ LabourUnits read_labour_units(const std::string& path, const std::vector<std::st
   if (rows.size() < 2)
     throw InputError(
         fmt::format("{}: the labour units file has no rows (header region, group, share[, amenity][, "
-                    "land] and one row per region and group expected)",
+                    "land][, residents] and one row per region and group expected)",
                     path));
   std::vector<std::string> names{"region", "group", "share"};
-  for (const char* optional : {"amenity", "land"})
+  for (const char* optional : {"amenity", "land", "residents"})
     if (has_column(rows[0], optional)) names.emplace_back(optional);
   if (land_by_group && !has_column(rows[0], "land"))
     throw InputError(
@@ -63,6 +63,8 @@ LabourUnits read_labour_units(const std::string& path, const std::vector<std::st
   out.share.assign(N * G, std::nan(""));
   out.amenity.assign(N * G, 1.0);
   if (land_by_group) out.land.assign(N * G, std::nan(""));
+  const bool residents = col.count("residents") != 0;
+  if (residents) out.residents.assign(N * G, std::nan(""));
   std::map<std::string, std::size_t> index;
   for (std::size_t n = 0; n < N; ++n) index.emplace(region_ids[n], n);
   std::vector<int> line_of(N * G, 0);
@@ -86,6 +88,7 @@ LabourUnits read_labour_units(const std::string& path, const std::vector<std::st
     out.share[u] = number(row, col["share"], "share", where, false);
     if (col.count("amenity")) out.amenity[u] = number(row, col["amenity"], "amenity", where, true);
     if (land_by_group) out.land[u] = number(row, col["land"], "land", where, false);
+    if (residents) out.residents[u] = number(row, col["residents"], "residents", where, true);
   }
   for (std::size_t n = 0; n < N; ++n) {
     double share = 0, land = 0;
@@ -103,6 +106,13 @@ LabourUnits read_labour_units(const std::string& path, const std::vector<std::st
           fmt::format("{}:{}: the shares of region '{}' sum to {}, not 1 (they split its registered "
                       "population among the groups)",
                       path, line_of[n * G], region_ids[n], share));
+    double lived = 0;
+    for (std::size_t g = 0; g < G && residents; ++g) lived += out.residents[n * G + g];
+    if (residents && std::abs(lived - 1) > 1e-9)
+      throw InputError(
+          fmt::format("{}:{}: the residents shares of region '{}' sum to {:.10g}, not 1 (they split its "
+                      "resident population among the groups)",
+                      path, line_of[n * G], region_ids[n], lived));
     if (land_by_group && std::abs(land - 1) > 1e-9)
       throw InputError(fmt::format("{}:{}: the land shares of region '{}' sum to {}, not 1", path, line_of[n * G],
                                    region_ids[n], land));

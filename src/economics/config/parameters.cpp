@@ -286,8 +286,8 @@ ScenarioSpecs calibration_parameters() {
 // labour.*: labour groups and hukou types (MODEL.md §10).
 ScenarioSpecs labour_parameters() {
   return {
-      {"labour.units", K::Text, "", {}, "path", "R_ig, B_ig",
-       "Optional CSV that splits every region into labour groups (MODEL.md §10; columns region, group, share and optionally amenity, land; one row per region and group, groups in order of first appearance): share of the region's registered (hukou) population R_i in group g (summing to 1 over g), amenity B_ig as a factor on the region's B_i (default 1), land H_ig as a share of H_i with `labour.land: by_group` (summing to 1). With it every sector needs a `labour_group`, and `regio run` solves the grouped economy (docs/labour-groups.md); without it one labour market per region (Part I).",
+      {"labour.units", K::Text, "", {}, "path", "R_ig, B_ig, L*_ig",
+       "Optional CSV that splits every region into labour groups (MODEL.md §10; columns region, group, share and optionally amenity, land, residents; one row per region and group, groups in order of first appearance): share of the region's registered (hukou) population R_i in group g (summing to 1 over g), amenity B_ig as a factor on the region's B_i (default 1), land H_ig as a share of H_i with `labour.land: by_group` (summing to 1), residents: the share of the region's residents in group g (summing to 1), from which the amenities by unit are inverted before the first epoch. With it every sector needs a `labour_group`, and `regio run` solves the grouped economy (docs/labour-groups.md); without it one labour market per region (Part I).",
        REGIO_TEXT(labour.units), true},
       {"labour.land", K::Text, "region", {}, "", "H_ig",
        "Land with labour groups: `region` (one land market per region, shared by every group) or `by_group` (Tombe & Zhu: the sectors and residents of group g use H_ig, rent q_ig; shares from the units file's land column).",

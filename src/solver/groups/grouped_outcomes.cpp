@@ -83,6 +83,7 @@ void unit_outcomes(const GroupedEconomy& e, const GroupedSystem& sys, int ln, st
     o.wage = st.wage[u];
     o.land_rent = st.land_rent[u];
     o.real_income = st.real_income[u];
+    o.amenity = e.amenity[n * G + g];
     o.utility = st.utility[u];
     o.expected_utility =
         e.migration ? std::log(st.flows.denominator[u]) / e.par.migration_elasticity : std::log(st.utility[u]);
