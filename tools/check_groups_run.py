@@ -189,8 +189,36 @@ def groups(a, mpi, regions):
     if switched < 1e-2:
         sys.exit("nobody moved: not a test")
     nonfinite(a, path)
+    free_space(a, path)
     recovered = calibrated(a, mpi, regions, path, u1)
     return max(w.value, acc.value, recovered)
+
+
+def free_space(a, path):
+    """No room for epoch 1 (REGIO_TEST_FREE_BYTES=0@epoch 1): refused before any of its rows is
+    written, with a bound at least what the epoch writes in a full run; run.yaml failed."""
+    out = os.path.join(a.out, "no-room")
+    cmd = [os.environ.get("MPIEXEC", "mpirun"), "-x", "REGIO_TEST_FREE_BYTES", "-np", a.np, a.regio, "run", path,
+           "--quiet", "--out", out]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, REGIO_TEST_FREE_BYTES="0@epoch 1"))
+    errors = [line for line in p.stderr.splitlines() if line.startswith("regio: error:")]
+    status = open(os.path.join(out, "run.yaml"), encoding="utf-8").read().splitlines()[-1]
+    if p.returncode != 1 or len(errors) != 1 or "writing epoch 1 takes up to" not in errors[0] \
+            or status != "status: failed":
+        sys.exit(f"no room for epoch 1: exit {p.returncode}, {status!r}, errors {errors}")
+    bound = int(errors[0].split("writing epoch 1 takes up to ")[1].split()[0])
+    full = os.path.join(a.out, "npN")
+    written = 0
+    for name in ("regions.csv", "aggregates.csv", "solver.csv", "units.csv"):
+        with open(os.path.join(full, name), encoding="utf-8") as f:
+            written += sum(len(line.encode()) for line in f if line.split(",", 1)[0] == "1")
+        with open(os.path.join(out, name), encoding="utf-8") as f:
+            if any(line.split(",", 1)[0] == "1" for line in f):
+                sys.exit(f"no room for epoch 1: {name} has rows of epoch 1")
+    if bound < written:
+        sys.exit(f"no room for epoch 1: the bound {bound} is below the {written} bytes epoch 1 writes")
+    print(f"no room for epoch 1: refused before writing (bound {bound} bytes >= {written} written by a full run)")
 
 
 def calibrated(a, mpi, regions, path, u1):

@@ -22,9 +22,8 @@ struct UnitAmenityCalibration {
 // unchanged), so after each step they are rescaled so that the L*-weighted mean of
 // log(B/B_start) is 0. `target` is N × G with Σ L* = Σ R. Leaves economy.amenity calibrated and
 // `x` its equilibrium; throws SolverError (on every rank) if `max_solves` steps do not get there.
-UnitAmenityCalibration calibrate_unit_amenities(GroupedEconomy& economy, GroupedSystem& system,
-                                                std::vector<double>& x, const std::vector<double>& target,
-                                                const Layout& layout, double tolerance = 1e-12,
-                                                int max_solves = 1000);
+UnitAmenityCalibration calibrate_unit_amenities(GroupedEconomy& economy, GroupedSystem& system, std::vector<double>& x,
+                                                const std::vector<double>& target, const Layout& layout,
+                                                double tolerance = 1e-12, int max_solves = 1000);
 
 }  // namespace regio

@@ -17,6 +17,7 @@
 #include "regio/grouped_builder.hpp"
 #include "regio/job_abort.hpp"
 #include "regio/output.hpp"
+#include "regio/output_file.hpp"
 #include "regio/output_schema.hpp"
 #include "regio/policy_schedule.hpp"
 #include "regio/run_folder.hpp"
@@ -54,7 +55,7 @@ class GroupedRun {
   void enact_policies(int e);
   void epoch(int e);
   void advance(int e);
-  void write_units(int e, const std::vector<UnitOutcome>& all);
+  std::string unit_rows(int e, const std::vector<UnitOutcome>& all) const;
   void check_units_finite(const std::string& when, const std::vector<UnitOutcome>& mine) const;
   void fail(const std::exception& err);
   bool root() const { return comm_.rank() == 0; }
@@ -201,15 +202,15 @@ void GroupedRun::check_units_finite(const std::string& when, const std::vector<U
   });
 }
 
-// Rank 0 (the caller gathered `all` in CSV order).
-void GroupedRun::write_units(int e, const std::vector<UnitOutcome>& all) {
+// Rank 0: the epoch's rows of units.csv (the caller gathered `all` in CSV order).
+std::string GroupedRun::unit_rows(int e, const std::vector<UnitOutcome>& all) const {
   const auto& geo = sim_.geography();
+  std::string rows;
   for (const auto& u : all)
-    units_csv_ << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", e, sc_.start_year + e, geo.id[u.region],
-                              geo.province_names[geo.province[u.region]], units_.groups[u.group], u.registered,
-                              u.employment, u.wage, u.land_rent, u.real_income, u.amenity, u.utility, u.migrants_out,
-                              u.expected_utility);
-  units_csv_.flush();
+    rows += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", e, sc_.start_year + e, geo.id[u.region],
+                        geo.province_names[geo.province[u.region]], units_.groups[u.group], u.registered, u.employment,
+                        u.wage, u.land_rent, u.real_income, u.amenity, u.utility, u.migrants_out, u.expected_utility);
+  return rows;
 }
 
 void GroupedRun::epoch(int e) {
@@ -235,12 +236,22 @@ void GroupedRun::epoch(int e) {
   const auto units = gather_in_key_order(comm_, my_units, [&, G = units_.G()](std::size_t j) {
     return static_cast<std::int64_t>(my_units[j].region) * G + my_units[j].group;
   });
+  // The epoch's rows staged on rank 0, then one check that the file system has room for all of
+  // them (docs/guarantees.md "Free space") before any is written.
+  std::uint64_t bytes = 0;
+  std::string units_text;
   on_root(comm_, [&] {
     const Aggregates agg = national_aggregates(sc_, regions);
     if (const auto column = nonfinite_aggregate(agg, when); !column.empty()) throw SolverError(column);
-    out_->stage_epoch(e, sc_.start_year + e, regions, agg, st);  // rank 0's CSVs only: checked writes
-    out_->flush_epoch(e);
-    write_units(e, units);
+    bytes = out_->stage_epoch(e, sc_.start_year + e, regions, agg, st);
+    units_text = unit_rows(e, units);
+    bytes += units_text.size();
+  });
+  require_free_space(sc_.output, bytes, comm_, fmt::format("epoch {}", e));
+  on_root(comm_, [&] {
+    out_->flush_epoch(e);  // rank 0's CSVs only: checked writes
+    units_csv_ << units_text;
+    units_csv_.flush();
     if (opt_.quiet) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::printf("%s\n", progress_line(e + 1, sc_.epochs, sc_.start_year + e, st, elapsed,
