@@ -157,10 +157,15 @@ void RunFolder::take_over(Mode mode, const std::string& fix) {
   if (!holds_run(dir_)) return;
   if (mode == Mode::fresh || mode == Mode::resume) {
     const RunRecord r = read_run_record(dir_);
-    folder_error(dir_,
-                 fmt::format("the folder holds the files of another run{} — add --overwrite to replace it, {}or "
-                             "choose another folder",
-                             r.exists ? " (run.yaml status: " + r.status + ")" : "", fix.empty() ? "" : fix + ", "));
+    const std::string held = r.exists ? " (run.yaml status: " + r.status + ")" : "";
+    if (mode == Mode::resume)  // a restart's own folder: --overwrite cannot go with --restart
+      folder_error(dir_, fmt::format("the folder holds the files of another run{} — a restart cannot replace it "
+                                     "(--overwrite and --restart exclude each other): choose another folder or "
+                                     "move that run away",
+                                     held));
+    folder_error(dir_, fmt::format("the folder holds the files of another run{} — add --overwrite to replace it, {}or "
+                                   "choose another folder",
+                                   held, fix.empty() ? "" : fix + ", "));
   }
   move_run_files(dir_, fs::path(dir_) / kReplacedName);
   replacing_ = may_roll_back_ = true;

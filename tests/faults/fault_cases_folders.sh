@@ -60,6 +60,12 @@ case_export_folder() {
   [ $? = 1 ] || fail "--export-base into the run's own folder was not refused"
   error_says "--export-base must name another folder"
   ok "an export folder: locked from the run's start, never written over without --overwrite"
+  # A restart cannot take --overwrite: its refusal says so instead of suggesting it.
+  run "$NP" "$W/ck.yaml" --epochs 2 --out "$W/r1" --export-base "$W/base" \
+    --restart "$W/r1/checkpoints/checkpoint-e000001.h5"
+  [ $? = 1 ] || fail "a restart exporting into a folder holding an export was not refused"
+  error_says "a restart cannot replace it (--overwrite and --restart exclude each other)"
+  digest "$W/base" | cmp -s - "$W/base.sum" || fail "the refused restart changed the export folder"
   # --overwrite: a failing run puts the old export back; one that completes replaces it whole.
   run "$NP" "$W/ck.yaml" --epochs 2 --out "$W/r1" --export-base "$W/base" --overwrite -- -national_snes_type nope
   [ $? = 1 ] || fail "a failing --overwrite run did not exit 1"
