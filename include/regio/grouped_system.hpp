@@ -37,9 +37,16 @@ struct GroupedEconomy {
   std::vector<double> registered;                       // R_ng (N × G): hukou holders of each unit
   std::vector<double> employment;                       // L_ng (N × G): the starting point; fixed without migration
   std::vector<double> hukou_pow;                        // h_n^−ε (N): the destination barrier of §1 (1 = none)
-  // τ_nis^−θ_s of owned importer ln at (ln·K + κ)·N + i, K = trade_kernels: 1 (every sector's
-  // row the same) or S (kernel κ = s).
+  // τ_nis^−θ_s of owned importer ln at (ln·K + κ(s))·N + i, K = trade_kernels.
   std::size_t trade_kernels = 1;
+  // κ(s): the kernel row sector s reads (sectors sharing θ and frictions share one, as KernelRows
+  // groups them). Empty: κ(s) = s with K = S, κ(s) = 0 with K = 1.
+  std::vector<int> kernel_of_sector;
+  std::size_t kernel_of(int s) const {
+    return !kernel_of_sector.empty() ? static_cast<std::size_t>(kernel_of_sector[static_cast<std::size_t>(s)])
+           : trade_kernels == 1      ? 0
+                                     : static_cast<std::size_t>(s);
+  }
   std::vector<double> trade_pow;
   std::vector<double> migration_pow;  // μ̃_nk^−ε of owned origin ln at ln·N + k, 0 at k = n
   GroupSwitchWeights group_weights;   // s_gg'^−ε, S_gg'^−ε

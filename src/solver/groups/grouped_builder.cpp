@@ -76,14 +76,23 @@ std::vector<double> national(const Layout& layout, const std::vector<double>& ow
   return all;
 }
 
+// One trade row per θ-group of KernelRows (sectors sharing θ and frictions share it), not per
+// sector: S/groups times less memory.
 void copy_kernel_rows(const KernelRows& rows, std::size_t n_own, std::size_t S, std::size_t N, GroupedEconomy& e) {
-  e.trade_kernels = S;
-  e.trade_pow.resize(n_own * S * N);
+  const std::size_t K = rows.groups();
+  e.trade_kernels = K;
+  e.kernel_of_sector.clear();
+  std::vector<std::size_t> sector_of_kernel(K);
+  for (std::size_t s = 0; s < S; ++s) {
+    e.kernel_of_sector.push_back(static_cast<int>(rows.group_of(s)));
+    sector_of_kernel[rows.group_of(s)] = s;
+  }
+  e.trade_pow.resize(n_own * K * N);
   e.migration_pow.resize(n_own * N);
   for (std::size_t j = 0; j < n_own; ++j) {
-    for (std::size_t s = 0; s < S; ++s) {
-      const double* row = rows.trade(s, j);
-      std::copy(row, row + N, e.trade_pow.begin() + static_cast<std::ptrdiff_t>((j * S + s) * N));
+    for (std::size_t k = 0; k < K; ++k) {
+      const double* row = rows.trade(sector_of_kernel[k], j);
+      std::copy(row, row + N, e.trade_pow.begin() + static_cast<std::ptrdiff_t>((j * K + k) * N));
     }
     const double* row = rows.migration(j);
     std::copy(row, row + N, e.migration_pow.begin() + static_cast<std::ptrdiff_t>(j * N));

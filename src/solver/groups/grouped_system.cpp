@@ -49,7 +49,7 @@ GroupedSystem::GroupedSystem(const GroupedEconomy& economy, const Layout& layout
 }
 
 const double* GroupedSystem::trade_row(int ln, int s) const {
-  const std::size_t K = economy_.trade_kernels, kernel = K == 1 ? 0 : static_cast<std::size_t>(s);
+  const std::size_t K = economy_.trade_kernels, kernel = economy_.kernel_of(s);
   return &economy_.trade_pow[(static_cast<std::size_t>(ln) * K + kernel) * static_cast<std::size_t>(N_)];
 }
 
@@ -156,7 +156,7 @@ void GroupedSystem::trade(const double* x, double* f) {
   for (int kernel = 0; kernel < kernels; ++kernel) {
     std::vector<int> sectors;  // the sectors reading this kernel's rows
     for (int s = 0; s < S_; ++s)
-      if (kernels == 1 || s == kernel) sectors.push_back(s);
+      if (economy_.kernel_of(s) == static_cast<std::size_t>(kernel)) sectors.push_back(s);
     const std::size_t m = sectors.size();
     std::vector<const double*> in;
     std::vector<double*> accum;
