@@ -71,6 +71,7 @@ class GroupedRun {
   std::unique_ptr<GroupedSystem> system_;
   std::vector<double> x_;
   std::unique_ptr<PolicySchedule> schedule_;
+  std::vector<double> residents_;            // L*_ng from the units file's residents (N × G), or empty
   std::vector<double> conversion_, growth_;  // ρ and g^L of every unit (N × G)
   std::optional<RunFolder> folder_;          // rank 0
   std::optional<OutputWriter> out_;          // rank 0
@@ -97,11 +98,10 @@ void GroupedRun::build() {
         sc_.regions)));
   const auto& layout = sim_.layout();
   economy_ = build_grouped_economy(sc_, units_, costs, st, sim_.geography(), sim_.system().kernels().rows(), layout);
-  const auto residents = resident_targets();
-  if (!residents.empty()) economy_.employment = residents;  // the first solve's starting point
+  residents_ = resident_targets();
+  if (!residents_.empty()) economy_.employment = residents_;  // the first solve's starting point
   system_ = std::make_unique<GroupedSystem>(economy_, layout);
   x_ = system_->initial_guess();
-  if (!residents.empty()) calibrate_amenities(residents);
   schedule_ = std::make_unique<PolicySchedule>(sim_.scenario(), sim_.geography());  // its policies resolved
   std::vector<double> grow(st.size()), grow_all;
   for (std::size_t j = 0; j < st.size(); ++j) {
@@ -291,6 +291,7 @@ int GroupedRun::run() {
           comm_.size(), sc_.epochs, sc_.start_year, sc_.output.c_str());
       std::fflush(stdout);
     }
+    if (!residents_.empty()) calibrate_amenities(residents_);
     for (int e = 0; e < sc_.epochs; ++e) {
       enact_policies(e);
       epoch(e);
