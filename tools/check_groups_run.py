@@ -18,7 +18,8 @@ GDP, welfare, Theil index, migrant and trade shares.
 --mode part1-policies: the same with a hukou reform (barrier and conversion rate) and a
 productivity policy (a one-off shock and a year of extra growth in one sector) from epoch 1, on
 regions spread over the ranks (MODEL.md §4 in the grouped economy); services take manufacturing's
-θ, so that the two share one trade-kernel row in both solvers (KernelRows' θ-groups).
+θ, so that the two share one trade-kernel row in both solvers (KernelRows' θ-groups), and
+manufacturing has agglomeration γ = 0.08 (A = Ā (L/H)^γ, L the region's residents).
 
 --mode groups: two groups (farm and city sectors, land by group, Tombe & Zhu's land income to the
 stayers, switching costs within and between provinces) over 3 epochs at NP ranks against 1 rank
@@ -95,7 +96,8 @@ def part1(a, mpi, regions):
     extra = ""
     if a.mode == "part1-policies":  # and services with manufacturing's θ: two sectors share a kernel row
         extra = policies(ids)
-        sectors = sectors.replace("theta: 3.5", "theta: 5")
+        sectors = sectors.replace("theta: 3.5", "theta: 5").replace(
+            "  - name: manufacturing\n", "  - name: manufacturing\n    agglomeration: 0.08\n")
     scenario(os.path.join(a.out, "part1.yaml"), regions, sectors, extra)
     with open(os.path.join(a.out, "units.csv"), "w", encoding="utf-8") as f:
         f.write("region,group,share\n" + "".join(f"{i},all,1\n" for i in ids))

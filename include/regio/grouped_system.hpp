@@ -6,7 +6,8 @@
 // (docs/hat-algebra.md "Assumptions"): balanced trade, no saving or transfers, capital fixed
 // (capital needs one land market and `residents`), no agglomeration; so the levels economy and
 // the hat-algebra solve from its own base-year shares answer the same counterfactual (MODEL.md
-// §12; tests/test_grouped_system.cpp). docs/labour-groups.md maps the equations to the code.
+// §12; tests/test_grouped_system.cpp). Beyond it, `agglomeration` (Part I's density externality)
+// for `regio run`. docs/labour-groups.md maps the equations to the code.
 //
 // Unknowns per owned region n (logs), as the system in changes: w_ng (G), P_ns (S), R_ns (S) and,
 // with migration, L_ng (G). Equations: labour markets Σ_{s∈g} α_s R_ns = w_ng L_ng, price indices
@@ -37,6 +38,9 @@ struct GroupedEconomy {
   std::vector<double> registered;                       // R_ng (N × G): hukou holders of each unit
   std::vector<double> employment;                       // L_ng (N × G): the starting point; fixed without migration
   std::vector<double> hukou_pow;                        // h_n^−ε (N): the destination barrier of §1 (1 = none)
+  // γ_s (S; empty: none): A_ns = Ā_ns (L_n/H_n)^γ_s with L_n = Σ_g L_ng the region's residents and
+  // H_n its land (MODEL.md §2, Part I's density externality).
+  std::vector<double> agglomeration;
   // τ_nis^−θ_s of owned importer ln at (ln·K + κ(s))·N + i, K = trade_kernels.
   std::size_t trade_kernels = 1;
   // κ(s): the kernel row sector s reads (sectors sharing θ and frictions share one, as KernelRows

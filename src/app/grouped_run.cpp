@@ -34,6 +34,13 @@ std::string grouped_command_problem(const RunOptions& opt, const Scenario& sc) {
   if (opt.welfare_terms) return "--welfare-terms: the welfare channels are not derived for labour groups yet";
   if (sc.output_format != "csv" && sc.output_format != "auto")
     return fmt::format("output_format is {}: runs with labour groups write CSV; set it to csv", sc.output_format);
+  if (!opt.export_base.empty())
+    for (const auto& s : sc.sectors)
+      if (s.agglomeration != 0)
+        return fmt::format(
+            "--export-base: sector '{}' has agglomeration {}, which the hat mode has not (its "
+            "counterfactuals would not be this economy's); drop --export-base or the agglomeration",
+            s.name, s.agglomeration);
   return grouped_run_problem(sc);
 }
 

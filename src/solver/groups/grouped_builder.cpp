@@ -42,8 +42,7 @@ hat::HatParameters grouped_parameters(const Scenario& sc, const std::vector<std:
 
 std::string grouped_run_problem(const Scenario& sc) {
   const std::string fix =
-      "labour groups cover balanced trade without saving, agglomeration or policies other than hukou and "
-      "productivity so far "
+      "labour groups cover balanced trade without saving or policies other than hukou and productivity so far "
       "(docs/labour-groups.md)";
   if (sc.households.saving_rate != 0)
     return fmt::format("households.saving_rate is {}; set it to 0: {}", sc.households.saving_rate, fix);
@@ -52,9 +51,6 @@ std::string grouped_run_problem(const Scenario& sc) {
     if (p.kind != "hukou" && p.kind != "productivity")
       return fmt::format("line {}{}: a {} policy; remove it: {}", p.line,
                          p.file.empty() || p.file == sc.source_file ? "" : " of " + p.file, p.kind, fix);
-  for (const auto& s : sc.sectors)
-    if (s.agglomeration != 0)
-      return fmt::format("sector '{}' has agglomeration {}; set it to 0: {}", s.name, s.agglomeration, fix);
   if (sc.productivity.spillover != 0)
     return fmt::format("productivity.spillover is {}; set it to 0: {}", sc.productivity.spillover, fix);
   if (sc.productivity.convergence != 0 || sc.migration.amenity_convergence != 0)
@@ -129,6 +125,9 @@ GroupedEconomy build_grouped_economy(const Scenario& sc, const LabourUnits& unit
     }
   }
   copy_kernel_rows(rows, n_own, S, N, e);
+  for (const auto& sec : sc.sectors)
+    if (sec.agglomeration != 0) e.agglomeration.assign(S, 0.0);
+  for (std::size_t s = 0; s < S && !e.agglomeration.empty(); ++s) e.agglomeration[s] = sc.sectors[s].agglomeration;
   e.group_weights = GroupSwitchWeights::from_costs(G, costs.within, costs.between, sc.migration.elasticity);
   e.migration = sc.migration.enabled;
   return e;

@@ -88,11 +88,18 @@ void GroupedSystem::region_terms(std::int64_t n, const double* xb, RegionTerms& 
     rt.rent_ratio[g] = par.stayers ? rent / (rt.wage[g] * e.registered[n * G_ + g]) : 0.0;
   }
   const double log_r = std::log(rt.capital_rent);
+  double log_density = 0;  // log(L_n/H_n), for agglomeration
+  if (!e.agglomeration.empty()) {
+    double H = 0;
+    for (int g = 0; g < (par.land_by_group ? G_ : 1); ++g) H += e.land[par.land_by_group ? n * G_ + g : n];
+    log_density = std::log(L) - std::log(H);
+  }
   for (int s = 0; s < S_; ++s) {
     // log c_ns = const + α log w_ng + β log r_n + λ log q_ng + Σ_k ι_sk log P_nk − log A_ns (§9)
     const int g = par.group_of_sector[s];
     double lc = log_cost_const_[s] + par.labour_share[s] * xb[g] + par.capital_share[s] * log_r +
-                par.land_share[s] * log_rent[g] - e.log_productivity[n * S_ + s];
+                par.land_share[s] * log_rent[g] - e.log_productivity[n * S_ + s] -
+                (e.agglomeration.empty() ? 0.0 : e.agglomeration[s] * log_density);
     double X = par.final_demand[s] * (1 - dh) * rt.income;  // X_ns = η_s (1 − δ_h) I_n + Σ_k ι_ks R_nk
     for (int k = 0; k < S_; ++k) {
       lc += par.intermediate(s, k) * xb[G_ + k];
